@@ -5,7 +5,20 @@
 //! dense matrices), so every convolution is an im2col followed by one GEMM and the weights
 //! map one-to-one onto a Keras model.
 
+pub mod data;
 pub mod error;
 pub mod kernels;
 
 pub use error::{Error, Result};
+pub mod layers;
+pub mod loss;
+pub mod model;
+pub mod optim;
+
+pub use model::{Model, PARAM_COUNT};
+pub mod trainer;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+pub mod weights;
+
+pub use trainer::{Trainer, TrainerConfig};

@@ -1,0 +1,11 @@
+//! MNIST data: a streaming IDX parser and the train / test data sets built on it.
+
+pub mod dataset;
+pub mod idx;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod mnist_files;
+
+pub use dataset::{DataSet, DataStatus};
+pub use idx::{CLASSES, IMAGE_PIXELS, IMAGE_SIDE, IdxKind, IdxStream, MAX_RECORDS};
+#[cfg(not(target_arch = "wasm32"))]
+pub use mnist_files::{Split, load_mnist, load_mnist_from, mnist_dir};

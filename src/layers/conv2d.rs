@@ -1,0 +1,175 @@
+//! 2-D convolution, valid padding, stride 1, with bias.
+//!
+//! Shapes (NHWC): `x [B, H, W, C]`, kernel `w [KH, KW, C, F]` (Keras layout), bias `[F]`,
+//! `y [B, OH, OW, F]` with `OH = H - KH + 1`, `OW = W - KW + 1`.
+//!
+//! Forward:  `col = im2col(x)` (`[B·OH·OW, KH·KW·C]`), `y = col · w + b`.
+//! Backward: `dw = colᵀ · dy`, `db = Σ_rows dy`, `dx = col2im(dy · wᵀ)`.
+//!
+//! Images are processed in chunks of [`CHUNK_IMAGES`] so the im2col buffer stays bounded for any
+//! batch size. When the whole batch fits in one chunk, the forward's `col` is kept for the
+//! backward pass instead of being rebuilt.
+
+use crate::kernels::im2col::{ConvGeom, col2im, im2col};
+use crate::kernels::{GemmScratch, Trans, gemm};
+
+/// Images per im2col chunk: 64 keeps the GEMMs large (conv2: m = 7,744) and `col` under 9 MB.
+pub const CHUNK_IMAGES: usize = 64;
+
+/// A convolution's geometry; parameters and activations live in caller-owned buffers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Conv2d {
+    pub geom: ConvGeom,
+    pub filters: usize,
+}
+
+/// Per-layer scratch memory, grown once and then reused.
+#[derive(Debug, Default, Clone)]
+pub struct ConvWorkspace {
+    col: Vec<f32>,
+    gemm: GemmScratch,
+    /// `col` holds im2col of the last forward's whole batch (batch ≤ CHUNK_IMAGES).
+    col_batch: Option<usize>,
+}
+
+impl Conv2d {
+    pub const fn new(h: usize, w: usize, c: usize, k: usize, filters: usize) -> Self {
+        Conv2d {
+            geom: ConvGeom {
+                h,
+                w,
+                c,
+                kh: k,
+                kw: k,
+            },
+            filters,
+        }
+    }
+
+    /// Elements of the kernel tensor `[KH, KW, C, F]`.
+    pub fn kernel_len(&self) -> usize {
+        self.geom.patch_len() * self.filters
+    }
+
+    pub fn in_len(&self) -> usize {
+        self.geom.h * self.geom.w * self.geom.c
+    }
+
+    pub fn out_len(&self) -> usize {
+        self.geom.patches() * self.filters
+    }
+
+    /// Output shape `[OH, OW, F]` of one image.
+    pub fn out_shape(&self) -> [usize; 3] {
+        [self.geom.out_h(), self.geom.out_w(), self.filters]
+    }
+
+    fn reserve(&self, ws: &mut ConvWorkspace, images: usize) {
+        let need = images * self.geom.patches() * self.geom.patch_len();
+        if ws.col.len() < need {
+            ws.col.resize(need, 0.0);
+        }
+    }
+
+    /// `y = conv(x, w) + b` for `batch` images.
+    pub fn forward(
+        &self,
+        batch: usize,
+        x: &[f32],
+        w: &[f32],
+        b: &[f32],
+        y: &mut [f32],
+        ws: &mut ConvWorkspace,
+    ) {
+        let (p, k, f) = (self.geom.patches(), self.geom.patch_len(), self.filters);
+        self.reserve(ws, batch.min(CHUNK_IMAGES));
+        for start in (0..batch).step_by(CHUNK_IMAGES) {
+            let n = (batch - start).min(CHUNK_IMAGES);
+            let x_chunk = &x[start * self.in_len()..(start + n) * self.in_len()];
+            let y_chunk = &mut y[start * p * f..(start + n) * p * f];
+            im2col(&self.geom, n, x_chunk, &mut ws.col);
+            gemm(
+                &mut ws.gemm,
+                n * p,
+                f,
+                k,
+                &ws.col,
+                Trans::No,
+                w,
+                Trans::No,
+                y_chunk,
+                false,
+            );
+            for row in y_chunk.chunks_exact_mut(f) {
+                for (v, bias) in row.iter_mut().zip(b) {
+                    *v += *bias;
+                }
+            }
+        }
+        ws.col_batch = (batch <= CHUNK_IMAGES).then_some(batch);
+    }
+
+    /// Gradients of the loss with respect to `w` and `b` (overwritten) and, when `dx` is given,
+    /// to `x` (overwritten). `x` must be the forward's input and `dy` the gradient at `y`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn backward(
+        &self,
+        batch: usize,
+        x: &[f32],
+        dy: &[f32],
+        w: &[f32],
+        dw: &mut [f32],
+        db: &mut [f32],
+        mut dx: Option<&mut [f32]>,
+        ws: &mut ConvWorkspace,
+    ) {
+        let (p, k, f) = (self.geom.patches(), self.geom.patch_len(), self.filters);
+        self.reserve(ws, batch.min(CHUNK_IMAGES));
+        let cached = ws.col_batch == Some(batch);
+        ws.col_batch = None; // col is about to be reused for dcol
+        db.fill(0.0);
+        for start in (0..batch).step_by(CHUNK_IMAGES) {
+            let n = (batch - start).min(CHUNK_IMAGES);
+            let x_chunk = &x[start * self.in_len()..(start + n) * self.in_len()];
+            let dy_chunk = &dy[start * p * f..(start + n) * p * f];
+            if !cached {
+                im2col(&self.geom, n, x_chunk, &mut ws.col);
+            }
+            let first = start == 0;
+            gemm(
+                &mut ws.gemm,
+                k,
+                f,
+                n * p,
+                &ws.col,
+                Trans::Yes,
+                dy_chunk,
+                Trans::No,
+                dw,
+                !first,
+            );
+            for row in dy_chunk.chunks_exact(f) {
+                for (acc, g) in db.iter_mut().zip(row) {
+                    *acc += *g;
+                }
+            }
+            if let Some(dx) = dx.as_deref_mut() {
+                let dcol = &mut ws.col[..n * p * k];
+                gemm(
+                    &mut ws.gemm,
+                    n * p,
+                    k,
+                    f,
+                    dy_chunk,
+                    Trans::No,
+                    w,
+                    Trans::Yes,
+                    dcol,
+                    false,
+                );
+                let dx_chunk = &mut dx[start * self.in_len()..(start + n) * self.in_len()];
+                col2im(&self.geom, n, dcol, dx_chunk);
+            }
+        }
+    }
+}

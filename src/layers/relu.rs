@@ -1,0 +1,18 @@
+//! ReLU, applied in place: `y = max(x, 0)`; backward `dx = dy · [y > 0]`.
+//!
+//! Written as compare-and-select rather than `f32::max`: it vectorises to a blend, which the
+//! SIMD notes measured 5x faster in V8 than `f32x4.max` (NaN/-0 semantics), and has no branch.
+
+/// Zero the negative entries of `x` in place.
+pub fn forward(x: &mut [f32]) {
+    for v in x {
+        *v = if *v > 0.0 { *v } else { 0.0 };
+    }
+}
+
+/// `dy` becomes `dx`: entries whose forward output `y` was not positive are zeroed.
+pub fn backward(y: &[f32], dy: &mut [f32]) {
+    for (g, &out) in dy.iter_mut().zip(y) {
+        *g = if out > 0.0 { *g } else { 0.0 };
+    }
+}

@@ -1,0 +1,376 @@
+//! The training session: model, optimizer, data sets and the epoch cursor behind one handle.
+//! The wasm facade and the native example both drive this; it holds no JavaScript types.
+//!
+//! An epoch is one pass, in a freshly shuffled (seeded) order, over the first `train_size`
+//! usable training images (all of them when 0). Data may still be streaming in: each epoch
+//! takes what is usable when it starts.
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_pcg::Pcg64Mcg;
+use serde::{Deserialize, Serialize};
+
+use crate::data::DataSet;
+use crate::error::{Error, Result};
+use crate::model::{CLASSES, MAX_BATCH, Model, PIXELS};
+use crate::optim::adam::validate_lr;
+use crate::optim::{Adam, AdamConfig};
+use crate::weights;
+
+/// Settings a user can change; all validated before any is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct TrainerConfig {
+    /// Seeds the initial weights and the shuffling.
+    pub seed: u32,
+    pub learning_rate: f32,
+    pub batch_size: usize,
+    /// Train on the first `train_size` images only; 0 = all.
+    pub train_size: usize,
+}
+
+impl Default for TrainerConfig {
+    fn default() -> Self {
+        TrainerConfig {
+            seed: 42,
+            learning_rate: AdamConfig::default().lr,
+            batch_size: 64,
+            train_size: 0,
+        }
+    }
+}
+
+impl TrainerConfig {
+    /// # Errors
+    /// A learning rate outside (0, 1] or not a number, a batch size outside 1..=1024.
+    pub fn validate(&self) -> Result<()> {
+        validate_lr(self.learning_rate)?;
+        if self.batch_size == 0 || self.batch_size > MAX_BATCH {
+            return Err(Error::config(
+                "batchSize",
+                self.batch_size,
+                "must be between 1 and 1024",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Which data set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    Train,
+    Test,
+}
+
+impl std::str::FromStr for Split {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "train" => Ok(Split::Train),
+            "test" => Ok(Split::Test),
+            _ => Err(Error::config("set", s, "must be \"train\" or \"test\"")),
+        }
+    }
+}
+
+/// What a call to [`Trainer::train_steps`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepReport {
+    /// Mean loss and accuracy over the images of this call.
+    pub loss: f32,
+    pub accuracy: f32,
+    pub images: usize,
+    pub steps: usize,
+    /// Position after the call; `epoch` counts completed epochs.
+    pub epoch: u32,
+    pub step_in_epoch: usize,
+    pub steps_per_epoch: usize,
+    /// An epoch ended during this call (the call stops there).
+    pub epoch_done: bool,
+    pub total_steps: u64,
+}
+
+/// Loss, accuracy and per-image predictions over (a prefix of) a data set.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvalReport {
+    pub loss: f32,
+    pub accuracy: f32,
+    pub count: usize,
+    #[serde(skip)]
+    pub predictions: Vec<u8>,
+}
+
+/// Model, optimizer, data and progress.
+pub struct Trainer {
+    config: TrainerConfig,
+    model: Model,
+    adam: Adam,
+    pub train: DataSet,
+    pub test: DataSet,
+    shuffle_rng: Pcg64Mcg,
+    /// This epoch's image order; empty between epochs.
+    order: Vec<u32>,
+    cursor: usize,
+    epoch: u32,
+    total_steps: u64,
+    x: Vec<f32>,
+    y: Vec<u8>,
+}
+
+/// Evaluation works through the data in slices of this many images.
+const EVAL_SLICE: usize = 256;
+
+impl Trainer {
+    /// # Errors
+    /// An invalid configuration.
+    pub fn new(config: TrainerConfig) -> Result<Self> {
+        config.validate()?;
+        let mut init_rng = Pcg64Mcg::seed_from_u64(u64::from(config.seed));
+        let model = Model::new(&mut init_rng);
+        let adam = Adam::new(
+            model.params.len(),
+            AdamConfig {
+                lr: config.learning_rate,
+                ..AdamConfig::default()
+            },
+        );
+        Ok(Trainer {
+            config,
+            model,
+            adam,
+            train: DataSet::new("train"),
+            test: DataSet::new("test"),
+            shuffle_rng: Pcg64Mcg::seed_from_u64(u64::from(config.seed) ^ 0x5eed_5eed),
+            order: Vec::new(),
+            cursor: 0,
+            epoch: 0,
+            total_steps: 0,
+            x: vec![0.0; MAX_BATCH.max(EVAL_SLICE) * PIXELS],
+            y: vec![0; MAX_BATCH.max(EVAL_SLICE)],
+        })
+    }
+
+    pub fn config(&self) -> TrainerConfig {
+        self.config
+    }
+
+    /// Applies new settings. A new seed takes effect at the next [`Trainer::reset`].
+    ///
+    /// # Errors
+    /// An invalid configuration; nothing changes then.
+    pub fn set_config(&mut self, config: TrainerConfig) -> Result<()> {
+        config.validate()?;
+        self.adam.config.lr = config.learning_rate;
+        if config.train_size != self.config.train_size {
+            // A different subset: start a new pass over it.
+            self.order.clear();
+            self.cursor = 0;
+        }
+        self.config = config;
+        Ok(())
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn model_mut(&mut self) -> &mut Model {
+        &mut self.model
+    }
+
+    pub fn adam(&self) -> &Adam {
+        &self.adam
+    }
+
+    pub fn data(&self, split: Split) -> &DataSet {
+        match split {
+            Split::Train => &self.train,
+            Split::Test => &self.test,
+        }
+    }
+
+    pub fn data_mut(&mut self, split: Split) -> &mut DataSet {
+        match split {
+            Split::Train => &mut self.train,
+            Split::Test => &mut self.test,
+        }
+    }
+
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    pub fn total_steps(&self) -> u64 {
+        self.total_steps
+    }
+
+    /// Fresh weights from `seed` (default: the configured one), fresh optimizer, counters at 0.
+    /// Data is kept.
+    pub fn reset(&mut self, seed: Option<u32>) {
+        if let Some(seed) = seed {
+            self.config.seed = seed;
+        }
+        let seed = u64::from(self.config.seed);
+        self.model.init(&mut Pcg64Mcg::seed_from_u64(seed));
+        self.adam.reset();
+        self.shuffle_rng = Pcg64Mcg::seed_from_u64(seed ^ 0x5eed_5eed);
+        self.order.clear();
+        self.cursor = 0;
+        self.epoch = 0;
+        self.total_steps = 0;
+    }
+
+    fn epoch_size(&self) -> usize {
+        match self.config.train_size {
+            0 => self.train.len(),
+            n => n.min(self.train.len()),
+        }
+    }
+
+    fn steps_per_epoch(&self) -> usize {
+        let n = if self.order.is_empty() {
+            self.epoch_size()
+        } else {
+            self.order.len()
+        };
+        n.div_ceil(self.config.batch_size)
+    }
+
+    /// Trains up to `steps` batches, stopping early at the end of an epoch.
+    ///
+    /// # Errors
+    /// No usable training data, or the loss diverged (the step that diverged is not applied).
+    pub fn train_steps(&mut self, steps: usize) -> Result<StepReport> {
+        if self.epoch_size() == 0 {
+            return Err(Error::NoData("no training images are loaded yet".into()));
+        }
+        let (mut loss_sum, mut correct, mut images, mut done) = (0.0f64, 0, 0, 0);
+        let mut epoch_done = false;
+        while done < steps && !epoch_done {
+            if self.order.is_empty() {
+                let n = self.epoch_size() as u32;
+                self.order.extend(0..n);
+                self.order.shuffle(&mut self.shuffle_rng);
+                self.cursor = 0;
+            }
+            let end = (self.cursor + self.config.batch_size).min(self.order.len());
+            let b = end - self.cursor;
+            let (x, y) = (&mut self.x[..b * PIXELS], &mut self.y[..b]);
+            self.train.fill_batch(&self.order[self.cursor..end], x, y)?;
+            let stats = self.model.train_step(x, y, &mut self.adam)?;
+            loss_sum += f64::from(stats.loss) * b as f64;
+            correct += stats.correct;
+            images += b;
+            done += 1;
+            self.total_steps += 1;
+            self.cursor = end;
+            if self.cursor == self.order.len() {
+                self.order.clear();
+                self.cursor = 0;
+                self.epoch += 1;
+                epoch_done = true;
+            }
+        }
+        Ok(StepReport {
+            loss: (loss_sum / images as f64) as f32,
+            accuracy: correct as f32 / images as f32,
+            images,
+            steps: done,
+            epoch: self.epoch,
+            step_in_epoch: self.cursor.div_ceil(self.config.batch_size),
+            steps_per_epoch: self.steps_per_epoch(),
+            epoch_done,
+            total_steps: self.total_steps,
+        })
+    }
+
+    /// Loss, accuracy and predictions over the first `limit` usable images of a set.
+    ///
+    /// # Errors
+    /// The set has no usable images.
+    pub fn evaluate(&mut self, split: Split, limit: Option<usize>) -> Result<EvalReport> {
+        let set = match split {
+            Split::Train => &self.train,
+            Split::Test => &self.test,
+        };
+        let count = limit.map_or(set.len(), |l| l.min(set.len()));
+        if count == 0 {
+            return Err(Error::NoData(format!(
+                "no {} images are loaded yet",
+                set.name()
+            )));
+        }
+        let mut predictions = vec![0u8; count];
+        let mut indices = [0u32; EVAL_SLICE];
+        let (mut loss_sum, mut correct) = (0.0f64, 0);
+        for start in (0..count).step_by(EVAL_SLICE) {
+            let b = (count - start).min(EVAL_SLICE);
+            for (k, idx) in indices[..b].iter_mut().enumerate() {
+                *idx = (start + k) as u32;
+            }
+            let (x, y) = (&mut self.x[..b * PIXELS], &mut self.y[..b]);
+            set.fill_batch(&indices[..b], x, y)?;
+            let preds = &mut predictions[start..start + b];
+            let stats = self.model.evaluate_batch(x, y, preds)?;
+            loss_sum += f64::from(stats.loss) * b as f64;
+            correct += stats.correct;
+        }
+        Ok(EvalReport {
+            loss: (loss_sum / count as f64) as f32,
+            accuracy: correct as f32 / count as f32,
+            count,
+            predictions,
+        })
+    }
+
+    /// Class probabilities, `n·784` pixels in [0, 1] → `n·10`.
+    ///
+    /// # Errors
+    /// A length that is not a multiple of 784, or non-finite pixels.
+    pub fn predict(&mut self, pixels: &[f32]) -> Result<Vec<f32>> {
+        if pixels.is_empty() || pixels.len() % PIXELS != 0 {
+            return Err(Error::shape(
+                "pixels",
+                format!("n x {PIXELS} values"),
+                pixels.len(),
+            ));
+        }
+        let mut probs = vec![0.0; pixels.len() / PIXELS * CLASSES];
+        self.model.predict(pixels, &mut probs)?;
+        Ok(probs)
+    }
+
+    /// The weights file: parameters, Adam's state and the counters.
+    ///
+    /// # Errors
+    /// Only if the buffers were resized behind the trainer's back.
+    pub fn export_weights(&self) -> Result<Vec<u8>> {
+        let adam = Some((self.adam.t, &self.adam.m[..], &self.adam.v[..]));
+        weights::encode(&self.model.params, adam, self.epoch, self.total_steps)
+    }
+
+    /// Loads a weights file; on any error the trainer is unchanged.
+    ///
+    /// # Errors
+    /// See [`weights::decode`].
+    pub fn import_weights(&mut self, bytes: &[u8]) -> Result<()> {
+        let ckpt = weights::decode(bytes)?;
+        self.model.params.copy_from_slice(&ckpt.params);
+        match ckpt.adam {
+            Some(state) => {
+                self.adam.t = state.t;
+                self.adam.m.copy_from_slice(&state.m);
+                self.adam.v.copy_from_slice(&state.v);
+            }
+            None => self.adam.reset(),
+        }
+        self.epoch = ckpt.epochs;
+        self.total_steps = ckpt.steps;
+        self.order.clear();
+        self.cursor = 0;
+        Ok(())
+    }
+}

@@ -1,0 +1,232 @@
+//! The weights file: the model's parameters, optionally Adam's state, and training counters,
+//! behind a small versioned header and a CRC-32, little-endian throughout.
+//!
+//! ```text
+//! offset  size  field
+//!      0     4  magic "MNWT"
+//!      4     4  format version (1)
+//!      8     4  architecture id: FNV-1a of ARCHITECTURE
+//!     12     4  parameter count (93,322)
+//!     16     4  flags: bit 0 = Adam state present
+//!     20     4  epochs completed
+//!     24     8  training steps taken
+//!     32     8  Adam step count t
+//!     40  4·P   parameters, f32, Keras order (model::PARAM_TENSORS)
+//!          8·P  Adam m then v, f32 (only with flag bit 0)
+//!  end-4     4  CRC-32 (IEEE) of every byte before it
+//! ```
+//! Decoding checks everything before returning, so a caller that applies the result only on
+//! `Ok` never leaves a model half-loaded.
+
+use crate::error::{Error, Result};
+use crate::model::PARAM_COUNT;
+
+/// File magic.
+pub const MAGIC: [u8; 4] = *b"MNWT";
+/// Current format version.
+pub const VERSION: u32 = 1;
+/// Canonical description of the network; its hash identifies the architecture.
+pub const ARCHITECTURE: &str = "nhwc 28x28x1 | conv3x3x32 relu | maxpool2 | conv3x3x64 relu | \
+     maxpool2 | conv3x3x64 relu | flatten | dense64 relu | dense10 softmax";
+const HEADER_LEN: usize = 40;
+const FLAG_ADAM: u32 = 1;
+
+/// FNV-1a, 32 bit.
+const fn fnv1a(s: &str) -> u32 {
+    let bytes = s.as_bytes();
+    let mut h: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u32;
+        h = h.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    h
+}
+
+/// The architecture id stored in every file of this network.
+pub const ARCHITECTURE_ID: u32 = fnv1a(ARCHITECTURE);
+
+const CRC_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = i as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+            k += 1;
+        }
+        table[i] = c;
+        i += 1;
+    }
+    table
+};
+
+/// CRC-32 (IEEE 802.3, as zlib and PNG use it).
+pub fn crc32(bytes: &[u8]) -> u32 {
+    !bytes.iter().fold(!0u32, |c, &b| {
+        CRC_TABLE[((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8)
+    })
+}
+
+/// Adam's state as stored in the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdamState {
+    pub t: u64,
+    pub m: Vec<f32>,
+    pub v: Vec<f32>,
+}
+
+/// Everything a weights file holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint {
+    pub params: Vec<f32>,
+    pub adam: Option<AdamState>,
+    pub epochs: u32,
+    pub steps: u64,
+}
+
+fn put_f32s(out: &mut Vec<u8>, values: &[f32]) {
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// Serialises parameters (and optionally Adam's state) with the counters.
+///
+/// # Errors
+/// If a buffer is not [`PARAM_COUNT`] long.
+pub fn encode(
+    params: &[f32],
+    adam: Option<(u64, &[f32], &[f32])>,
+    epochs: u32,
+    steps: u64,
+) -> Result<Vec<u8>> {
+    for len in [
+        Some(params.len()),
+        adam.map(|a| a.1.len()),
+        adam.map(|a| a.2.len()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if len != PARAM_COUNT {
+            return Err(Error::shape("parameter buffer", PARAM_COUNT, len));
+        }
+    }
+    let floats = if adam.is_some() { 3 } else { 1 } * PARAM_COUNT;
+    let mut out = Vec::with_capacity(HEADER_LEN + 4 * floats + 4);
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&ARCHITECTURE_ID.to_le_bytes());
+    out.extend_from_slice(&(PARAM_COUNT as u32).to_le_bytes());
+    let flags = if adam.is_some() { FLAG_ADAM } else { 0 };
+    out.extend_from_slice(&flags.to_le_bytes());
+    out.extend_from_slice(&epochs.to_le_bytes());
+    out.extend_from_slice(&steps.to_le_bytes());
+    out.extend_from_slice(&adam.map_or(0, |a| a.0).to_le_bytes());
+    put_f32s(&mut out, params);
+    if let Some((_, m, v)) = adam {
+        put_f32s(&mut out, m);
+        put_f32s(&mut out, v);
+    }
+    let crc = crc32(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    Ok(out)
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from(u32_at(b, at)) | (u64::from(u32_at(b, at + 4)) << 32)
+}
+
+fn f32s(bytes: &[u8], what: &str) -> Result<Vec<f32>> {
+    let values: Vec<f32> = bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    match values.iter().position(|v| !v.is_finite()) {
+        Some(i) => Err(Error::Weights(format!("{what} value {i} is not finite"))),
+        None => Ok(values),
+    }
+}
+
+/// Parses and fully verifies a weights file.
+///
+/// # Errors
+/// Not a weights file, another version or architecture, truncated or over-long, checksum
+/// mismatch, non-finite values.
+pub fn decode(bytes: &[u8]) -> Result<Checkpoint> {
+    let bad = |msg: String| Err(Error::Weights(msg));
+    if bytes.len() < 4 || bytes[..4] != MAGIC {
+        return bad("not a weights file of this app (the file does not start with MNWT)".into());
+    }
+    if bytes.len() < HEADER_LEN + 4 {
+        return bad(format!(
+            "truncated: {} bytes is shorter than the header",
+            bytes.len()
+        ));
+    }
+    let version = u32_at(bytes, 4);
+    if version != VERSION {
+        return bad(format!(
+            "format version {version}; this app reads version {VERSION}"
+        ));
+    }
+    let arch = u32_at(bytes, 8);
+    let count = u32_at(bytes, 12) as usize;
+    if arch != ARCHITECTURE_ID || count != PARAM_COUNT {
+        return bad(format!(
+            "made for another network (architecture {arch:#010x} with {count} parameters; \
+             this one is {ARCHITECTURE_ID:#010x} with {PARAM_COUNT})"
+        ));
+    }
+    let flags = u32_at(bytes, 16);
+    if flags & !FLAG_ADAM != 0 {
+        return bad(format!("unknown flags {flags:#x}"));
+    }
+    let has_adam = flags & FLAG_ADAM != 0;
+    let floats = if has_adam { 3 } else { 1 } * PARAM_COUNT;
+    let expected = HEADER_LEN + 4 * floats + 4;
+    if bytes.len() != expected {
+        let how = if bytes.len() < expected {
+            "truncated"
+        } else {
+            "too long"
+        };
+        return bad(format!("{how}: {} bytes, expected {expected}", bytes.len()));
+    }
+    let body = &bytes[..expected - 4];
+    let stored = u32_at(bytes, expected - 4);
+    let actual = crc32(body);
+    if stored != actual {
+        return bad(format!(
+            "corrupt: checksum {actual:#010x} does not match {stored:#010x}"
+        ));
+    }
+    let p = 4 * PARAM_COUNT;
+    let params = f32s(&body[HEADER_LEN..HEADER_LEN + p], "parameter")?;
+    let adam = if has_adam {
+        Some(AdamState {
+            t: u64_at(bytes, 32),
+            m: f32s(&body[HEADER_LEN + p..HEADER_LEN + 2 * p], "Adam m")?,
+            v: f32s(&body[HEADER_LEN + 2 * p..HEADER_LEN + 3 * p], "Adam v")?,
+        })
+    } else {
+        None
+    };
+    Ok(Checkpoint {
+        params,
+        adam,
+        epochs: u32_at(bytes, 20),
+        steps: u64_at(bytes, 24),
+    })
+}

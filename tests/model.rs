@@ -1,0 +1,247 @@
+//! The network's architecture, initialisation, input validation and the weights file.
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use mnist_wasm::model::{CLASSES, Layers, Model, PARAM_COUNT, PARAM_TENSORS, PIXELS};
+use mnist_wasm::optim::{Adam, AdamConfig};
+use mnist_wasm::weights::{self, crc32};
+use mnist_wasm::{Error, Trainer, TrainerConfig};
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+fn model(seed: u64) -> Model {
+    Model::new(&mut Pcg64Mcg::seed_from_u64(seed))
+}
+
+fn images(seed: u64, n: usize) -> Vec<f32> {
+    let mut r = Pcg64Mcg::seed_from_u64(seed);
+    (0..n * PIXELS).map(|_| r.random_range(0.0..1.0)).collect()
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn architecture_is_the_keras_convnet() {
+    let counts: Vec<usize> = PARAM_TENSORS
+        .iter()
+        .map(|(_, s)| s.iter().product())
+        .collect();
+    assert_eq!(
+        counts,
+        [288, 32, 18_432, 64, 36_864, 64, 36_864, 64, 640, 10]
+    );
+    assert_eq!(counts.iter().sum::<usize>(), 93_322);
+    assert_eq!(PARAM_COUNT, 93_322);
+    let shapes = Layers::new().output_shapes();
+    let expected: [(&str, &[usize]); 8] = [
+        ("conv2d", &[26, 26, 32]),
+        ("max_pooling2d", &[13, 13, 32]),
+        ("conv2d_1", &[11, 11, 64]),
+        ("max_pooling2d_1", &[5, 5, 64]),
+        ("conv2d_2", &[3, 3, 64]),
+        ("flatten", &[576]),
+        ("dense", &[64]),
+        ("dense_1", &[10]),
+    ];
+    for ((name, shape), (want_name, want)) in shapes.iter().zip(expected) {
+        assert_eq!((*name, shape.as_slice()), (want_name, want));
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn glorot_uniform_init_is_seeded() {
+    let (a, b, c) = (model(1), model(1), model(2));
+    assert_eq!(a.params, b.params);
+    assert_ne!(a.params, c.params);
+    let mut off = 0;
+    for (name, shape) in PARAM_TENSORS {
+        let n: usize = shape.iter().product();
+        let t = &a.params[off..off + n];
+        if shape.len() == 1 {
+            assert!(t.iter().all(|&v| v == 0.0), "{name} bias not zero");
+        } else {
+            let r: usize = shape[..shape.len() - 2].iter().product();
+            let limit =
+                (6.0 / (r * (shape[shape.len() - 2] + shape[shape.len() - 1])) as f32).sqrt();
+            assert!(
+                t.iter().all(|v| v.abs() <= limit),
+                "{name} outside ±{limit}"
+            );
+            // A uniform draw fills its range: the extremes come near the limit.
+            let max = t.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            assert!(max > 0.9 * limit, "{name}: max {max} vs limit {limit}");
+        }
+        off += n;
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn predictions_are_probabilities_and_batch_independent() {
+    let mut m = model(3);
+    let x = images(4, 70); // crosses a micro-batch boundary
+    let mut all = vec![0.0; 70 * CLASSES];
+    m.predict(&x, &mut all).expect("valid");
+    for row in all.chunks(CLASSES) {
+        let s: f32 = row.iter().sum();
+        assert!((s - 1.0).abs() < 1e-5 && row.iter().all(|p| (0.0..=1.0).contains(p)));
+    }
+    let mut one = vec![0.0; CLASSES];
+    m.predict(&x[69 * PIXELS..], &mut one).expect("valid");
+    for (a, b) in one.iter().zip(&all[69 * CLASSES..]) {
+        assert!((a - b).abs() < 1e-6);
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn big_batches_equal_the_sum_of_their_micro_batches() {
+    // 100 images = micro-batches of 64 + 36; the gradient must be the mean over all 100.
+    let mut m = model(5);
+    let x = images(6, 100);
+    let labels: Vec<u8> = (0..100).map(|i| (i % 10) as u8).collect();
+    let full = m.loss_and_grads(&x, &labels).expect("valid");
+    let g_full = m.grads.clone();
+    let a = m
+        .loss_and_grads(&x[..64 * PIXELS], &labels[..64])
+        .expect("valid");
+    let g_a = m.grads.clone();
+    let b = m
+        .loss_and_grads(&x[64 * PIXELS..], &labels[64..])
+        .expect("valid");
+    let mean_loss = (a.loss * 64.0 + b.loss * 36.0) / 100.0;
+    assert!((full.loss - mean_loss).abs() < 1e-5);
+    for ((f, ga), gb) in g_full.iter().zip(&g_a).zip(&m.grads) {
+        let want = (ga * 64.0 + gb * 36.0) / 100.0;
+        assert!(
+            (f - want).abs() <= 1e-5 * (1.0 + want.abs()),
+            "{f} vs {want}"
+        );
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn bad_batches_are_refused_and_change_nothing() {
+    let mut m = model(7);
+    let before = m.params.clone();
+    let mut adam = Adam::new(PARAM_COUNT, AdamConfig::default());
+    let x = images(8, 2);
+    let cases: Vec<(Vec<f32>, Vec<u8>, &str)> = vec![
+        (x.clone(), vec![1], "batch pixels"),
+        (x.clone(), vec![1, 10], "label"),
+        (vec![], vec![], "batchSize"),
+        (
+            {
+                let mut v = x.clone();
+                v[5] = f32::NAN;
+                v
+            },
+            vec![1, 2],
+            "non-finite",
+        ),
+    ];
+    for (x, y, fragment) in cases {
+        let err = m
+            .train_step(&x, &y, &mut adam)
+            .expect_err("must be refused");
+        assert!(err.to_string().contains(fragment), "{err}");
+    }
+    assert_eq!(m.params, before);
+    assert_eq!(adam.t, 0);
+    let mut probs = vec![0.0; 10];
+    assert!(m.predict(&x[..100], &mut probs).is_err());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn divergence_is_refused_without_applying_the_step() {
+    let mut m = model(9);
+    // Logits ±3e38: the true class's log-probability overflows to -inf, the loss to +inf.
+    for (i, b) in m.params[PARAM_COUNT - 10..].iter_mut().enumerate() {
+        *b = if i % 2 == 0 { 3e38 } else { -3e38 };
+    }
+    let before = m.params.clone();
+    let mut adam = Adam::new(PARAM_COUNT, AdamConfig::default());
+    let err = m
+        .train_step(&images(10, 2), &[3, 4], &mut adam)
+        .expect_err("diverged");
+    assert!(matches!(err, Error::NonFinite(_)), "{err}");
+    assert!(err.to_string().contains("lower learning rate"));
+    assert_eq!(m.params, before);
+    assert_eq!(adam.t, 0);
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn weights_round_trip_exactly() {
+    let mut t = Trainer::new(TrainerConfig {
+        seed: 11,
+        ..Default::default()
+    })
+    .expect("valid");
+    let bytes = t.export_weights().expect("encodes");
+    assert_eq!(bytes.len(), 40 + 12 * PARAM_COUNT + 4);
+    let mut u = Trainer::new(TrainerConfig {
+        seed: 12,
+        ..Default::default()
+    })
+    .expect("valid");
+    assert_ne!(u.model().params, t.model().params);
+    u.import_weights(&bytes).expect("own file loads");
+    assert_eq!(u.model().params, t.model().params);
+    assert_eq!(u.export_weights().expect("encodes"), bytes);
+    // Also without optimizer state.
+    let plain = weights::encode(&t.model().params, None, 3, 99).expect("encodes");
+    let ck = weights::decode(&plain).expect("decodes");
+    assert_eq!((ck.adam, ck.epochs, ck.steps), (None, 3, 99));
+    assert_eq!(ck.params, t.model().params);
+    t.import_weights(&plain).expect("loads");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn corrupt_weights_are_refused_and_change_nothing() {
+    let src = Trainer::new(TrainerConfig {
+        seed: 13,
+        ..Default::default()
+    })
+    .expect("valid");
+    let good = src.export_weights().expect("encodes");
+    let mut t = Trainer::new(TrainerConfig {
+        seed: 14,
+        ..Default::default()
+    })
+    .expect("valid");
+    let before = t.export_weights().expect("encodes");
+
+    let mut flipped = good.clone();
+    flipped[1000] ^= 0x10;
+    let mut other_arch = good.clone();
+    other_arch[8] ^= 1;
+    let n = other_arch.len();
+    let crc = crc32(&other_arch[..n - 4]).to_le_bytes();
+    other_arch[n - 4..].copy_from_slice(&crc); // a valid file, just not this network
+    let mut nan = good.clone();
+    nan[40..44].copy_from_slice(&f32::NAN.to_le_bytes());
+    let crc = crc32(&nan[..n - 4]).to_le_bytes();
+    nan[n - 4..].copy_from_slice(&crc);
+    let cases: [(&[u8], &str); 7] = [
+        (&flipped, "checksum"),
+        (&other_arch, "another network"),
+        (&good[..good.len() - 1], "truncated"),
+        (&good[..20], "truncated"),
+        (b"{\"not\": \"weights\"}", "not a weights file"),
+        (&[], "not a weights file"),
+        (&nan, "not finite"),
+    ];
+    for (bytes, fragment) in cases {
+        let err = t.import_weights(bytes).expect_err("must be refused");
+        assert!(err.to_string().contains(fragment), "{fragment}: {err}");
+        assert_eq!(
+            t.export_weights().expect("encodes"),
+            before,
+            "{fragment}: state changed"
+        );
+    }
+}
