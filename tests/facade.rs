@@ -121,9 +121,10 @@ fn bad_input_throws_readable_errors_and_changes_nothing() {
     let weights = t.export_weights().expect("exports");
     let cases = [
         (
-            t.push_data("train", "images", &[0, 0, 8, 2]).err(),
+            t.push_data("test", "images", &[0, 0, 8, 2]).err(),
             "bad magic",
         ),
+        (t.push_data("train", "images", &[0]).err(), "extra bytes"),
         (
             t.push_data("validation", "images", &[0]).err(),
             "\"train\" or \"test\"",

@@ -3,7 +3,7 @@
 //! typed arrays in and gets small results back. Every error becomes a JS exception carrying the
 //! core error's message; a failed call changes nothing. API reference: `docs/facade.md`.
 
-use js_sys::{Reflect, Uint8Array};
+use js_sys::{Object, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -58,9 +58,23 @@ struct ConfigPatch {
 }
 
 impl ConfigPatch {
+    const FIELDS: [&str; 4] = ["seed", "learningRate", "batchSize", "trainSize"];
+
     fn from_js(value: JsValue) -> Result<Self, JsError> {
         if value.is_undefined() || value.is_null() {
             return Ok(ConfigPatch::default());
+        }
+        // serde-wasm-bindgen reads only the fields it knows, so a misspelt one would be ignored
+        // silently; name it instead.
+        if let Some(obj) = value.dyn_ref::<Object>() {
+            for key in Object::keys(obj).iter().filter_map(|k| k.as_string()) {
+                if !Self::FIELDS.contains(&key.as_str()) {
+                    return Err(JsError::new(&format!(
+                        "invalid settings: unknown field `{key}`, expected one of {}",
+                        Self::FIELDS.join(", ")
+                    )));
+                }
+            }
         }
         serde_wasm_bindgen::from_value(value)
             .map_err(|e| JsError::new(&format!("invalid settings: {e}")))
