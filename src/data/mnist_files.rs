@@ -9,26 +9,10 @@ use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
 use super::dataset::DataSet;
+use super::split::Split;
 use crate::{Error, Result};
 
-/// Which MNIST split to load.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Split {
-    /// 60000 training examples.
-    Train,
-    /// 10000 test examples.
-    Test,
-}
-
 impl Split {
-    /// The data set name: "train" or "test".
-    pub fn name(self) -> &'static str {
-        match self {
-            Split::Train => "train",
-            Split::Test => "test",
-        }
-    }
-
     /// The prefix of the split's file names.
     fn file_prefix(self) -> &'static str {
         match self {
