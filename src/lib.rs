@@ -16,6 +16,7 @@ pub mod model;
 pub mod optim;
 
 pub use model::{Model, PARAM_COUNT};
+pub mod safetensors;
 pub mod trainer;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

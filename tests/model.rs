@@ -245,3 +245,29 @@ fn corrupt_weights_are_refused_and_change_nothing() {
         );
     }
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn safetensors_export_has_keras_names_shapes_and_exact_values() {
+    let m = model(15);
+    let bytes = mnist_wasm::safetensors::encode(&m.params).expect("encodes");
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    assert_eq!((8 + n) % 8, 0, "data is 8-byte aligned");
+    let header = std::str::from_utf8(&bytes[8..8 + n]).expect("UTF-8 JSON");
+    assert!(header.contains(
+        r#""conv2d_1/kernel":{"dtype":"F32","shape":[3,3,32,64],"data_offsets":[1280,75008]}"#
+    ));
+    assert!(
+        header.contains(
+            r#""dense_1/bias":{"dtype":"F32","shape":[10],"data_offsets":[373248,373288]}"#
+        )
+    );
+    let data = &bytes[8 + n..];
+    assert_eq!(data.len(), 4 * PARAM_COUNT);
+    let back: Vec<f32> = data
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    assert_eq!(back, m.params);
+    assert!(mnist_wasm::safetensors::encode(&m.params[1..]).is_err());
+}

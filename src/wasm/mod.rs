@@ -232,6 +232,12 @@ impl Trainer {
         self.inner.export_weights().map_err(js_err)
     }
 
+    /// The parameters as safetensors with Keras tensor names and shapes (README: "Weights").
+    #[wasm_bindgen(js_name = exportSafetensors)]
+    pub fn export_safetensors(&self) -> Result<Vec<u8>, JsError> {
+        crate::safetensors::encode(&self.inner.model().params).map_err(js_err)
+    }
+
     /// Loads a weights file; a rejected file leaves the model exactly as it was.
     #[wasm_bindgen(js_name = importWeights)]
     pub fn import_weights(&mut self, bytes: &[u8]) -> Result<(), JsError> {
