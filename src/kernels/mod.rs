@@ -3,9 +3,18 @@
 //!
 //! Each kernel has a naive scalar reference (`*_ref`) that is the spec and stays compiled on
 //! every target; the tests compare the fast paths against it.
+//!
+//! [`gemm`] is a BLIS-style packed GEMM ([`gemm_packed`]) whose 4x8 micro-kernel is chosen per
+//! ISA at compile time: `simd128` on wasm32 with `+simd128` (set in `.cargo/config.toml`),
+//! the auto-vectorized [`scalar`] twin everywhere else (native, and the wasm build without
+//! SIMD). [`gemm_ref()`] is the naive spec it is tested against.
 
+pub mod gemm_packed;
 pub mod gemm_ref;
 pub mod im2col;
+pub mod scalar;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod simd128;
 
 pub use gemm_ref::gemm_ref;
 
@@ -30,6 +39,10 @@ pub struct GemmScratch {
 /// Row-major throughout: `A` is stored `[m,k]` (`Trans::No`) or `[k,m]` (`Trans::Yes`),
 /// `B` is stored `[k,n]` or `[n,k]`, `C` is `[m,n]`.
 ///
+/// Degenerate shapes are fine: nothing happens when `m` or `n` is 0, and `k == 0` gives
+/// `C = 0` (or leaves `C` as it is when `accumulate`). A warmed-up `scratch` is not
+/// reallocated.
+///
 /// # Panics
 /// If a slice is shorter than its shape says (a bug in the caller, never user input).
 #[allow(clippy::too_many_arguments)]
@@ -45,6 +58,10 @@ pub fn gemm(
     c: &mut [f32],
     accumulate: bool,
 ) {
-    let _ = scratch;
-    gemm_ref(m, n, k, a, ta, b, tb, c, accumulate);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let kernel = simd128::kernel_4x8_simd128;
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let kernel = scalar::kernel_4x8_scalar;
+    let blk = gemm_packed::Blocking::DEFAULT;
+    gemm_packed::gemm_packed_with(kernel, blk, scratch, m, n, k, a, ta, b, tb, c, accumulate);
 }
