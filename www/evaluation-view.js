@@ -1,0 +1,186 @@
+// After each epoch: the full test accuracy, the confusion matrix with per-class accuracy,
+// and the test digits the model got most confidently wrong.
+import { CLASSES, confusionMatrix, matrixAccuracy, perClassAccuracy } from './metrics.js';
+import { formatInt, formatLoss, formatPercent } from './format.js';
+
+export class EvaluationView {
+  /**
+   * @param {object} els
+   * @param {HTMLElement} els.accuracy  [data-testid=test-accuracy]
+   * @param {HTMLElement} els.estimate  [data-testid=test-accuracy-estimate]
+   * @param {HTMLElement} els.detail    when / loss of the full evaluation
+   * @param {HTMLTableElement} els.matrix [data-testid=confusion-matrix]
+   * @param {HTMLElement} els.gallery   list of misclassified digits
+   * @param {HTMLElement} els.galleryNote
+   */
+  constructor(els, gallerySize = 30) {
+    this.els = els;
+    this.cells = [];
+    this.rowAcc = [];
+    // Gallery entries (each with its canvas) are made now, at page load, and reused after every
+    // epoch: the epoch-end update stays small while training runs.
+    this.items = Array.from({ length: gallerySize }, () => this.#galleryItem());
+    this.galleryTimer = 0;
+    this.#buildMatrix();
+    this.clear();
+  }
+
+  clear() {
+    const { accuracy, estimate, detail, gallery, galleryNote } = this.els;
+    accuracy.textContent = '';
+    estimate.textContent = '';
+    detail.textContent = 'Appears after the first epoch.';
+    clearTimeout(this.galleryTimer);
+    gallery.replaceChildren();
+    galleryNote.textContent = 'Appears after the first epoch.';
+    this.els.matrix.dataset.count = '0';
+    for (const row of this.cells) {
+      for (const td of row) {
+        td.textContent = '';
+        td.dataset.count = '0';
+        td.style.setProperty('--a', '0');
+        td.removeAttribute('title');
+      }
+    }
+    for (const td of this.rowAcc) td.textContent = '';
+  }
+
+  showEstimate(accuracy) {
+    this.els.estimate.textContent = formatPercent(accuracy);
+  }
+
+  /** A full evaluation message from the worker (see protocol.evaluation). */
+  showFull({ accuracy, loss, count, epoch, step, predictions, labels, gallery }) {
+    this.els.accuracy.textContent = formatPercent(accuracy);
+    this.els.estimate.textContent = formatPercent(accuracy);
+    this.els.detail.textContent =
+      `${formatInt(count)} test images after epoch ${epoch} (step ${formatInt(step)}) · loss ${formatLoss(loss)}`;
+    const counts = confusionMatrix(labels, predictions);
+    this.#fillMatrix(counts);
+    // The gallery goes in a later task and frame than the matrix: two small updates rather
+    // than one large one on the main thread.
+    clearTimeout(this.galleryTimer);
+    this.galleryTimer = setTimeout(() => this.#fillGallery(gallery, count, counts, labels, predictions), 60);
+  }
+
+  #buildMatrix() {
+    const table = this.els.matrix;
+    table.replaceChildren();
+    const caption = document.createElement('caption');
+    caption.textContent = 'Confusion matrix: rows are the true digit, columns the predicted digit.';
+    caption.className = 'sr-only';
+    const head = document.createElement('thead');
+    const hr = document.createElement('tr');
+    const corner = document.createElement('th');
+    corner.scope = 'col';
+    corner.className = 'corner';
+    corner.innerHTML = '<span class="sr-only">True digit</span><span aria-hidden="true">true ╲ pred</span>';
+    hr.append(corner);
+    for (let p = 0; p < CLASSES; p++) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = String(p);
+      hr.append(th);
+    }
+    const accHead = document.createElement('th');
+    accHead.scope = 'col';
+    accHead.className = 'acc-col';
+    accHead.textContent = 'accuracy';
+    hr.append(accHead);
+    head.append(hr);
+    const body = document.createElement('tbody');
+    for (let t = 0; t < CLASSES; t++) {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = String(t);
+      tr.append(th);
+      const row = [];
+      for (let p = 0; p < CLASSES; p++) {
+        const td = document.createElement('td');
+        td.dataset.true = String(t);
+        td.dataset.pred = String(p);
+        td.className = t === p ? 'diag' : 'off';
+        tr.append(td);
+        row.push(td);
+      }
+      const acc = document.createElement('td');
+      acc.className = 'acc-col';
+      tr.append(acc);
+      this.cells.push(row);
+      this.rowAcc.push(acc);
+      body.append(tr);
+    }
+    table.append(caption, head, body);
+  }
+
+  #fillMatrix(counts) {
+    const perClass = perClassAccuracy(counts);
+    let total = 0;
+    for (let t = 0; t < CLASSES; t++) {
+      let rowTotal = 0;
+      for (let p = 0; p < CLASSES; p++) rowTotal += counts[t * CLASSES + p];
+      total += rowTotal;
+      for (let p = 0; p < CLASSES; p++) {
+        const n = counts[t * CLASSES + p];
+        const td = this.cells[t][p];
+        td.textContent = n ? String(n) : '·';
+        td.dataset.count = String(n);
+        // Shade by share of the row; mistakes are rare, so they are amplified to stay visible.
+        const share = rowTotal ? n / rowTotal : 0;
+        td.style.setProperty('--a', String(t === p ? share : Math.min(1, share * 8)));
+        td.title = `true ${t}, predicted ${p}: ${n} image${n === 1 ? '' : 's'}`;
+      }
+      this.rowAcc[t].textContent = formatPercent(perClass[t]);
+    }
+    this.els.matrix.dataset.count = String(total);
+    this.els.matrix.dataset.accuracy = String(matrixAccuracy(counts));
+  }
+
+  #fillGallery(gallery, count, counts, labels, predictions) {
+    let wrong = 0;
+    for (let t = 0; t < CLASSES; t++) for (let p = 0; p < CLASSES; p++) if (t !== p) wrong += counts[t * CLASSES + p];
+    const { indices, pixels, confidence } = gallery;
+    this.els.galleryNote.textContent = wrong
+      ? `${formatInt(wrong)} of ${formatInt(count)} test digits misread; the ${indices.length} the model was surest about:`
+      : 'No test digit was misread.';
+    // Items (and their canvases) are made once and reused after every epoch.
+    while (this.items.length < indices.length) this.items.push(this.#galleryItem());
+    indices.forEach((index, k) => {
+      const { li, ctx, image, predicted, was, canvas } = this.items[k];
+      const truth = labels[index];
+      const guess = predictions[index];
+      for (let i = 0; i < 784; i++) {
+        const v = pixels[k * 784 + i];
+        image.data[4 * i] = v;
+        image.data[4 * i + 1] = v;
+        image.data[4 * i + 2] = v;
+        image.data[4 * i + 3] = 255;
+      }
+      ctx.putImageData(image, 0, 0);
+      predicted.textContent = String(guess);
+      was.textContent = `was ${truth}`;
+      const sure = formatPercent(confidence[k], 0);
+      canvas.setAttribute('aria-label', `Test image ${index}: a ${truth} read as ${guess}, ${sure} sure`);
+      li.title = `test image #${index}: true ${truth}, predicted ${guess} (${sure} sure)`;
+    });
+    this.els.gallery.replaceChildren(...this.items.slice(0, indices.length).map((item) => item.li));
+  }
+
+  #galleryItem() {
+    const li = document.createElement('li');
+    const canvas = document.createElement('canvas');
+    canvas.width = 28;
+    canvas.height = 28;
+    canvas.setAttribute('role', 'img');
+    const ctx = canvas.getContext('2d');
+    const cap = document.createElement('span');
+    cap.className = 'gallery-caption';
+    const predicted = document.createElement('b');
+    const was = document.createElement('span');
+    was.className = 'was';
+    cap.append(predicted, ' ', was);
+    li.append(canvas, cap);
+    return { li, canvas, ctx, image: ctx.createImageData(28, 28), predicted, was };
+  }
+}

@@ -1,0 +1,130 @@
+// Small pure helpers for scores: argmax, smoothing, throughput, the confusion matrix and the
+// misclassified-digit gallery. Used by the worker and the page alike.
+
+export const CLASSES = 10;
+
+/** Index of the largest value (the first one on ties); -1 for an empty array. */
+export function argmax(values, start = 0, length = values.length - start) {
+  let best = -1;
+  let bestValue = -Infinity;
+  for (let i = 0; i < length; i++) {
+    if (values[start + i] > bestValue) {
+      bestValue = values[start + i];
+      best = i;
+    }
+  }
+  return best;
+}
+
+/**
+ * Exponential moving average with bias correction (as TensorBoard smooths): the first values
+ * are not dragged towards 0. `weight` in [0, 1): 0 = no smoothing.
+ */
+export class Ema {
+  constructor(weight = 0.95) {
+    this.weight = weight;
+    this.reset();
+  }
+
+  reset() {
+    this.value = 0;
+    this.steps = 0;
+  }
+
+  push(x) {
+    this.value = this.weight * this.value + (1 - this.weight) * x;
+    this.steps += 1;
+    return this.current;
+  }
+
+  get current() {
+    return this.steps === 0 ? NaN : this.value / (1 - this.weight ** this.steps);
+  }
+}
+
+/** Images per second over a sliding window of recent time slices. */
+export class RateMeter {
+  constructor(windowMs = 3000) {
+    this.windowMs = windowMs;
+    this.samples = []; // [endTime, images, ms]
+  }
+
+  reset() {
+    this.samples = [];
+  }
+
+  add(now, images, ms) {
+    this.samples.push([now, images, ms]);
+    while (this.samples.length > 1 && now - this.samples[0][0] > this.windowMs) this.samples.shift();
+  }
+
+  /**
+   * Images per second of wall-clock time (pauses between slices included, e.g. evaluations):
+   * the pace for a time-remaining estimate. NaN until two samples are in the window.
+   */
+  get wallRate() {
+    if (this.samples.length < 2) return NaN;
+    let images = 0;
+    for (let i = 1; i < this.samples.length; i++) images += this.samples[i][1];
+    const ms = this.samples.at(-1)[0] - this.samples[0][0];
+    return ms > 0 ? (images * 1000) / ms : NaN;
+  }
+
+  /** Images per second of busy training time; NaN before any sample. */
+  get rate() {
+    let images = 0;
+    let ms = 0;
+    for (const [, n, t] of this.samples) {
+      images += n;
+      ms += t;
+    }
+    return ms > 0 ? (images * 1000) / ms : NaN;
+  }
+}
+
+/** Steps left in a run of `epochsInRun` epochs, being in epoch `epochInRun` (0-based) at `stepInEpoch`. */
+export function stepsRemaining({ epochInRun, epochsInRun, stepInEpoch, stepsPerEpoch }) {
+  const left = (epochsInRun - epochInRun) * stepsPerEpoch - stepInEpoch;
+  return Math.max(0, left);
+}
+
+/** counts[t * 10 + p] = how many images of true class t were predicted as p. */
+export function confusionMatrix(labels, predictions, classes = CLASSES) {
+  if (labels.length !== predictions.length) {
+    throw new Error(`labels (${labels.length}) and predictions (${predictions.length}) differ in length`);
+  }
+  const counts = new Uint32Array(classes * classes);
+  for (let i = 0; i < labels.length; i++) counts[labels[i] * classes + predictions[i]] += 1;
+  return counts;
+}
+
+/** Per true class: correct / total (recall), NaN for a class with no images. */
+export function perClassAccuracy(counts, classes = CLASSES) {
+  const out = new Float64Array(classes);
+  for (let t = 0; t < classes; t++) {
+    let total = 0;
+    for (let p = 0; p < classes; p++) total += counts[t * classes + p];
+    out[t] = total ? counts[t * classes + t] / total : NaN;
+  }
+  return out;
+}
+
+/** Overall accuracy from a confusion matrix. */
+export function matrixAccuracy(counts, classes = CLASSES) {
+  let total = 0;
+  let correct = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i];
+  for (let t = 0; t < classes; t++) correct += counts[t * classes + t];
+  return total ? correct / total : NaN;
+}
+
+/**
+ * Indices of misclassified images, the model's most confident mistakes first (ties: lower index
+ * first), at most `limit`.
+ */
+export function topMisclassified(labels, predictions, confidence, limit) {
+  const wrong = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] !== predictions[i]) wrong.push(i);
+  wrong.sort((a, b) => confidence[b] - confidence[a] || a - b);
+  return wrong.slice(0, limit);
+}

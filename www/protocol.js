@@ -1,0 +1,138 @@
+// Every message between the page (main thread) and the training worker, in both directions.
+//
+// A message is a plain object `{ type, ...payload }`. Each constructor below returns
+// `[message, transfer]`, where `transfer` lists the ArrayBuffers to move (not copy) with
+// `postMessage(message, transfer)`. The receiving side switches on `message.type`.
+//
+//   main ──DATA_CHUNK/DATA_END/DATA_CLEAR──▶ worker   (streamed IDX bytes; wasm parses them)
+//   main ──TRAIN/RESUME/PAUSE/RESET/CONFIGURE──▶ worker
+//   main ──PREDICT──▶ worker ──PREDICTION──▶ main      (the drawing pad, any time, even mid-training)
+//   main ──SAMPLE──▶ worker ──SAMPLE_IMAGE──▶ main     (a test digit onto the pad, for keyboard users)
+//   worker ──READY/DATA_STATUS/FILE_DONE/STATE/PROGRESS/EVALUATION/ERROR──▶ main
+
+/** Messages the page sends to the worker. */
+export const ToWorker = Object.freeze({
+  DATA_CHUNK: 'data-chunk', // { set, file, chunk: Uint8Array }   chunk.buffer transferred
+  DATA_END: 'data-end', //     { set, file }                      stream finished: verify counts
+  DATA_CLEAR: 'data-clear', // { set }                            drop a set (before a retry)
+  CONFIGURE: 'configure', //   { settings: { epochs, batchSize, learningRate, trainSize } }
+  TRAIN: 'train', //           { settings }                       start a run of settings.epochs epochs
+  RESUME: 'resume', //         {}                                 continue a paused run
+  PAUSE: 'pause', //           {}
+  RESET: 'reset', //           {}                                 fresh weights, counters 0, data kept
+  PREDICT: 'predict', //       { id, pixels: Float32Array(784) }  pixels.buffer transferred
+  SAMPLE: 'sample', //         { set, index }                     ask for one dataset image
+});
+
+/** Messages the worker sends to the page. */
+export const FromWorker = Object.freeze({
+  READY: 'ready', //            { simd, build, parameterCount, restored: null | { savedAt, epochs, totalSteps, testAccuracy } }
+  DATA_STATUS: 'data-status', // { status: { train: SetStatus, test: SetStatus } }
+  FILE_DONE: 'file-done', //    { set, file }                     a DATA_END was verified
+  STATE: 'state', //            { state: 'ready'|'training'|'paused'|'done', reason? }
+  PROGRESS: 'progress', //      one time slice of training: see progress() below
+  EVALUATION: 'evaluation', //  see evaluation() below
+  PREDICTION: 'prediction', //  { id, probs: Float32Array(10) }   probs.buffer transferred
+  SAMPLE_IMAGE: 'sample-image', // { set, index, label, pixels: Uint8Array(784) }
+  ERROR: 'error', //            { where: 'init'|'data'|'train'|'predict'|'storage', message, set? }
+});
+
+// The distinct ArrayBuffers behind some typed arrays (a buffer listed twice makes postMessage throw).
+const buffersOf = (...views) => [
+  ...new Set(views.filter((v) => v && v.buffer instanceof ArrayBuffer).map((v) => v.buffer)),
+];
+
+// ---- page -> worker --------------------------------------------------------------------------
+
+export const dataChunk = (set, file, chunk) => [
+  { type: ToWorker.DATA_CHUNK, set, file, chunk },
+  buffersOf(chunk),
+];
+export const dataEnd = (set, file) => [{ type: ToWorker.DATA_END, set, file }, []];
+export const dataClear = (set) => [{ type: ToWorker.DATA_CLEAR, set }, []];
+export const configure = (settings) => [{ type: ToWorker.CONFIGURE, settings: { ...settings } }, []];
+export const train = (settings) => [{ type: ToWorker.TRAIN, settings: { ...settings } }, []];
+export const resume = () => [{ type: ToWorker.RESUME }, []];
+export const pause = () => [{ type: ToWorker.PAUSE }, []];
+export const reset = () => [{ type: ToWorker.RESET }, []];
+export const predict = (id, pixels) => [{ type: ToWorker.PREDICT, id, pixels }, buffersOf(pixels)];
+export const sample = (set, index) => [{ type: ToWorker.SAMPLE, set, index }, []];
+
+// ---- worker -> page --------------------------------------------------------------------------
+
+export const ready = ({ simd, build, parameterCount, restored = null }) => [
+  { type: FromWorker.READY, simd, build, parameterCount, restored },
+  [],
+];
+export const dataStatus = (status) => [{ type: FromWorker.DATA_STATUS, status }, []];
+export const fileDone = (set, file) => [{ type: FromWorker.FILE_DONE, set, file }, []];
+export const state = (value, reason = '') => [{ type: FromWorker.STATE, state: value, reason }, []];
+
+/**
+ * One time slice of training (a few batches). `losses`/`accuracies` hold one entry per batch;
+ * the first batch is step `firstStep` (0-based, counted over the trainer's lifetime).
+ */
+export const progress = ({
+  losses,
+  accuracies,
+  firstStep,
+  images,
+  ms,
+  epoch,
+  epochInRun,
+  epochsInRun,
+  stepInEpoch,
+  stepsPerEpoch,
+  batchSize,
+}) => [
+  {
+    type: FromWorker.PROGRESS,
+    losses,
+    accuracies,
+    firstStep,
+    images,
+    ms,
+    epoch,
+    epochInRun,
+    epochsInRun,
+    stepInEpoch,
+    stepsPerEpoch,
+    batchSize,
+  },
+  buffersOf(losses, accuracies),
+];
+
+/**
+ * A test-set evaluation. kind 'estimate' (first 1,000 images) carries only the scores; kind
+ * 'full' (all 10,000, at epoch end) also carries per-image `predictions` and `labels` (for the
+ * confusion matrix) and a gallery of misclassified digits: `gallery.indices[k]`, its raw pixels
+ * at `gallery.pixels[k*784 .. (k+1)*784]`, and the model's confidence `gallery.confidence[k]`.
+ */
+export const evaluation = ({
+  kind,
+  step,
+  epoch,
+  accuracy,
+  loss,
+  count,
+  predictions = null,
+  labels = null,
+  gallery = null,
+}) => [
+  { type: FromWorker.EVALUATION, kind, step, epoch, accuracy, loss, count, predictions, labels, gallery },
+  buffersOf(predictions, labels, gallery?.indices, gallery?.pixels, gallery?.confidence),
+];
+export const sampleImage = (set, index, label, pixels) => [
+  { type: FromWorker.SAMPLE_IMAGE, set, index, label, pixels },
+  buffersOf(pixels),
+];
+export const prediction = (id, probs) => [{ type: FromWorker.PREDICTION, id, probs }, buffersOf(probs)];
+export const error = (where, message, extra = {}) => [
+  { type: FromWorker.ERROR, where, message: String(message), ...extra },
+  [],
+];
+
+/** Sends `[message, transfer]` on a Worker or a worker's global scope. */
+export function send(target, [message, transfer]) {
+  target.postMessage(message, transfer);
+}
