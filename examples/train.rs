@@ -93,7 +93,9 @@ mod native {
                 }
             }
             let secs = start.elapsed().as_secs_f32();
-            let eval = t.evaluate(Split::Test, None).map_err(|e| e.to_string())?;
+            let eval = t
+                .evaluate(Split::Test, 0, None)
+                .map_err(|e| e.to_string())?;
             println!(
                 "epoch {epoch}: {images} images in {secs:.1} s ({:.0} images/s); \
              test loss {:.4}, test accuracy {:.2}% on {}",

@@ -75,6 +75,16 @@ pub struct StepReport {
     pub total_steps: u64,
 }
 
+/// Position in training: completed epochs, steps into the current one, steps taken overall.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub epoch: u32,
+    pub step_in_epoch: usize,
+    pub steps_per_epoch: usize,
+    pub total_steps: u64,
+}
+
 /// Loss, accuracy and per-image predictions over (a prefix of) a data set.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -222,6 +232,16 @@ impl Trainer {
         n.div_ceil(self.config.batch_size)
     }
 
+    /// Where training stands, without training.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            epoch: self.epoch,
+            step_in_epoch: self.cursor.div_ceil(self.config.batch_size),
+            steps_per_epoch: self.steps_per_epoch(),
+            total_steps: self.total_steps,
+        }
+    }
+
     /// Trains up to `steps` batches, stopping early at the end of an epoch.
     ///
     /// # Errors
@@ -270,20 +290,28 @@ impl Trainer {
         })
     }
 
-    /// Loss, accuracy and predictions over the first `limit` usable images of a set.
+    /// Loss, accuracy and predictions over up to `limit` usable images of a set, starting at
+    /// image `offset` (so a long evaluation can be done in short slices).
     ///
     /// # Errors
-    /// The set has no usable images.
-    pub fn evaluate(&mut self, split: Split, limit: Option<usize>) -> Result<EvalReport> {
+    /// No usable images at `offset`.
+    pub fn evaluate(
+        &mut self,
+        split: Split,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> Result<EvalReport> {
         let set = match split {
             Split::Train => &self.train,
             Split::Test => &self.test,
         };
-        let count = limit.map_or(set.len(), |l| l.min(set.len()));
+        let available = set.len().saturating_sub(offset);
+        let count = limit.map_or(available, |l| l.min(available));
         if count == 0 {
             return Err(Error::NoData(format!(
-                "no {} images are loaded yet",
-                set.name()
+                "no {} images from index {offset}: {} are loaded",
+                set.name(),
+                set.len()
             )));
         }
         let mut predictions = vec![0u8; count];
@@ -292,7 +320,7 @@ impl Trainer {
         for start in (0..count).step_by(EVAL_SLICE) {
             let b = (count - start).min(EVAL_SLICE);
             for (k, idx) in indices[..b].iter_mut().enumerate() {
-                *idx = (start + k) as u32;
+                *idx = (offset + start + k) as u32;
             }
             let (x, y) = (&mut self.x[..b * PIXELS], &mut self.y[..b]);
             set.fill_batch(&indices[..b], x, y)?;

@@ -109,8 +109,14 @@ fn trains_and_predicts() {
     let probs = t.predict(&image).expect("predicts");
     assert_eq!(probs.len(), 10);
     assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-4);
-    let eval = t.evaluate("train", Some(50)).expect("evaluates");
+    let eval = t.evaluate("train", Some(50), None).expect("evaluates");
     assert_eq!(get(&eval, "count"), 50.0);
+    let tail = t.evaluate("train", None, Some(150)).expect("evaluates");
+    assert_eq!(get(&tail, "count"), 10.0);
+    assert!(t.evaluate("train", None, Some(160)).is_err());
+    let progress = t.progress().expect("progress");
+    assert_eq!(get(&progress, "totalSteps"), 60.0); // 5, then 5 to the epoch end, then 5 epochs of 10
+    assert_eq!(get(&progress, "stepsPerEpoch"), 10.0);
     let preds = Reflect::get(&eval, &"predictions".into()).unwrap();
     assert_eq!(preds.dyn_into::<js_sys::Uint8Array>().unwrap().length(), 50);
 }

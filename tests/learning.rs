@@ -28,7 +28,7 @@ fn seeded_run_on_real_mnist_learns() {
         "{first:?} → {last:?}"
     );
 
-    let eval = t.evaluate(Split::Test, Some(2_000)).expect("evaluates");
+    let eval = t.evaluate(Split::Test, 0, Some(2_000)).expect("evaluates");
     assert_eq!(eval.count, 2_000);
     eprintln!(
         "loss {:.3} → {:.3}, test accuracy {:.2}%",

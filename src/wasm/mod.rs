@@ -176,15 +176,30 @@ impl Trainer {
         to_js(&report)
     }
 
-    /// Loss, accuracy and per-image predicted classes over the first `limit` images of a set.
-    pub fn evaluate(&mut self, set: &str, limit: Option<u32>) -> Result<JsValue, JsError> {
+    /// Loss, accuracy and per-image predicted classes over up to `limit` images of a set
+    /// (default: all), starting at image `offset` (default 0).
+    pub fn evaluate(
+        &mut self,
+        set: &str,
+        limit: Option<u32>,
+        offset: Option<u32>,
+    ) -> Result<JsValue, JsError> {
         let limit = limit.map(|l| l as usize);
-        let report = self.inner.evaluate(split(set)?, limit).map_err(js_err)?;
+        let offset = offset.unwrap_or(0) as usize;
+        let report = self
+            .inner
+            .evaluate(split(set)?, offset, limit)
+            .map_err(js_err)?;
         let out = to_js(&report)?;
         let predictions = Uint8Array::from(&report.predictions[..]);
         Reflect::set(&out, &"predictions".into(), &predictions)
             .map_err(|_| JsError::new("could not attach predictions"))?;
         Ok(out)
+    }
+
+    /// `{epoch, stepInEpoch, stepsPerEpoch, totalSteps}` without training (e.g. after an import).
+    pub fn progress(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.progress())
     }
 
     /// 784 pixels in [0, 1] (28x28, row-major) → 10 class probabilities.
