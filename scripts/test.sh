@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Runs every test suite, in order, stopping at the first failure.
+#
+#   bash scripts/test.sh                 all suites (what `npm test` and CI run)
+#   bash scripts/test.sh rust js         only the named suites (setup still runs first)
+#
+# Suites: fmt clippy clippy-wasm rust wasm-chrome wasm-firefox build-wasm vite-build js e2e
+# Knobs:  SKIP_SETUP=1   do not run scripts/setup.sh first
+#         WASM_BINDGEN_TEST_TIMEOUT=300   seconds per wasm test binary in a browser
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+CARGO_BIN="${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin"
+case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# wasm-bindgen-test-runner gives each test binary 20 s in the browser by default: too short for
+# training tests on a loaded 2-core machine.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
+
+ALL_SUITES=(fmt clippy clippy-wasm rust wasm-chrome wasm-firefox build-wasm vite-build js e2e)
+if (($#)); then
+  SUITES=("$@")
+  for s in "${SUITES[@]}"; do
+    [[ " ${ALL_SUITES[*]} " == *" $s "* ]] || {
+      echo "test.sh: unknown suite '$s' (known: ${ALL_SUITES[*]})" >&2
+      exit 2
+    }
+  done
+else
+  SUITES=("${ALL_SUITES[@]}")
+fi
+
+now() { date +%s%N; }
+secs() { # nanoseconds -> "12.3s"
+  awk -v ns="$1" 'BEGIN { printf "%.1fs", ns / 1e9 }'
+}
+
+T0="$(now)"
+SUMMARY=()
+PASSED=0
+SKIPPED=0
+
+finish() { # exit code
+  local rc="$1" failed=0
+  ((rc == 0)) || failed=1
+  echo
+  echo "================================================================================"
+  echo " summary"
+  echo "================================================================================"
+  local line
+  for line in "${SUMMARY[@]}"; do echo "  $line"; done
+  echo "  total: $(secs $(($(now) - T0)))"
+  echo "suites: $PASSED passed, $failed failed, $SKIPPED skipped"
+  exit "$rc"
+}
+
+# run_suite NAME COMMAND...: banner, run, time; stop everything on failure.
+run_suite() {
+  local name="$1"
+  shift
+  echo
+  echo "================================================================================"
+  echo " $name: $*"
+  echo "================================================================================"
+  local t rc=0
+  t="$(now)"
+  "$@" || rc=$?
+  local dt
+  dt="$(secs $(($(now) - t)))"
+  if ((rc != 0)); then
+    echo "---- FAILED: $name (exit $rc, $dt)"
+    SUMMARY+=("FAIL  $name  ($dt)")
+    finish "$rc"
+  fi
+  echo "---- ok: $name ($dt)"
+  SUMMARY+=("ok    $name  ($dt)")
+  PASSED=$((PASSED + 1))
+}
+
+skip_suite() { # name reason
+  echo
+  echo "---- skipped: $1 ($2)"
+  SUMMARY+=("skip  $1  ($2)")
+  SKIPPED=$((SKIPPED + 1))
+}
+
+# Files node's test runner would pick up in a directory.
+has_node_tests() {
+  [[ -d "$1" ]] || return 1
+  [[ -n "$(find "$1" -type f \( -name '*.test.js' -o -name '*.test.mjs' -o -name '*.test.cjs' \
+    -o -name '*-test.js' -o -name '*-test.mjs' -o -name '*_test.js' -o -name '*_test.mjs' \
+    -o -name 'test-*.js' -o -name 'test-*.mjs' -o -name 'test.js' -o -name 'test.mjs' \) \
+    -not -path '*/node_modules/*' -print -quit)" ]]
+}
+
+if [[ -z "${SKIP_SETUP:-}" ]]; then
+  run_suite setup bash scripts/setup.sh
+fi
+
+for suite in "${SUITES[@]}"; do
+  case "$suite" in
+    fmt) run_suite fmt cargo fmt --check ;;
+    clippy) run_suite clippy cargo clippy --all-targets -- -D warnings ;;
+    clippy-wasm)
+      run_suite clippy-wasm cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+      ;;
+    rust) run_suite rust cargo test --release ;;
+    wasm-chrome)
+      run_suite wasm-chrome wasm-pack test --mode no-install --headless --chrome --release
+      ;;
+    wasm-firefox)
+      run_suite wasm-firefox wasm-pack test --mode no-install --headless --firefox --release
+      ;;
+    build-wasm) run_suite build-wasm bash scripts/build-wasm.sh all ;;
+    vite-build)
+      if [[ -f index.html ]]; then
+        run_suite vite-build npx --no-install vite build --logLevel warn
+      else
+        skip_suite vite-build "no index.html yet"
+      fi
+      ;;
+    js)
+      if has_node_tests tests/js; then
+        run_suite js node --test tests/js/
+      else
+        skip_suite js "no JS unit tests yet (tests/js/)"
+      fi
+      ;;
+    e2e)
+      if has_node_tests tests/e2e; then
+        run_suite e2e node --test tests/e2e/
+      else
+        skip_suite e2e "no end-to-end tests yet (tests/e2e/)"
+      fi
+      ;;
+  esac
+done
+
+finish 0
