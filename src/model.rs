@@ -21,7 +21,7 @@ use rand::{Rng, RngExt};
 
 use crate::error::{Error, Result};
 use crate::kernels::GemmScratch;
-use crate::layers::{Conv2d, ConvWorkspace, Dense, Flatten, MaxPool2, relu};
+use crate::layers::{Conv2d, ConvWorkspace, Dense, Flatten, MaxPool2};
 use crate::loss::{self, LossStats};
 use crate::optim::Adam;
 
@@ -69,27 +69,29 @@ pub struct Layers {
 impl Layers {
     pub const fn new() -> Self {
         Layers {
-            conv1: Conv2d::new(28, 28, 1, 3, 32),
+            conv1: Conv2d::new(28, 28, 1, 3, 32, true),
             pool1: MaxPool2 {
                 h: 26,
                 w: 26,
                 c: 32,
             },
-            conv2: Conv2d::new(13, 13, 32, 3, 64),
+            conv2: Conv2d::new(13, 13, 32, 3, 64, true),
             pool2: MaxPool2 {
                 h: 11,
                 w: 11,
                 c: 64,
             },
-            conv3: Conv2d::new(5, 5, 64, 3, 64),
+            conv3: Conv2d::new(5, 5, 64, 3, 64, true),
             flatten: Flatten { shape: [3, 3, 64] },
             dense1: Dense {
                 inputs: 576,
                 outputs: 64,
+                relu: true,
             },
             dense2: Dense {
                 inputs: 64,
                 outputs: 10,
+                relu: false,
             },
         }
     }
@@ -157,10 +159,8 @@ fn split_mut(mut buf: &mut [f32]) -> [&mut [f32]; 10] {
 struct Buffers {
     a1: Vec<f32>,
     p1: Vec<f32>,
-    p1_arg: Vec<u32>,
     a2: Vec<f32>,
     p2: Vec<f32>,
-    p2_arg: Vec<u32>,
     a3: Vec<f32>,
     a4: Vec<f32>,
     z: Vec<f32>,
@@ -181,14 +181,11 @@ impl Buffers {
     fn new() -> Self {
         let b = MICRO_BATCH;
         let f = |n: usize| vec![0.0f32; b * n];
-        let u = |n: usize| vec![0u32; b * n];
         Buffers {
             a1: f(L.conv1.out_len()),
             p1: f(L.pool1.out_len()),
-            p1_arg: u(L.pool1.out_len()),
             a2: f(L.conv2.out_len()),
             p2: f(L.pool2.out_len()),
-            p2_arg: u(L.pool2.out_len()),
             a3: f(L.conv3.out_len()),
             a4: f(L.dense1.outputs),
             z: f(CLASSES),
@@ -287,57 +284,73 @@ impl Model {
     fn forward_micro(&mut self, b: usize, x: &[f32]) {
         let [k1, b1, k2, b2, k3, b3, k4, b4, k5, b5] = split(&self.params);
         let buf = &mut self.buf;
-        L.conv1.forward(b, x, k1, b1, &mut buf.a1, &mut buf.ws1); // [b, 26, 26, 32]
-        relu::forward(&mut buf.a1[..b * L.conv1.out_len()]);
-        L.pool1.forward(b, &buf.a1, &mut buf.p1, &mut buf.p1_arg); // [b, 13, 13, 32]
+        L.conv1.forward(b, x, k1, b1, &mut buf.a1, &mut buf.ws1); // [b, 26, 26, 32] relu
+        L.pool1.forward(b, &buf.a1, &mut buf.p1); // [b, 13, 13, 32]
         L.conv2
-            .forward(b, &buf.p1, k2, b2, &mut buf.a2, &mut buf.ws2); // [b, 11, 11, 64]
-        relu::forward(&mut buf.a2[..b * L.conv2.out_len()]);
-        L.pool2.forward(b, &buf.a2, &mut buf.p2, &mut buf.p2_arg); // [b, 5, 5, 64]
+            .forward(b, &buf.p1, k2, b2, &mut buf.a2, &mut buf.ws2); // [b, 11, 11, 64] relu
+        L.pool2.forward(b, &buf.a2, &mut buf.p2); // [b, 5, 5, 64]
         L.conv3
-            .forward(b, &buf.p2, k3, b3, &mut buf.a3, &mut buf.ws3); // [b, 3, 3, 64]
-        relu::forward(&mut buf.a3[..b * L.conv3.out_len()]);
+            .forward(b, &buf.p2, k3, b3, &mut buf.a3, &mut buf.ws3); // [b, 3, 3, 64] relu
         let flat = L.flatten.forward(&buf.a3); // [b, 576]
         L.dense1
-            .forward(b, flat, k4, b4, &mut buf.a4, &mut buf.gemm); // [b, 64]
-        relu::forward(&mut buf.a4[..b * L.dense1.outputs]);
+            .forward(b, flat, k4, b4, &mut buf.a4, &mut buf.gemm); // [b, 64] relu
         L.dense2
-            .forward(b, &buf.a4, k5, b5, &mut buf.z, &mut buf.gemm); // [b, 10]
+            .forward(b, &buf.a4, k5, b5, &mut buf.z, &mut buf.gemm); // [b, 10] logits
     }
 
-    /// Backward pass of the last `forward_micro`, from `self.buf.dz` to `self.buf.micro_grads`.
+    /// Backward pass of the last `forward_micro`, from `self.buf.dz` to `self.micro_grads`.
+    /// Each layer's output gradient buffer is masked in place by its ReLU.
     fn backward_micro(&mut self, b: usize, x: &[f32]) {
         let [k1, _, k2, _, k3, _, k4, _, k5, _] = split(&self.params);
         let [dk1, db1, dk2, db2, dk3, db3, dk4, db4, dk5, db5] = split_mut(&mut self.micro_grads);
         let buf = &mut self.buf;
-        let (n1, n2, n3, n4) = (
-            L.conv1.out_len() * b,
-            L.conv2.out_len() * b,
-            L.conv3.out_len() * b,
-            L.dense1.outputs * b,
-        );
-        let da4 = Some(&mut buf.da4[..]);
+        let (a4, z, dz, da4) = (&buf.a4, &buf.z, &mut buf.dz, Some(&mut buf.da4[..]));
         L.dense2
-            .backward(b, &buf.a4, &buf.dz, k5, dk5, db5, da4, &mut buf.gemm);
-        relu::backward(&buf.a4[..n4], &mut buf.da4[..n4]);
-        let da3 = Some(&mut buf.da3[..]);
-        L.dense1
-            .backward(b, &buf.a3, &buf.da4, k4, dk4, db4, da3, &mut buf.gemm);
-        relu::backward(&buf.a3[..n3], &mut buf.da3[..n3]); // elementwise: commutes with flatten
-        let da3 = L.flatten.backward(&buf.da3);
+            .backward(b, a4, z, dz, k5, dk5, db5, da4, &mut buf.gemm); // → [b, 64]
+        let (a3, da3) = (L.flatten.forward(&buf.a3), Some(&mut buf.da3[..]));
+        L.dense1.backward(
+            b,
+            a3,
+            &buf.a4,
+            &mut buf.da4,
+            k4,
+            dk4,
+            db4,
+            da3,
+            &mut buf.gemm,
+        ); // → [b, 576]
+        let da3 = &mut buf.da3; // flatten's backward is the identity on the buffer
         let dp2 = Some(&mut buf.dp2[..]);
         L.conv3
-            .backward(b, &buf.p2, da3, k3, dk3, db3, dp2, &mut buf.ws3);
-        L.pool2.backward(b, &buf.dp2, &buf.p2_arg, &mut buf.da2);
-        relu::backward(&buf.a2[..n2], &mut buf.da2[..n2]);
+            .backward(b, &buf.p2, &buf.a3, da3, k3, dk3, db3, dp2, &mut buf.ws3); // → [b, 5, 5, 64]
+        L.pool2
+            .backward(b, &buf.a2, &buf.p2, &buf.dp2, &mut buf.da2); // → [b, 11, 11, 64]
         let dp1 = Some(&mut buf.dp1[..]);
-        L.conv2
-            .backward(b, &buf.p1, &buf.da2, k2, dk2, db2, dp1, &mut buf.ws2);
-        L.pool1.backward(b, &buf.dp1, &buf.p1_arg, &mut buf.da1);
-        relu::backward(&buf.a1[..n1], &mut buf.da1[..n1]);
+        L.conv2.backward(
+            b,
+            &buf.p1,
+            &buf.a2,
+            &mut buf.da2,
+            k2,
+            dk2,
+            db2,
+            dp1,
+            &mut buf.ws2,
+        ); // → [b, 13, 13, 32]
+        L.pool1
+            .backward(b, &buf.a1, &buf.p1, &buf.dp1, &mut buf.da1); // → [b, 26, 26, 32]
         // conv1's input is the image: no input gradient needed.
-        L.conv1
-            .backward(b, x, &buf.da1, k1, dk1, db1, None, &mut buf.ws1);
+        L.conv1.backward(
+            b,
+            x,
+            &buf.a1,
+            &mut buf.da1,
+            k1,
+            dk1,
+            db1,
+            None,
+            &mut buf.ws1,
+        );
     }
 
     /// Mean loss over the batch and its gradient, written to `self.grads`. Parameters are not

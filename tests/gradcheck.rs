@@ -68,7 +68,7 @@ fn probe_indices(n: usize, k: usize, r: &mut Pcg64Mcg) -> Vec<usize> {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn conv2d_gradients() {
     // 7x6 input, 5 channels, 3 filters, batch 3: nothing a multiple of 4.
-    let conv = Conv2d::new(7, 6, 5, 3, 3);
+    let conv = Conv2d::new(7, 6, 5, 3, 3, false);
     let batch = 3;
     let mut r = rng(1);
     let mut x = uniform(&mut r, batch * conv.in_len(), -1.0, 1.0);
@@ -79,10 +79,12 @@ fn conv2d_gradients() {
     let mut y = vec![0.0; probe.len()];
     conv.forward(batch, &x, &w, &b, &mut y, &mut ws);
     let (mut dw, mut db, mut dx) = (vec![0.0; w.len()], vec![0.0; 3], vec![0.0; x.len()]);
+    let mut dy = probe.clone();
     conv.backward(
         batch,
         &x,
-        &probe,
+        &y,
+        &mut dy,
         &w,
         &mut dw,
         &mut db,
@@ -116,7 +118,7 @@ fn conv2d_gradients() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn conv2d_forward_matches_direct_convolution() {
-    let conv = Conv2d::new(6, 9, 3, 3, 5);
+    let conv = Conv2d::new(6, 9, 3, 3, 5, false);
     let batch = 2;
     let mut r = rng(2);
     let x = uniform(&mut r, batch * conv.in_len(), -1.0, 1.0);
@@ -157,6 +159,7 @@ fn dense_gradients() {
     let dense = Dense {
         inputs: 7,
         outputs: 5,
+        relu: false,
     };
     let batch = 3;
     let mut r = rng(3);
@@ -166,10 +169,12 @@ fn dense_gradients() {
     let probe = uniform(&mut r, batch * 5, -1.0, 1.0);
     let mut s = GemmScratch::default();
     let (mut dw, mut db, mut dx) = (vec![0.0; 35], vec![0.0; 5], vec![0.0; batch * 7]);
+    let (y, mut dy) = (vec![0.0; batch * 5], probe.clone()); // y is read only with ReLU
     dense.backward(
         batch,
         &x,
-        &probe,
+        &y,
+        &mut dy,
         &w,
         &mut dw,
         &mut db,
@@ -236,20 +241,25 @@ fn maxpool_gradients_and_odd_sizes() {
     }
     let probe = uniform(&mut r, batch * pool.out_len(), -1.0, 1.0);
     let mut y = vec![f32::NAN; probe.len()];
-    let mut arg = vec![0u32; probe.len()];
-    pool.forward(batch, &x, &mut y, &mut arg);
+    pool.forward(batch, &x, &mut y);
     assert_eq!(pool.out_shape(), [3, 2, 3]);
     assert!(y.iter().all(|v| v.is_finite()));
     let mut dx = vec![f32::NAN; n];
-    pool.backward(batch, &probe, &arg, &mut dx);
+    pool.backward(batch, &x, &y, &probe, &mut dx);
     let loss = |x: &[f32]| {
         let mut y = vec![0.0; probe.len()];
-        let mut arg = vec![0u32; probe.len()];
-        pool.forward(batch, x, &mut y, &mut arg);
+        pool.forward(batch, x, &mut y);
         dot(&y, &probe)
     };
     let nx: Vec<f64> = (0..n).map(|i| numeric(&mut x, i, 1e-2, loss)).collect();
     check("maxpool dx", &dx, &nx, 1e-4);
+
+    // Ties (a blank region after ReLU): the gradient goes to the first of the window only.
+    let pool = MaxPool2 { h: 2, w: 2, c: 1 };
+    let (x, mut y, mut dx) = ([0.5f32, 0.5, 0.5, 0.2], [0.0f32], [f32::NAN; 4]);
+    pool.forward(1, &x, &mut y);
+    pool.backward(1, &x, &y, &[1.0], &mut dx);
+    assert_eq!((y, dx), ([0.5], [1.0, 0.0, 0.0, 0.0]));
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]

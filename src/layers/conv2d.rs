@@ -1,10 +1,12 @@
-//! 2-D convolution, valid padding, stride 1, with bias.
+//! 2-D convolution, valid padding, stride 1, with bias and an optional fused ReLU.
 //!
 //! Shapes (NHWC): `x [B, H, W, C]`, kernel `w [KH, KW, C, F]` (Keras layout), bias `[F]`,
 //! `y [B, OH, OW, F]` with `OH = H - KH + 1`, `OW = W - KW + 1`.
 //!
-//! Forward:  `col = im2col(x)` (`[B·OH·OW, KH·KW·C]`), `y = col · w + b`.
-//! Backward: `dw = colᵀ · dy`, `db = Σ_rows dy`, `dx = col2im(dy · wᵀ)`.
+//! Forward:  `col = im2col(x)` (`[B·OH·OW, KH·KW·C]`), `y = act(col · w + b)`.
+//! Backward: `dz = dy ⊙ act'(y)`, `dw = colᵀ · dz`, `db = Σ_rows dz`, `dx = col2im(dz · wᵀ)`.
+//! The activation (ReLU or none, like Keras' `activation=`) is applied in the same pass as the
+//! bias, saving a trip through memory over the layer's largest buffer.
 //!
 //! Images are processed in chunks of [`CHUNK_IMAGES`] so the im2col buffer stays bounded for any
 //! batch size. When the whole batch fits in one chunk, the forward's `col` is kept for the
@@ -12,6 +14,7 @@
 
 use crate::kernels::im2col::{ConvGeom, col2im, im2col};
 use crate::kernels::{GemmScratch, Trans, gemm};
+use crate::layers::relu;
 
 /// Images per im2col chunk: 64 keeps the GEMMs large (conv2: m = 7,744) and `col` under 9 MB.
 pub const CHUNK_IMAGES: usize = 64;
@@ -21,6 +24,7 @@ pub const CHUNK_IMAGES: usize = 64;
 pub struct Conv2d {
     pub geom: ConvGeom,
     pub filters: usize,
+    pub relu: bool,
 }
 
 /// Per-layer scratch memory, grown once and then reused.
@@ -33,7 +37,7 @@ pub struct ConvWorkspace {
 }
 
 impl Conv2d {
-    pub const fn new(h: usize, w: usize, c: usize, k: usize, filters: usize) -> Self {
+    pub const fn new(h: usize, w: usize, c: usize, k: usize, filters: usize, relu: bool) -> Self {
         Conv2d {
             geom: ConvGeom {
                 h,
@@ -43,6 +47,7 @@ impl Conv2d {
                 kw: k,
             },
             filters,
+            relu,
         }
     }
 
@@ -71,7 +76,7 @@ impl Conv2d {
         }
     }
 
-    /// `y = conv(x, w) + b` for `batch` images.
+    /// `y = act(conv(x, w) + b)` for `batch` images.
     pub fn forward(
         &self,
         batch: usize,
@@ -100,23 +105,21 @@ impl Conv2d {
                 y_chunk,
                 false,
             );
-            for row in y_chunk.chunks_exact_mut(f) {
-                for (v, bias) in row.iter_mut().zip(b) {
-                    *v += *bias;
-                }
-            }
+            relu::add_bias(y_chunk, b, self.relu);
         }
         ws.col_batch = (batch <= CHUNK_IMAGES).then_some(batch);
     }
 
     /// Gradients of the loss with respect to `w` and `b` (overwritten) and, when `dx` is given,
-    /// to `x` (overwritten). `x` must be the forward's input and `dy` the gradient at `y`.
+    /// to `x` (overwritten). `x` and `y` are the forward's input and output, `dy` the gradient at
+    /// `y`; with ReLU it is masked in place into the gradient before the activation.
     #[allow(clippy::too_many_arguments)]
     pub fn backward(
         &self,
         batch: usize,
         x: &[f32],
-        dy: &[f32],
+        y: &[f32],
+        dy: &mut [f32],
         w: &[f32],
         dw: &mut [f32],
         db: &mut [f32],
@@ -124,6 +127,10 @@ impl Conv2d {
         ws: &mut ConvWorkspace,
     ) {
         let (p, k, f) = (self.geom.patches(), self.geom.patch_len(), self.filters);
+        if self.relu {
+            relu::backward(&y[..batch * p * f], &mut dy[..batch * p * f]);
+        }
+        let dy = &dy[..];
         self.reserve(ws, batch.min(CHUNK_IMAGES));
         let cached = ws.col_batch == Some(batch);
         ws.col_batch = None; // col is about to be reused for dcol

@@ -1,14 +1,17 @@
-//! Fully connected layer: `y[B, O] = x[B, I] · w[I, O] + b[O]` (Keras kernel layout `[I, O]`).
+//! Fully connected layer: `y[B, O] = act(x[B, I] · w[I, O] + b[O])` (Keras kernel layout
+//! `[I, O]`), with an optional fused ReLU.
 //!
-//! Backward: `dw = xᵀ · dy`, `db = Σ_rows dy`, `dx = dy · wᵀ`.
+//! Backward: `dz = dy ⊙ act'(y)`, `dw = xᵀ · dz`, `db = Σ_rows dz`, `dx = dz · wᵀ`.
 
 use crate::kernels::{GemmScratch, Trans, gemm};
+use crate::layers::relu;
 
 /// A dense layer's geometry; parameters and activations live in caller-owned buffers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Dense {
     pub inputs: usize,
     pub outputs: usize,
+    pub relu: bool,
 }
 
 impl Dense {
@@ -28,20 +31,18 @@ impl Dense {
         let (i, o) = (self.inputs, self.outputs);
         let y = &mut y[..batch * o];
         gemm(scratch, batch, o, i, x, Trans::No, w, Trans::No, y, false);
-        for row in y.chunks_exact_mut(o) {
-            for (v, bias) in row.iter_mut().zip(b) {
-                *v += *bias;
-            }
-        }
+        relu::add_bias(y, b, self.relu);
     }
 
-    /// Overwrites `dw`, `db` and, when given, `dx`.
+    /// Overwrites `dw`, `db` and, when given, `dx`. `y` is the forward's output; with ReLU,
+    /// `dy` is masked in place into the gradient before the activation.
     #[allow(clippy::too_many_arguments)]
     pub fn backward(
         &self,
         batch: usize,
         x: &[f32],
-        dy: &[f32],
+        y: &[f32],
+        dy: &mut [f32],
         w: &[f32],
         dw: &mut [f32],
         db: &mut [f32],
@@ -49,6 +50,9 @@ impl Dense {
         scratch: &mut GemmScratch,
     ) {
         let (i, o) = (self.inputs, self.outputs);
+        if self.relu {
+            relu::backward(&y[..batch * o], &mut dy[..batch * o]);
+        }
         let dy = &dy[..batch * o];
         gemm(
             scratch,

@@ -16,3 +16,13 @@ pub fn backward(y: &[f32], dy: &mut [f32]) {
         *g = if out > 0.0 { *g } else { 0.0 };
     }
 }
+
+/// `y[r, j] = y[r, j] + bias[j]` for every row `r`, then ReLU when `relu`: one pass over `y`.
+pub fn add_bias(y: &mut [f32], bias: &[f32], relu: bool) {
+    for row in y.chunks_exact_mut(bias.len()) {
+        for (v, b) in row.iter_mut().zip(bias) {
+            let z = *v + *b;
+            *v = if relu && z <= 0.0 { 0.0 } else { z };
+        }
+    }
+}
