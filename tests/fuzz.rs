@@ -1,0 +1,107 @@
+//! Property tests: arbitrary bytes never panic the IDX parser or the weights loader, and a
+//! rejected input leaves what was loaded before untouched. Case counts are set per test
+//! (PROPTEST_CASES overrides them); each case also goes through random chunkings.
+#![cfg(not(target_arch = "wasm32"))]
+
+use mnist_wasm::data::{DataSet, IdxKind, IdxStream};
+use mnist_wasm::weights;
+use mnist_wasm::{Trainer, TrainerConfig};
+use proptest::prelude::*;
+
+/// A valid IDX header for `n` 28x28 images, then `body` as the pixels.
+fn images_file(n: u32, body: &[u8]) -> Vec<u8> {
+    let mut f = vec![0, 0, 8, 3];
+    for v in [n, 28, 28] {
+        f.extend_from_slice(&v.to_be_bytes());
+    }
+    f.extend_from_slice(body);
+    f
+}
+
+/// Feeds `bytes` to a stream in chunks whose sizes cycle through `cuts`.
+fn push_chunked(stream: &mut IdxStream, bytes: &[u8], cuts: &[usize]) -> Result<(), String> {
+    let (mut at, mut i) = (0, 0);
+    while at < bytes.len() {
+        let len = cuts[i % cuts.len()].clamp(1, bytes.len() - at);
+        stream
+            .push(&bytes[at..at + len])
+            .map_err(|e| e.to_string())?;
+        at += len;
+        i += 1;
+    }
+    stream.finish().map_err(|e| e.to_string())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn idx_parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..4096),
+                               cuts in proptest::collection::vec(1usize..64, 1..8),
+                               labels in any::<bool>()) {
+        let kind = if labels { IdxKind::MNIST_LABELS } else { IdxKind::MNIST_IMAGES };
+        let mut whole = IdxStream::new("fuzz", kind);
+        let a = whole.push(&bytes).and_then(|()| whole.finish()).map_err(|e| e.to_string());
+        let mut chunked = IdxStream::new("fuzz", kind);
+        let b = push_chunked(&mut chunked, &bytes, &cuts);
+        // Chunking changes nothing: same verdict, same records.
+        prop_assert_eq!(a.is_ok(), b.is_ok());
+        prop_assert_eq!(whole.records(), chunked.records());
+    }
+
+    #[test]
+    fn idx_with_valid_header_and_random_body(n in 0u32..4, body in proptest::collection::vec(any::<u8>(), 0..4000),
+                                              cuts in proptest::collection::vec(1usize..300, 1..6)) {
+        let file = images_file(n, &body);
+        let mut s = IdxStream::new("fuzz", IdxKind::MNIST_IMAGES);
+        let ok = push_chunked(&mut s, &file, &cuts).is_ok();
+        prop_assert_eq!(ok, body.len() == n as usize * 784);
+        prop_assert_eq!(s.len(), (body.len() / 784).min(n as usize));
+    }
+
+    #[test]
+    fn dataset_keeps_usable_examples_after_a_bad_chunk(junk in proptest::collection::vec(any::<u8>(), 1..64)) {
+        let pixels = vec![7u8; 2 * 784];
+        let mut labels = vec![0, 0, 8, 1, 0, 0, 0, 2];
+        labels.extend_from_slice(&[3, 4]);
+        let mut set = DataSet::from_idx("train", &images_file(2, &pixels), &labels).expect("valid");
+        // Anything more is extra bytes after complete files: refused, nothing lost.
+        prop_assert!(set.push_images(&junk).is_err());
+        prop_assert!(set.push_labels(&junk).is_err());
+        prop_assert_eq!(set.len(), 2);
+        prop_assert_eq!((set.label(0), set.label(1)), (3, 4));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn weights_loader_never_panics_and_refusal_changes_nothing(
+        prefix_len in 0usize..64,
+        junk in proptest::collection::vec(any::<u8>(), 0..256),
+        flip in any::<usize>(),
+        truncate in any::<usize>(),
+    ) {
+        // Shared across cases: building a trainer is the expensive part.
+        thread_local! {
+            static GOOD: Vec<u8> = Trainer::new(TrainerConfig::default())
+                .and_then(|t| t.export_weights())
+                .expect("exports");
+        }
+        let good = GOOD.with(Clone::clone);
+        let mut t = Trainer::new(TrainerConfig { seed: 9, ..Default::default() }).expect("valid");
+        let before = t.export_weights().expect("exports");
+        // Random bytes, a valid prefix followed by junk, a flipped byte, a truncation.
+        let mut prefixed = good[..prefix_len.min(good.len())].to_vec();
+        prefixed.extend_from_slice(&junk);
+        let mut flipped = good.clone();
+        flipped[flip % good.len()] ^= 1 << (flip % 8);
+        let truncated = &good[..truncate % good.len()];
+        for bad in [&junk[..], &prefixed, &flipped, truncated] {
+            prop_assert!(weights::decode(bad).is_err());
+            prop_assert!(t.import_weights(bad).is_err());
+            prop_assert_eq!(&t.export_weights().expect("exports"), &before);
+        }
+    }
+}
