@@ -12,6 +12,7 @@
 pub mod gemm_packed;
 pub mod gemm_ref;
 pub mod im2col;
+pub mod maxpool;
 pub mod scalar;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd128;

@@ -3,9 +3,11 @@
 //!
 //! Backward routes each `dy` to the input that won the forward max, the first in scan order
 //! (top-left, top-right, bottom-left, bottom-right) on ties — as an argmax would, but found by
-//! comparing the saved input with the saved output instead of storing indices. Written as
-//! compare-and-select over contiguous channels, so both passes vectorise (SIMD128 in the web
-//! build); this halved their cost against an argmax scatter.
+//! comparing the saved input with the saved output instead of storing indices, over contiguous
+//! channels ([`crate::kernels::maxpool`], SIMD128 in the web build). The forward is a
+//! compare-and-select that LLVM vectorises by itself.
+
+use crate::kernels::maxpool::{Window, maxpool2_route};
 
 /// Pooling geometry of one image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,22 +67,17 @@ impl MaxPool2 {
                 let (top, bottom) = grad[2 * oy * row..(2 * oy + 2) * row].split_at_mut(row);
                 for ox in 0..ow {
                     let o = base + (oy * ow + ox) * c;
-                    let (yv, g) = (&y[o..o + c], &dy[o..o + c]);
                     let i = 2 * ox * c;
                     let (x00, x01) = (&top_x[i..i + c], &top_x[i + c..i + 2 * c]);
-                    let x10 = &bottom_x[i..i + c]; // x11 wins when the other three do not
+                    let x10 = &bottom_x[i..i + c];
                     let (d0, d1) = top[i..i + 2 * c].split_at_mut(c);
                     let (d2, d3) = bottom[i..i + 2 * c].split_at_mut(c);
-                    for k in 0..c {
-                        let m0 = x00[k] == yv[k];
-                        let m1 = !m0 && x01[k] == yv[k];
-                        let m2 = !m0 && !m1 && x10[k] == yv[k];
-                        let m3 = !m0 && !m1 && !m2;
-                        d0[k] = if m0 { g[k] } else { 0.0 };
-                        d1[k] = if m1 { g[k] } else { 0.0 };
-                        d2[k] = if m2 { g[k] } else { 0.0 };
-                        d3[k] = if m3 { g[k] } else { 0.0 };
-                    }
+                    let window = Window {
+                        x: [x00, x01, x10],
+                        y: &y[o..o + c],
+                        g: &dy[o..o + c],
+                    };
+                    maxpool2_route(&window, [d0, d1, d2, d3]);
                 }
                 // An odd last column is in no window.
                 if self.w % 2 == 1 {
