@@ -96,7 +96,7 @@ fn predictions_are_probabilities_and_batch_independent() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn big_batches_equal_the_sum_of_their_micro_batches() {
-    // 100 images = micro-batches of 64 + 36; the gradient must be the mean over all 100.
+    // 100 images in several micro-batches; the gradient must be the mean over all 100.
     let mut m = model(5);
     let x = images(6, 100);
     let labels: Vec<u8> = (0..100).map(|i| (i % 10) as u8).collect();

@@ -32,6 +32,12 @@ test('every constructor builds a message of a known type', () => {
     P.evaluation({ kind: 'estimate', accuracy: 0.9 }),
     P.prediction(1, new Float32Array(10)),
     P.error('data', 'boom', { set: 'train' }),
+    P.exportModel('weights'),
+    P.importModel(new Uint8Array(8)),
+    P.dataReplace({ train: { images: { name: 'a', bytes: new Uint8Array(4) }, labels: { name: 'b', bytes: new Uint8Array(4) } } }),
+    P.exported('weights', new Uint8Array(8)),
+    P.imported({ epoch: 1, stepInEpoch: 2, stepsPerEpoch: 3, totalSteps: 4 }),
+    P.dataReplaced(['train'], ['a', 'b']),
   ];
   const covered = new Set(built.map(([m]) => m.type));
   assert.deepEqual([...covered].sort(), [...known].sort(), 'each message type has a constructor');

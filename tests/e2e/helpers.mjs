@@ -1,0 +1,119 @@
+// Shared set-up for the end-to-end files: Vite's dev server on a free 127.0.0.1 port and Debian's
+// Chromium through playwright-core, with a throwaway profile. (Not a test file: node --test only
+// runs *.test.mjs here.)
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+];
+
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createNetServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Vite's dev server and a Chromium page; `close()` stops both. */
+export async function startApp() {
+  const port = await freePort();
+  const server = await createServer({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.js'),
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port, strictPort: true },
+  });
+  await server.listen();
+  const userDataDir = await mkdtemp(join(tmpdir(), 'mnist-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1360, height: 1000 },
+    acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const close = async () => {
+    await context.close().catch(() => {});
+    await server.close().catch(() => {});
+    await rm(userDataDir, { recursive: true, force: true });
+  };
+  return { port, url: `http://127.0.0.1:${port}/`, context, page, close };
+}
+
+/** Collects console errors, page errors, failed and third-party requests. */
+export function watch(page, port) {
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(`http://127.0.0.1:${port}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) {
+      problems.push(`third-party request: ${url}`);
+    }
+  });
+  return problems;
+}
+
+export const dataComplete = (page) =>
+  page.waitForFunction(
+    () => {
+      const bar = document.querySelector('[data-testid=data-progress]');
+      const max = Number(bar.getAttribute('aria-valuemax'));
+      return max > 1 && Number(bar.getAttribute('aria-valuenow')) === max;
+    },
+    null,
+    { timeout: 60_000 },
+  );
+
+export const waitForState = (page, ...states) =>
+  page.waitForFunction((s) => s.includes(document.querySelector('[data-testid=status]').dataset.state), states, {
+    timeout: 120_000,
+  });
+
+/** Draws a polyline on the pad with real mouse events; points are fractions of the pad's side. */
+export async function drawStroke(page, points) {
+  const box = await page.getByTestId('draw-pad').boundingBox();
+  const at = ([fx, fy]) => [box.x + fx * box.width, box.y + fy * box.height];
+  const [x0, y0] = at(points[0]);
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  for (const p of points.slice(1)) {
+    const [x, y] = at(p);
+    await page.mouse.move(x, y, { steps: 12 });
+  }
+  await page.mouse.up();
+}
+
+export async function readPrediction(page) {
+  return page.evaluate(() => {
+    const items = [...document.querySelectorAll('[data-testid=probabilities] > *')];
+    return {
+      digit: document.querySelector('[data-testid=prediction]').textContent,
+      probs: items.map((li) => Number(li.dataset.prob)),
+    };
+  });
+}

@@ -1,0 +1,226 @@
+// End-to-end: keep, move and bring models and data (issue 5), on Vite's dev server in Chromium.
+//
+// Trains a small model, then: a corrupt / truncated / foreign file is refused by Import with an
+// alert and the predictions stay exactly the same; Export → Reset (confirmed in the in-page
+// dialog) → Import round-trips the predictions exactly; the imported model survives a reload;
+// malformed IDX files are refused with a message naming the file while MNIST still trains; a
+// small IDX set of the user's own (gzipped) replaces the training set and trains; class names
+// show up in the prediction and the confusion matrix.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { crc32, gzipSync } from 'node:zlib';
+import { dataComplete, drawStroke, readPrediction, startApp, waitForState, watch } from './helpers.mjs';
+
+const ONE = [[0.5, 0.18], [0.5, 0.82]];
+const SETTINGS = { epochs: '1', 'batch-size': '32', 'learning-rate': '0.002', 'train-size': '640' }; // 20 steps
+
+const idxImages = (n, fill = (i, j) => ((i * 31 + j * 7) % 256)) => {
+  const b = Buffer.alloc(16 + n * 784);
+  b.writeUInt32BE(2051, 0);
+  b.writeUInt32BE(n, 4);
+  b.writeUInt32BE(28, 8);
+  b.writeUInt32BE(28, 12);
+  for (let i = 0; i < n; i++) for (let j = 0; j < 784; j++) b[16 + i * 784 + j] = fill(i, j);
+  return b;
+};
+const idxLabels = (labels) => {
+  const b = Buffer.alloc(8 + labels.length);
+  b.writeUInt32BE(2049, 0);
+  b.writeUInt32BE(labels.length, 4);
+  labels.forEach((l, i) => (b[8 + i] = l));
+  return b;
+};
+const file = (name, buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
+
+/** Clears the pad, draws the same "1" and waits for its prediction. */
+async function predictOne(page) {
+  await page.getByTestId('clear-pad').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent === '');
+  await drawStroke(page, ONE);
+  await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '');
+  await page.waitForTimeout(300); // the newest drawing's answer (one request in flight at most)
+  return readPrediction(page);
+}
+
+const errorText = (page) => page.getByTestId('error').textContent();
+const errorShown = (page) => page.waitForSelector('[data-testid=error]:not([hidden])', { timeout: 20_000 });
+const steps = async (page) => Number((await page.locator('#step').textContent()).replace(/\D/g, ''));
+
+test('keep, move and bring models and data', { timeout: 300_000 }, async (t) => {
+  const app = await startApp();
+  const { page } = app;
+  t.after(app.close);
+  const problems = watch(page, app.port);
+
+  await t.test('trains a small model', async () => {
+    await page.goto(app.url);
+    await dataComplete(page);
+    await waitForState(page, 'ready');
+    for (const [id, v] of Object.entries(SETTINGS)) await page.getByTestId(id).fill(v);
+    await page.getByTestId('train').click();
+    await waitForState(page, 'done');
+    assert.equal(await steps(page), 20);
+  });
+
+  let before;
+  await t.test('Import refuses corrupt, truncated and foreign files; the model is unchanged', async () => {
+    before = await predictOne(page);
+    const weights = await exportFile(page, 'export-weights', 'mnist-model.weights');
+    const cases = [
+      file('garbage.weights', Buffer.from('this is not a weights file at all, just some text')),
+      file('truncated.weights', weights.subarray(0, Math.floor(weights.length / 2))),
+      file('flipped.weights', Buffer.concat([weights.subarray(0, 40), Buffer.from([weights[40] ^ 0xff]), weights.subarray(41)])),
+      file('empty.weights', Buffer.alloc(0)),
+    ];
+    for (const f of cases) {
+      await page.getByTestId('import-weights').setInputFiles(f);
+      await errorShown(page);
+      const text = await errorText(page);
+      assert.match(text, new RegExp(`${f.name.replace('.', '\\.')} was not imported, the model is unchanged: \\S`), text);
+      assert.equal(await page.getByTestId('status').getAttribute('data-state'), 'done', 'a refused file stops nothing');
+      assert.equal(await steps(page), 20);
+      assert.deepEqual(await predictOne(page), before, `${f.name}: same predictions`);
+      await page.locator('#dismiss-error').click();
+      await page.waitForSelector('[data-testid=error][hidden]', { state: 'attached' });
+    }
+  });
+
+  let exported;
+  await t.test('Export safetensors downloads Keras-named tensors', async () => {
+    const bytes = await exportFile(page, 'export-safetensors', 'mnist-model.safetensors');
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+    assert.deepEqual(header['conv2d/kernel'].shape, [3, 3, 1, 32]);
+    assert.deepEqual(header['dense_1/kernel'].shape, [64, 10]);
+  });
+
+  await t.test('Reset asks first: Cancel (or Escape) keeps the model', async () => {
+    exported = await exportFile(page, 'export-weights', 'mnist-model.weights');
+    await page.getByTestId('reset').click();
+    await page.waitForSelector('#reset-dialog[open]');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'reset-cancel', 'focus starts on Cancel');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#reset-dialog:not([open])', { state: 'attached' });
+    await page.getByTestId('reset').click();
+    await page.getByTestId('reset-cancel').click();
+    assert.equal(await steps(page), 20);
+    assert.deepEqual(await predictOne(page), before);
+  });
+
+  await t.test('export, reset, import: the predictions round-trip exactly', async () => {
+    await page.getByTestId('reset').click();
+    await page.getByTestId('reset-confirm').click();
+    await page.waitForFunction(() => document.querySelector('#step').textContent === '0');
+    assert.notDeepEqual((await predictOne(page)).probs, before.probs, 'a reset model answers differently');
+    await page.getByTestId('import-weights').setInputFiles(file('mnist-model.weights', exported));
+    await page.waitForFunction(() => /Imported from mnist-model\.weights/.test(document.querySelector('#model-note').textContent));
+    assert.equal(await steps(page), 20, 'counters come from the file');
+    assert.deepEqual(await predictOne(page), before);
+    await page.waitForFunction(() => document.querySelector('[data-testid=test-accuracy]').textContent !== '', null, {
+      timeout: 60_000,
+    });
+  });
+
+  await t.test('the imported model is kept across a reload, with the same predictions', async () => {
+    await page.waitForTimeout(500); // the worker saves it to IndexedDB right after the import
+    await page.reload();
+    await dataComplete(page);
+    await page.waitForFunction(() => /kept in this browser/.test(document.querySelector('#model-note').textContent));
+    assert.equal(await steps(page), 20);
+    assert.deepEqual(await predictOne(page), before);
+  });
+
+  await t.test('malformed IDX files are refused by name; MNIST stays loaded and trains', async () => {
+    const bad = [
+      [[file('train-labels-idx1-ubyte', idxLabels([1, 2, 12])), file('train-images-idx3-ubyte', idxImages(3))], /train-labels-idx1-ubyte.*12|12.*train-labels/i],
+      [[file('train-labels-idx1-ubyte', idxLabels([1, 2])), file('train-images-idx3-ubyte', idxImages(3))], /train-images-idx3-ubyte|train-labels-idx1-ubyte/],
+      [[file('train-labels.gz', gzipSync(idxLabels([1, 2, 3]))), file('train-images.gz', gzipSync(idxImages(3)).subarray(0, 200))], /train-images\.gz/],
+      [[file('notes.txt', Buffer.from('hello world'))], /notes\.txt is not an IDX/],
+      [[file('t10k-images-idx3-ubyte', idxImages(2).subarray(0, 900)), file('t10k-labels-idx1-ubyte', idxLabels([1, 2]))], /t10k-images-idx3-ubyte/],
+    ];
+    for (const [files, pattern] of bad) {
+      await page.getByTestId('data-files').setInputFiles(files);
+      await errorShown(page);
+      const text = await errorText(page);
+      assert.match(text, /Your data was not loaded/, text);
+      assert.match(text, pattern, text);
+      await page.locator('#dismiss-error').click();
+    }
+    assert.match(await page.locator('#data-text').textContent(), /70,000 images ready/);
+    await page.getByTestId('epochs').fill('2');
+    await page.getByTestId('train').click();
+    await page.waitForFunction(() => Number(document.querySelector('#step').textContent.replace(/\D/g, '')) > 25, null, {
+      timeout: 60_000,
+    });
+    await page.getByTestId('pause').click();
+    await waitForState(page, 'paused');
+  });
+
+  await t.test('your own gzipped IDX set replaces the training set and trains; class names show', async () => {
+    const n = 200;
+    const labels = Array.from({ length: n }, (_, i) => i % 10);
+    // Class k is a bright horizontal band at row 2k+4: easy to learn.
+    const images = idxImages(n, (i, j) => (Math.floor(j / 28) === 2 * (i % 10) + 4 ? 255 : 0));
+    await page.locator('input[name=data-set][value=train]').check();
+    await page.getByTestId('data-files').setInputFiles([
+      file('fashion-images.gz', gzipSync(images)),
+      file('fashion-labels.gz', gzipSync(idxLabels(labels))),
+    ]);
+    await page.waitForFunction(() => /Now using your training set/.test(document.querySelector('[data-testid=data-note]').textContent));
+    await page.waitForFunction(() => /10,200 images ready/.test(document.querySelector('#data-text').textContent));
+    assert.equal(await page.getByTestId('error').isHidden(), true);
+    const stepsBefore = await steps(page);
+    await page.getByTestId('train-size').fill('200');
+    await page.getByTestId('train').click();
+    await page.waitForFunction((s) => Number(document.querySelector('#step').textContent.replace(/\D/g, '')) > s + 5, stepsBefore, {
+      timeout: 60_000,
+    });
+    await page.getByTestId('pause').click();
+    await waitForState(page, 'paused');
+
+    const names = 'zero,one,two,three,four,five,six,seven,eight,nine';
+    await page.getByTestId('class-names').fill(names);
+    await page.getByTestId('class-names').press('Tab');
+    const shown = await predictOne(page);
+    assert.ok(names.split(',').includes(shown.digit), `the prediction shows a class name: ${shown.digit}`);
+    assert.equal(await page.locator('[data-testid=confusion-matrix] thead th').nth(1).textContent(), 'zero');
+    await page.getByTestId('class-names').fill('a,b');
+    await page.getByTestId('class-names').press('Tab');
+    assert.match(await page.locator('#class-names-msg').textContent(), /10 names/);
+  });
+
+  await t.test('a diverging loss pauses training with advice and keeps the last weights', async () => {
+    // The trained model with its output biases at +3e38 (class 0) and -3e38 (class 1): predictions
+    // stay finite (always "0"), but the loss on any image of a 1 is infinite.
+    const w = Buffer.from(exported);
+    const PARAMS = 93322;
+    w.writeFloatLE(3e38, 40 + 4 * (PARAMS - 10)); // dense_1/bias[0]
+    w.writeFloatLE(-3e38, 40 + 4 * (PARAMS - 9)); // dense_1/bias[1]
+    w.writeUInt32LE(crc32(w.subarray(0, w.length - 4)) >>> 0, w.length - 4);
+    await page.getByTestId('import-weights').setInputFiles(file('huge.weights', w));
+    await page.waitForFunction(() => /Imported from huge\.weights/.test(document.querySelector('#model-note').textContent));
+    const stepsBefore = await steps(page);
+    const predictionBefore = await predictOne(page);
+    assert.equal(predictionBefore.probs[0], 1, 'finite predictions');
+    await page.getByTestId('train').click();
+    await errorShown(page);
+    const text = await errorText(page);
+    assert.match(text, /diverged/, text);
+    assert.match(text, /lower the learning rate/, text);
+    await waitForState(page, 'paused');
+    assert.equal(await page.getByTestId('train').textContent(), 'Resume');
+    assert.equal(await steps(page), stepsBefore, 'the diverged step was not applied');
+    assert.deepEqual(await predictOne(page), predictionBefore, 'same weights as before the bad step');
+  });
+
+  await t.test('no console errors, page errors, failed or third-party requests', () => {
+    assert.deepEqual(problems, []);
+  });
+
+  async function exportFile(p, testId, expectedName) {
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByTestId(testId).click()]);
+    assert.equal(download.suggestedFilename(), expectedName);
+    return readFile(await download.path());
+  }
+});
