@@ -167,3 +167,13 @@ else
     installed "node_modules (npm ci)"
   fi
 fi
+
+# --- Python packages for the safetensors check (scripts/check_safetensors.py) ------------------
+command -v python3 >/dev/null || die "python3 not found: install Python 3 (Debian: python3 python3-pip)"
+if python3 -c "import numpy, safetensors" 2>/dev/null; then
+  ok "python numpy + safetensors"
+else
+  installing "python numpy + safetensors (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check numpy safetensors
+  installed "python numpy + safetensors (pip)"
+fi

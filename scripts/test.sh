@@ -4,7 +4,7 @@
 #   bash scripts/test.sh                 all suites (what `npm test` and CI run)
 #   bash scripts/test.sh rust js         only the named suites (setup still runs first)
 #
-# Suites: fmt clippy clippy-wasm rust wasm-chrome wasm-firefox build-wasm vite-build js e2e
+# Suites: fmt clippy clippy-wasm rust safetensors wasm-chrome wasm-firefox build-wasm vite-build js e2e
 # Knobs:  SKIP_SETUP=1   do not run scripts/setup.sh first
 #         WASM_BINDGEN_TEST_TIMEOUT=300   seconds per wasm test binary in a browser
 set -euo pipefail
@@ -17,7 +17,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # training tests on a loaded 2-core machine.
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
 
-ALL_SUITES=(fmt clippy clippy-wasm rust wasm-chrome wasm-firefox build-wasm vite-build js e2e)
+ALL_SUITES=(fmt clippy clippy-wasm rust safetensors wasm-chrome wasm-firefox build-wasm vite-build js e2e)
 if (($#)); then
   SUITES=("$@")
   for s in "${SUITES[@]}"; do
@@ -84,13 +84,12 @@ skip_suite() { # name reason
   SKIPPED=$((SKIPPED + 1))
 }
 
-# Files node's test runner would pick up in a directory.
-has_node_tests() {
-  [[ -d "$1" ]] || return 1
-  [[ -n "$(find "$1" -type f \( -name '*.test.js' -o -name '*.test.mjs' -o -name '*.test.cjs' \
-    -o -name '*-test.js' -o -name '*-test.mjs' -o -name '*_test.js' -o -name '*_test.mjs' \
-    -o -name 'test-*.js' -o -name 'test-*.mjs' -o -name 'test.js' -o -name 'test.mjs' \) \
-    -not -path '*/node_modules/*' -print -quit)" ]]
+# The safetensors export, loaded by Python (safetensors + NumPy) and run through a NumPy forward
+# pass that must reproduce this crate's probabilities for real test images.
+check_safetensors() {
+  local out=target/safetensors-check
+  cargo run --release --quiet --example export_safetensors -- "$out" &&
+    python3 scripts/check_safetensors.py "$out/model.safetensors" "$out/expected.json"
 }
 
 if [[ -z "${SKIP_SETUP:-}" ]]; then
@@ -112,27 +111,10 @@ for suite in "${SUITES[@]}"; do
       run_suite wasm-firefox wasm-pack test --mode no-install --headless --firefox --release
       ;;
     build-wasm) run_suite build-wasm bash scripts/build-wasm.sh all ;;
-    vite-build)
-      if [[ -f index.html ]]; then
-        run_suite vite-build npx --no-install vite build --logLevel warn
-      else
-        skip_suite vite-build "no index.html yet"
-      fi
-      ;;
-    js)
-      if has_node_tests tests/js; then
-        run_suite js node --test tests/js/
-      else
-        skip_suite js "no JS unit tests yet (tests/js/)"
-      fi
-      ;;
-    e2e)
-      if has_node_tests tests/e2e; then
-        run_suite e2e node --test tests/e2e/
-      else
-        skip_suite e2e "no end-to-end tests yet (tests/e2e/)"
-      fi
-      ;;
+    safetensors) run_suite safetensors check_safetensors ;;
+    vite-build) run_suite vite-build npx --no-install vite build --logLevel warn ;;
+    js) run_suite js node --test tests/js/ ;;
+    e2e) run_suite e2e node --test tests/e2e/ ;;
   esac
 done
 
