@@ -284,33 +284,47 @@ impl Model {
     fn forward_micro(&mut self, b: usize, x: &[f32]) {
         let [k1, b1, k2, b2, k3, b3, k4, b4, k5, b5] = split(&self.params);
         let buf = &mut self.buf;
-        L.conv1.forward(b, x, k1, b1, &mut buf.a1, &mut buf.ws1); // [b, 26, 26, 32] relu
-        L.pool1.forward(b, &buf.a1, &mut buf.p1); // [b, 13, 13, 32]
+        // [b, 28, 28, 1] → conv1 + relu → [b, 26, 26, 32] → pool1 → [b, 13, 13, 32]
+        L.conv1.forward(b, x, k1, b1, &mut buf.a1, &mut buf.ws1);
+        L.pool1.forward(b, &buf.a1, &mut buf.p1);
+        // → conv2 + relu → [b, 11, 11, 64] → pool2 → [b, 5, 5, 64]
         L.conv2
-            .forward(b, &buf.p1, k2, b2, &mut buf.a2, &mut buf.ws2); // [b, 11, 11, 64] relu
-        L.pool2.forward(b, &buf.a2, &mut buf.p2); // [b, 5, 5, 64]
+            .forward(b, &buf.p1, k2, b2, &mut buf.a2, &mut buf.ws2);
+        L.pool2.forward(b, &buf.a2, &mut buf.p2);
+        // → conv3 + relu → [b, 3, 3, 64] → flatten → [b, 576]
         L.conv3
-            .forward(b, &buf.p2, k3, b3, &mut buf.a3, &mut buf.ws3); // [b, 3, 3, 64] relu
-        let flat = L.flatten.forward(&buf.a3); // [b, 576]
+            .forward(b, &buf.p2, k3, b3, &mut buf.a3, &mut buf.ws3);
+        let flat = L.flatten.forward(&buf.a3);
+        // → dense1 + relu → [b, 64] → dense2 → logits [b, 10]
         L.dense1
-            .forward(b, flat, k4, b4, &mut buf.a4, &mut buf.gemm); // [b, 64] relu
+            .forward(b, flat, k4, b4, &mut buf.a4, &mut buf.gemm);
         L.dense2
-            .forward(b, &buf.a4, k5, b5, &mut buf.z, &mut buf.gemm); // [b, 10] logits
+            .forward(b, &buf.a4, k5, b5, &mut buf.z, &mut buf.gemm);
     }
 
     /// Backward pass of the last `forward_micro`, from `self.buf.dz` to `self.micro_grads`.
-    /// Each layer's output gradient buffer is masked in place by its ReLU.
+    /// Each layer masks its output gradient in place by its ReLU.
     fn backward_micro(&mut self, b: usize, x: &[f32]) {
         let [k1, _, k2, _, k3, _, k4, _, k5, _] = split(&self.params);
         let [dk1, db1, dk2, db2, dk3, db3, dk4, db4, dk5, db5] = split_mut(&mut self.micro_grads);
         let buf = &mut self.buf;
-        let (a4, z, dz, da4) = (&buf.a4, &buf.z, &mut buf.dz, Some(&mut buf.da4[..]));
-        L.dense2
-            .backward(b, a4, z, dz, k5, dk5, db5, da4, &mut buf.gemm); // → [b, 64]
-        let (a3, da3) = (L.flatten.forward(&buf.a3), Some(&mut buf.da3[..]));
+        // d logits [b, 10] → dense2 → [b, 64] → dense1 → [b, 576]
+        let da4 = Some(&mut buf.da4[..]);
+        L.dense2.backward(
+            b,
+            &buf.a4,
+            &buf.z,
+            &mut buf.dz,
+            k5,
+            dk5,
+            db5,
+            da4,
+            &mut buf.gemm,
+        );
+        let (flat, da3) = (L.flatten.forward(&buf.a3), Some(&mut buf.da3[..]));
         L.dense1.backward(
             b,
-            a3,
+            flat,
             &buf.a4,
             &mut buf.da4,
             k4,
@@ -318,28 +332,22 @@ impl Model {
             db4,
             da3,
             &mut buf.gemm,
-        ); // → [b, 576]
-        let da3 = &mut buf.da3; // flatten's backward is the identity on the buffer
+        );
+        // flatten's backward is the identity on the buffer: → conv3 → [b, 5, 5, 64]
         let dp2 = Some(&mut buf.dp2[..]);
+        let (p2, a3, ws3) = (&buf.p2, &buf.a3, &mut buf.ws3);
         L.conv3
-            .backward(b, &buf.p2, &buf.a3, da3, k3, dk3, db3, dp2, &mut buf.ws3); // → [b, 5, 5, 64]
+            .backward(b, p2, a3, &mut buf.da3, k3, dk3, db3, dp2, ws3);
+        // → pool2 → [b, 11, 11, 64] → conv2 → [b, 13, 13, 32]
         L.pool2
-            .backward(b, &buf.a2, &buf.p2, &buf.dp2, &mut buf.da2); // → [b, 11, 11, 64]
+            .backward(b, &buf.a2, &buf.p2, &buf.dp2, &mut buf.da2);
         let dp1 = Some(&mut buf.dp1[..]);
-        L.conv2.backward(
-            b,
-            &buf.p1,
-            &buf.a2,
-            &mut buf.da2,
-            k2,
-            dk2,
-            db2,
-            dp1,
-            &mut buf.ws2,
-        ); // → [b, 13, 13, 32]
+        let (p1, a2, ws2) = (&buf.p1, &buf.a2, &mut buf.ws2);
+        L.conv2
+            .backward(b, p1, a2, &mut buf.da2, k2, dk2, db2, dp1, ws2);
+        // → pool1 → [b, 26, 26, 32] → conv1 (its input is the image: no input gradient)
         L.pool1
-            .backward(b, &buf.a1, &buf.p1, &buf.dp1, &mut buf.da1); // → [b, 26, 26, 32]
-        // conv1's input is the image: no input gradient needed.
+            .backward(b, &buf.a1, &buf.p1, &buf.dp1, &mut buf.da1);
         L.conv1.backward(
             b,
             x,

@@ -224,7 +224,7 @@ const ALIGN: usize = 64;
 
 /// A `len`-long, [`ALIGN`]-aligned window of a packing buffer, growing the buffer when it is
 /// too short (never shrinking it, so warm calls do not allocate).
-fn aligned(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
+pub(crate) fn aligned(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
     let slack = ALIGN / size_of::<f32>() - 1;
     if buf.len() < len + slack {
         buf.resize(len + slack, 0.0);
@@ -239,7 +239,7 @@ fn aligned(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
 /// `kc` groups of `W` values, group `p` = elements `p0 + p` of lines `first + q*W ..`.
 /// Lines past `lines` in the last panel are zero.
 #[allow(clippy::too_many_arguments)]
-fn pack_panels<const W: usize>(
+pub(crate) fn pack_panels<const W: usize>(
     dst: &mut [f32],
     src: &[f32],
     line_stride: usize,

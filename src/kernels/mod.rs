@@ -9,6 +9,7 @@
 //! the auto-vectorized [`scalar`] twin everywhere else (native, and the wasm build without
 //! SIMD). [`gemm_ref()`] is the naive spec it is tested against.
 
+pub mod conv_implicit;
 pub mod gemm_packed;
 pub mod gemm_ref;
 pub mod im2col;

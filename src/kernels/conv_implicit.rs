@@ -1,0 +1,188 @@
+//! Convolution forward as an implicit GEMM: `y[M, F] = col[M, K] · w[K, F]` without building
+//! `col`. Row `i` of `col` is the patch of output pixel `i`: for a valid, stride-1 convolution
+//! over NHWC, a patch is `KH` runs of `KW·C` contiguous values of the image, one image row apart
+//! (`ConvGeom`), so the micro-kernel reads its four rows' values straight from the image.
+//!
+//! Against im2col + packed GEMM this skips writing and re-reading `col` and packing A (≈24% of
+//! a batched forward pass in Chromium). It is used where nothing else needs `col` — inference;
+//! training keeps `col` for the weight gradient. The weights are packed once per call into
+//! `NR`-column panels of all `K` rows (conv2: 9 KiB a panel), and the `4 x NR` output tile
+//! stays in registers across the whole `K`.
+
+use super::GemmScratch;
+use super::gemm_packed::{MR, NR, aligned, pack_panels};
+use super::im2col::ConvGeom;
+
+/// Four patch rows for the micro-kernel: each is the image from the patch's first element on;
+/// run `ky` of the patch is `run` values at offset `ky · row_stride`.
+#[derive(Clone, Copy)]
+pub struct PatchRows<'a> {
+    pub rows: [&'a [f32]; MR],
+    pub runs: usize,
+    pub run: usize,
+    pub row_stride: usize,
+}
+
+impl PatchRows<'_> {
+    fn check(&self) {
+        let need = (self.runs - 1) * self.row_stride + self.run;
+        assert!(self.runs > 0 && self.rows.iter().all(|r| r.len() >= need));
+    }
+}
+
+/// Portable 4x8 micro-kernel over patch rows: `c[4, 8] (+)= patches[4, K] · b_panel[K, 8]`.
+pub fn kernel_4x8_patches_scalar(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: usize, acc: bool) {
+    a.check();
+    let b = &b[..a.runs * a.run * NR];
+    let mut t = [[0.0f32; NR]; MR];
+    for ky in 0..a.runs {
+        let at = ky * a.row_stride;
+        for p in 0..a.run {
+            let bp = &b[(ky * a.run + p) * NR..][..NR];
+            for (row, r) in t.iter_mut().zip(&a.rows) {
+                let ai = r[at + p];
+                for (x, &bj) in row.iter_mut().zip(bp) {
+                    *x += ai * bj;
+                }
+            }
+        }
+    }
+    for (i, row) in t.iter().enumerate() {
+        let out = &mut c[i * ldc..i * ldc + NR];
+        for (o, &x) in out.iter_mut().zip(row) {
+            *o = if acc { *o + x } else { x };
+        }
+    }
+}
+
+/// SIMD128 4x8 micro-kernel over patch rows; the same contract as the scalar one and the
+/// same shape as the packed GEMM's kernel (8 accumulators, splat loads for A, no unrolling).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub fn kernel_4x8_patches_simd128(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: usize, acc: bool) {
+    use core::arch::wasm32::{
+        f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_load32_splat, v128_store,
+    };
+    a.check();
+    let b = &b[..a.runs * a.run * NR];
+    let out = &mut c[..3 * ldc + NR];
+    let z = f32x4_splat(0.0);
+    let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
+    let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
+    let mut bp = b.as_ptr();
+    for ky in 0..a.runs {
+        let at = ky * a.row_stride;
+        let [r0, r1, r2, r3] = a.rows.map(|r| r[at..at + a.run].as_ptr());
+        for p in 0..a.run {
+            // SAFETY: each row slice holds `run` values from `at` (bounds-checked just above)
+            // and p < run; `bp` walks the `runs·run` groups of NR values of `b` (length
+            // checked above), one group per p. Wasm loads have no alignment requirement.
+            let (a0, a1, a2, a3, b0, b1) = unsafe {
+                let g = (
+                    v128_load32_splat(r0.add(p).cast::<u32>()),
+                    v128_load32_splat(r1.add(p).cast::<u32>()),
+                    v128_load32_splat(r2.add(p).cast::<u32>()),
+                    v128_load32_splat(r3.add(p).cast::<u32>()),
+                    v128_load(bp.cast::<v128>()),
+                    v128_load(bp.add(4).cast::<v128>()),
+                );
+                bp = bp.add(NR);
+                g
+            };
+            c00 = f32x4_add(c00, f32x4_mul(a0, b0));
+            c01 = f32x4_add(c01, f32x4_mul(a0, b1));
+            c10 = f32x4_add(c10, f32x4_mul(a1, b0));
+            c11 = f32x4_add(c11, f32x4_mul(a1, b1));
+            c20 = f32x4_add(c20, f32x4_mul(a2, b0));
+            c21 = f32x4_add(c21, f32x4_mul(a2, b1));
+            c30 = f32x4_add(c30, f32x4_mul(a3, b0));
+            c31 = f32x4_add(c31, f32x4_mul(a3, b1));
+        }
+    }
+    for (i, (lo, hi)) in [(c00, c01), (c10, c11), (c20, c21), (c30, c31)]
+        .into_iter()
+        .enumerate()
+    {
+        let o = out[i * ldc..i * ldc + NR].as_mut_ptr();
+        // SAFETY: `o` points at NR = 8 values of `out` (bounds-checked slice); the two 4-lane
+        // accesses cover exactly those.
+        unsafe {
+            let (lo, hi) = if acc {
+                (
+                    f32x4_add(lo, v128_load(o.cast::<v128>())),
+                    f32x4_add(hi, v128_load(o.add(4).cast::<v128>())),
+                )
+            } else {
+                (lo, hi)
+            };
+            v128_store(o.cast::<v128>(), lo);
+            v128_store(o.add(4).cast::<v128>(), hi);
+        }
+    }
+}
+
+/// The patch micro-kernel of this build.
+#[inline]
+fn kernel(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: usize, acc: bool) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    kernel_4x8_patches_simd128(a, b, c, ldc, acc);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    kernel_4x8_patches_scalar(a, b, c, ldc, acc);
+}
+
+/// `y[batch·OH·OW, f] = im2col(x) · w` for NHWC `x` and a `[KH, KW, C, F]` kernel `w`, without
+/// the im2col matrix. Overwrites `y`.
+///
+/// # Panics
+/// If a slice is shorter than its shape says.
+pub fn conv2d_fwd_implicit(
+    scratch: &mut GemmScratch,
+    g: &ConvGeom,
+    batch: usize,
+    x: &[f32],
+    w: &[f32],
+    f: usize,
+    y: &mut [f32],
+) {
+    let (oh, ow, k) = (g.out_h(), g.out_w(), g.patch_len());
+    let m = batch * oh * ow;
+    let img_len = g.h * g.w * g.c;
+    assert!(x.len() >= batch * img_len && w.len() >= k * f && y.len() >= m * f);
+    if m == 0 || f == 0 {
+        return;
+    }
+    let n_pad = f.next_multiple_of(NR);
+    let packed = aligned(&mut scratch.packed_b, n_pad * k);
+    // All K rows of w, as NR-column panels: element (p, j) at p·f + j.
+    pack_panels::<NR>(packed, w, 1, f, 0, f, 0, k);
+    let patch = |i: usize| {
+        let (b, pix) = (i / (oh * ow), i % (oh * ow));
+        let (oy, ox) = (pix / ow, pix % ow);
+        &x[b * img_len + (oy * g.w + ox) * g.c..(b + 1) * img_len]
+    };
+    let row_stride = g.w * g.c;
+    for i0 in (0..m).step_by(MR) {
+        let mr = MR.min(m - i0);
+        // A short last group repeats its last row; only `mr` rows are stored.
+        let rows = std::array::from_fn(|r| patch(i0 + r.min(mr - 1)));
+        let a = PatchRows {
+            rows,
+            runs: g.kh,
+            run: g.kw * g.c,
+            row_stride,
+        };
+        for (jq, panel) in packed.chunks_exact(NR * k).enumerate() {
+            let j0 = jq * NR;
+            let nr = NR.min(f - j0);
+            if mr == MR && nr == NR {
+                kernel(&a, panel, &mut y[i0 * f + j0..], f, false);
+            } else {
+                let mut tile = [0.0f32; MR * NR];
+                kernel(&a, panel, &mut tile, NR, false);
+                for (r, t) in tile.chunks_exact(NR).take(mr).enumerate() {
+                    let at = (i0 + r) * f + j0;
+                    y[at..at + nr].copy_from_slice(&t[..nr]);
+                }
+            }
+        }
+    }
+}
