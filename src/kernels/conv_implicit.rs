@@ -60,11 +60,10 @@ pub fn kernel_4x8_patches_scalar(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: u
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub fn kernel_4x8_patches_simd128(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: usize, acc: bool) {
     use core::arch::wasm32::{
-        f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_load32_splat, v128_store,
+        f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_load32_splat,
     };
     a.check();
     let b = &b[..a.runs * a.run * NR];
-    let out = &mut c[..3 * ldc + NR];
     let z = f32x4_splat(0.0);
     let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
     let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
@@ -98,26 +97,8 @@ pub fn kernel_4x8_patches_simd128(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: 
             c31 = f32x4_add(c31, f32x4_mul(a3, b1));
         }
     }
-    for (i, (lo, hi)) in [(c00, c01), (c10, c11), (c20, c21), (c30, c31)]
-        .into_iter()
-        .enumerate()
-    {
-        let o = out[i * ldc..i * ldc + NR].as_mut_ptr();
-        // SAFETY: `o` points at NR = 8 values of `out` (bounds-checked slice); the two 4-lane
-        // accesses cover exactly those.
-        unsafe {
-            let (lo, hi) = if acc {
-                (
-                    f32x4_add(lo, v128_load(o.cast::<v128>())),
-                    f32x4_add(hi, v128_load(o.add(4).cast::<v128>())),
-                )
-            } else {
-                (lo, hi)
-            };
-            v128_store(o.cast::<v128>(), lo);
-            v128_store(o.add(4).cast::<v128>(), hi);
-        }
-    }
+    let tile = [(c00, c01), (c10, c11), (c20, c21), (c30, c31)];
+    super::simd128::store_tile_4x8(tile, c, ldc, acc);
 }
 
 /// The patch micro-kernel of this build.

@@ -58,10 +58,22 @@ pub fn kernel_4x8_simd128(
         c30 = f32x4_add(c30, f32x4_mul(a3, b0));
         c31 = f32x4_add(c31, f32x4_mul(a3, b1));
     }
-    for (i, (lo, hi)) in [(c00, c01), (c10, c11), (c20, c21), (c30, c31)]
-        .into_iter()
-        .enumerate()
-    {
+    store_tile_4x8(
+        [(c00, c01), (c10, c11), (c20, c21), (c30, c31)],
+        c,
+        ldc,
+        accumulate,
+    );
+}
+
+/// Writes a 4x8 tile held as four (left, right) vector pairs into `c` (row stride `ldc`),
+/// adding to what is there when `accumulate`.
+///
+/// # Panics
+/// If `c` is shorter than `3·ldc + 8`.
+#[inline]
+pub fn store_tile_4x8(tile: [(v128, v128); MR], c: &mut [f32], ldc: usize, accumulate: bool) {
+    for (i, (lo, hi)) in tile.into_iter().enumerate() {
         let out = c[i * ldc..i * ldc + NR].as_mut_ptr();
         // SAFETY: `out` points at NR = 8 f32 of `c` (the slice above was bounds-checked), and
         // the two 4-lane accesses cover exactly those; wasm loads/stores need no alignment.
