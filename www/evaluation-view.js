@@ -15,6 +15,10 @@ export class EvaluationView {
    */
   constructor(els, gallerySize = 30) {
     this.els = els;
+    this.names = Array.from({ length: CLASSES }, (_, d) => String(d));
+    this.colHeads = [];
+    this.rowHeads = [];
+    this.lastGallery = null;
     this.cells = [];
     this.rowAcc = [];
     // Gallery entries (each with its canvas) are made now, at page load, and reused after every
@@ -31,6 +35,7 @@ export class EvaluationView {
     estimate.textContent = '';
     detail.textContent = 'Appears after the first epoch.';
     clearTimeout(this.galleryTimer);
+    this.lastGallery = null;
     gallery.replaceChildren();
     galleryNote.textContent = 'Appears after the first epoch.';
     this.els.matrix.dataset.count = '0';
@@ -43,6 +48,21 @@ export class EvaluationView {
       }
     }
     for (const td of this.rowAcc) td.textContent = '';
+  }
+
+  /** Ten class names for the matrix headers and the gallery (default: the digits). */
+  setNames(names) {
+    this.names = [...names];
+    const set = (th, d) => {
+      th.textContent = this.names[d];
+      th.title = this.names[d];
+    };
+    this.colHeads.forEach(set);
+    this.rowHeads.forEach(set);
+    const named = String(this.names.some((n, d) => n !== String(d)));
+    this.els.matrix.dataset.named = named;
+    this.els.gallery.dataset.named = named;
+    if (this.lastGallery) this.#fillGallery(...this.lastGallery);
   }
 
   showEstimate(accuracy) {
@@ -79,7 +99,8 @@ export class EvaluationView {
     for (let p = 0; p < CLASSES; p++) {
       const th = document.createElement('th');
       th.scope = 'col';
-      th.textContent = String(p);
+      th.textContent = this.names[p];
+      this.colHeads.push(th);
       hr.append(th);
     }
     const accHead = document.createElement('th');
@@ -93,7 +114,8 @@ export class EvaluationView {
       const tr = document.createElement('tr');
       const th = document.createElement('th');
       th.scope = 'row';
-      th.textContent = String(t);
+      th.textContent = this.names[t];
+      this.rowHeads.push(th);
       tr.append(th);
       const row = [];
       for (let p = 0; p < CLASSES; p++) {
@@ -129,7 +151,7 @@ export class EvaluationView {
         // Shade by share of the row; mistakes are rare, so they are amplified to stay visible.
         const share = rowTotal ? n / rowTotal : 0;
         td.style.setProperty('--a', String(t === p ? share : Math.min(1, share * 8)));
-        td.title = `true ${t}, predicted ${p}: ${n} image${n === 1 ? '' : 's'}`;
+        td.title = `true ${this.names[t]}, predicted ${this.names[p]}: ${n} image${n === 1 ? '' : 's'}`;
       }
       this.rowAcc[t].textContent = formatPercent(perClass[t]);
     }
@@ -138,6 +160,8 @@ export class EvaluationView {
   }
 
   #fillGallery(gallery, count, counts, labels, predictions) {
+    this.lastGallery = [gallery, count, counts, labels, predictions];
+    const names = this.names;
     let wrong = 0;
     for (let t = 0; t < CLASSES; t++) for (let p = 0; p < CLASSES; p++) if (t !== p) wrong += counts[t * CLASSES + p];
     const { indices, pixels, confidence } = gallery;
@@ -148,8 +172,8 @@ export class EvaluationView {
     while (this.items.length < indices.length) this.items.push(this.#galleryItem());
     indices.forEach((index, k) => {
       const { li, ctx, image, predicted, was, canvas } = this.items[k];
-      const truth = labels[index];
-      const guess = predictions[index];
+      const truth = names[labels[index]];
+      const guess = names[predictions[index]];
       for (let i = 0; i < 784; i++) {
         const v = pixels[k * 784 + i];
         image.data[4 * i] = v;
@@ -158,7 +182,7 @@ export class EvaluationView {
         image.data[4 * i + 3] = 255;
       }
       ctx.putImageData(image, 0, 0);
-      predicted.textContent = String(guess);
+      predicted.textContent = guess;
       was.textContent = `was ${truth}`;
       const sure = formatPercent(confidence[k], 0);
       canvas.setAttribute('aria-label', `Test image ${index}: a ${truth} read as ${guess}, ${sure} sure`);

@@ -16,6 +16,7 @@ import { SettingsForm, DEFAULT_SETTINGS } from './settings.js';
 import { RateMeter, stepsRemaining } from './metrics.js';
 import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent } from './format.js';
 import { controlsFor, displayState, statusText } from './ui-state.js';
+import { classifyFiles, parseClassNames, readFileBytes } from './user-files.js';
 
 const REPREDICT_EVERY_MS = 600; // refresh the pad's prediction while the weights change
 const DRAW_EVERY_MS = 200; // progress arrives ~25 times a second; 5 frames a second show it
@@ -41,6 +42,10 @@ const app = {
   restored: null,
   awaitingReset: false,
   storageNote: '',
+  imported: null, // { name, totalSteps }: the model came from a file
+  busy: null, // 'import' | 'data' while the worker works on a user's file
+  dataNote: '',
+  ownSets: new Set(), // 'train' | 'test': sets the user replaced with their own files
 };
 const rate = new RateMeter(3000);
 let drawTimer = 0; // a scheduled draw()
@@ -187,16 +192,124 @@ $('train').addEventListener('click', () => {
   if (!result.ok) return;
   app.settings = result.values;
   clearError('train');
+  clearError('diverged');
   rate.reset();
   if (app.runState === 'paused') send(P.resume());
   else send(P.train(app.settings));
   renderNow();
 });
 $('pause').addEventListener('click', () => send(P.pause()));
+// Reset forgets the saved model too, so it asks first: an in-page <dialog> (modal, Escape and
+// Cancel close it, focus starts on Cancel) rather than window.confirm, which blocks the page.
+const resetDialog = $('reset-dialog');
 $('reset').addEventListener('click', () => {
+  if (typeof resetDialog.showModal === 'function') resetDialog.showModal();
+  else if (window.confirm('Reset the model? This forgets the model kept in this browser.')) doReset();
+});
+$('reset-cancel').addEventListener('click', () => resetDialog.close('cancel'));
+$('reset-confirm').addEventListener('click', () => {
+  resetDialog.close('reset');
+  doReset();
+});
+function doReset() {
   send(P.reset());
   app.awaitingReset = true;
+  app.imported = null;
+  clearError('train');
+  clearError('diverged');
   resetViews();
+}
+
+// ---- moving the model ------------------------------------------------------------------------------
+const EXPORT_NAMES = { weights: 'mnist-model.weights', safetensors: 'mnist-model.safetensors' };
+$('export-weights').addEventListener('click', () => send(P.exportModel('weights')));
+$('export-safetensors').addEventListener('click', () => send(P.exportModel('safetensors')));
+$('import-weights').addEventListener('change', async (e) => {
+  const input = e.currentTarget;
+  const file = input.files?.[0];
+  input.value = ''; // choosing the same file again fires a change
+  if (!file) return;
+  app.busy = 'import';
+  app.pendingImport = file.name;
+  renderNow();
+  try {
+    send(P.importModel(new Uint8Array(await file.arrayBuffer())));
+  } catch (err) {
+    app.busy = null;
+    showError(`${file.name} could not be read: ${err?.message ?? err}`, null, 'import');
+  }
+});
+
+function download(bytes, name) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// ---- bringing data -------------------------------------------------------------------------------
+const dropZone = $('drop-zone');
+const dataInput = $('data-files');
+dataInput.addEventListener('change', () => {
+  const files = [...(dataInput.files ?? [])];
+  dataInput.value = '';
+  loadUserData(files);
+});
+dropZone.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  if (e.dataTransfer) e.dataTransfer.dropEffect = dataInput.disabled ? 'none' : 'copy';
+  dropZone.dataset.over = 'true';
+});
+dropZone.addEventListener('dragleave', () => delete dropZone.dataset.over);
+dropZone.addEventListener('drop', (e) => {
+  e.preventDefault();
+  delete dropZone.dataset.over;
+  if (!dataInput.disabled) loadUserData([...(e.dataTransfer?.files ?? [])]);
+});
+
+async function loadUserData(files) {
+  if (files.length === 0) return;
+  const fallback = document.querySelector('input[name=data-set]:checked')?.value ?? 'train';
+  app.busy = 'data';
+  app.dataNote = `Reading ${files.map((f) => f.name).join(', ')}…`;
+  renderNow();
+  try {
+    const decoded = [];
+    for (const f of files) decoded.push({ name: f.name, bytes: await readFileBytes(f) });
+    const sorted = classifyFiles(decoded, fallback);
+    if (!sorted.ok) throw new Error(sorted.message);
+    send(P.dataReplace(sorted.sets)); // the worker checks every file before it replaces anything
+  } catch (err) {
+    userDataFailed(err?.message ?? String(err));
+  }
+}
+
+function userDataFailed(message) {
+  app.busy = null;
+  app.dataNote = 'The data already loaded is still in use.';
+  showError(`Your data was not loaded: ${message}`, null, 'user-data');
+}
+
+// ---- class names -----------------------------------------------------------------------------------
+const classInput = $('class-names');
+function applyClassNames() {
+  const r = parseClassNames(classInput.value);
+  const msg = $('class-names-msg');
+  msg.textContent = r.message;
+  msg.hidden = r.ok;
+  classInput.setAttribute('aria-invalid', String(!r.ok));
+  if (!r.ok) return;
+  app.classNames = r.names;
+  predictionView.setNames(r.names);
+  evaluation.setNames(r.names);
+}
+classInput.addEventListener('change', applyClassNames);
+classInput.addEventListener('input', () => {
+  if (parseClassNames(classInput.value).ok) applyClassNames();
 });
 $('retry').addEventListener('click', () => {
   if (app.error?.retry === 'reload') location.reload();
@@ -270,11 +383,36 @@ worker.addEventListener('message', ({ data: m }) => {
       break;
     case FromWorker.SAMPLE_IMAGE:
       pad.showImage(m.pixels);
-      $('sample-caption').textContent = `Test image #${m.index}, labelled ${m.label}`;
+      $('sample-caption').textContent = `Test image #${m.index}, labelled ${app.classNames?.[m.label] ?? m.label}`;
       break;
     case FromWorker.ERROR:
       onWorkerError(m);
       break;
+    case FromWorker.EXPORTED:
+      download(m.bytes, EXPORT_NAMES[m.format] ?? 'mnist-model.bin');
+      break;
+    case FromWorker.IMPORTED:
+      app.busy = null;
+      clearError('import');
+      clearError('train');
+      charts.reset(); // the history belongs to the model that was replaced
+      evaluation.clear();
+      rate.reset();
+      app.progress = null;
+      app.restored = null;
+      app.testAccuracy = NaN;
+      app.totalSteps = m.progress.totalSteps;
+      app.imported = { name: app.pendingImport ?? 'a file', totalSteps: m.progress.totalSteps };
+      if (predictor.current) requestPrediction();
+      break;
+    case FromWorker.DATA_REPLACED: {
+      app.busy = null;
+      clearError('user-data');
+      const parts = m.sets.map((set) => `${set === 'train' ? 'training' : 'test'} set`);
+      app.dataNote = `Now using your ${parts.join(' and ')} (${m.names.join(', ')}).`;
+      for (const set of m.sets) app.ownSets.add(set);
+      break;
+    }
     default:
       console.warn('unknown message from the worker', m);
   }
@@ -293,22 +431,47 @@ function onWorkerError(m) {
     case 'storage':
       app.storageNote = m.message;
       break;
+    case 'import':
+      app.busy = null;
+      showError(`${app.pendingImport ?? 'The file'} was not imported, the model is unchanged: ${m.message}`, null, 'import');
+      break;
+    case 'export':
+      showError(`The model could not be exported: ${m.message}`, null, 'import');
+      break;
+    case 'user-data':
+      userDataFailed(m.message);
+      break;
     case 'predict':
       predictor.inFlight = false;
       showError(`Prediction failed: ${m.message}`, null, 'train');
       break;
     default:
-      showError(`Training stopped: ${m.message}`, null, 'train');
+      if (m.diverged) {
+        // Not a crash: the worker paused with the weights from before the bad step.
+        const advice = /learning rate/i.test(m.message) ? '' : ' Try a lower learning rate.';
+        showError(
+          `Training stopped: ${m.message}.${advice} The weights from before that step are kept; ` +
+            'lower the learning rate (a tenth, say) and press Resume.',
+          null,
+          'diverged',
+        );
+      } else {
+        showError(`Training stopped: ${m.message}`, null, 'train');
+      }
   }
 }
 
 // ---- errors -----------------------------------------------------------------------------------------
+const NON_BLOCKING = new Set(['import', 'user-data', 'diverged']);
+$('dismiss-error').addEventListener('click', () => clearError());
+
 function showError(message, retry, kind = retry) {
   app.error = { message, retry, kind };
   $('error-text').textContent = message;
   const button = $('retry');
   button.hidden = !retry;
   button.textContent = retry === 'reload' ? 'Reload the page' : 'Retry download';
+  $('dismiss-error').hidden = !NON_BLOCKING.has(kind);
   $('error').hidden = false;
   renderNow();
 }
@@ -361,7 +524,9 @@ function setProgressBar(el, now, max, text) {
 
 function draw() {
   const trainUsable = app.dataStatus?.train.usable ?? 0;
-  const state = displayState({ ...app, error: app.error?.message ?? null, trainUsable });
+  // A refused file is reported in the alert but does not stop anything: the status stays as it is.
+  const blocking = app.error && !NON_BLOCKING.has(app.error.kind) ? app.error.message : null;
+  const state = displayState({ ...app, error: blocking, trainUsable });
   const data = loader.progress;
   const p = app.progress;
   const epochsInRun = p?.epochsInRun || app.settings.epochs;
@@ -392,6 +557,11 @@ function draw() {
   setProgressBar(dataBar, data.loaded, data.total, dataText);
   setAttr(dataBar, 'data-complete', String(data.done));
   setText($('data-text'), dataText);
+  const own = app.ownSets;
+  setText(
+    $('data-label'),
+    own.size === 2 ? 'Your data' : own.has('train') ? 'Your training data, MNIST test' : own.has('test') ? 'MNIST training, your test data' : 'MNIST data',
+  );
 
   // epoch progress
   const epochBar = $('epoch-progress');
@@ -430,6 +600,10 @@ function draw() {
   if (running) {
     kind = 'live';
     text = 'Training: predictions use the weights as they learn.';
+  } else if (app.imported && app.totalSteps === app.imported.totalSteps) {
+    kind = 'trained';
+    const acc = Number.isFinite(app.testAccuracy) ? `, ${formatPercent(app.testAccuracy)} on test digits` : '';
+    text = `Imported from ${app.imported.name} (${formatInt(app.totalSteps)} steps${acc}).`;
   } else if (app.restored && app.totalSteps === app.restored.totalSteps) {
     kind = 'trained';
     const acc = Number.isFinite(app.testAccuracy) ? `, ${formatPercent(app.testAccuracy)} on test digits` : '';
@@ -444,6 +618,17 @@ function draw() {
   setText($('storage-note'), app.storageNote);
 
   $('sample-digit').disabled = !app.workerReady || !(app.dataStatus?.test.usable > 0);
+
+  // files: export/import need the worker; own data waits for MNIST to finish streaming in
+  const idle = app.workerReady && !app.busy;
+  $('export-weights').disabled = !idle;
+  $('export-safetensors').disabled = !idle;
+  $('import-weights').disabled = !idle;
+  $('import-label').toggleAttribute('data-disabled', !idle);
+  const dataOpen = idle && data.done;
+  dataInput.disabled = !dataOpen;
+  dropZone.toggleAttribute('data-disabled', !dataOpen);
+  setText($('data-note'), app.dataNote || (data.done ? '' : 'Available once MNIST has loaded.'));
 }
 
 render();

@@ -19,6 +19,7 @@ export class PredictionView {
     this.timer = 0;
     this.lastAnnounced = '';
     this.rows = [];
+    this.names = Array.from({ length: 10 }, (_, d) => String(d));
     list.replaceChildren();
     for (let d = 0; d < 10; d++) {
       const li = document.createElement('li');
@@ -36,14 +37,26 @@ export class PredictionView {
       value.className = 'prob-value';
       li.append(label, track, value);
       list.append(li);
-      this.rows.push({ li, value });
+      this.rows.push({ li, value, label });
     }
+    this.last = null;
     this.show(null);
+  }
+
+  /** Ten class names shown instead of the digits (the rows keep data-digit = class index). */
+  setNames(names) {
+    this.names = [...names];
+    this.rows.forEach(({ label }, d) => {
+      label.textContent = this.names[d];
+      label.title = this.names[d];
+    });
+    this.show(this.last);
   }
 
   /** `probs`: ten probabilities, or null for "no prediction" (empty pad). */
   show(probs) {
     clearTimeout(this.timer);
+    this.last = probs;
     if (!probs) {
       this.digit.textContent = '';
       this.confidence.textContent = '';
@@ -51,25 +64,28 @@ export class PredictionView {
         li.dataset.prob = '0';
         li.classList.remove('is-best');
         li.style.setProperty('--p', '0');
-        li.setAttribute('aria-label', `${li.dataset.digit}: no prediction`);
+        li.setAttribute('aria-label', `${this.names[Number(li.dataset.digit)]}: no prediction`);
         value.textContent = '';
       }
       this.lastAnnounced = '';
       this.announcer.textContent = '';
       return;
     }
-    const best = argmax(probs);
-    this.digit.textContent = String(best);
-    this.confidence.textContent = `${formatPercent(probs[best], 0)} sure`;
+    const finite = probs.every(Number.isFinite);
+    const best = finite ? argmax(probs) : -1;
+    const name = this.names[best] ?? '?'; // '?': the model's outputs are not numbers (diverged weights)
+    this.digit.textContent = name;
+    this.digit.dataset.long = String(name.length > 2);
+    this.confidence.textContent = finite ? `${formatPercent(probs[best], 0)} sure` : 'no valid answer';
     this.rows.forEach(({ li, value }, d) => {
-      const p = Math.min(1, Math.max(0, probs[d]));
+      const p = finite ? Math.min(1, Math.max(0, probs[d])) : 0;
       li.dataset.prob = String(Math.round(p * 1e6) / 1e6);
       li.classList.toggle('is-best', d === best);
-      li.setAttribute('aria-label', `${d}: ${formatPercent(p)}`);
+      li.setAttribute('aria-label', `${this.names[d]}: ${formatPercent(p)}`);
       li.style.setProperty('--p', String(p));
       value.textContent = formatPercent(p, 0);
     });
-    const text = `Prediction: ${best}, ${formatPercent(probs[best], 0)} sure.`;
+    const text = finite ? `Prediction: ${name}, ${formatPercent(probs[best], 0)} sure.` : 'No valid prediction.';
     this.timer = setTimeout(() => {
       if (text !== this.lastAnnounced) this.announcer.textContent = text;
       this.lastAnnounced = text;

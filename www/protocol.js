@@ -22,6 +22,9 @@ export const ToWorker = Object.freeze({
   RESET: 'reset', //           {}                                 fresh weights, counters 0, data kept
   PREDICT: 'predict', //       { id, pixels: Float32Array(784) }  pixels.buffer transferred
   SAMPLE: 'sample', //         { set, index }                     ask for one dataset image
+  EXPORT: 'export', //         { format: 'weights'|'safetensors' }
+  IMPORT: 'import', //         { bytes: Uint8Array }              bytes.buffer transferred
+  DATA_REPLACE: 'data-replace', // { sets: { train?|test?: { images: {name, bytes}, labels: {name, bytes} } } }
 });
 
 /** Messages the worker sends to the page. */
@@ -34,7 +37,10 @@ export const FromWorker = Object.freeze({
   EVALUATION: 'evaluation', //  see evaluation() below
   PREDICTION: 'prediction', //  { id, probs: Float32Array(10) }   probs.buffer transferred
   SAMPLE_IMAGE: 'sample-image', // { set, index, label, pixels: Uint8Array(784) }
-  ERROR: 'error', //            { where: 'init'|'data'|'train'|'predict'|'storage', message, set? }
+  ERROR: 'error', //            { where: 'init'|'data'|'train'|'predict'|'storage'|'export'|'import'|'user-data', message, set?, diverged? }
+  EXPORTED: 'exported', //      { format, bytes: Uint8Array }      bytes.buffer transferred
+  IMPORTED: 'imported', //      { progress: { epoch, stepInEpoch, stepsPerEpoch, totalSteps } }
+  DATA_REPLACED: 'data-replaced', // { sets: ['train'?, 'test'?], names: [file names] }
 });
 
 // The distinct ArrayBuffers behind some typed arrays (a buffer listed twice makes postMessage throw).
@@ -57,6 +63,12 @@ export const pause = () => [{ type: ToWorker.PAUSE }, []];
 export const reset = () => [{ type: ToWorker.RESET }, []];
 export const predict = (id, pixels) => [{ type: ToWorker.PREDICT, id, pixels }, buffersOf(pixels)];
 export const sample = (set, index) => [{ type: ToWorker.SAMPLE, set, index }, []];
+export const exportModel = (format) => [{ type: ToWorker.EXPORT, format }, []];
+export const importModel = (bytes) => [{ type: ToWorker.IMPORT, bytes }, buffersOf(bytes)];
+export const dataReplace = (sets) => {
+  const views = Object.values(sets).flatMap((s) => [s.images?.bytes, s.labels?.bytes]);
+  return [{ type: ToWorker.DATA_REPLACE, sets }, buffersOf(...views)];
+};
 
 // ---- worker -> page --------------------------------------------------------------------------
 
@@ -131,6 +143,10 @@ export const error = (where, message, extra = {}) => [
   { type: FromWorker.ERROR, where, message: String(message), ...extra },
   [],
 ];
+
+export const exported = (format, bytes) => [{ type: FromWorker.EXPORTED, format, bytes }, buffersOf(bytes)];
+export const imported = (progress) => [{ type: FromWorker.IMPORTED, progress: { ...progress } }, []];
+export const dataReplaced = (sets, names) => [{ type: FromWorker.DATA_REPLACED, sets, names }, []];
 
 /** Sends `[message, transfer]` on a Worker or a worker's global scope. */
 export function send(target, [message, transfer]) {

@@ -30,7 +30,8 @@ const CLASSES = 10;
 let wasm = null;
 let trainer = null;
 let state = 'ready'; // 'ready' | 'training' | 'paused' | 'done'
-let generation = 0; // bumped by RESET: async work of an older generation stops
+let generation = 0; // bumped by RESET, import and new test data: async work of an older generation stops
+let resets = 0; // bumped by RESET only: a save that was in flight is undone
 let loopActive = false;
 let run = null; // { startEpoch, epochs }: the run the Train button started
 let counters = { epoch: 0, stepInEpoch: 0, stepsPerEpoch: 0, totalSteps: 0 };
@@ -136,11 +137,26 @@ function handle(m) {
       case ToWorker.SAMPLE:
         post(P.sampleImage(m.set, m.index, trainer.label(m.set, m.index), trainer.image(m.set, m.index)));
         break;
+      case ToWorker.EXPORT:
+        post(P.exported(m.format, m.format === 'safetensors' ? trainer.exportSafetensors() : trainer.exportWeights()));
+        break;
+      case ToWorker.IMPORT:
+        importModel(m.bytes);
+        break;
+      case ToWorker.DATA_REPLACE:
+        replaceData(m.sets);
+        break;
       default:
         throw new Error(`unknown message type ${m.type}`);
     }
   } catch (err) {
-    const where = m.type.startsWith('data') ? 'data' : m.type === ToWorker.PREDICT ? 'predict' : 'train';
+    const where =
+      {
+        [ToWorker.PREDICT]: 'predict',
+        [ToWorker.EXPORT]: 'export',
+        [ToWorker.IMPORT]: 'import',
+        [ToWorker.DATA_REPLACE]: 'user-data',
+      }[m.type] ?? (m.type.startsWith('data') ? 'data' : 'train');
     post(P.error(where, messageOf(err), m.set ? { set: m.set } : {}));
   }
 }
@@ -193,6 +209,7 @@ async function trainLoop() {
         break;
       }
       post(P.progress(slice));
+      if (slice.failure) throw slice.failure;
       if (slice.epochDone) {
         if (testComplete()) await fullEvaluation(gen);
         else pendingFull = true;
@@ -203,8 +220,14 @@ async function trainLoop() {
       await yieldToEvents();
     }
   } catch (err) {
-    post(P.error('train', messageOf(err)));
-    if (gen === generation && state === 'training') setState('paused', messageOf(err));
+    const message = messageOf(err);
+    const diverged = isDivergence(message);
+    post(P.error('train', message, diverged ? { diverged: true } : {}));
+    if (gen === generation && state === 'training') {
+      setState('paused', message);
+      // The facade refused the step that diverged: the weights are the last good ones. Keep them.
+      if (diverged) persist();
+    }
   } finally {
     loopActive = false;
   }
@@ -219,8 +242,16 @@ function trainSlice() {
   const accuracies = [];
   let images = 0;
   let r;
+  let failure = null;
   do {
-    r = trainer.trainSteps(1);
+    try {
+      r = trainer.trainSteps(1);
+    } catch (err) {
+      // A diverged step is not applied; report the batches before it, then stop.
+      if (losses.length === 0) throw err;
+      failure = err;
+      break;
+    }
     losses.push(r.loss);
     accuracies.push(r.accuracy);
     images += r.images;
@@ -247,8 +278,14 @@ function trainSlice() {
     stepInEpoch: counters.stepInEpoch,
     stepsPerEpoch: counters.stepsPerEpoch,
     batchSize: lastBatchSize,
-    epochDone: r.epochDone,
+    epochDone: !failure && r.epochDone,
+    failure,
   };
+}
+
+/** A non-finite loss: the facade says "diverged" and suggests a lower learning rate. */
+function isDivergence(message) {
+  return /diverged|lower learning rate|non-finite|not finite|\bNaN\b|infinite/i.test(message);
 }
 
 // ---- evaluation ---------------------------------------------------------------------------------------
@@ -350,11 +387,11 @@ async function fullEvaluation(gen) {
 // ---- persistence (IndexedDB) -------------------------------------------------------------------------
 async function persist() {
   if (counters.totalSteps === 0) return;
-  const gen = generation;
+  const gen = resets;
   try {
     const weights = trainer.exportWeights();
     await saveModel(weights, { counters, testAccuracy: lastFullAccuracy, config: trainer.config() });
-    if (gen !== generation) await clearModel(); // a RESET came while saving
+    if (gen !== resets) await clearModel(); // a RESET came while saving
   } catch (err) {
     post(P.error('storage', `The model could not be saved in this browser: ${messageOf(err)}`));
   }
@@ -385,8 +422,70 @@ async function restore() {
   }
 }
 
+// ---- moving the model and bringing data -------------------------------------------------------------
+/** Loads a weights file. On any error the facade leaves the model as it was, and so does this. */
+function importModel(bytes) {
+  trainer.importWeights(bytes); // throws first: nothing below runs for a bad file
+  generation += 1; // a running loop or evaluation of the old model stops
+  run = null;
+  trainMsSinceEstimate = 0;
+  lastFullAccuracy = null;
+  counters = trainer.progress();
+  post(P.imported(counters));
+  setState('ready', 'imported');
+  persist();
+  pendingFull = true;
+  if (testComplete()) fullEvaluation(generation).catch((err) => post(P.error('train', messageOf(err))));
+}
+
+/**
+ * Replaces whole sets with the user's IDX files. Every file is first parsed by a scratch Trainer:
+ * only when all of them are clean are the current sets cleared and refilled, so a bad file
+ * leaves the data already loaded (and the model) untouched.
+ */
+function replaceData(sets) {
+  const order = Object.keys(sets).filter((set) => set === 'train' || set === 'test');
+  if (order.length === 0) throw new Error('No training or test files were given.');
+  const names = [];
+  const scratch = new wasm.Trainer();
+  try {
+    for (const set of order) {
+      for (const file of ['labels', 'images']) {
+        const f = sets[set][file];
+        if (!f) throw new Error(`The ${set === 'train' ? 'training' : 'test'} ${file} file is missing.`);
+        names.push(f.name);
+        try {
+          scratch.pushData(set, file, f.bytes);
+          scratch.finishData(set, file);
+        } catch (err) {
+          throw new Error(`${f.name}: ${messageOf(err)}`);
+        }
+      }
+    }
+  } finally {
+    scratch.free();
+  }
+  if (state === 'training') setState('paused', 'New data loaded.');
+  if (order.includes('test')) generation += 1; // an evaluation of the old test set stops
+  for (const set of order) {
+    trainer.clearData(set);
+    labelCache[set] = null;
+    for (const file of ['labels', 'images']) {
+      trainer.pushData(set, file, sets[set][file].bytes);
+      trainer.finishData(set, file);
+    }
+  }
+  postStatus();
+  post(P.dataReplaced(order, names));
+  if (order.includes('test') && counters.totalSteps > 0) {
+    pendingFull = true;
+    if (!loopActive) fullEvaluation(generation).catch((err) => post(P.error('train', messageOf(err))));
+  }
+}
+
 function resetModel() {
   generation += 1;
+  resets += 1;
   run = null;
   pendingFull = false;
   lastFullAccuracy = null;

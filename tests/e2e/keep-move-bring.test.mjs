@@ -39,8 +39,15 @@ async function predictOne(page) {
   await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent === '');
   await drawStroke(page, ONE);
   await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '');
-  await page.waitForTimeout(300); // the newest drawing's answer (one request in flight at most)
-  return readPrediction(page);
+  // The answer to the finished stroke: the view settles once no newer request is in flight.
+  let last = null;
+  for (let same = 0; same < 3; ) {
+    await page.waitForTimeout(200);
+    const now = await readPrediction(page);
+    same = last && JSON.stringify(now) === JSON.stringify(last) ? same + 1 : 0;
+    last = now;
+  }
+  return last;
 }
 
 const errorText = (page) => page.getByTestId('error').textContent();
