@@ -1,6 +1,8 @@
-//! GEMM micro-benchmarks on the network's shapes (batch 64, and batch 1 inference): the packed
-//! `gemm` against the naive `gemm_ref`. Throughput is counted as `2·m·n·k` "elements", so
-//! criterion's `Gelem/s` reads as GFLOP/s.
+//! Kernel micro-benchmarks on the network's shapes: the packed `gemm` against the naive
+//! `gemm_ref` (batch 64, and batch 1 inference), the implicit-GEMM convolution forward against
+//! im2col + `gemm` (16 images, the micro-batch), im2col/col2im, and the max-pool passes.
+//! Throughput is counted as FLOPs (`2·m·n·k`) for the products, so criterion's `Gelem/s` reads
+//! as GFLOP/s, and as elements moved for the others.
 //!
 //! `cargo bench --bench kernels` (native only; browser figures come from
 //! `tests/kernels_gemm_bench.rs`). `cargo bench --bench kernels -- packed` skips the slow
@@ -13,7 +15,10 @@ mod native {
 
     use criterion::{BenchmarkId, Criterion, Throughput};
     use mnist_wasm::kernels::Trans::{self, No, Yes};
+    use mnist_wasm::kernels::conv_implicit::conv2d_fwd_implicit;
+    use mnist_wasm::kernels::im2col::{col2im, im2col};
     use mnist_wasm::kernels::{GemmScratch, gemm, gemm_ref};
+    use mnist_wasm::layers::{Conv2d, MaxPool2};
 
     /// (name, m, n, k, op(A), op(B)) as the layers call them.
     const SHAPES: [(&str, usize, usize, usize, Trans, Trans); 14] = [
@@ -71,10 +76,113 @@ mod native {
         }
         group.finish();
     }
+
+    fn quick<'a>(
+        crit: &'a mut Criterion,
+        name: &str,
+    ) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+        let mut group = crit.benchmark_group(name);
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_millis(1500));
+        group
+    }
+
+    /// The three convolutions' forward passes for one micro-batch of 16 images.
+    pub fn conv_forward(crit: &mut Criterion) {
+        let mut group = quick(crit, "conv_fwd");
+        let batch = 16;
+        for (name, h, c, f) in [
+            ("conv1", 28, 1, 32),
+            ("conv2", 13, 32, 64),
+            ("conv3", 5, 64, 64),
+        ] {
+            let conv = Conv2d::new(h, h, c, 3, f, false);
+            let g = conv.geom;
+            let (m, k) = (batch * g.patches(), g.patch_len());
+            let (x, w) = (data(batch * conv.in_len(), 3), data(k * f, 4));
+            let (mut y, mut col) = (vec![0.0f32; m * f], vec![0.0f32; m * k]);
+            let mut scratch = GemmScratch::default();
+            group.throughput(Throughput::Elements((2 * m * f * k) as u64));
+            group.bench_function(BenchmarkId::new("implicit", name), |bench| {
+                bench.iter(|| {
+                    conv2d_fwd_implicit(&mut scratch, &g, batch, &x, &w, f, &mut y);
+                    black_box(&mut y);
+                })
+            });
+            group.bench_function(BenchmarkId::new("im2col_gemm", name), |bench| {
+                bench.iter(|| {
+                    im2col(&g, batch, &x, &mut col);
+                    gemm(&mut scratch, m, f, k, &col, No, &w, No, &mut y, false);
+                    black_box(&mut y);
+                })
+            });
+            group.throughput(Throughput::Elements((m * k) as u64));
+            group.bench_function(BenchmarkId::new("col2im", name), |bench| {
+                let mut dx = vec![0.0f32; batch * conv.in_len()];
+                bench.iter(|| {
+                    col2im(&g, batch, &col, &mut dx);
+                    black_box(&mut dx);
+                })
+            });
+        }
+        group.finish();
+    }
+
+    /// Both max-pool layers, forward and backward, for 16 images.
+    pub fn maxpool(crit: &mut Criterion) {
+        let mut group = quick(crit, "maxpool");
+        let batch = 16;
+        for (name, pool) in [
+            (
+                "pool1",
+                MaxPool2 {
+                    h: 26,
+                    w: 26,
+                    c: 32,
+                },
+            ),
+            (
+                "pool2",
+                MaxPool2 {
+                    h: 11,
+                    w: 11,
+                    c: 64,
+                },
+            ),
+        ] {
+            let x = data(batch * pool.in_len(), 5);
+            let (mut y, dy) = (
+                vec![0.0f32; batch * pool.out_len()],
+                data(batch * pool.out_len(), 6),
+            );
+            let mut dx = vec![0.0f32; x.len()];
+            group.throughput(Throughput::Elements(x.len() as u64));
+            group.bench_function(BenchmarkId::new("forward", name), |bench| {
+                bench.iter(|| {
+                    pool.forward(batch, &x, &mut y);
+                    black_box(&mut y);
+                })
+            });
+            group.bench_function(BenchmarkId::new("backward", name), |bench| {
+                bench.iter(|| {
+                    pool.backward(batch, &x, &y, &dy, &mut dx);
+                    black_box(&mut dx);
+                })
+            });
+        }
+        group.finish();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-criterion::criterion_group!(benches, native::gemm_shapes);
+criterion::criterion_group!(
+    benches,
+    native::gemm_shapes,
+    native::conv_forward,
+    native::maxpool
+);
 #[cfg(not(target_arch = "wasm32"))]
 criterion::criterion_main!(benches);
 
