@@ -101,13 +101,13 @@ mod native {
             let conv = Conv2d::new(h, h, c, 3, f, false);
             let g = conv.geom;
             let (m, k) = (batch * g.patches(), g.patch_len());
-            let (x, w) = (data(batch * conv.in_len(), 3), data(k * f, 4));
+            let (x, w, bias) = (data(batch * conv.in_len(), 3), data(k * f, 4), data(f, 7));
             let (mut y, mut col) = (vec![0.0f32; m * f], vec![0.0f32; m * k]);
             let mut scratch = GemmScratch::default();
             group.throughput(Throughput::Elements((2 * m * f * k) as u64));
             group.bench_function(BenchmarkId::new("implicit", name), |bench| {
                 bench.iter(|| {
-                    conv2d_fwd_implicit(&mut scratch, &g, batch, &x, &w, f, &mut y);
+                    conv2d_fwd_implicit(&mut scratch, &g, batch, &x, &w, &bias, false, &mut y);
                     black_box(&mut y);
                 })
             });

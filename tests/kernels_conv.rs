@@ -1,5 +1,6 @@
-//! The implicit-GEMM convolution (patches read straight from the image; SIMD128 in the
-//! browser) against im2col + the reference GEMM, on awkward shapes, output pre-filled with NaN.
+//! The implicit-GEMM convolution (patches read straight from the image, bias and ReLU fused;
+//! SIMD128 in the browser) against im2col + the reference GEMM, on awkward shapes, output
+//! pre-filled with NaN.
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -40,6 +41,8 @@ fn implicit_conv_matches_im2col_gemm() {
         let m = batch * g.patches();
         let mut col = vec![0.0; m * g.patch_len()];
         im2col(&g, batch, &x, &mut col);
+        let bias = uniform(&mut r, f);
+        let relu = f % 2 == 1; // both epilogues across the cases
         let mut want = vec![0.0; m * f];
         gemm_ref(
             m,
@@ -52,8 +55,14 @@ fn implicit_conv_matches_im2col_gemm() {
             &mut want,
             false,
         );
+        for row in want.chunks_exact_mut(f) {
+            for (v, b) in row.iter_mut().zip(&bias) {
+                *v = if relu { (*v + b).max(0.0) } else { *v + b };
+            }
+        }
         let mut got = vec![f32::NAN; m * f + 3];
-        conv2d_fwd_implicit(&mut GemmScratch::default(), &g, batch, &x, &wt, f, &mut got);
+        let mut scratch = GemmScratch::default();
+        conv2d_fwd_implicit(&mut scratch, &g, batch, &x, &wt, &bias, relu, &mut got);
         assert!(
             got[m * f..].iter().all(|v| v.is_nan()),
             "wrote past the output"

@@ -4,8 +4,9 @@
 //! (`ConvGeom`), so the micro-kernel reads its four rows' values straight from the image.
 //!
 //! Against im2col + packed GEMM this skips writing and re-reading `col` and packing A (≈24% of
-//! a batched forward pass in Chromium). It is used where nothing else needs `col` — inference;
-//! training keeps `col` for the weight gradient. The weights are packed once per call into
+//! a batched forward pass in Chromium). Bias and ReLU are applied to the tile in registers, so
+//! `y` is written once. Every forward pass uses it, training too (the backward pass builds `col`
+//! chunk by chunk for the weight gradient). The weights are packed once per call into
 //! `NR`-column panels of all `K` rows (conv2: 9 KiB a panel), and the `4 x NR` output tile
 //! stays in registers across the whole `K`.
 
@@ -30,8 +31,16 @@ impl PatchRows<'_> {
     }
 }
 
-/// Portable 4x8 micro-kernel over patch rows: `c[4, 8] (+)= patches[4, K] · b_panel[K, 8]`.
-pub fn kernel_4x8_patches_scalar(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: usize, acc: bool) {
+/// Portable 4x8 micro-kernel over patch rows:
+/// `c[4, 8] = act(patches[4, K] · b_panel[K, 8] + bias[8])`, `act` ReLU or identity.
+pub fn kernel_4x8_patches_scalar(
+    a: &PatchRows,
+    b: &[f32],
+    bias: &[f32; NR],
+    relu: bool,
+    c: &mut [f32],
+    ldc: usize,
+) {
     a.check();
     let b = &b[..a.runs * a.run * NR];
     let mut t = [[0.0f32; NR]; MR];
@@ -49,18 +58,28 @@ pub fn kernel_4x8_patches_scalar(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: u
     }
     for (i, row) in t.iter().enumerate() {
         let out = &mut c[i * ldc..i * ldc + NR];
-        for (o, &x) in out.iter_mut().zip(row) {
-            *o = if acc { *o + x } else { x };
+        for ((o, &x), &bj) in out.iter_mut().zip(row).zip(bias) {
+            let z = x + bj;
+            *o = if relu && z <= 0.0 { 0.0 } else { z };
         }
     }
 }
 
 /// SIMD128 4x8 micro-kernel over patch rows; the same contract as the scalar one and the
 /// same shape as the packed GEMM's kernel (8 accumulators, splat loads for A, no unrolling).
+/// Bias and ReLU are applied in registers before the store (ReLU as `f32x4.pmax` with zero, a
+/// compare-and-select, per the SIMD notes).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub fn kernel_4x8_patches_simd128(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: usize, acc: bool) {
+pub fn kernel_4x8_patches_simd128(
+    a: &PatchRows,
+    b: &[f32],
+    bias: &[f32; NR],
+    relu: bool,
+    c: &mut [f32],
+    ldc: usize,
+) {
     use core::arch::wasm32::{
-        f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_load32_splat,
+        f32x4_add, f32x4_mul, f32x4_pmax, f32x4_splat, v128, v128_load, v128_load32_splat,
     };
     a.check();
     let b = &b[..a.runs * a.run * NR];
@@ -97,33 +116,51 @@ pub fn kernel_4x8_patches_simd128(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: 
             c31 = f32x4_add(c31, f32x4_mul(a3, b1));
         }
     }
-    let tile = [(c00, c01), (c10, c11), (c20, c21), (c30, c31)];
-    super::simd128::store_tile_4x8(tile, c, ldc, acc);
+    // SAFETY: `bias` is NR = 8 floats; the two loads read exactly those.
+    let (bl, bh) = unsafe {
+        (
+            v128_load(bias.as_ptr().cast()),
+            v128_load(bias.as_ptr().add(4).cast()),
+        )
+    };
+    let act = |lo: v128, hi: v128| {
+        let (lo, hi) = (f32x4_add(lo, bl), f32x4_add(hi, bh));
+        if relu {
+            (f32x4_pmax(lo, z), f32x4_pmax(hi, z))
+        } else {
+            (lo, hi)
+        }
+    };
+    let tile = [act(c00, c01), act(c10, c11), act(c20, c21), act(c30, c31)];
+    super::simd128::store_tile_4x8(tile, c, ldc, false);
 }
 
 /// The patch micro-kernel of this build.
 #[inline]
-fn kernel(a: &PatchRows, b: &[f32], c: &mut [f32], ldc: usize, acc: bool) {
+fn kernel(a: &PatchRows, b: &[f32], bias: &[f32; NR], relu: bool, c: &mut [f32], ldc: usize) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    kernel_4x8_patches_simd128(a, b, c, ldc, acc);
+    kernel_4x8_patches_simd128(a, b, bias, relu, c, ldc);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    kernel_4x8_patches_scalar(a, b, c, ldc, acc);
+    kernel_4x8_patches_scalar(a, b, bias, relu, c, ldc);
 }
 
-/// `y[batch·OH·OW, f] = im2col(x) · w` for NHWC `x` and a `[KH, KW, C, F]` kernel `w`, without
-/// the im2col matrix. Overwrites `y`.
+/// `y[batch·OH·OW, f] = act(im2col(x) · w + bias)` for NHWC `x` and a `[KH, KW, C, F]` kernel
+/// `w`, without the im2col matrix; `act` is ReLU when `relu`, else the identity. Overwrites `y`.
 ///
 /// # Panics
 /// If a slice is shorter than its shape says.
+#[allow(clippy::too_many_arguments)]
 pub fn conv2d_fwd_implicit(
     scratch: &mut GemmScratch,
     g: &ConvGeom,
     batch: usize,
     x: &[f32],
     w: &[f32],
-    f: usize,
+    bias: &[f32],
+    relu: bool,
     y: &mut [f32],
 ) {
+    let f = bias.len();
     let (oh, ow, k) = (g.out_h(), g.out_w(), g.patch_len());
     let m = batch * oh * ow;
     let img_len = g.h * g.w * g.c;
@@ -154,11 +191,13 @@ pub fn conv2d_fwd_implicit(
         for (jq, panel) in packed.chunks_exact(NR * k).enumerate() {
             let j0 = jq * NR;
             let nr = NR.min(f - j0);
+            let mut b8 = [0.0f32; NR];
+            b8[..nr].copy_from_slice(&bias[j0..j0 + nr]);
             if mr == MR && nr == NR {
-                kernel(&a, panel, &mut y[i0 * f + j0..], f, false);
+                kernel(&a, panel, &b8, relu, &mut y[i0 * f + j0..], f);
             } else {
                 let mut tile = [0.0f32; MR * NR];
-                kernel(&a, panel, &mut tile, NR, false);
+                kernel(&a, panel, &b8, relu, &mut tile, NR);
                 for (r, t) in tile.chunks_exact(NR).take(mr).enumerate() {
                     let at = (i0 + r) * f + j0;
                     y[at..at + nr].copy_from_slice(&t[..nr]);

@@ -92,8 +92,8 @@ impl Conv2d {
         ws: &mut ConvWorkspace,
     ) {
         let y = &mut y[..batch * self.out_len()];
-        conv2d_fwd_implicit(&mut ws.gemm, &self.geom, batch, x, w, self.filters, y);
-        relu::add_bias(y, b, self.relu);
+        let b = &b[..self.filters];
+        conv2d_fwd_implicit(&mut ws.gemm, &self.geom, batch, x, w, b, self.relu, y);
     }
 
     /// Gradients of the loss with respect to `w` and `b` (overwritten) and, when `dx` is given,
