@@ -12,114 +12,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { build, createServer, preview } from 'vite';
+import { ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, readPrediction, watch } from './helpers.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SCREENSHOT = process.env.E2E_SCREENSHOT || '/tmp/app.png';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-renderer-backgrounding',
-  '--disable-background-timer-throttling',
-];
-
 const TRAIN = { trainSize: 2000, batchSize: 32, epochs: 5, learningRate: 0.002 }; // 63 steps/epoch, 315 steps
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** Draws a polyline on the pad with real mouse events; points are fractions of the pad's side. */
-async function drawStroke(page, points) {
-  const box = await page.getByTestId('draw-pad').boundingBox();
-  const at = ([fx, fy]) => [box.x + fx * box.width, box.y + fy * box.height];
-  const [x0, y0] = at(points[0]);
-  await page.mouse.move(x0, y0);
-  await page.mouse.down();
-  for (const p of points.slice(1)) {
-    const [x, y] = at(p);
-    await page.mouse.move(x, y, { steps: 12 });
-  }
-  await page.mouse.up();
-}
 
 const DIGITS = {
   1: [[[0.5, 0.18], [0.5, 0.82]]],
   7: [[[0.3, 0.22], [0.7, 0.22], [0.45, 0.82]]],
   0: [[[0.5, 0.2], [0.33, 0.32], [0.3, 0.55], [0.38, 0.78], [0.55, 0.8], [0.68, 0.62], [0.68, 0.38], [0.6, 0.22], [0.5, 0.2]]],
 };
-
-async function readPrediction(page) {
-  return page.evaluate(() => {
-    const items = [...document.querySelectorAll('[data-testid=probabilities] > *')];
-    return {
-      digit: document.querySelector('[data-testid=prediction]').textContent,
-      digits: items.map((li) => li.dataset.digit),
-      probs: items.map((li) => Number(li.dataset.prob)),
-    };
-  });
-}
-
-async function launch() {
-  const userDataDir = await mkdtemp(join(tmpdir(), 'mnist-e2e-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1360, height: 1000 },
-  });
-  const close = async () => {
-    await context.close().catch(() => {});
-    await rm(userDataDir, { recursive: true, force: true });
-  };
-  return { context, close };
-}
-
-/** Collects console errors, page errors, failed and third-party requests. */
-function watch(page, port) {
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(`http://127.0.0.1:${port}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) {
-      problems.push(`third-party request: ${url}`);
-    }
-  });
-  return problems;
-}
-
-const dataComplete = (page) =>
-  page.waitForFunction(
-    () => {
-      const bar = document.querySelector('[data-testid=data-progress]');
-      const max = Number(bar.getAttribute('aria-valuemax'));
-      return max > 1 && Number(bar.getAttribute('aria-valuenow')) === max;
-    },
-    null,
-    { timeout: 60_000 },
-  );
 
 test('the production build works under its Content-Security-Policy', { timeout: 120_000 }, async (t) => {
   const outDir = await mkdtemp(join(tmpdir(), 'mnist-dist-'));

@@ -34,6 +34,23 @@ export function freePort() {
   });
 }
 
+/** Chromium with a throwaway profile; `close()` ends it and removes the profile. */
+export async function launchBrowser() {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'mnist-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1360, height: 1000 },
+    acceptDownloads: true,
+  });
+  const close = async () => {
+    await context.close().catch(() => {});
+    await rm(userDataDir, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
 /** Vite's dev server and a Chromium page; `close()` stops both. */
 export async function startApp() {
   const port = await freePort();
@@ -44,21 +61,13 @@ export async function startApp() {
     server: { host: '127.0.0.1', port, strictPort: true },
   });
   await server.listen();
-  const userDataDir = await mkdtemp(join(tmpdir(), 'mnist-e2e-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1360, height: 1000 },
-    acceptDownloads: true,
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const browser = await launchBrowser();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const close = async () => {
-    await context.close().catch(() => {});
+    await browser.close();
     await server.close().catch(() => {});
-    await rm(userDataDir, { recursive: true, force: true });
   };
-  return { port, url: `http://127.0.0.1:${port}/`, context, page, close };
+  return { port, url: `http://127.0.0.1:${port}/`, context: browser.context, page, close };
 }
 
 /** Collects console errors, page errors, failed and third-party requests. */
@@ -113,6 +122,7 @@ export async function readPrediction(page) {
     const items = [...document.querySelectorAll('[data-testid=probabilities] > *')];
     return {
       digit: document.querySelector('[data-testid=prediction]').textContent,
+      digits: items.map((li) => li.dataset.digit),
       probs: items.map((li) => Number(li.dataset.prob)),
     };
   });
