@@ -154,6 +154,23 @@ test('keep, move and bring models and data', { timeout: 300_000 }, async (t) => 
       assert.match(text, pattern, text);
       await page.locator('#dismiss-error').click();
     }
+    // The same through drag and drop onto the drop zone (a real DataTransfer holding Files).
+    const dropped = await page.evaluateHandle(
+      ([images, labels]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(images)], 'dropped-images-idx3-ubyte'));
+        dt.items.add(new File([new Uint8Array(labels)], 'dropped-labels-idx1-ubyte'));
+        return dt;
+      },
+      [[...idxImages(3)], [...idxLabels([1, 2, 12])]],
+    );
+    await page.dispatchEvent('#drop-zone', 'dragover', { dataTransfer: dropped });
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: dropped });
+    await errorShown(page);
+    const droppedText = await errorText(page);
+    assert.match(droppedText, /Your data was not loaded/, droppedText);
+    assert.match(droppedText, /dropped-labels-idx1-ubyte.*12|12.*dropped-labels/i, droppedText);
+    await page.locator('#dismiss-error').click();
     assert.match(await page.locator('#data-text').textContent(), /70,000 images ready/);
     await page.getByTestId('epochs').fill('2');
     await page.getByTestId('train').click();
