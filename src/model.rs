@@ -373,30 +373,45 @@ impl Model {
         for start in (0..batch).step_by(MICRO_BATCH) {
             let b = (batch - start).min(MICRO_BATCH);
             let xs = &x[start * PIXELS..(start + b) * PIXELS];
-            let ys = &labels[start..start + b];
-            self.forward_micro(b, xs);
-            let dz = &mut self.buf.dz[..b * CLASSES];
-            let stats = loss::forward_backward(CLASSES, &self.buf.z[..b * CLASSES], ys, Some(dz));
-            // forward_backward averages over the micro-batch; rescale to the full batch.
-            let scale = b as f32 / batch as f32;
-            if batch > MICRO_BATCH {
-                dz.iter_mut().for_each(|g| *g *= scale);
-            }
-            loss_sum += f64::from(stats.loss) * b as f64;
-            correct += stats.correct;
-            self.backward_micro(b, xs);
-            if start == 0 {
-                self.grads.copy_from_slice(&self.micro_grads);
-            } else {
-                for (g, m) in self.grads.iter_mut().zip(&self.micro_grads) {
-                    *g += *m;
-                }
-            }
+            let (l, c) = self.accumulate_micro(xs, &labels[start..start + b], batch, start == 0);
+            loss_sum += l;
+            correct += c;
         }
         Ok(LossStats {
             loss: (loss_sum / batch as f64) as f32,
             correct,
         })
+    }
+
+    /// Adds the gradient of one micro-batch (`x`, `labels`: at most [`MICRO_BATCH`] images of an
+    /// already validated batch of `batch` images) to `self.grads`, or writes it there when
+    /// `first`. Returns the micro-batch's summed loss and its number of correct predictions.
+    /// Lets a caller spread one batch over several calls (see `Trainer::train_part`).
+    pub(crate) fn accumulate_micro(
+        &mut self,
+        x: &[f32],
+        labels: &[u8],
+        batch: usize,
+        first: bool,
+    ) -> (f64, usize) {
+        let b = labels.len();
+        self.forward_micro(b, x);
+        let dz = &mut self.buf.dz[..b * CLASSES];
+        let stats = loss::forward_backward(CLASSES, &self.buf.z[..b * CLASSES], labels, Some(dz));
+        // forward_backward averages over the micro-batch; rescale to the full batch.
+        if b != batch {
+            let scale = b as f32 / batch as f32;
+            dz.iter_mut().for_each(|g| *g *= scale);
+        }
+        self.backward_micro(b, x);
+        if first {
+            self.grads.copy_from_slice(&self.micro_grads);
+        } else {
+            for (g, m) in self.grads.iter_mut().zip(&self.micro_grads) {
+                *g += *m;
+            }
+        }
+        (f64::from(stats.loss) * b as f64, stats.correct)
     }
 
     /// One optimizer step on a batch. If the loss is not finite the parameters and the optimizer
@@ -409,14 +424,20 @@ impl Model {
             return Err(Error::shape("optimizer state", PARAM_COUNT, adam.m.len()));
         }
         let stats = self.loss_and_grads(x, labels)?;
-        if !stats.loss.is_finite() || self.grads.iter().any(|g| !g.is_finite()) {
+        self.apply_grads(stats.loss, adam)?;
+        Ok(stats)
+    }
+
+    /// Adam's step from `self.grads`, unless `loss` or a gradient is not finite (divergence):
+    /// then nothing changes and the error says so.
+    pub(crate) fn apply_grads(&mut self, loss: f32, adam: &mut Adam) -> Result<()> {
+        if !loss.is_finite() || self.grads.iter().any(|g| !g.is_finite()) {
             return Err(Error::NonFinite(format!(
-                "the training loss became {} (diverged); try a lower learning rate",
-                stats.loss
+                "the training loss became {loss} (diverged); try a lower learning rate"
             )));
         }
         adam.step(&mut self.params, &self.grads);
-        Ok(stats)
+        Ok(())
     }
 
     /// Class probabilities for `n` images: `x` is `[n, 28, 28]`, `probs` `[n, 10]`.

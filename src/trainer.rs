@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::DataSet;
 pub use crate::data::Split;
 use crate::error::{Error, Result};
-use crate::model::{CLASSES, MAX_BATCH, Model, PIXELS};
+use crate::model::{CLASSES, MAX_BATCH, MICRO_BATCH, Model, PIXELS};
 use crate::optim::adam::validate_lr;
 use crate::optim::{Adam, AdamConfig};
 use crate::weights;
@@ -96,6 +96,15 @@ pub struct EvalReport {
     pub predictions: Vec<u8>,
 }
 
+/// A batch under way in [`Trainer::train_part`]: its images sit in the batch buffers.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    len: usize,
+    done: usize,
+    loss_sum: f64,
+    correct: usize,
+}
+
 /// Model, optimizer, data and progress.
 pub struct Trainer {
     config: TrainerConfig,
@@ -106,6 +115,8 @@ pub struct Trainer {
     shuffle_rng: Pcg64Mcg,
     /// This epoch's image order; empty between epochs.
     order: Vec<u32>,
+    /// A batch partly trained by `train_part`.
+    pending: Option<Pending>,
     cursor: usize,
     epoch: u32,
     total_steps: u64,
@@ -138,6 +149,7 @@ impl Trainer {
             test: DataSet::new("test"),
             shuffle_rng: Pcg64Mcg::seed_from_u64(u64::from(config.seed) ^ 0x5eed_5eed),
             order: Vec::new(),
+            pending: None,
             cursor: 0,
             epoch: 0,
             total_steps: 0,
@@ -210,6 +222,7 @@ impl Trainer {
         self.model.init(&mut Pcg64Mcg::seed_from_u64(seed));
         self.adam.reset();
         self.shuffle_rng = Pcg64Mcg::seed_from_u64(seed ^ 0x5eed_5eed);
+        self.pending = None;
         self.order.clear();
         self.cursor = 0;
         self.epoch = 0;
@@ -247,47 +260,122 @@ impl Trainer {
     /// # Errors
     /// No usable training data, or the loss diverged (the step that diverged is not applied).
     pub fn train_steps(&mut self, steps: usize) -> Result<StepReport> {
+        let (mut loss_sum, mut correct, mut images, mut done) = (0.0f64, 0.0f64, 0, 0);
+        let mut last = None;
+        while done < steps {
+            let r = self.train_part(usize::MAX)?;
+            loss_sum += f64::from(r.loss) * r.images as f64;
+            correct += f64::from(r.accuracy) * r.images as f64;
+            images += r.images;
+            done += r.steps;
+            last = Some(r);
+            if r.epoch_done {
+                break;
+            }
+        }
+        let Some(last) = last else {
+            return Ok(self.report(f32::NAN, f32::NAN, 0, 0, false));
+        };
+        Ok(StepReport {
+            loss: (loss_sum / images as f64) as f32,
+            accuracy: (correct / images as f64) as f32,
+            images,
+            steps: done,
+            ..last
+        })
+    }
+
+    /// Trains at most `max_images` images (rounded up to whole micro-batches of 16) of the
+    /// current batch, starting a new one when none is under way; Adam steps when a batch is
+    /// complete. So a caller can keep each call short whatever the batch size (the app answers
+    /// pause within a slice). The result reports `steps: 1` with the batch's mean loss and
+    /// accuracy when a batch completed in this call, else `steps: 0` and NaN loss/accuracy.
+    /// Spreading a batch over calls gives exactly the parameters one call would.
+    ///
+    /// # Errors
+    /// No usable training data, or the loss diverged: that step is not applied, and its batch
+    /// is skipped.
+    pub fn train_part(&mut self, max_images: usize) -> Result<StepReport> {
+        let mut pending = match self.pending.take() {
+            Some(p) => p,
+            None => self.start_batch()?,
+        };
+        let (mut budget, mut images) = (max_images.max(1), 0);
+        while pending.done < pending.len && budget > 0 {
+            let b = MICRO_BATCH.min(pending.len - pending.done);
+            let (x, y) = (
+                &self.x[pending.done * PIXELS..(pending.done + b) * PIXELS],
+                &self.y[pending.done..pending.done + b],
+            );
+            let first = pending.done == 0;
+            let (loss, correct) = self.model.accumulate_micro(x, y, pending.len, first);
+            pending.loss_sum += loss;
+            pending.correct += correct;
+            pending.done += b;
+            images += b;
+            budget = budget.saturating_sub(b);
+        }
+        if pending.done < pending.len {
+            self.pending = Some(pending);
+            return Ok(self.report(f32::NAN, f32::NAN, images, 0, false));
+        }
+        let loss = (pending.loss_sum / pending.len as f64) as f32;
+        self.model.apply_grads(loss, &mut self.adam)?;
+        self.total_steps += 1;
+        let epoch_done = self.cursor == self.order.len();
+        if epoch_done {
+            self.order.clear();
+            self.cursor = 0;
+            self.epoch += 1;
+        }
+        let accuracy = pending.correct as f32 / pending.len as f32;
+        Ok(self.report(loss, accuracy, images, 1, epoch_done))
+    }
+
+    /// Takes the next batch of this epoch's order into the batch buffers.
+    fn start_batch(&mut self) -> Result<Pending> {
         if self.epoch_size() == 0 {
             return Err(Error::NoData("no training images are loaded yet".into()));
         }
-        let (mut loss_sum, mut correct, mut images, mut done) = (0.0f64, 0, 0, 0);
-        let mut epoch_done = false;
-        while done < steps && !epoch_done {
-            if self.order.is_empty() {
-                let n = self.epoch_size() as u32;
-                self.order.extend(0..n);
-                self.order.shuffle(&mut self.shuffle_rng);
-                self.cursor = 0;
-            }
-            let end = (self.cursor + self.config.batch_size).min(self.order.len());
-            let b = end - self.cursor;
-            let (x, y) = (&mut self.x[..b * PIXELS], &mut self.y[..b]);
-            self.train.fill_batch(&self.order[self.cursor..end], x, y)?;
-            let stats = self.model.train_step(x, y, &mut self.adam)?;
-            loss_sum += f64::from(stats.loss) * b as f64;
-            correct += stats.correct;
-            images += b;
-            done += 1;
-            self.total_steps += 1;
-            self.cursor = end;
-            if self.cursor == self.order.len() {
-                self.order.clear();
-                self.cursor = 0;
-                self.epoch += 1;
-                epoch_done = true;
-            }
+        if self.order.is_empty() {
+            let n = self.epoch_size() as u32;
+            self.order.extend(0..n);
+            self.order.shuffle(&mut self.shuffle_rng);
+            self.cursor = 0;
         }
-        Ok(StepReport {
-            loss: (loss_sum / images as f64) as f32,
-            accuracy: correct as f32 / images as f32,
-            images,
-            steps: done,
-            epoch: self.epoch,
-            step_in_epoch: self.cursor.div_ceil(self.config.batch_size),
-            steps_per_epoch: self.steps_per_epoch(),
-            epoch_done,
-            total_steps: self.total_steps,
+        let end = (self.cursor + self.config.batch_size).min(self.order.len());
+        let len = end - self.cursor;
+        let (x, y) = (&mut self.x[..len * PIXELS], &mut self.y[..len]);
+        self.train.fill_batch(&self.order[self.cursor..end], x, y)?;
+        self.cursor = end;
+        Ok(Pending {
+            len,
+            done: 0,
+            loss_sum: 0.0,
+            correct: 0,
         })
+    }
+
+    fn report(
+        &self,
+        loss: f32,
+        accuracy: f32,
+        images: usize,
+        steps: usize,
+        epoch_done: bool,
+    ) -> StepReport {
+        let p = self.progress();
+        StepReport {
+            loss,
+            accuracy,
+            images,
+            steps,
+            epoch: p.epoch,
+            step_in_epoch: p.step_in_epoch,
+            steps_per_epoch: p.steps_per_epoch,
+            epoch_done,
+            total_steps: p.total_steps,
+        }
     }
 
     /// Loss, accuracy and predictions over up to `limit` usable images of a set, starting at
@@ -380,6 +468,7 @@ impl Trainer {
         }
         self.epoch = ckpt.epochs;
         self.total_steps = ckpt.steps;
+        self.pending = None;
         self.order.clear();
         self.cursor = 0;
         Ok(())

@@ -114,8 +114,10 @@ fn trains_and_predicts() {
     let tail = t.evaluate("train", None, Some(150)).expect("evaluates");
     assert_eq!(get(&tail, "count"), 10.0);
     assert!(t.evaluate("train", None, Some(160)).is_err());
+    let part = t.train_part(16).expect("trains");
+    assert_eq!(get(&part, "steps"), 1.0); // batches of 16: one micro-batch completes a step
     let progress = t.progress().expect("progress");
-    assert_eq!(get(&progress, "totalSteps"), 60.0); // 5, then 5 to the epoch end, then 5 epochs of 10
+    assert_eq!(get(&progress, "totalSteps"), 61.0); // 5, 5 to the epoch end, 5 epochs of 10, 1
     assert_eq!(get(&progress, "stepsPerEpoch"), 10.0);
     let preds = Reflect::get(&eval, &"predictions".into()).unwrap();
     assert_eq!(preds.dyn_into::<js_sys::Uint8Array>().unwrap().length(), 50);

@@ -208,6 +208,12 @@ async function trainLoop() {
         setState('paused', 'No training images are loaded yet.');
         break;
       }
+      if (slice.partial) {
+        // A large batch spans slices: nothing to report yet, but let messages through.
+        trainMsSinceEstimate += slice.ms;
+        await yieldToEvents();
+        continue;
+      }
       post(P.progress(slice));
       if (slice.failure) throw slice.failure;
       if (slice.epochDone) {
@@ -233,7 +239,10 @@ async function trainLoop() {
   }
 }
 
-/** Trains batches one call at a time until SLICE_MS is spent or an epoch ends. */
+/** Images per trainPart call: two micro-batches, ~20 ms; a slice is several calls. */
+const PART_IMAGES = 32;
+
+/** Trains until SLICE_MS is spent or an epoch ends, a few micro-batches per call. */
 function trainSlice() {
   if (trainer.dataStatus().train.usable === 0) return null; // trainSteps would throw NoData
   const t0 = performance.now();
@@ -245,16 +254,18 @@ function trainSlice() {
   let failure = null;
   do {
     try {
-      r = trainer.trainSteps(1);
+      // A few micro-batches at a time, so a slice ends on time even mid-batch at large batch sizes.
+      r = trainer.trainPart(PART_IMAGES);
     } catch (err) {
       // A diverged step is not applied; report the batches before it, then stop.
       if (losses.length === 0) throw err;
       failure = err;
       break;
     }
+    images += r.images;
+    if (r.steps === 0) continue; // the batch is still under way
     losses.push(r.loss);
     accuracies.push(r.accuracy);
-    images += r.images;
     counters = {
       epoch: r.epoch,
       stepInEpoch: r.stepInEpoch,
@@ -262,7 +273,7 @@ function trainSlice() {
       totalSteps: r.totalSteps,
     };
   } while (!r.epochDone && performance.now() - t0 < SLICE_MS);
-  if (losses.length === 0) return null;
+  if (losses.length === 0) return { partial: true, ms: performance.now() - t0 };
   const ms = performance.now() - t0;
   trainMsSinceEstimate += ms;
   lastBatchSize = trainer.config().batchSize;

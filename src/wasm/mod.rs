@@ -176,6 +176,15 @@ impl Trainer {
         to_js(&report)
     }
 
+    /// Trains at most `maxImages` images (whole micro-batches of 16) of the current batch; Adam
+    /// steps when the batch is complete. The report has `steps: 1` and the batch's loss and
+    /// accuracy when it completed in this call, else `steps: 0` (loss and accuracy NaN).
+    #[wasm_bindgen(js_name = trainPart)]
+    pub fn train_part(&mut self, max_images: u32) -> Result<JsValue, JsError> {
+        let report = self.inner.train_part(max_images as usize).map_err(js_err)?;
+        to_js(&report)
+    }
+
     /// Loss, accuracy and per-image predicted classes over up to `limit` images of a set
     /// (default: all), starting at image `offset` (default 0).
     pub fn evaluate(
