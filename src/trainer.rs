@@ -100,6 +100,8 @@ pub struct EvalReport {
 #[derive(Clone, Copy, Debug)]
 struct Pending {
     len: usize,
+    /// The last batch of the epoch's order.
+    last: bool,
     done: usize,
     loss_sum: f64,
     correct: usize,
@@ -171,8 +173,7 @@ impl Trainer {
         self.adam.config.lr = config.learning_rate;
         if config.train_size != self.config.train_size {
             // A different subset: start a new pass over it.
-            self.order.clear();
-            self.cursor = 0;
+            self.restart_epoch();
         }
         self.config = config;
         Ok(())
@@ -195,6 +196,23 @@ impl Trainer {
             Split::Train => &self.train,
             Split::Test => &self.test,
         }
+    }
+
+    /// Drops the current pass over the training set (and any batch under way): the next step
+    /// starts a fresh shuffled epoch over what is loaded then.
+    pub fn restart_epoch(&mut self) {
+        self.pending = None;
+        self.order.clear();
+        self.cursor = 0;
+    }
+
+    /// Empties a data set; emptying the training set also restarts the epoch, whose order
+    /// indexed the old images.
+    pub fn clear_data(&mut self, split: Split) {
+        if split == Split::Train {
+            self.restart_epoch();
+        }
+        self.data_mut(split).clear();
     }
 
     pub fn data_mut(&mut self, split: Split) -> &mut DataSet {
@@ -322,7 +340,7 @@ impl Trainer {
         let loss = (pending.loss_sum / pending.len as f64) as f32;
         self.model.apply_grads(loss, &mut self.adam)?;
         self.total_steps += 1;
-        let epoch_done = self.cursor == self.order.len();
+        let epoch_done = pending.last;
         if epoch_done {
             self.order.clear();
             self.cursor = 0;
@@ -350,6 +368,7 @@ impl Trainer {
         self.cursor = end;
         Ok(Pending {
             len,
+            last: end == self.order.len(),
             done: 0,
             loss_sum: 0.0,
             correct: 0,

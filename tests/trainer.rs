@@ -84,3 +84,24 @@ fn reset_drops_a_batch_under_way() {
     let fresh = trainer(64).train_steps(1).expect("trains");
     assert_eq!(t.train_steps(1).expect("trains"), fresh);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn new_data_or_subset_drops_a_batch_under_way() {
+    let mut t = trainer(64);
+    assert_eq!(t.train_part(16).expect("trains").steps, 0);
+    // Another training set arrives: the old epoch (and the batch under way) is dropped.
+    t.clear_data(mnist_wasm::data::Split::Train);
+    t.train = toy_set(40);
+    let r = t.train_steps(1).expect("trains");
+    assert_eq!((r.images, r.steps, r.epoch_done, r.epoch), (40, 1, true, 1));
+    // A new subset size restarts the pass too.
+    assert_eq!(t.train_part(16).expect("trains").steps, 0);
+    t.set_config(TrainerConfig {
+        train_size: 20,
+        ..t.config()
+    })
+    .expect("valid");
+    let r = t.train_steps(1).expect("trains");
+    assert_eq!((r.images, r.epoch_done, r.epoch), (20, true, 2));
+}

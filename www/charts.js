@@ -93,6 +93,35 @@ export class TrainingCharts {
     this.#scheduleRender();
   }
 
+  /** The whole history as plain data (structured-cloneable), for IndexedDB. */
+  snapshot() {
+    const plain = (o) => ({ ...o });
+    return {
+      rawLoss: plain(this.rawLoss),
+      smoothLoss: plain(this.smoothLoss),
+      smoothAcc: plain(this.smoothAcc),
+      lossEma: plain(this.lossEma),
+      accEma: plain(this.accEma),
+      firstLosses: [...this.firstLosses],
+      estimates: { x: [...this.estimates.x], y: [...this.estimates.y] },
+      fulls: { x: [...this.fulls.x], y: [...this.fulls.y] },
+    };
+  }
+
+  /** Puts back a `snapshot()`, e.g. after a reload. */
+  restore(snap) {
+    this.reset();
+    Object.assign(this.rawLoss, snap.rawLoss);
+    Object.assign(this.smoothLoss, snap.smoothLoss);
+    Object.assign(this.smoothAcc, snap.smoothAcc);
+    Object.assign(this.lossEma, snap.lossEma);
+    Object.assign(this.accEma, snap.accEma);
+    this.firstLosses = [...snap.firstLosses];
+    this.estimates = { x: [...snap.estimates.x], y: [...snap.estimates.y] };
+    this.fulls = { x: [...snap.fulls.x], y: [...snap.fulls.y] };
+    this.#scheduleRender();
+  }
+
   get smoothedLoss() {
     return this.lossEma.current;
   }

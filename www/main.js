@@ -5,6 +5,7 @@
 //   DrawPad ─28x28─▶ worker ─PREDICTION─▶ PredictionView
 //   SettingsForm / buttons ─TRAIN/PAUSE/RESUME/RESET/CONFIGURE─▶ worker ─STATE─▶ status, controls
 import * as P from './protocol.js';
+import { loadCharts, saveCharts } from './model-store.js';
 import { FromWorker } from './protocol.js';
 import { missingFeatures } from './browser-support.js';
 import { DataLoader } from './data-loader.js';
@@ -319,6 +320,17 @@ $('retry').addEventListener('click', () => {
   }
 });
 
+/** Saves the chart history beside the saved model (the worker saves the model itself). */
+function keepCharts() {
+  if (app.totalSteps > 0) saveCharts(app.totalSteps, charts.snapshot()).catch(() => {});
+}
+
+/** Puts back the chart history of a model restored from this browser, if it is that model's. */
+async function restoreCharts(totalSteps) {
+  const saved = await loadCharts().catch(() => null);
+  if (saved?.totalSteps === totalSteps && app.totalSteps === totalSteps) charts.restore(saved.charts);
+}
+
 function resetViews() {
   charts.reset();
   evaluation.clear();
@@ -340,6 +352,7 @@ worker.addEventListener('message', ({ data: m }) => {
       app.restored = m.restored;
       app.totalSteps = m.restored?.totalSteps ?? 0;
       app.testAccuracy = m.restored?.testAccuracy ?? NaN;
+      if (m.restored) restoreCharts(m.restored.totalSteps);
       $('build-info').textContent =
         `${m.build === 'simd' ? 'WebAssembly SIMD' : 'WebAssembly (scalar: this browser lacks SIMD, so training is slower)'}` +
         ` · ${formatInt(m.parameterCount)} parameters`;
@@ -358,6 +371,7 @@ worker.addEventListener('message', ({ data: m }) => {
       if (app.awaitingReset) break;
       app.runState = m.state;
       if (m.state !== 'training' && predictor.current) requestPrediction(); // final weights
+      if (m.state === 'paused' || m.state === 'done') keepCharts();
       break;
     case FromWorker.PROGRESS:
       if (app.awaitingReset) break;
@@ -370,6 +384,7 @@ worker.addEventListener('message', ({ data: m }) => {
       if (app.awaitingReset) break;
       charts.addEvaluation(m.kind, m.step, m.accuracy);
       if (m.kind === 'full') {
+        keepCharts(); // an epoch ended: the worker is saving the model too
         app.testAccuracy = m.accuracy;
         evaluation.showFull(m);
       } else {

@@ -6,6 +6,7 @@
 const DB_NAME = 'mnist-trainer';
 const STORE = 'models';
 const KEY = 'current';
+const CHARTS_KEY = 'charts'; // the page's chart history, kept beside the model it belongs to
 
 function open() {
   return new Promise((resolve, reject) => {
@@ -46,6 +47,20 @@ export function loadModel() {
   return run('readonly', (store) => store.get(KEY));
 }
 
+/** Forgets the model and its chart history. */
 export function clearModel() {
-  return run('readwrite', (store) => store.delete(KEY));
+  return run('readwrite', (store) => {
+    store.delete(CHARTS_KEY);
+    return store.delete(KEY);
+  });
+}
+
+/** Saves the chart history of the model that has taken `totalSteps` steps. */
+export function saveCharts(totalSteps, charts) {
+  return run('readwrite', (store) => store.put({ totalSteps, charts }, CHARTS_KEY));
+}
+
+/** `{ totalSteps, charts }` or null. */
+export function loadCharts() {
+  return run('readonly', (store) => store.get(CHARTS_KEY));
 }

@@ -165,7 +165,7 @@ impl Trainer {
 
     #[wasm_bindgen(js_name = clearData)]
     pub fn clear_data(&mut self, set: &str) -> Result<(), JsError> {
-        self.inner.data_mut(split(set)?).clear();
+        self.inner.clear_data(split(set)?);
         Ok(())
     }
 

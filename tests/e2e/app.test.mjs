@@ -100,7 +100,10 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
     assert.match(untrained, /untrained/i, 'before training the pad says the model is untrained');
     await dataComplete(page);
     await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'ready');
-    assert.match(await page.locator('#data-text').textContent(), /70,000 images ready/);
+    // The text follows the progress bar at the page's next frame.
+    await page.waitForFunction(() => /70,000 images ready/.test(document.querySelector('#data-text').textContent), null, {
+      timeout: 5_000,
+    });
   });
 
   await t.test('refuses bad settings with a message', async () => {
@@ -268,6 +271,10 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
     });
     assert.equal(await page.getByTestId('test-accuracy').textContent(), finalAccuracy);
     assert.match(await page.locator('#model-note').textContent(), /kept in this browser/);
+    // The charts' history came back with the model.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-chart]').dataset.points) > 100, null, {
+      timeout: 10_000,
+    });
     await drawStroke(page, DIGITS[1][0]);
     await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '');
     await page.waitForTimeout(150);
