@@ -78,7 +78,8 @@ pub type KernelFn = fn(usize, &[f32], &[f32], &mut [f32], usize, bool);
 pub trait MicroKernel: Fn(usize, &[f32], &[f32], &mut [f32], usize, bool) + Copy {}
 impl<F: Fn(usize, &[f32], &[f32], &mut [f32], usize, bool) + Copy> MicroKernel for F {}
 
-/// Packed GEMM with the portable micro-kernel; see [`super::gemm`] for the contract.
+/// Packed GEMM with the portable micro-kernel, on any target (the tests run it in the browser
+/// beside the SIMD128 build's [`super::gemm`]); see [`super::gemm`] for the contract.
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_packed_scalar(
     scratch: &mut GemmScratch,
@@ -93,26 +94,6 @@ pub fn gemm_packed_scalar(
     accumulate: bool,
 ) {
     let kernel = super::scalar::kernel_4x8_scalar;
-    let blk = Blocking::DEFAULT;
-    gemm_packed_with(kernel, blk, scratch, m, n, k, a, ta, b, tb, c, accumulate);
-}
-
-/// Packed GEMM with the SIMD128 micro-kernel; see [`super::gemm`] for the contract.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[allow(clippy::too_many_arguments)]
-pub fn gemm_packed_simd128(
-    scratch: &mut GemmScratch,
-    m: usize,
-    n: usize,
-    k: usize,
-    a: &[f32],
-    ta: Trans,
-    b: &[f32],
-    tb: Trans,
-    c: &mut [f32],
-    accumulate: bool,
-) {
-    let kernel = super::simd128::kernel_4x8_simd128;
     let blk = Blocking::DEFAULT;
     gemm_packed_with(kernel, blk, scratch, m, n, k, a, ta, b, tb, c, accumulate);
 }
