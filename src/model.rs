@@ -75,13 +75,13 @@ impl Layers {
                 w: 26,
                 c: 32,
             },
-            conv2: Conv2d::new(13, 13, 32, 3, 64, true),
+            conv2: Conv2d::new(13, 13, 32, 3, 64, true).winograd(),
             pool2: MaxPool2 {
                 h: 11,
                 w: 11,
                 c: 64,
             },
-            conv3: Conv2d::new(5, 5, 64, 3, 64, true),
+            conv3: Conv2d::new(5, 5, 64, 3, 64, true).winograd(),
             flatten: Flatten { shape: [3, 3, 64] },
             dense1: Dense {
                 inputs: 576,

@@ -67,8 +67,14 @@ fn probe_indices(n: usize, k: usize, r: &mut Pcg64Mcg) -> Vec<usize> {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn conv2d_gradients() {
-    // 7x6 input, 5 channels, 3 filters, batch 3: nothing a multiple of 4.
+    // 7x6 input, 5 channels, 3 filters, batch 3: nothing a multiple of 4. Both forwards: the
+    // backward pass is the same, so each must be the function the backward differentiates.
     let conv = Conv2d::new(7, 6, 5, 3, 3, false);
+    check_conv2d_gradients(conv);
+    check_conv2d_gradients(conv.winograd());
+}
+
+fn check_conv2d_gradients(conv: Conv2d) {
     let batch = 3;
     let mut r = rng(1);
     let mut x = uniform(&mut r, batch * conv.in_len(), -1.0, 1.0);
@@ -119,6 +125,11 @@ fn conv2d_gradients() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn conv2d_forward_matches_direct_convolution() {
     let conv = Conv2d::new(6, 9, 3, 3, 5, false);
+    check_conv2d_forward(conv);
+    check_conv2d_forward(conv.winograd());
+}
+
+fn check_conv2d_forward(conv: Conv2d) {
     let batch = 2;
     let mut r = rng(2);
     let x = uniform(&mut r, batch * conv.in_len(), -1.0, 1.0);

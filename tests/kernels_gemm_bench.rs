@@ -343,3 +343,47 @@ async fn bench_variants_conv2() {
 const KERNEL: KernelFn = mnist_wasm::kernels::simd128::kernel_4x8_simd128;
 #[cfg(not(target_feature = "simd128"))]
 const KERNEL: KernelFn = mnist_wasm::kernels::scalar::kernel_4x8_scalar;
+
+/// The convolution forwards of one micro-batch of 16 images: implicit GEMM against Winograd
+/// F(2x2, 3x3), in µs per image and effective GFLOP/s (the direct convolution's FLOPs).
+#[wasm_bindgen_test]
+#[ignore]
+async fn bench_conv_forward() {
+    use mnist_wasm::kernels::conv_implicit::conv2d_fwd_implicit;
+    use mnist_wasm::kernels::im2col::ConvGeom;
+    use mnist_wasm::kernels::winograd::{WinogradScratch, conv2d_fwd_winograd};
+    let batch = 16;
+    for (name, h, c, f) in [
+        ("conv1", 28, 1, 32),
+        ("conv2", 13, 32, 64),
+        ("conv3", 5, 64, 64),
+    ] {
+        let g = ConvGeom {
+            h,
+            w: h,
+            c,
+            kh: 3,
+            kw: 3,
+        };
+        let (x, w, bias) = (data(batch * h * h * c, 3), data(9 * c * f, 4), data(f, 5));
+        let mut y = vec![0.0f32; batch * g.patches() * f];
+        let flops = 2.0 * (batch * g.patches() * g.patch_len() * f) as f64;
+        let us = |gf: f64| flops / gf / 1e3 / batch as f64;
+        let mut s = GemmScratch::default();
+        let gi = gflops(flops, || {
+            conv2d_fwd_implicit(&mut s, &g, batch, &x, &w, &bias, true, &mut y)
+        });
+        yield_to_browser().await;
+        let mut s = WinogradScratch::default();
+        let gw = gflops(flops, || {
+            conv2d_fwd_winograd(&mut s, &g, batch, &x, &w, &bias, true, &mut y)
+        });
+        console_log!(
+            "{name} forward, batch {batch}: implicit {:6.2} µs/image ({gi:5.1} GFLOP/s), \
+             winograd {:6.2} µs/image ({gw:5.1} effective GFLOP/s)",
+            us(gi),
+            us(gw)
+        );
+        yield_to_browser().await;
+    }
+}

@@ -17,6 +17,7 @@ pub mod maxpool;
 pub mod scalar;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod simd128;
+pub mod winograd;
 
 pub use gemm_ref::gemm_ref;
 

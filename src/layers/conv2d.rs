@@ -5,7 +5,9 @@
 //!
 //! With `col = im2col(x)` (`[B·OH·OW, KH·KW·C]`):
 //! Forward:  `y = act(col · w + b)`, as an implicit GEMM that reads patches straight from `x`
-//!           ([`conv2d_fwd_implicit`]): no `col` is written, no A operand packed.
+//!           ([`conv2d_fwd_implicit`]): no `col` is written, no A operand packed; or, for a
+//!           3x3 layer built [`Conv2d::winograd`], by Winograd F(4x4, 3x3)
+//!           ([`conv2d_fwd_winograd`]), which needs 3.4-4x fewer multiplies.
 //! Backward: `dz = dy ⊙ act'(y)`, `dw = colᵀ · dz`, `db = Σ_rows dz`, `dx = col2im(dz · wᵀ)`,
 //!           in chunks of [`CHUNK_IMAGES`] images so `col` stays small and in cache.
 //! The activation (ReLU or none, like Keras' `activation=`) is applied in the same pass as the
@@ -13,10 +15,13 @@
 //!
 //! Measured in Chromium (npm run bench, paired runs): the implicit forward beat im2col + packed
 //! GEMM by ~5% of a training step and ~10-15% of batched inference, for conv1 (runs of only 3
-//! values) as well as conv2 and conv3.
+//! values) as well as conv2 and conv3. Winograd then beat the implicit forward on conv2 (114 →
+//! 48 µs an image) and conv3 (16 → 11), not on conv1, whose one input channel leaves nothing
+//! for the transforms to amortize over (21 → 43); see tests/kernels_gemm_bench.rs.
 
 use crate::kernels::conv_implicit::conv2d_fwd_implicit;
 use crate::kernels::im2col::{ConvGeom, col2im, im2col};
+use crate::kernels::winograd::{WinogradScratch, conv2d_fwd_winograd};
 use crate::kernels::{GemmScratch, Trans, gemm};
 use crate::layers::relu;
 
@@ -32,6 +37,8 @@ pub struct Conv2d {
     pub geom: ConvGeom,
     pub filters: usize,
     pub relu: bool,
+    /// Forward by Winograd F(4x4, 3x3) (3x3 kernels only; others ignore it).
+    pub winograd: bool,
 }
 
 /// Per-layer scratch memory, grown once and then reused.
@@ -39,6 +46,7 @@ pub struct Conv2d {
 pub struct ConvWorkspace {
     col: Vec<f32>,
     gemm: GemmScratch,
+    winograd: WinogradScratch,
 }
 
 impl Conv2d {
@@ -53,6 +61,15 @@ impl Conv2d {
             },
             filters,
             relu,
+            winograd: false,
+        }
+    }
+
+    /// The same layer, with its forward pass by Winograd F(4x4, 3x3) when the kernel is 3x3.
+    pub const fn winograd(self) -> Self {
+        Conv2d {
+            winograd: true,
+            ..self
         }
     }
 
@@ -93,7 +110,12 @@ impl Conv2d {
     ) {
         let y = &mut y[..batch * self.out_len()];
         let b = &b[..self.filters];
-        conv2d_fwd_implicit(&mut ws.gemm, &self.geom, batch, x, w, b, self.relu, y);
+        let g = &self.geom;
+        if self.winograd && g.kh == 3 && g.kw == 3 {
+            conv2d_fwd_winograd(&mut ws.winograd, g, batch, x, w, b, self.relu, y);
+        } else {
+            conv2d_fwd_implicit(&mut ws.gemm, g, batch, x, w, b, self.relu, y);
+        }
     }
 
     /// Gradients of the loss with respect to `w` and `b` (overwritten) and, when `dx` is given,
