@@ -1,8 +1,9 @@
 //! Kernel micro-benchmarks on the network's shapes: the packed `gemm` against the naive
-//! `gemm_ref` (batch 64, and batch 1 inference), the implicit-GEMM convolution forward against
-//! im2col + `gemm` (16 images, the micro-batch), im2col/col2im, and the max-pool passes.
-//! Throughput is counted as FLOPs (`2·m·n·k`) for the products, so criterion's `Gelem/s` reads
-//! as GFLOP/s, and as elements moved for the others.
+//! `gemm_ref` (batch 64, and batch 1 inference), the convolution forwards (implicit GEMM,
+//! Winograd F(4x4, 3x3), im2col + `gemm`; 16 images, the micro-batch), im2col/col2im, and the
+//! max-pool passes. Throughput is counted as FLOPs (`2·m·n·k`, the direct convolution's for
+//! Winograd too, so its figure is an effective one) for the products, so criterion's `Gelem/s`
+//! reads as GFLOP/s, and as elements moved for the others.
 //!
 //! `cargo bench --bench kernels` (native only; browser figures come from
 //! `tests/kernels_gemm_bench.rs`). `cargo bench --bench kernels -- packed` skips the slow
@@ -17,6 +18,7 @@ mod native {
     use mnist_wasm::kernels::Trans::{self, No, Yes};
     use mnist_wasm::kernels::conv_implicit::conv2d_fwd_implicit;
     use mnist_wasm::kernels::im2col::{col2im, im2col};
+    use mnist_wasm::kernels::winograd::{WinogradScratch, conv2d_fwd_winograd};
     use mnist_wasm::kernels::{GemmScratch, gemm, gemm_ref};
     use mnist_wasm::layers::{Conv2d, MaxPool2};
 
@@ -108,6 +110,13 @@ mod native {
             group.bench_function(BenchmarkId::new("implicit", name), |bench| {
                 bench.iter(|| {
                     conv2d_fwd_implicit(&mut scratch, &g, batch, &x, &w, &bias, false, &mut y);
+                    black_box(&mut y);
+                })
+            });
+            let mut wino = WinogradScratch::default();
+            group.bench_function(BenchmarkId::new("winograd", name), |bench| {
+                bench.iter(|| {
+                    conv2d_fwd_winograd(&mut wino, &g, batch, &x, &w, &bias, false, &mut y);
                     black_box(&mut y);
                 })
             });
