@@ -137,7 +137,7 @@ pub fn kernel_4x8_patches_simd128(
 
 /// The patch micro-kernel of this build.
 #[inline]
-pub(crate) fn kernel(
+fn kernel(
     a: &PatchRows,
     b: &[f32],
     bias: &[f32; NR],
@@ -149,6 +149,30 @@ pub(crate) fn kernel(
     kernel_4x8_patches_simd128(a, b, bias, relu, c, ldc);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     kernel_4x8_patches_scalar(a, b, bias, relu, c, ldc);
+}
+
+/// [`kernel`] storing only the top-left `mr x nr` corner of its tile (at `c`, row stride
+/// `ldc`): straight into `c` when the tile is whole, through a local tile at the edges.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub(crate) fn kernel_clipped(
+    a: &PatchRows,
+    b: &[f32],
+    bias: &[f32; NR],
+    relu: bool,
+    c: &mut [f32],
+    ldc: usize,
+    (mr, nr): (usize, usize),
+) {
+    if mr == MR && nr == NR {
+        kernel(a, b, bias, relu, c, ldc);
+    } else {
+        let mut tile = [0.0f32; MR * NR];
+        kernel(a, b, bias, relu, &mut tile, NR);
+        for (r, t) in tile.chunks_exact(NR).take(mr).enumerate() {
+            c[r * ldc..r * ldc + nr].copy_from_slice(&t[..nr]);
+        }
+    }
 }
 
 /// `y[batch·OH·OW, f] = act(im2col(x) · w + bias)` for NHWC `x` and a `[KH, KW, C, F]` kernel
@@ -200,16 +224,7 @@ pub fn conv2d_fwd_implicit(
             let nr = NR.min(f - j0);
             let mut b8 = [0.0f32; NR];
             b8[..nr].copy_from_slice(&bias[j0..j0 + nr]);
-            if mr == MR && nr == NR {
-                kernel(&a, panel, &b8, relu, &mut y[i0 * f + j0..], f);
-            } else {
-                let mut tile = [0.0f32; MR * NR];
-                kernel(&a, panel, &b8, relu, &mut tile, NR);
-                for (r, t) in tile.chunks_exact(NR).take(mr).enumerate() {
-                    let at = (i0 + r) * f + j0;
-                    y[at..at + nr].copy_from_slice(&t[..nr]);
-                }
-            }
+            kernel_clipped(&a, panel, &b8, relu, &mut y[i0 * f + j0..], f, (mr, nr));
         }
     }
 }

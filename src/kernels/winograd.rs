@@ -36,7 +36,7 @@
 //! 107 to 84 µs per image; most of what it saved went on 1,152 short (k = 32) micro-kernel
 //! calls per image. F(4x4, 3x3) needs 2.25x fewer.
 
-use super::conv_implicit::{PatchRows, kernel};
+use super::conv_implicit::{PatchRows, kernel_clipped};
 use super::gemm_packed::{MR, NR, aligned};
 use super::im2col::ConvGeom;
 
@@ -461,16 +461,8 @@ pub fn conv2d_fwd_winograd(
                 for (jq, panel) in ue.chunks_exact(NR * c).enumerate() {
                     let j0 = jq * NR;
                     let nr = NR.min(f - j0);
-                    if mr == MR && nr == NR {
-                        kernel(&a, panel, &no_bias, false, &mut me[t0 * f + j0..], f);
-                    } else {
-                        let mut tile = [0.0f32; MR * NR];
-                        kernel(&a, panel, &no_bias, false, &mut tile, NR);
-                        for (r, row) in tile.chunks_exact(NR).take(mr).enumerate() {
-                            let at = (t0 + r) * f + j0;
-                            me[at..at + nr].copy_from_slice(&row[..nr]);
-                        }
-                    }
+                    let out = &mut me[t0 * f + j0..];
+                    kernel_clipped(&a, panel, &no_bias, false, out, f, (mr, nr));
                 }
             }
         }
