@@ -137,14 +137,7 @@ pub fn kernel_4x8_patches_simd128(
 
 /// The patch micro-kernel of this build.
 #[inline]
-fn kernel(
-    a: &PatchRows,
-    b: &[f32],
-    bias: &[f32; NR],
-    relu: bool,
-    c: &mut [f32],
-    ldc: usize,
-) {
+fn kernel(a: &PatchRows, b: &[f32], bias: &[f32; NR], relu: bool, c: &mut [f32], ldc: usize) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     kernel_4x8_patches_simd128(a, b, bias, relu, c, ldc);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
