@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::DataSet;
 pub use crate::data::Split;
+use crate::data::augment::Distortion;
 use crate::error::{Error, Result};
 use crate::model::{CLASSES, MAX_BATCH, MICRO_BATCH, Model, PIXELS};
 use crate::optim::adam::validate_lr;
@@ -28,6 +29,10 @@ pub struct TrainerConfig {
     pub batch_size: usize,
     /// Train on the first `train_size` images only; 0 = all.
     pub train_size: usize,
+    /// Distort each training image at random (rotation, scale, shift; see
+    /// [`crate::data::augment`]) so the model reads drawn digits better. Off by default, as in
+    /// the Keras example.
+    pub augment: bool,
 }
 
 impl Default for TrainerConfig {
@@ -37,6 +42,7 @@ impl Default for TrainerConfig {
             learning_rate: AdamConfig::default().lr,
             batch_size: 64,
             train_size: 0,
+            augment: false,
         }
     }
 }
@@ -115,6 +121,9 @@ pub struct Trainer {
     pub train: DataSet,
     pub test: DataSet,
     shuffle_rng: Pcg64Mcg,
+    /// Draws the distortions when `config.augment`; separate from `shuffle_rng`, so the image
+    /// order does not depend on the setting.
+    augment_rng: Pcg64Mcg,
     /// This epoch's image order; empty between epochs.
     order: Vec<u32>,
     /// A batch partly trained by `train_part`.
@@ -124,6 +133,16 @@ pub struct Trainer {
     total_steps: u64,
     x: Vec<f32>,
     y: Vec<u8>,
+    /// One image, the source of a distortion.
+    undistorted: Vec<f32>,
+}
+
+fn shuffle_rng(seed: u32) -> Pcg64Mcg {
+    Pcg64Mcg::seed_from_u64(u64::from(seed) ^ 0x5eed_5eed)
+}
+
+fn augment_rng(seed: u32) -> Pcg64Mcg {
+    Pcg64Mcg::seed_from_u64(u64::from(seed) ^ 0xa11_6e4d_0000)
 }
 
 /// Evaluation works through the data in slices of this many images.
@@ -149,7 +168,8 @@ impl Trainer {
             adam,
             train: DataSet::new("train"),
             test: DataSet::new("test"),
-            shuffle_rng: Pcg64Mcg::seed_from_u64(u64::from(config.seed) ^ 0x5eed_5eed),
+            shuffle_rng: shuffle_rng(config.seed),
+            augment_rng: augment_rng(config.seed),
             order: Vec::new(),
             pending: None,
             cursor: 0,
@@ -157,6 +177,7 @@ impl Trainer {
             total_steps: 0,
             x: vec![0.0; MAX_BATCH.max(EVAL_SLICE) * PIXELS],
             y: vec![0; MAX_BATCH.max(EVAL_SLICE)],
+            undistorted: vec![0.0; PIXELS],
         })
     }
 
@@ -236,10 +257,12 @@ impl Trainer {
         if let Some(seed) = seed {
             self.config.seed = seed;
         }
-        let seed = u64::from(self.config.seed);
-        self.model.init(&mut Pcg64Mcg::seed_from_u64(seed));
+        let seed = self.config.seed;
+        self.model
+            .init(&mut Pcg64Mcg::seed_from_u64(u64::from(seed)));
         self.adam.reset();
-        self.shuffle_rng = Pcg64Mcg::seed_from_u64(seed ^ 0x5eed_5eed);
+        self.shuffle_rng = shuffle_rng(seed);
+        self.augment_rng = augment_rng(seed);
         self.pending = None;
         self.order.clear();
         self.cursor = 0;
@@ -365,6 +388,12 @@ impl Trainer {
         let len = end - self.cursor;
         let (x, y) = (&mut self.x[..len * PIXELS], &mut self.y[..len]);
         self.train.fill_batch(&self.order[self.cursor..end], x, y)?;
+        if self.config.augment {
+            for image in x.chunks_exact_mut(PIXELS) {
+                self.undistorted.copy_from_slice(image);
+                Distortion::random(&mut self.augment_rng).apply(&self.undistorted, image);
+            }
+        }
         self.cursor = end;
         Ok(Pending {
             len,

@@ -155,6 +155,10 @@ fn bad_input_throws_readable_errors_and_changes_nothing() {
             t.set_config(config(r#"{"epochz": 3}"#)).err(),
             "invalid settings",
         ),
+        (
+            t.set_config(config(r#"{"augment": "yes"}"#)).err(),
+            "invalid settings",
+        ),
         (t.import_weights(b"garbage").err(), "not a weights file"),
         (
             t.import_weights(&weights[..weights.len() - 8]).err(),
@@ -168,7 +172,21 @@ fn bad_input_throws_readable_errors_and_changes_nothing() {
     }
     assert_eq!(t.export_weights().expect("exports"), weights);
     assert_eq!(get(&t.config().unwrap(), "batchSize"), 16.0);
+    let augment = Reflect::get(&t.config().unwrap(), &"augment".into()).unwrap();
+    assert_eq!(augment.as_bool(), Some(false));
     // The training set is still usable after the rejected chunk.
     assert!(t.train_steps(1).is_ok());
     assert!(Trainer::new(config(r#"{"learningRate": "fast"}"#)).is_err());
+}
+
+#[wasm_bindgen_test]
+fn augment_setting_round_trips_and_trains() {
+    let mut t = loaded_trainer();
+    t.set_config(config(r#"{"batchSize": 16, "augment": true}"#))
+        .expect("valid settings");
+    let augment = Reflect::get(&t.config().unwrap(), &"augment".into()).unwrap();
+    assert_eq!(augment.as_bool(), Some(true));
+    let before = t.export_weights().expect("exports");
+    t.train_steps(2).expect("trains");
+    assert_ne!(t.export_weights().expect("exports"), before);
 }

@@ -1,5 +1,7 @@
-//! MNIST data: a streaming IDX parser and the train / test data sets built on it.
+//! MNIST data: a streaming IDX parser, the train / test data sets built on it, and the random
+//! distortions that augment training images.
 
+pub mod augment;
 pub mod dataset;
 pub mod idx;
 #[cfg(not(target_arch = "wasm32"))]

@@ -55,10 +55,11 @@ struct ConfigPatch {
     learning_rate: Option<f32>,
     batch_size: Option<usize>,
     train_size: Option<usize>,
+    augment: Option<bool>,
 }
 
 impl ConfigPatch {
-    const FIELDS: [&str; 4] = ["seed", "learningRate", "batchSize", "trainSize"];
+    const FIELDS: [&str; 5] = ["seed", "learningRate", "batchSize", "trainSize", "augment"];
 
     fn from_js(value: JsValue) -> Result<Self, JsError> {
         if value.is_undefined() || value.is_null() {
@@ -86,6 +87,7 @@ impl ConfigPatch {
             learning_rate: self.learning_rate.unwrap_or(base.learning_rate),
             batch_size: self.batch_size.unwrap_or(base.batch_size),
             train_size: self.train_size.unwrap_or(base.train_size),
+            augment: self.augment.unwrap_or(base.augment),
         }
     }
 }
@@ -104,7 +106,7 @@ pub struct Trainer {
 
 #[wasm_bindgen]
 impl Trainer {
-    /// `new Trainer({seed, learningRate, batchSize, trainSize})`, every field optional.
+    /// `new Trainer({seed, learningRate, batchSize, trainSize, augment})`, every field optional.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Trainer, JsError> {
         let config = ConfigPatch::from_js(config)?.apply(TrainerConfig::default());
