@@ -4,6 +4,7 @@
 //   DataLoader ─chunks─▶ worker ─PROGRESS/EVALUATION─▶ TrainingCharts, EvaluationView
 //   DrawPad ─28x28─▶ worker ─PREDICTION─▶ PredictionView
 //   SettingsForm / buttons ─TRAIN/PAUSE/RESUME/RESET/CONFIGURE─▶ worker ─STATE─▶ status, controls
+//                                                                   ─CONFIGURED─▶ form's data-applied-*
 import * as P from './protocol.js';
 import { loadCharts, saveCharts } from './model-store.js';
 import { FromWorker } from './protocol.js';
@@ -36,6 +37,7 @@ const app = {
   dataStatus: null,
   settings: { ...DEFAULT_SETTINGS },
   settingsValid: true,
+  trainerConfig: null, // the worker's trainer.config(), as of its last CONFIGURED
   progress: null, // last PROGRESS message
   totalSteps: 0,
   testAccuracy: NaN, // latest full evaluation
@@ -102,6 +104,7 @@ const settingsForm = new SettingsForm({
     batchSize: $('batch-size'),
     learningRate: $('learning-rate'),
     trainSize: $('train-size'),
+    augment: $('augment'),
   },
   messages: {
     epochs: $('epochs-msg'),
@@ -366,6 +369,9 @@ worker.addEventListener('message', ({ data: m }) => {
     case FromWorker.FILE_DONE:
       loader.verified(m.set, m.file);
       break;
+    case FromWorker.CONFIGURED:
+      app.trainerConfig = m.config;
+      break;
     case FromWorker.STATE:
       if (m.reason === 'reset') app.awaitingReset = false;
       if (app.awaitingReset) break;
@@ -529,6 +535,13 @@ function setAttr(el, name, value) {
   if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
+/** `data-applied-batch-size="32"`, ... on the form: what the trainer runs with (tests read it). */
+function setApplied(form, config) {
+  for (const [key, value] of Object.entries(config)) {
+    setAttr(form, `data-applied-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(value));
+  }
+}
+
 function setProgressBar(el, now, max, text) {
   setAttr(el, 'aria-valuemax', String(max));
   setAttr(el, 'aria-valuenow', String(now));
@@ -559,6 +572,7 @@ function draw() {
   train.disabled = controls.train.disabled;
   $('pause').disabled = controls.pause.disabled;
   $('reset').disabled = controls.reset.disabled;
+  if (app.trainerConfig) setApplied($('settings'), app.trainerConfig);
 
   // data progress
   const ds = app.dataStatus;

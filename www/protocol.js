@@ -5,7 +5,8 @@
 // `postMessage(message, transfer)`. The receiving side switches on `message.type`.
 //
 //   main ──DATA_CHUNK/DATA_END/DATA_CLEAR──▶ worker   (streamed IDX bytes; wasm parses them)
-//   main ──TRAIN/RESUME/PAUSE/RESET/CONFIGURE──▶ worker
+//   main ──TRAIN/RESUME/PAUSE/RESET──▶ worker
+//   main ──CONFIGURE──▶ worker ──CONFIGURED──▶ main   (settings apply at once; TRAIN configures too)
 //   main ──PREDICT──▶ worker ──PREDICTION──▶ main      (the drawing pad, any time, even mid-training)
 //   main ──SAMPLE──▶ worker ──SAMPLE_IMAGE──▶ main     (a test digit onto the pad, for keyboard users)
 //   worker ──READY/DATA_STATUS/FILE_DONE/STATE/PROGRESS/EVALUATION/ERROR──▶ main
@@ -15,8 +16,11 @@ export const ToWorker = Object.freeze({
   DATA_CHUNK: 'data-chunk', // { set, file, chunk: Uint8Array }   chunk.buffer transferred
   DATA_END: 'data-end', //     { set, file }                      stream finished: verify counts
   DATA_CLEAR: 'data-clear', // { set }                            drop a set (before a retry)
-  CONFIGURE: 'configure', //   { settings: { epochs, batchSize, learningRate, trainSize } }
-  TRAIN: 'train', //           { settings }                       start a run of settings.epochs epochs
+  // CONFIGURE applies at once, even mid-run (between two slices): batchSize, learningRate,
+  // trainSize and augment (boolean: distort every training image at random) go to
+  // trainer.setConfig, epochs to the run under way. The worker answers with CONFIGURED.
+  CONFIGURE: 'configure', //   { settings: { epochs, batchSize, learningRate, trainSize, augment } }
+  TRAIN: 'train', //           { settings }                       configure, then start a run of settings.epochs epochs
   RESUME: 'resume', //         {}                                 continue a paused run
   PAUSE: 'pause', //           {}
   RESET: 'reset', //           {}                                 fresh weights, counters 0, data kept
@@ -33,6 +37,7 @@ export const FromWorker = Object.freeze({
   DATA_STATUS: 'data-status', // { status: { train: SetStatus, test: SetStatus } }
   FILE_DONE: 'file-done', //    { set, file }                     a DATA_END was verified
   STATE: 'state', //            { state: 'ready'|'training'|'paused'|'done', reason? }
+  CONFIGURED: 'configured', //  { config: trainer.config() }     as applied by CONFIGURE/TRAIN: { seed, learningRate, batchSize, trainSize, augment }
   PROGRESS: 'progress', //      one time slice of training: see progress() below
   EVALUATION: 'evaluation', //  see evaluation() below
   PREDICTION: 'prediction', //  { id, probs: Float32Array(10) }   probs.buffer transferred
@@ -79,6 +84,7 @@ export const ready = ({ simd, build, parameterCount, restored = null }) => [
 export const dataStatus = (status) => [{ type: FromWorker.DATA_STATUS, status }, []];
 export const fileDone = (set, file) => [{ type: FromWorker.FILE_DONE, set, file }, []];
 export const state = (value, reason = '') => [{ type: FromWorker.STATE, state: value, reason }, []];
+export const configured = (config) => [{ type: FromWorker.CONFIGURED, config: { ...config } }, []];
 
 /**
  * One time slice of training (a few batches). `losses`/`accuracies` hold one entry per batch;

@@ -1,5 +1,7 @@
 // The training settings: defaults, limits and validation of what the user typed.
 // `validateSettings` is pure (tests/js/settings.test.mjs); `SettingsForm` binds it to the inputs.
+// Numbers are typed (FIELDS, validated with a message); switches are checkboxes (SWITCHES, always
+// valid: a missing value, as in data saved before the switch existed, means its default).
 
 export const TRAIN_IMAGES = 60000;
 
@@ -10,8 +12,13 @@ export const FIELDS = Object.freeze({
   trainSize: { label: 'Training images', integer: true, min: 1, max: TRAIN_IMAGES, default: TRAIN_IMAGES },
 });
 
+export const SWITCHES = Object.freeze({
+  // Random rotation, scale and shift of every training image (TrainerConfig.augment).
+  augment: { label: 'Augment the training images', default: true },
+});
+
 export const DEFAULT_SETTINGS = Object.freeze(
-  Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.default])),
+  Object.fromEntries([...Object.entries(FIELDS), ...Object.entries(SWITCHES)].map(([k, f]) => [k, f.default])),
 );
 
 /** The message for one field's raw text, or '' when it is valid. */
@@ -29,9 +36,19 @@ export function fieldError(name, raw) {
 }
 
 /**
- * Validates raw input texts `{ epochs, batchSize, learningRate, trainSize }`.
- * Returns `{ ok, values, errors }`: `values` holds the parsed numbers of the valid fields,
- * `errors` a message for each invalid one.
+ * One switch's raw value as a boolean: a checkbox's `checked`, or the text 'true' / 'false'.
+ * Missing (undefined, null, '') gives the switch's default.
+ */
+export function switchValue(name, raw) {
+  if (raw === undefined || raw === null || raw === '') return SWITCHES[name].default;
+  if (typeof raw === 'boolean') return raw;
+  return String(raw).trim().toLowerCase() === 'true';
+}
+
+/**
+ * Validates raw input texts `{ epochs, batchSize, learningRate, trainSize }` and switches
+ * `{ augment }`. Returns `{ ok, values, errors }`: `values` holds the parsed numbers of the
+ * valid fields and every switch's boolean, `errors` a message for each invalid number.
  */
 export function validateSettings(raw) {
   const values = {};
@@ -41,13 +58,14 @@ export function validateSettings(raw) {
     if (message) errors[name] = message;
     else values[name] = Number(String(raw[name]).trim());
   }
+  for (const name of Object.keys(SWITCHES)) values[name] = switchValue(name, raw[name]);
   return { ok: Object.keys(errors).length === 0, values, errors };
 }
 
 /**
- * Binds the four number inputs: validates on every keystroke, marks invalid inputs
- * (aria-invalid + a message linked by aria-describedby) and reports valid settings.
- * `inputs` and `messages` map field name -> element.
+ * Binds the four number inputs and the checkboxes: validates on every keystroke, marks invalid
+ * inputs (aria-invalid + a message linked by aria-describedby) and reports valid settings.
+ * `inputs` maps field or switch name -> element, `messages` field name -> element.
  */
 export class SettingsForm {
   constructor({ inputs, messages, onChange }) {
@@ -55,6 +73,11 @@ export class SettingsForm {
     this.messages = messages;
     this.onChange = onChange;
     for (const [name, input] of Object.entries(inputs)) {
+      if (name in SWITCHES) {
+        input.checked = SWITCHES[name].default;
+        input.addEventListener('change', () => this.#update());
+        continue;
+      }
       const f = FIELDS[name];
       input.value = String(f.default);
       input.min = String(f.exclusiveMin ? 0 : f.min);
@@ -65,12 +88,14 @@ export class SettingsForm {
   }
 
   read() {
-    return validateSettings(Object.fromEntries(Object.entries(this.inputs).map(([k, el]) => [k, el.value])));
+    return validateSettings(
+      Object.fromEntries(Object.entries(this.inputs).map(([k, el]) => [k, k in SWITCHES ? el.checked : el.value])),
+    );
   }
 
   #update(initial = false) {
     const result = this.read();
-    for (const name of Object.keys(this.inputs)) {
+    for (const name of Object.keys(this.messages)) {
       const message = result.errors[name] ?? '';
       this.inputs[name].setAttribute('aria-invalid', message ? 'true' : 'false');
       this.messages[name].textContent = message;

@@ -11,6 +11,7 @@
 //                         every ~3 s of training → quick test estimate (1,000 images)
 //                         epoch end → full test evaluation (10,000) → save to IndexedDB
 //   page ──PREDICT──▶ trainer.predict → PREDICTION   (between any two slices)
+//   page ──CONFIGURE──▶ trainer.setConfig → CONFIGURED { config: trainer.config() }   (likewise)
 import * as P from './protocol.js';
 import { ToWorker } from './protocol.js';
 import { argmax, topMisclassified } from './metrics.js';
@@ -161,9 +162,13 @@ function handle(m) {
   }
 }
 
-function configure({ batchSize, learningRate, trainSize, epochs }) {
-  trainer.setConfig({ batchSize, learningRate, trainSize });
+/** Applies the page's settings at once (between two slices, so even mid-run) and says what applied. */
+function configure({ batchSize, learningRate, trainSize, augment, epochs }) {
+  // augment: distort every training image at random from the next batch on. A settings object
+  // without it (undefined) leaves the trainer's setting as it is.
+  trainer.setConfig({ batchSize, learningRate, trainSize, augment });
   if (run && Number.isInteger(epochs)) run.epochs = epochs;
+  post(P.configured(trainer.config()));
 }
 
 function setState(value, reason = '') {

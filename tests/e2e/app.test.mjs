@@ -5,6 +5,9 @@
 // the loss falls, the charts update, pause answers quickly, the main thread never has a task
 // over 50 ms while training, the test evaluation and confusion matrix appear; then draws digits
 // with real mouse events and checks the prediction, clears the pad, and takes a screenshot.
+// The augment switch is checked by default and reaches the worker's trainer (the worker answers
+// CONFIGURE with trainer.config(), which the page writes to the form's data-applied-* attributes),
+// also mid-run.
 //
 //   node --test tests/e2e/              (part of `npm test`)
 //   E2E_SCREENSHOT=/tmp/app.png         where the screenshot goes (default shown)
@@ -19,6 +22,10 @@ import { ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, read
 
 const SCREENSHOT = process.env.E2E_SCREENSHOT || '/tmp/app.png';
 const TRAIN = { trainSize: 2000, batchSize: 32, epochs: 5, learningRate: 0.002 }; // 63 steps/epoch, 315 steps
+
+/** Waits until the worker's trainer runs with augment on or off (its CONFIGURED answer, drawn on the form). */
+const appliedAugment = (page, on) =>
+  page.waitForFunction((v) => document.querySelector('#settings').dataset.appliedAugment === v, String(on), { timeout: 5000 });
 
 const DIGITS = {
   1: [[[0.5, 0.18], [0.5, 0.82]]],
@@ -127,6 +134,23 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
     assert.ok(await train.isEnabled());
   });
 
+  await t.test('augments by default; the switch reaches the trainer, from the keyboard too', async () => {
+    const augment = page.getByTestId('augment');
+    assert.equal(await augment.isChecked(), true, 'checked by default');
+    assert.equal(await page.getByLabel('Augment the training images').getAttribute('id'), 'augment', 'it has a label');
+    const hint = await page.locator(`#${await augment.getAttribute('aria-describedby')}`).textContent();
+    assert.match(hint, /at random.*drawn digits/s, 'its hint says what it does and why');
+    // The page configured the worker when it became ready; the facade's own default is off.
+    await appliedAugment(page, true);
+    await augment.focus();
+    await page.keyboard.press('Space');
+    assert.equal(await augment.isChecked(), false);
+    await appliedAugment(page, false);
+    await page.keyboard.press('Space');
+    assert.equal(await augment.isChecked(), true);
+    await appliedAugment(page, true);
+  });
+
   let trainStart = 0;
   let trainEnd = 0;
   await t.test('trains: loss falls, charts update, pause is prompt', async () => {
@@ -147,6 +171,15 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
     assert.ok(ips > 0, `images per second shown: ${ips}`);
     const epochMax = Number(await page.getByTestId('epoch-progress').getAttribute('aria-valuemax'));
     assert.equal(epochMax, Math.ceil(TRAIN.trainSize / TRAIN.batchSize));
+    assert.equal(await page.locator('#settings').getAttribute('data-applied-batch-size'), String(TRAIN.batchSize));
+
+    // The switch applies at once, mid-run: off, then on again, while the worker trains.
+    await page.getByTestId('augment').uncheck();
+    await appliedAugment(page, false);
+    assert.equal(await state(), 'training');
+    await page.getByTestId('augment').check();
+    await appliedAugment(page, true);
+    assert.equal(await state(), 'training');
 
     // Pause: measured from the click to the status saying so.
     const pauseMs = await page.evaluate(
@@ -271,6 +304,8 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
     });
     assert.equal(await page.getByTestId('test-accuracy').textContent(), finalAccuracy);
     assert.match(await page.locator('#model-note').textContent(), /kept in this browser/);
+    assert.equal(await page.getByTestId('augment').isChecked(), true);
+    await appliedAugment(page, true);
     // The charts' history came back with the model.
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=loss-chart]').dataset.points) > 100, null, {
       timeout: 10_000,

@@ -28,6 +28,7 @@ test('every constructor builds a message of a known type', () => {
     P.dataStatus({}),
     P.fileDone('train', 'labels'),
     P.state('training'),
+    P.configured({ seed: 42, learningRate: 0.001, batchSize: 64, trainSize: 0, augment: true }),
     P.progress({ losses: new Float32Array(2), accuracies: new Float32Array(2) }),
     P.evaluation({ kind: 'estimate', accuracy: 0.9 }),
     P.prediction(1, new Float32Array(10)),
@@ -46,6 +47,27 @@ test('every constructor builds a message of a known type', () => {
     assert.ok(Array.isArray(transfer));
   }
   assert.equal(P.error('data', new Error('x')).at(0).message, 'Error: x');
+});
+
+test('CONFIGURE and TRAIN carry augment, on or off; CONFIGURED carries the trainer config', () => {
+  const settings = { epochs: 3, batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: false };
+  for (const augment of [false, true]) {
+    const [m, transfer] = P.configure({ ...settings, augment });
+    assert.equal(m.type, P.ToWorker.CONFIGURE);
+    assert.deepEqual(m.settings, { ...settings, augment });
+    assert.deepEqual(transfer, []);
+    assert.deepEqual(P.train({ ...settings, augment })[0].settings, { ...settings, augment });
+  }
+  const own = { ...settings };
+  const [m] = P.configure(own);
+  own.augment = true;
+  assert.equal(m.settings.augment, false, 'the message holds a copy of the settings');
+
+  const config = { seed: 42, learningRate: 0.001, batchSize: 32, trainSize: 2000, augment: false };
+  const [c] = P.configured(config);
+  assert.equal(c.type, P.FromWorker.CONFIGURED);
+  assert.deepEqual(c.config, config);
+  assert.equal(c.config.augment, false);
 });
 
 test('typed-array payloads are listed for transfer, each buffer once', () => {
