@@ -75,7 +75,9 @@ impl Layers {
                 w: 26,
                 c: 32,
             },
-            conv2: Conv2d::new(13, 13, 32, 3, 64, true).winograd(),
+            conv2: Conv2d::new(13, 13, 32, 3, 64, true)
+                .winograd()
+                .winograd_input_grad(),
             pool2: MaxPool2 {
                 h: 11,
                 w: 11,

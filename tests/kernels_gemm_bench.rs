@@ -387,3 +387,44 @@ async fn bench_conv_forward() {
         yield_to_browser().await;
     }
 }
+
+/// The input gradients of conv2 and conv3 for one chunk of 16 images: `dy · wᵀ` + col2im
+/// against Winograd (the full correlation with the turned kernel), in µs per image.
+#[wasm_bindgen_test]
+#[ignore]
+async fn bench_conv_input_grad() {
+    use mnist_wasm::kernels::im2col::{ConvGeom, col2im};
+    use mnist_wasm::kernels::winograd::{WinogradBwdDataScratch, conv2d_bwd_data_winograd};
+    let batch = 16;
+    for (name, h, c, f) in [("conv2", 13, 32, 64), ("conv3", 5, 64, 64)] {
+        let g = ConvGeom {
+            h,
+            w: h,
+            c,
+            kh: 3,
+            kw: 3,
+        };
+        let (m, k) = (batch * g.patches(), g.patch_len());
+        let (dy, w) = (data(m * f, 3), data(k * f, 4));
+        let (mut dcol, mut dx) = (vec![0.0f32; m * k], vec![0.0f32; batch * h * h * c]);
+        let flops = 2.0 * (m * k * f) as f64;
+        let us = |gf: f64| flops / gf / 1e3 / batch as f64;
+        let mut s = GemmScratch::default();
+        let gg = gflops(flops, || {
+            gemm(&mut s, m, k, f, &dy, No, &w, Yes, &mut dcol, false);
+            col2im(&g, batch, &dcol, &mut dx);
+        });
+        yield_to_browser().await;
+        let mut s = WinogradBwdDataScratch::default();
+        let gw = gflops(flops, || {
+            conv2d_bwd_data_winograd(&mut s, &g, f, batch, &dy, &w, &mut dx)
+        });
+        console_log!(
+            "{name} input gradient, batch {batch}: gemm + col2im {:6.2} µs/image, \
+             winograd {:6.2} µs/image",
+            us(gg),
+            us(gw)
+        );
+        yield_to_browser().await;
+    }
+}
