@@ -75,9 +75,7 @@ impl Layers {
                 w: 26,
                 c: 32,
             },
-            conv2: Conv2d::new(13, 13, 32, 3, 64, true)
-                .winograd()
-                .winograd_input_grad(),
+            conv2: Conv2d::new(13, 13, 32, 3, 64, true).winograd(),
             pool2: MaxPool2 {
                 h: 11,
                 w: 11,

@@ -67,13 +67,11 @@ fn probe_indices(n: usize, k: usize, r: &mut Pcg64Mcg) -> Vec<usize> {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn conv2d_gradients() {
-    // 7x6 input, 5 channels, 3 filters, batch 3: nothing a multiple of 4. Both forwards (the
-    // backward pass is the same, so each must be the function it differentiates) and both
-    // input gradients.
+    // 7x6 input, 5 channels, 3 filters, batch 3: nothing a multiple of 4. Both forwards: the
+    // backward pass is the same, so each must be the function the backward differentiates.
     let conv = Conv2d::new(7, 6, 5, 3, 3, false);
     check_conv2d_gradients(conv);
     check_conv2d_gradients(conv.winograd());
-    check_conv2d_gradients(conv.winograd().winograd_input_grad());
 }
 
 fn check_conv2d_gradients(conv: Conv2d) {

@@ -35,9 +35,6 @@
 //! against the reference). F(2x2, 3x3), measured first, cut conv2's forward in Chromium from
 //! 107 to 84 µs per image; most of what it saved went on 1,152 short (k = 32) micro-kernel
 //! calls per image. F(4x4, 3x3) needs 2.25x fewer.
-//!
-//! [`conv2d_bwd_data_winograd`] runs the input gradient of a 3x3 convolution through the same
-//! code, as the valid convolution of the zero-bordered output gradient with the turned kernel.
 
 use super::conv_implicit::{PatchRows, kernel_clipped};
 use super::gemm_packed::{MR, NR, aligned};
@@ -492,94 +489,4 @@ pub fn conv2d_fwd_winograd(
 
 fn gcd(a: usize, b: usize) -> usize {
     if b == 0 { a } else { gcd(b, a % b) }
-}
-
-/// Reusable buffers of [`conv2d_bwd_data_winograd`]: the zero-bordered output gradient, the
-/// turned kernel, a zero bias, and the buffers of the forward pass it runs as.
-#[derive(Debug, Default, Clone)]
-pub struct WinogradBwdDataScratch {
-    fwd: WinogradScratch,
-    dy_pad: Vec<f32>,
-    w_turned: Vec<f32>,
-    zero_bias: Vec<f32>,
-}
-
-/// `dx [batch, H, W, C]`, the gradient at the input of the valid 3x3 convolution with geometry
-/// `g` and kernel `w [3, 3, C, F]` (`F = filters`), from the gradient `dy [batch, OH, OW, F]` at its output.
-/// Overwrites `dx`.
-///
-/// It is the full correlation of `dy` with the kernel turned by 180° and transposed:
-/// `dx[b, y, x, c] = Σ_{u,v,f} dy₂[b, y+u, x+v, f] · w[2-u, 2-v, c, f]`, where `dy₂` is `dy`
-/// with two zero rows and columns on every side. That is a valid convolution
-/// (`[OH+4, OW+4, F] → [H, W, C]`) run by [`conv2d_fwd_winograd`].
-///
-/// # Panics
-/// If the kernel is not 3x3, or a slice is shorter than its shape says.
-pub fn conv2d_bwd_data_winograd(
-    scratch: &mut WinogradBwdDataScratch,
-    g: &ConvGeom,
-    filters: usize,
-    batch: usize,
-    dy: &[f32],
-    w: &[f32],
-    dx: &mut [f32],
-) {
-    assert!(
-        g.kh == 3 && g.kw == 3,
-        "Winograd F(4x4, 3x3) needs a 3x3 kernel"
-    );
-    let (c, f) = (g.c, filters);
-    let (oh, ow) = (g.out_h(), g.out_w());
-    let (ph, pw) = (oh + 4, ow + 4);
-    let (dy_len, pad_len) = (oh * ow * f, ph * pw * f);
-    let w = &w[..9 * c * f];
-    assert!(dy.len() >= batch * dy_len);
-    assert!(dx.len() >= batch * g.h * g.w * c);
-
-    // The turned kernel [3, 3, F, C]: (u, v, f, c) ← w(2 - u, 2 - v, c, f).
-    let wt = &mut scratch.w_turned;
-    wt.resize(9 * c * f, 0.0);
-    for (uv, block) in wt.chunks_exact_mut(f * c).enumerate() {
-        let src = &w[(8 - uv) * c * f..(9 - uv) * c * f];
-        for (fi, row) in block.chunks_exact_mut(c).enumerate() {
-            for (ci, out) in row.iter_mut().enumerate() {
-                *out = src[ci * f + fi];
-            }
-        }
-    }
-    scratch.zero_bias.resize(c, 0.0);
-
-    // dy₂: only the border needs zeros; the rest is overwritten image by image.
-    let pad = &mut scratch.dy_pad;
-    if pad.len() < batch * pad_len {
-        pad.resize(batch * pad_len, 0.0);
-    }
-    let pad = &mut pad[..batch * pad_len];
-    for (img, dst) in dy[..batch * dy_len]
-        .chunks_exact(dy_len)
-        .zip(pad.chunks_exact_mut(pad_len))
-    {
-        let (top, rest) = dst.split_at_mut(2 * pw * f);
-        let (middle, bottom) = rest.split_at_mut(oh * pw * f);
-        top.fill(0.0);
-        bottom.fill(0.0);
-        for (src, row) in img
-            .chunks_exact(ow * f)
-            .zip(middle.chunks_exact_mut(pw * f))
-        {
-            row[..2 * f].fill(0.0);
-            row[2 * f..(2 + ow) * f].copy_from_slice(src);
-            row[(2 + ow) * f..].fill(0.0);
-        }
-    }
-
-    let gp = ConvGeom {
-        h: ph,
-        w: pw,
-        c: f,
-        kh: 3,
-        kw: 3,
-    };
-    let (wt, bias) = (&scratch.w_turned[..], &scratch.zero_bias[..]);
-    conv2d_fwd_winograd(&mut scratch.fwd, &gp, batch, pad, wt, bias, false, dx);
 }

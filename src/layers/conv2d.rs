@@ -9,9 +9,7 @@
 //!           3x3 layer built [`Conv2d::winograd`], by Winograd F(4x4, 3x3)
 //!           ([`conv2d_fwd_winograd`]), which needs 3.4-4x fewer multiplies.
 //! Backward: `dz = dy ⊙ act'(y)`, `dw = colᵀ · dz`, `db = Σ_rows dz`, `dx = col2im(dz · wᵀ)`,
-//!           in chunks of [`CHUNK_IMAGES`] images so `col` stays small and in cache; or, for a
-//!           layer built [`Conv2d::winograd_input_grad`], `dx` as the full correlation of `dz`
-//!           with the turned kernel by Winograd ([`conv2d_bwd_data_winograd`]).
+//!           in chunks of [`CHUNK_IMAGES`] images so `col` stays small and in cache.
 //! The activation (ReLU or none, like Keras' `activation=`) is applied in the same pass as the
 //! bias, saving a trip through memory over the layer's largest buffer.
 //!
@@ -19,16 +17,15 @@
 //! GEMM by ~5% of a training step and ~10-15% of batched inference, for conv1 (runs of only 3
 //! values) as well as conv2 and conv3. Winograd then beat the implicit forward on conv2 (114 →
 //! 48 µs an image) and conv3 (16 → 11), not on conv1, whose one input channel leaves nothing
-//! for the transforms to amortize over (21 → 43); see tests/kernels_gemm_bench.rs. For the
-//! input gradient Winograd pays less (its output, 13x13, wastes a quarter of its 16x16 tiles):
-//! conv2 124 → 106 µs an image (~1.2 ms of a 30 ms training step, within the bench's run-to-run
-//! noise), conv3 20 → 51 (so conv3 keeps `dz · wᵀ` + col2im).
+//! for the transforms to amortize over (21 → 43); see tests/kernels_gemm_bench.rs. Tried and
+//! dropped: conv2's input gradient by Winograd (the full correlation of `dz` with the turned
+//! kernel; its 13x13 output wastes a quarter of its tiles) took 106 instead of 124 µs an image,
+//! but training images/s did not move beyond the bench's run-to-run noise, while the scalar build
+//! gained more and SIMD over scalar fell below 4x in one of three runs.
 
 use crate::kernels::conv_implicit::conv2d_fwd_implicit;
 use crate::kernels::im2col::{ConvGeom, col2im, im2col};
-use crate::kernels::winograd::{
-    WinogradBwdDataScratch, WinogradScratch, conv2d_bwd_data_winograd, conv2d_fwd_winograd,
-};
+use crate::kernels::winograd::{WinogradScratch, conv2d_fwd_winograd};
 use crate::kernels::{GemmScratch, Trans, gemm};
 use crate::layers::relu;
 
@@ -46,8 +43,6 @@ pub struct Conv2d {
     pub relu: bool,
     /// Forward by Winograd F(4x4, 3x3) (3x3 kernels only; others ignore it).
     pub winograd: bool,
-    /// Input gradient by Winograd F(4x4, 3x3) (3x3 kernels only; others ignore it).
-    pub winograd_input_grad: bool,
 }
 
 /// Per-layer scratch memory, grown once and then reused.
@@ -56,7 +51,6 @@ pub struct ConvWorkspace {
     col: Vec<f32>,
     gemm: GemmScratch,
     winograd: WinogradScratch,
-    winograd_dx: WinogradBwdDataScratch,
 }
 
 impl Conv2d {
@@ -72,7 +66,6 @@ impl Conv2d {
             filters,
             relu,
             winograd: false,
-            winograd_input_grad: false,
         }
     }
 
@@ -80,14 +73,6 @@ impl Conv2d {
     pub const fn winograd(self) -> Self {
         Conv2d {
             winograd: true,
-            ..self
-        }
-    }
-
-    /// The same layer, with its input gradient by Winograd F(4x4, 3x3) when the kernel is 3x3.
-    pub const fn winograd_input_grad(self) -> Self {
-        Conv2d {
-            winograd_input_grad: true,
             ..self
         }
     }
@@ -183,12 +168,7 @@ impl Conv2d {
                     *acc += *g;
                 }
             }
-            let winograd_dx = self.winograd_input_grad && self.geom.kh == 3 && self.geom.kw == 3;
-            if let Some(dx) = dx.as_deref_mut().filter(|_| winograd_dx) {
-                let dx_chunk = &mut dx[start * self.in_len()..(start + n) * self.in_len()];
-                let g = &self.geom;
-                conv2d_bwd_data_winograd(&mut ws.winograd_dx, g, f, n, dy_chunk, w, dx_chunk);
-            } else if let Some(dx) = dx.as_deref_mut() {
+            if let Some(dx) = dx.as_deref_mut() {
                 let dcol = &mut ws.col[..n * p * k];
                 gemm(
                     &mut ws.gemm,
