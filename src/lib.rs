@@ -2,8 +2,9 @@
 //! that builds natively and for WebAssembly.
 //!
 //! Layout: NHWC activations and Keras-layout weights (`[KH, KW, IN, OUT]` kernels, `[IN, OUT]`
-//! dense matrices), so every convolution is an im2col followed by one GEMM and the weights
-//! map one-to-one onto a Keras model.
+//! dense matrices), so a convolution is a GEMM over contiguous patch rows (or, for 3x3 layers
+//! with many channels, Winograd's transforms around small GEMMs) and the weights map
+//! one-to-one onto a Keras model.
 
 pub mod data;
 pub mod error;

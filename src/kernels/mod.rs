@@ -1,5 +1,6 @@
-//! Compute kernels over plain `f32` slices: matrix multiply (GEMM) and the im2col / col2im
-//! reshuffles that turn every convolution of the network into one.
+//! Compute kernels over plain `f32` slices: matrix multiply (GEMM), the im2col / col2im
+//! reshuffles that turn a convolution into one, the implicit-GEMM convolution that skips them
+//! ([`conv_implicit`]), Winograd F(4x4, 3x3) for 3x3 convolutions ([`winograd`]), and max-pool.
 //!
 //! Each kernel has a naive scalar reference (`*_ref`) that is the spec and stays compiled on
 //! every target; the tests compare the fast paths against it.
