@@ -5,6 +5,7 @@
 //   DrawPad ─28x28─▶ worker ─PREDICTION─▶ PredictionView
 //   SettingsForm / buttons ─TRAIN/PAUSE/RESUME/RESET/CONFIGURE─▶ worker ─STATE─▶ status, controls
 //                                                                   ─CONFIGURED─▶ form's data-applied-*
+//   localStorage ─loadSettings─▶ SettingsForm ─valid change─▶ saveSettings ─▶ localStorage
 import * as P from './protocol.js';
 import { loadCharts, saveCharts } from './model-store.js';
 import { FromWorker } from './protocol.js';
@@ -14,7 +15,7 @@ import { DrawPad } from './draw-pad.js';
 import { PredictionView } from './prediction-view.js';
 import { TrainingCharts } from './charts.js';
 import { EvaluationView } from './evaluation-view.js';
-import { SettingsForm, DEFAULT_SETTINGS } from './settings.js';
+import { SettingsForm, loadSettings, saveSettings } from './settings.js';
 import { RateMeter, stepsRemaining } from './metrics.js';
 import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent } from './format.js';
 import { controlsFor, displayState, statusText } from './ui-state.js';
@@ -35,7 +36,9 @@ const app = {
   runState: 'ready', // the worker's: ready | training | paused | done
   error: null, // { message, retry: 'data' | 'reload' | null }
   dataStatus: null,
-  settings: { ...DEFAULT_SETTINGS },
+  // The settings kept in this browser (localStorage), field by field, else the defaults: read
+  // now, so the first CONFIGURE (at READY) already carries them.
+  settings: loadSettings(),
   settingsValid: true,
   trainerConfig: null, // the worker's trainer.config(), as of its last CONFIGURED
   progress: null, // last PROGRESS message
@@ -112,10 +115,12 @@ const settingsForm = new SettingsForm({
     learningRate: $('learning-rate-msg'),
     trainSize: $('train-size-msg'),
   },
+  initial: app.settings,
   onChange(result) {
     app.settingsValid = result.ok;
     if (result.ok) {
       app.settings = result.values;
+      saveSettings(app.settings); // only valid settings are kept: a half-typed value is not
       if (app.workerReady) send(P.configure(app.settings)); // applies live, even mid-run
     }
     renderNow();

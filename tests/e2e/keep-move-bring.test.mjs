@@ -136,6 +136,8 @@ test('keep, move and bring models and data', { timeout: 300_000 }, async (t) => 
     await page.waitForFunction(() => /kept in this browser/.test(document.querySelector('#model-note').textContent));
     assert.equal(await steps(page), 20);
     assert.deepEqual(await predictOne(page), before);
+    // The settings are kept too (localStorage; tests/e2e/settings.test.mjs covers them).
+    for (const [id, v] of Object.entries(SETTINGS)) assert.equal(await page.getByTestId(id).inputValue(), v, id);
   });
 
   await t.test('malformed IDX files are refused by name; MNIST stays loaded and trains', async () => {
@@ -173,6 +175,7 @@ test('keep, move and bring models and data', { timeout: 300_000 }, async (t) => 
     await page.locator('#dismiss-error').click();
     assert.match(await page.locator('#data-text').textContent(), /70,000 images ready/);
     await page.getByTestId('epochs').fill('2');
+    await page.getByTestId('train-size').fill('60000'); // the kept 640 would end the run within seconds
     await page.getByTestId('train').click();
     await page.waitForFunction(() => Number(document.querySelector('#step').textContent.replace(/\D/g, '')) > 25, null, {
       timeout: 60_000,
