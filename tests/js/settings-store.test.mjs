@@ -13,6 +13,7 @@ import {
   serializeSettings,
   validateSettings,
 } from '../../www/settings.js';
+import { FakeInput } from './fake-input.mjs';
 
 const MINE = Object.freeze({ epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false });
 const json = (over) => JSON.stringify({ ...MINE, ...over });
@@ -165,24 +166,6 @@ test('storage that is missing, blocked or full never throws', () => {
   assert.deepEqual(loadSettings(corrupt), DEFAULT_SETTINGS);
 });
 
-/** Just enough of an <input> for SettingsForm. */
-class FakeInput {
-  value = '';
-  checked = false;
-  hidden = false;
-  textContent = '';
-  listeners = {};
-  attributes = {};
-  addEventListener(type, fn) {
-    (this.listeners[type] ??= []).push(fn);
-  }
-  setAttribute(name, value) {
-    this.attributes[name] = value;
-  }
-  fire(type) {
-    for (const fn of this.listeners[type] ?? []) fn();
-  }
-}
 
 const makeForm = (initial, onChange = () => {}) => {
   const names = ['epochs', 'batchSize', 'learningRate', 'trainSize'];

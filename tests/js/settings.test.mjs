@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS, SettingsForm, fieldError, switchValue, validateSettings } from '../../www/settings.js';
+import { FakeInput } from './fake-input.mjs';
 
 const raw = (over = {}) => ({ epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', ...over });
 
@@ -73,24 +74,6 @@ test('messages say what is allowed', () => {
   assert.equal(fieldError('learningRate', 'x'), 'Learning rate: “x” is not a number.');
 });
 
-/** Just enough of an <input> for SettingsForm: value/checked, attributes, listeners. */
-class FakeInput {
-  value = '';
-  checked = false;
-  hidden = false;
-  textContent = '';
-  listeners = {};
-  attributes = {};
-  addEventListener(type, fn) {
-    (this.listeners[type] ??= []).push(fn);
-  }
-  setAttribute(name, value) {
-    this.attributes[name] = value;
-  }
-  fire(type) {
-    for (const fn of this.listeners[type] ?? []) fn();
-  }
-}
 
 test('the form starts with augment checked and reports it when toggled', () => {
   const names = ['epochs', 'batchSize', 'learningRate', 'trainSize'];
