@@ -10,35 +10,23 @@
 //! reference.
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "common/gemm_shapes.rs"]
+mod gemm_shapes;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::hint::black_box;
     use std::time::Duration;
 
     use criterion::{BenchmarkId, Criterion, Throughput};
-    use mnist_wasm::kernels::Trans::{self, No, Yes};
+    use mnist_wasm::kernels::Trans::No;
     use mnist_wasm::kernels::conv_implicit::conv2d_fwd_implicit;
     use mnist_wasm::kernels::im2col::{col2im, im2col};
     use mnist_wasm::kernels::winograd::{WinogradScratch, conv2d_fwd_winograd};
     use mnist_wasm::kernels::{GemmScratch, gemm, gemm_ref};
     use mnist_wasm::layers::{Conv2d, MaxPool2};
 
-    /// (name, m, n, k, op(A), op(B)) as the layers call them.
-    const SHAPES: [(&str, usize, usize, usize, Trans, Trans); 14] = [
-        ("conv1_fwd", 43264, 32, 9, No, No),
-        ("conv1_dw", 9, 32, 43264, Yes, No),
-        ("conv2_fwd", 7744, 64, 288, No, No),
-        ("conv2_dw", 288, 64, 7744, Yes, No),
-        ("conv2_dx", 7744, 288, 64, No, Yes),
-        ("conv3_fwd", 576, 64, 576, No, No),
-        ("conv3_dw", 576, 64, 576, Yes, No),
-        ("conv3_dx", 576, 576, 64, No, Yes),
-        ("dense1_fwd", 64, 64, 576, No, No),
-        ("dense1_dw", 576, 64, 64, Yes, No),
-        ("dense1_dx", 64, 576, 64, No, Yes),
-        ("dense2_fwd", 64, 10, 64, No, No),
-        ("b1_conv2_fwd", 121, 64, 288, No, No),
-        ("b1_dense1_fwd", 1, 64, 576, No, No),
-    ];
+    use super::gemm_shapes::SHAPES;
 
     fn data(len: usize, seed: u32) -> Vec<f32> {
         let mut x = seed;

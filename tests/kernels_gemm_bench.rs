@@ -14,30 +14,16 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use mnist_wasm::kernels::Trans::{self, No, Yes};
+use mnist_wasm::kernels::Trans::{self, No};
 use mnist_wasm::kernels::gemm_packed::{Blocking, KernelFn, MicroKernel, gemm_packed_with};
 use mnist_wasm::kernels::{GemmScratch, gemm, gemm_ref};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// (name, m, n, k, op(A), op(B)) as the layers call them, batch 64 unless marked b1.
-const SHAPES: [(&str, usize, usize, usize, Trans, Trans); 14] = [
-    ("conv1_fwd", 43264, 32, 9, No, No),
-    ("conv1_dw", 9, 32, 43264, Yes, No),
-    ("conv2_fwd", 7744, 64, 288, No, No),
-    ("conv2_dw", 288, 64, 7744, Yes, No),
-    ("conv2_dx", 7744, 288, 64, No, Yes),
-    ("conv3_fwd", 576, 64, 576, No, No),
-    ("conv3_dw", 576, 64, 576, Yes, No),
-    ("conv3_dx", 576, 576, 64, No, Yes),
-    ("dense1_fwd", 64, 64, 576, No, No),
-    ("dense1_dw", 576, 64, 64, Yes, No),
-    ("dense1_dx", 64, 576, 64, No, Yes),
-    ("dense2_fwd", 64, 10, 64, No, No),
-    ("b1_conv2_fwd", 121, 64, 288, No, No),
-    ("b1_dense1_fwd", 1, 64, 576, No, No),
-];
+#[path = "../benches/common/gemm_shapes.rs"]
+mod gemm_shapes;
+use gemm_shapes::SHAPES;
 
 /// `performance.now()` in ms (`Date.now()` only has 1 ms resolution).
 fn now_ms() -> f64 {

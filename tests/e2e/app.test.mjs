@@ -17,8 +17,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, createServer, preview } from 'vite';
-import { ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, readPrediction, watch } from './helpers.mjs';
+import { build, preview } from 'vite';
+import { ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, readPrediction, startApp, watch } from './helpers.mjs';
 
 const SCREENSHOT = process.env.E2E_SCREENSHOT || '/tmp/app.png';
 const TRAIN = { trainSize: 2000, batchSize: 32, epochs: 5, learningRate: 0.002 }; // 63 steps/epoch, 315 steps
@@ -74,21 +74,9 @@ test('the production build works under its Content-Security-Policy', { timeout: 
 });
 
 test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
-  const port = await freePort();
-  const server = await createServer({
-    root: ROOT,
-    configFile: join(ROOT, 'vite.config.js'),
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port, strictPort: true },
-  });
-  await server.listen();
-  const { context, close } = await launch();
-  t.after(async () => {
-    await close();
-    await server.close().catch(() => {});
-  });
+  const { port, page, close } = await startApp();
+  t.after(close);
 
-  const page = context.pages()[0] ?? (await context.newPage());
   const problems = watch(page, port);
   await page.addInitScript(() => {
     window.__longTasks = [];
@@ -322,20 +310,8 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
 });
 
 test('streams: a failed download offers a retry; training starts before the download ends', { timeout: 150_000 }, async (t) => {
-  const port = await freePort();
-  const server = await createServer({
-    root: ROOT,
-    configFile: join(ROOT, 'vite.config.js'),
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port, strictPort: true },
-  });
-  await server.listen();
-  const { context, close } = await launch();
-  t.after(async () => {
-    await close();
-    await server.close().catch(() => {});
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const { port, context, page, close } = await startApp();
+  t.after(close);
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const state = () => page.getByTestId('status').getAttribute('data-state');
