@@ -63,10 +63,10 @@ mod native {
 
     /// Accuracy of the trainer's model on `x`, `y`.
     fn accuracy(t: &mut Trainer, x: &[f32], y: &[u8]) -> Result<f32, String> {
-        let mut predictions = vec![0; y.len()];
+        let (mut predictions, mut confidence) = (vec![0; y.len()], vec![0.0; y.len()]);
         let stats = t
             .model_mut()
-            .evaluate_batch(x, y, &mut predictions)
+            .evaluate_batch(x, y, &mut predictions, &mut confidence)
             .map_err(|e| e.to_string())?;
         Ok(stats.correct as f32 / y.len() as f32)
     }

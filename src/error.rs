@@ -1,5 +1,7 @@
 //! The one error type of the core. Every fallible public function returns [`Result`];
-//! the wasm facade turns these into JavaScript exceptions carrying the `Display` text.
+//! the wasm facade turns these into JavaScript exceptions carrying the `Display` text as
+//! `message`, [`Error::name`] as `name` (what JavaScript branches on) and, for a settings
+//! error, the offending field as `field`.
 
 use thiserror::Error;
 
@@ -14,12 +16,13 @@ pub enum Error {
         got: String,
     },
 
-    /// A setting outside its allowed range (batch size 0, a NaN learning rate, ...).
+    /// A setting outside its allowed range, of the wrong type, or unknown (batch size 0, a
+    /// NaN learning rate, a misspelt field, ...). `name` is the setting's JavaScript name.
     #[error("invalid setting {name} = {value}: {reason}")]
     Config {
-        name: &'static str,
+        name: String,
         value: String,
-        reason: &'static str,
+        reason: String,
     },
 
     /// A malformed IDX (MNIST) file.
@@ -34,13 +37,29 @@ pub enum Error {
     #[error("no data: {0}")]
     NoData(String),
 
-    /// A value that must be finite was not (an input pixel, a diverged loss).
-    #[error("non-finite value: {0}")]
-    NonFinite(String),
+    /// An input value that must be finite was not (a NaN or infinite pixel).
+    #[error("bad input: {0}")]
+    BadInput(String),
+
+    /// The training loss or a gradient became non-finite: the step was not applied.
+    #[error("the training loss became {loss} (diverged); try a lower learning rate")]
+    Diverged { loss: f32 },
 }
 
 /// Shorthand used across the crate.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The JavaScript `name` of each kind of [`Error`], in one table: [`Error::name`] reads it and
+/// the facade exports it (`errorNames()`), so JavaScript never spells a name on its own.
+pub const ERROR_NAMES: [(&str, &str); 7] = [
+    ("shape", "ShapeError"),
+    ("settings", "SettingsError"),
+    ("dataFormat", "DataFormatError"),
+    ("weights", "WeightsError"),
+    ("noData", "NoDataError"),
+    ("badInput", "BadInputError"),
+    ("diverged", "DivergedError"),
+];
 
 impl Error {
     /// A shape error from anything printable.
@@ -52,12 +71,38 @@ impl Error {
         }
     }
 
-    /// A configuration error.
-    pub fn config(name: &'static str, value: impl ToString, reason: &'static str) -> Self {
+    /// A configuration error about the setting `name`.
+    pub fn config(name: impl ToString, value: impl ToString, reason: impl ToString) -> Self {
         Error::Config {
-            name,
+            name: name.to_string(),
             value: value.to_string(),
-            reason,
+            reason: reason.to_string(),
+        }
+    }
+
+    /// Index of this error's kind in [`ERROR_NAMES`].
+    const fn kind_index(&self) -> usize {
+        match self {
+            Error::Shape { .. } => 0,
+            Error::Config { .. } => 1,
+            Error::Idx { .. } => 2,
+            Error::Weights(_) => 3,
+            Error::NoData(_) => 4,
+            Error::BadInput(_) => 5,
+            Error::Diverged { .. } => 6,
+        }
+    }
+
+    /// The JavaScript error name of this kind, e.g. `"DivergedError"`.
+    pub const fn name(&self) -> &'static str {
+        ERROR_NAMES[self.kind_index()].1
+    }
+
+    /// The setting a [`Error::Config`] is about.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Config { name, .. } => Some(name),
+            _ => None,
         }
     }
 }

@@ -23,6 +23,13 @@ pub fn argmax(v: &[f32]) -> usize {
     best
 }
 
+/// The arg-max class of one row of logits and its softmax probability.
+pub fn top_class(z: &[f32]) -> (usize, f32) {
+    let best = argmax(z);
+    let sum_exp: f32 = z.iter().map(|&zi| (zi - z[best]).exp()).sum();
+    (best, 1.0 / sum_exp)
+}
+
 /// Softmax of each row of `z` (`[B, K]`) into `p`.
 pub fn softmax(classes: usize, z: &[f32], p: &mut [f32]) {
     for (zr, pr) in z.chunks_exact(classes).zip(p.chunks_exact_mut(classes)) {

@@ -240,8 +240,8 @@ fn validate_pixels(x: &[f32]) -> Result<()> {
         ));
     }
     if let Some(i) = x.iter().position(|v| !v.is_finite()) {
-        return Err(Error::NonFinite(format!(
-            "pixel {i} of the input is {}",
+        return Err(Error::BadInput(format!(
+            "pixel {i} of the input is {}; pixels must be finite numbers in [0, 1]",
             x[i]
         )));
     }
@@ -432,9 +432,7 @@ impl Model {
     /// then nothing changes and the error says so.
     pub(crate) fn apply_grads(&mut self, loss: f32, adam: &mut Adam) -> Result<()> {
         if !loss.is_finite() || self.grads.iter().any(|g| !g.is_finite()) {
-            return Err(Error::NonFinite(format!(
-                "the training loss became {loss} (diverged); try a lower learning rate"
-            )));
+            return Err(Error::Diverged { loss });
         }
         adam.step(&mut self.params, &self.grads);
         Ok(())
@@ -471,7 +469,9 @@ impl Model {
         }
     }
 
-    /// Mean loss and correct count of a labelled set, without touching the gradients.
+    /// Mean loss and correct count of a labelled set, without touching the gradients; each
+    /// image's predicted class and that class's probability land in `predictions` and
+    /// `confidence`.
     ///
     /// # Errors
     /// As [`Model::loss_and_grads`], but any number of images.
@@ -480,14 +480,20 @@ impl Model {
         x: &[f32],
         labels: &[u8],
         predictions: &mut [u8],
+        confidence: &mut [f32],
     ) -> Result<LossStats> {
         validate_pixels(x)?;
-        if x.len() != labels.len() * PIXELS || predictions.len() != labels.len() {
+        if x.len() != labels.len() * PIXELS {
             return Err(Error::shape(
                 "evaluation batch",
                 labels.len() * PIXELS,
                 x.len(),
             ));
+        }
+        for len in [predictions.len(), confidence.len()] {
+            if len != labels.len() {
+                return Err(Error::shape("evaluation outputs", labels.len(), len));
+            }
         }
         let (mut loss_sum, mut correct) = (0.0f64, 0);
         self.for_each_logits(x, |start, z| {
@@ -495,11 +501,14 @@ impl Model {
             let stats = loss::forward_backward(CLASSES, z, &labels[start..start + b], None);
             loss_sum += f64::from(stats.loss) * b as f64;
             correct += stats.correct;
-            for (p, row) in predictions[start..start + b]
+            let rows = predictions[start..start + b]
                 .iter_mut()
-                .zip(z.chunks_exact(CLASSES))
-            {
-                *p = loss::argmax(row) as u8;
+                .zip(&mut confidence[start..start + b])
+                .zip(z.chunks_exact(CLASSES));
+            for ((p, c), row) in rows {
+                let (class, prob) = loss::top_class(row);
+                *p = class as u8;
+                *c = prob;
             }
         });
         Ok(LossStats {

@@ -102,6 +102,33 @@ pub struct EvalReport {
     pub predictions: Vec<u8>,
 }
 
+/// Running totals of an evaluation: add the sums of its slices, then read the means.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvalSums {
+    pub count: usize,
+    pub correct: usize,
+    pub loss_sum: f64,
+}
+
+impl EvalSums {
+    pub fn add(&mut self, other: EvalSums) {
+        self.count += other.count;
+        self.correct += other.correct;
+        self.loss_sum += other.loss_sum;
+    }
+
+    /// Mean cross-entropy (NaN over no images).
+    pub fn loss(&self) -> f32 {
+        (self.loss_sum / self.count as f64) as f32
+    }
+
+    /// Share of images whose arg-max is the label (NaN over no images).
+    pub fn accuracy(&self) -> f32 {
+        self.correct as f32 / self.count as f32
+    }
+}
+
 /// A batch under way in [`Trainer::train_part`]: its images sit in the batch buffers.
 #[derive(Clone, Copy, Debug)]
 struct Pending {
@@ -427,7 +454,8 @@ impl Trainer {
     }
 
     /// Loss, accuracy and predictions over up to `limit` usable images of a set, starting at
-    /// image `offset` (so a long evaluation can be done in short slices).
+    /// image `offset`. Allocates its predictions: for native tools; the app evaluates through
+    /// [`Trainer::evaluate_into`].
     ///
     /// # Errors
     /// No usable images at `offset`.
@@ -437,22 +465,51 @@ impl Trainer {
         offset: usize,
         limit: Option<usize>,
     ) -> Result<EvalReport> {
+        let set = self.data(split);
+        let available = set.len().saturating_sub(offset);
+        let count = limit.map_or(available, |l| l.min(available));
+        let mut predictions = vec![0u8; count];
+        let mut confidence = vec![0.0f32; count];
+        let sums = self.evaluate_into(split, offset, &mut predictions, &mut confidence)?;
+        Ok(EvalReport {
+            loss: sums.loss(),
+            accuracy: sums.accuracy(),
+            count,
+            predictions,
+        })
+    }
+
+    /// Evaluates the `predictions.len()` images of a set from image `offset` on, writing each
+    /// one's predicted class to `predictions` and that class's probability to `confidence`
+    /// (both the caller's, of equal length), so a long evaluation can run in short slices
+    /// whose [`EvalSums`] add up. Allocates nothing.
+    ///
+    /// # Errors
+    /// Buffers of different lengths, or fewer usable images than asked for at `offset`.
+    pub fn evaluate_into(
+        &mut self,
+        split: Split,
+        offset: usize,
+        predictions: &mut [u8],
+        confidence: &mut [f32],
+    ) -> Result<EvalSums> {
+        let count = predictions.len();
+        if confidence.len() != count {
+            return Err(Error::shape("confidence buffer", count, confidence.len()));
+        }
         let set = match split {
             Split::Train => &self.train,
             Split::Test => &self.test,
         };
-        let available = set.len().saturating_sub(offset);
-        let count = limit.map_or(available, |l| l.min(available));
-        if count == 0 {
+        if count == 0 || offset + count > set.len() {
             return Err(Error::NoData(format!(
-                "no {} images from index {offset}: {} are loaded",
+                "{count} {} images from index {offset}: {} are loaded",
                 set.name(),
                 set.len()
             )));
         }
-        let mut predictions = vec![0u8; count];
         let mut indices = [0u32; EVAL_SLICE];
-        let (mut loss_sum, mut correct) = (0.0f64, 0);
+        let mut sums = EvalSums::default();
         for start in (0..count).step_by(EVAL_SLICE) {
             let b = (count - start).min(EVAL_SLICE);
             for (k, idx) in indices[..b].iter_mut().enumerate() {
@@ -461,16 +518,15 @@ impl Trainer {
             let (x, y) = (&mut self.x[..b * PIXELS], &mut self.y[..b]);
             set.fill_batch(&indices[..b], x, y)?;
             let preds = &mut predictions[start..start + b];
-            let stats = self.model.evaluate_batch(x, y, preds)?;
-            loss_sum += f64::from(stats.loss) * b as f64;
-            correct += stats.correct;
+            let conf = &mut confidence[start..start + b];
+            let stats = self.model.evaluate_batch(x, y, preds, conf)?;
+            sums.add(EvalSums {
+                count: b,
+                correct: stats.correct,
+                loss_sum: f64::from(stats.loss) * b as f64,
+            });
         }
-        Ok(EvalReport {
-            loss: (loss_sum / count as f64) as f32,
-            accuracy: correct as f32 / count as f32,
-            count,
-            predictions,
-        })
+        Ok(sums)
     }
 
     /// Class probabilities, `n·784` pixels in [0, 1] → `n·10`.
