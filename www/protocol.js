@@ -10,17 +10,21 @@
 //   main ──PREDICT──▶ worker ──PREDICTION──▶ main      (the drawing pad, any time, even mid-training)
 //   main ──SAMPLE──▶ worker ──SAMPLE_IMAGE──▶ main     (a test digit onto the pad, for keyboard users)
 //   worker ──READY/DATA_STATUS/FILE_DONE/STATE/PROGRESS/EVALUATION/ERROR──▶ main
+//
+// Settings travel by the names of the core's schema (READY's `schema`, from src/config.rs):
+// CONFIGURE and TRAIN carry the form's values, CONFIGURED the trainer's whole config.
+import { describeError } from './errors.js';
 
 /** Messages the page sends to the worker. */
 export const ToWorker = Object.freeze({
   DATA_CHUNK: 'data-chunk', // { set, file, chunk: Uint8Array }   chunk.buffer transferred
   DATA_END: 'data-end', //     { set, file }                      stream finished: verify counts
   DATA_CLEAR: 'data-clear', // { set }                            drop a set (before a retry)
-  // CONFIGURE applies at once, even mid-run (between two slices): batchSize, learningRate,
-  // trainSize and augment (boolean: distort every training image at random) go to
-  // trainer.setConfig, epochs to the run under way. The worker answers with CONFIGURED.
+  // CONFIGURE applies at once, even mid-run (between two slices): the settings go to
+  // trainer.setConfig as they are (names and limits: READY's schema); a new `epochs` also
+  // changes the length of the run under way. The worker answers with CONFIGURED.
   CONFIGURE: 'configure', //   { settings: { epochs, batchSize, learningRate, trainSize, augment } }
-  TRAIN: 'train', //           { settings }                       configure, then start a run of settings.epochs epochs
+  TRAIN: 'train', //           { settings }                       configure, then start a run of `epochs` epochs
   RESUME: 'resume', //         {}                                 continue a paused run
   PAUSE: 'pause', //           {}
   RESET: 'reset', //           {}                                 fresh weights, counters 0, data kept
@@ -33,16 +37,20 @@ export const ToWorker = Object.freeze({
 
 /** Messages the worker sends to the page. */
 export const FromWorker = Object.freeze({
-  READY: 'ready', //            { simd, build, parameterCount, restored: null | { savedAt, epochs, totalSteps, testAccuracy } }
+  // READY: { simd, build, parameterCount, schema: settingsSchema(), model: modelDescription(),
+  //          restored: null | { savedAt, epochs, totalSteps, testAccuracy } }
+  READY: 'ready',
   DATA_STATUS: 'data-status', // { status: { train: SetStatus, test: SetStatus } }
   FILE_DONE: 'file-done', //    { set, file }                     a DATA_END was verified
   STATE: 'state', //            { state: 'ready'|'training'|'paused'|'done', reason? }
-  CONFIGURED: 'configured', //  { config: trainer.config() }     as applied by CONFIGURE/TRAIN: { seed, learningRate, batchSize, trainSize, augment }
+  CONFIGURED: 'configured', //  { config: trainer.config() }     every setting as applied by CONFIGURE/TRAIN
   PROGRESS: 'progress', //      one time slice of training: see progress() below
   EVALUATION: 'evaluation', //  see evaluation() below
   PREDICTION: 'prediction', //  { id, probs: Float32Array(10) }   probs.buffer transferred
   SAMPLE_IMAGE: 'sample-image', // { set, index, label, pixels: Uint8Array(784) }
-  ERROR: 'error', //            { where: 'init'|'data'|'train'|'predict'|'storage'|'export'|'import'|'user-data', message, set?, diverged? }
+  // ERROR: { where: 'init'|'data'|'train'|'predict'|'storage'|'export'|'import'|'user-data',
+  //          message, name (ErrorName in errors.js: branch on it), field? (a setting), set? }
+  ERROR: 'error',
   EXPORTED: 'exported', //      { format, bytes: Uint8Array }      bytes.buffer transferred
   IMPORTED: 'imported', //      { progress: { epoch, stepInEpoch, stepsPerEpoch, totalSteps } }
   DATA_REPLACED: 'data-replaced', // { sets: ['train'?, 'test'?], names: [file names] }
@@ -77,8 +85,8 @@ export const dataReplace = (sets) => {
 
 // ---- worker -> page --------------------------------------------------------------------------
 
-export const ready = ({ simd, build, parameterCount, restored = null }) => [
-  { type: FromWorker.READY, simd, build, parameterCount, restored },
+export const ready = ({ simd, build, parameterCount, schema, model, restored = null }) => [
+  { type: FromWorker.READY, simd, build, parameterCount, schema, model, restored },
   [],
 ];
 export const dataStatus = (status) => [{ type: FromWorker.DATA_STATUS, status }, []];
@@ -145,10 +153,8 @@ export const sampleImage = (set, index, label, pixels) => [
   buffersOf(pixels),
 ];
 export const prediction = (id, probs) => [{ type: FromWorker.PREDICTION, id, probs }, buffersOf(probs)];
-export const error = (where, message, extra = {}) => [
-  { type: FromWorker.ERROR, where, message: String(message), ...extra },
-  [],
-];
+/** `err`: anything thrown (its message, name and field travel), or a message for the user. */
+export const error = (where, err, extra = {}) => [{ type: FromWorker.ERROR, where, ...describeError(err), ...extra }, []];
 
 export const exported = (format, bytes) => [{ type: FromWorker.EXPORTED, format, bytes }, buffersOf(bytes)];
 export const imported = (progress) => [{ type: FromWorker.IMPORTED, progress: { ...progress } }, []];

@@ -15,7 +15,7 @@ try {
   const exports = await wasm.default();
   const bytes = () => exports.memory.buffer.byteLength;
   const data = await loadMnist();
-  const trainer = new wasm.Trainer({ seed: 7, batchSize: 64, trainSize });
+  const trainer = new wasm.Trainer({ seed: 7, batchSize: 64, trainSize, augment: false });
   const memory = [{ after: 'data loaded', bytes: bytes() }];
   pushAll(trainer, data);
   memory.push({ after: 'data pushed', bytes: bytes() });
@@ -23,7 +23,8 @@ try {
   for (let e = 1; e <= epochs; e++) {
     let r;
     do r = trainer.trainSteps(50); while (!r.epochDone);
-    const ev = trainer.evaluate('test');
+    const n = trainer.dataStatus().test.usable;
+    const ev = trainer.evaluate('test', 0, new Uint8Array(n), new Float32Array(n));
     memory.push({ after: `epoch ${e}`, bytes: bytes(), loss: r.loss, test_accuracy: ev.accuracy });
     log(`epoch ${e}: memory ${(bytes() / 2 ** 20).toFixed(2)} MiB, test accuracy ${(100 * ev.accuracy).toFixed(2)}%`);
   }

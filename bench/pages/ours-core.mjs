@@ -59,7 +59,7 @@ export function pushAll(trainer, data) {
 
 export async function makeTrainer(wasm, log, seed = 1234) {
   const data = await loadMnist();
-  const trainer = new wasm.Trainer({ seed, learningRate: 0.001, batchSize: BATCH });
+  const trainer = new wasm.Trainer({ seed, learningRate: 0.001, batchSize: BATCH, augment: false });
   const push = pushAll(trainer, data);
   log(`data: fetched in ${data.loadMs.toFixed(0)} ms, pushed into the Trainer in ${push.push_ms.toFixed(0)} ms`);
   return { trainer, data, push };
@@ -172,9 +172,10 @@ export function batchedInference(trainer, data, { batch = 500, capSeconds = 120 
 }
 
 export function evaluateSpeed(trainer, limit = 10000) {
-  trainer.evaluate('test', 500); // warm-up
+  const evaluate = (n) => trainer.evaluate('test', 0, new Uint8Array(n), new Float32Array(n));
+  evaluate(500); // warm-up
   const t0 = now();
-  const ev = trainer.evaluate('test', limit);
+  const ev = evaluate(Math.min(limit, trainer.dataStatus().test.usable));
   const secs = (now() - t0) / 1000;
   return {
     images: ev.count,

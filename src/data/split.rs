@@ -27,7 +27,7 @@ impl std::str::FromStr for Split {
         match s {
             "train" => Ok(Split::Train),
             "test" => Ok(Split::Test),
-            _ => Err(Error::config("set", s, "must be \"train\" or \"test\"")),
+            _ => Err(Error::argument("set", s, "must be \"train\" or \"test\"")),
         }
     }
 }

@@ -10,8 +10,6 @@
 //! Keras puts ε outside the bias correction ("epsilon hat" in Kingma & Ba §2), hence ε = 1e-7
 //! rather than the paper's 1e-8.
 
-use crate::error::{Error, Result};
-
 /// Hyper-parameters; `Default` gives Keras' values.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AdamConfig {
@@ -40,19 +38,6 @@ pub struct Adam {
     pub t: u64,
     pub m: Vec<f32>,
     pub v: Vec<f32>,
-}
-
-/// Checks a learning rate: finite and in (0, 1].
-pub fn validate_lr(lr: f32) -> Result<()> {
-    if lr.is_finite() && lr > 0.0 && lr <= 1.0 {
-        Ok(())
-    } else {
-        Err(Error::config(
-            "learningRate",
-            lr,
-            "must be a number in (0, 1]",
-        ))
-    }
 }
 
 impl Adam {

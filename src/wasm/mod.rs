@@ -1,30 +1,44 @@
 //! The JavaScript facade: the only place with `#[wasm_bindgen]`. A thin handle around the
 //! plain-Rust [`crate::Trainer`]; long-lived state stays in wasm memory, JavaScript passes
-//! typed arrays in and gets small results back. Every error becomes a JS exception carrying the
-//! core error's message; a failed call changes nothing. API reference: `docs/facade.md`.
+//! typed arrays in and gets small results back. API reference: `docs/facade.md`.
+//!
+//! Every core [`Error`] becomes a JavaScript `Error` whose `message` is the error's text,
+//! whose `name` is its kind's name from [`crate::error::ERROR_NAMES`] (`errorNames()` exports
+//! the table) and which, for a settings error, carries the setting's name as `field`.
+//! A failed call changes nothing.
 
-use js_sys::{Object, Reflect, Uint8Array};
-use serde::{Deserialize, Serialize};
+use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::error::Error;
+use crate::config::{self, TrainerConfig, Value};
+use crate::error::{ERROR_NAMES, Error};
 use crate::model::{PARAM_COUNT, PIXELS};
-use crate::trainer::{self, Split, TrainerConfig};
+use crate::trainer::{self, EvalSums, Split};
 
 #[wasm_bindgen(start)]
 fn start() {
     console_error_panic_hook::set_once();
 }
 
-fn js_err(e: Error) -> JsError {
-    JsError::new(&e.to_string())
+/// A core error as a JavaScript exception with `name` (and `field`).
+fn js_err(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name(e.name());
+    if let Some(field) = e.field() {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = Reflect::set(&err, &"field".into(), &field.into());
+    }
+    err.into()
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    serde_wasm_bindgen::to_value(value).map_err(|e| JsError::new(&e.to_string()))
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(|e| js_sys::Error::new(&e.to_string()).into())
 }
 
-fn split(set: &str) -> Result<Split, JsError> {
+fn split(set: &str) -> Result<Split, JsValue> {
     set.parse().map_err(js_err)
 }
 
@@ -40,62 +54,88 @@ pub fn parameter_count() -> usize {
     PARAM_COUNT
 }
 
+/// Every setting: `[{ name, type, label, help, default, form, min?, max?, exclusiveMin? }]`,
+/// in the order the page's form shows them (see `crate::config`).
+#[wasm_bindgen(js_name = settingsSchema)]
+pub fn settings_schema() -> Result<JsValue, JsValue> {
+    to_js(&config::schema())
+}
+
+/// The error names by kind: `{ shape: "ShapeError", settings: "SettingsError", ... }`.
+#[wasm_bindgen(js_name = errorNames)]
+pub fn error_names() -> Result<JsValue, JsValue> {
+    let names: std::collections::BTreeMap<&str, &str> = ERROR_NAMES.into_iter().collect();
+    to_js(&names)
+}
+
 /// A fresh random seed from the browser's crypto source, for "new run" buttons; runs stay
 /// reproducible because the seed is then shown and stored in the config.
 #[wasm_bindgen(js_name = randomSeed)]
-pub fn random_seed() -> Result<u32, JsError> {
-    getrandom::u32().map_err(|e| JsError::new(&format!("no random source: {e}")))
+pub fn random_seed() -> Result<u32, JsValue> {
+    getrandom::u32().map_err(|e| js_sys::Error::new(&format!("no random source: {e}")).into())
 }
 
-/// Settings as JavaScript passes them: any subset of the fields.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ConfigPatch {
-    seed: Option<u32>,
-    learning_rate: Option<f32>,
-    batch_size: Option<usize>,
-    train_size: Option<usize>,
-    augment: Option<bool>,
+/// A JavaScript value as a setting's [`Value`].
+fn setting_value(v: &JsValue) -> Value {
+    if let Some(x) = v.as_f64() {
+        Value::Number(x)
+    } else if let Some(b) = v.as_bool() {
+        Value::Bool(b)
+    } else if let Some(s) = v.as_string() {
+        Value::Other(format!("the text {s:?}"))
+    } else if v.is_null() {
+        Value::Other("null".into())
+    } else {
+        Value::Other(format!(
+            "a value of type {}",
+            v.js_typeof().as_string().unwrap_or_default()
+        ))
+    }
 }
 
-impl ConfigPatch {
-    const FIELDS: [&str; 5] = ["seed", "learningRate", "batchSize", "trainSize", "augment"];
-
-    fn from_js(value: JsValue) -> Result<Self, JsError> {
-        if value.is_undefined() || value.is_null() {
-            return Ok(ConfigPatch::default());
-        }
-        // serde-wasm-bindgen reads only the fields it knows, so a misspelt one would be ignored
-        // silently; name it instead.
-        if let Some(obj) = value.dyn_ref::<Object>() {
-            for key in Object::keys(obj).iter().filter_map(|k| k.as_string()) {
-                if !Self::FIELDS.contains(&key.as_str()) {
-                    return Err(JsError::new(&format!(
-                        "invalid settings: unknown field `{key}`, expected one of {}",
-                        Self::FIELDS.join(", ")
-                    )));
-                }
-            }
-        }
-        serde_wasm_bindgen::from_value(value)
-            .map_err(|e| JsError::new(&format!("invalid settings: {e}")))
+/// `base` with the settings of a JavaScript object changed (undefined or null: none). Every
+/// key must be a known setting with a value of its type and within its limits.
+fn patched(base: TrainerConfig, patch: &JsValue) -> Result<TrainerConfig, JsValue> {
+    if patch.is_undefined() || patch.is_null() {
+        return Ok(base);
     }
-
-    fn apply(self, base: TrainerConfig) -> TrainerConfig {
-        TrainerConfig {
-            seed: self.seed.unwrap_or(base.seed),
-            learning_rate: self.learning_rate.unwrap_or(base.learning_rate),
-            batch_size: self.batch_size.unwrap_or(base.batch_size),
-            train_size: self.train_size.unwrap_or(base.train_size),
-            augment: self.augment.unwrap_or(base.augment),
+    let obj = match patch.dyn_ref::<Object>() {
+        Some(obj) if !Array::is_array(patch) => obj,
+        _ => {
+            let what = patch.js_typeof().as_string().unwrap_or_default();
+            return Err(js_err(Error::argument(
+                "settings",
+                what,
+                "must be an object such as { batchSize: 64 }",
+            )));
         }
-    }
+    };
+    let entries: Vec<(String, Value)> = Object::entries(obj)
+        .iter()
+        .filter_map(|pair| {
+            let pair = pair.dyn_into::<Array>().ok()?;
+            Some((pair.get(0).as_string()?, setting_value(&pair.get(1))))
+        })
+        .collect();
+    base.patched(entries.iter().map(|(k, v)| (k.as_str(), v.clone())))
+        .map_err(js_err)
 }
 
 #[derive(Serialize)]
 struct Status {
     train: crate::data::DataStatus,
     test: crate::data::DataStatus,
+}
+
+/// What `evaluate` returns: the sums so far and their means.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EvalResult {
+    count: usize,
+    correct: usize,
+    loss_sum: f64,
+    loss: f32,
+    accuracy: f32,
 }
 
 /// A training session: model, Adam, the train and test sets, and progress.
@@ -106,59 +146,56 @@ pub struct Trainer {
 
 #[wasm_bindgen]
 impl Trainer {
-    /// `new Trainer({seed, learningRate, batchSize, trainSize, augment})`, every field optional.
+    /// `new Trainer({ batchSize: 32, ... })`: any subset of the settings (`settingsSchema()`).
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<Trainer, JsError> {
-        let config = ConfigPatch::from_js(config)?.apply(TrainerConfig::default());
+    pub fn new(config: JsValue) -> Result<Trainer, JsValue> {
+        let config = patched(TrainerConfig::default(), &config)?;
         let inner = trainer::Trainer::new(config).map_err(js_err)?;
         Ok(Trainer { inner })
     }
 
     /// Changes any subset of the settings; all are checked before any is applied.
     #[wasm_bindgen(js_name = setConfig)]
-    pub fn set_config(&mut self, config: JsValue) -> Result<(), JsError> {
-        let config = ConfigPatch::from_js(config)?.apply(self.inner.config());
+    pub fn set_config(&mut self, config: JsValue) -> Result<(), JsValue> {
+        let config = patched(self.inner.config(), &config)?;
         self.inner.set_config(config).map_err(js_err)
     }
 
-    pub fn config(&self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.config())
+    /// Every setting's current value, by name (in schema order).
+    pub fn config(&self) -> Result<JsValue, JsValue> {
+        let out = Object::new();
+        for (name, _, value) in self.inner.config().fields() {
+            Reflect::set(&out, &name.into(), &to_js(&value)?)?;
+        }
+        Ok(out.into())
     }
 
     /// Feeds the next chunk of an IDX file. `set`: "train" | "test"; `file`: "images" | "labels".
     #[wasm_bindgen(js_name = pushData)]
-    pub fn push_data(&mut self, set: &str, file: &str, chunk: &[u8]) -> Result<(), JsError> {
+    pub fn push_data(&mut self, set: &str, file: &str, chunk: &[u8]) -> Result<(), JsValue> {
         let data = self.inner.data_mut(split(set)?);
         match file {
             "images" => data.push_images(chunk),
             "labels" => data.push_labels(chunk),
-            _ => Err(Error::config(
-                "file",
-                file,
-                "must be \"images\" or \"labels\"",
-            )),
+            _ => Err(bad_file(file)),
         }
         .map_err(js_err)
     }
 
     /// Declares the end of an IDX stream; errors if it was truncated or counts disagree.
     #[wasm_bindgen(js_name = finishData)]
-    pub fn finish_data(&mut self, set: &str, file: &str) -> Result<(), JsError> {
+    pub fn finish_data(&mut self, set: &str, file: &str) -> Result<(), JsValue> {
         let data = self.inner.data_mut(split(set)?);
         match file {
             "images" => data.finish_images(),
             "labels" => data.finish_labels(),
-            _ => Err(Error::config(
-                "file",
-                file,
-                "must be \"images\" or \"labels\"",
-            )),
+            _ => Err(bad_file(file)),
         }
         .map_err(js_err)
     }
 
     #[wasm_bindgen(js_name = dataStatus)]
-    pub fn data_status(&self) -> Result<JsValue, JsError> {
+    pub fn data_status(&self) -> Result<JsValue, JsValue> {
         to_js(&Status {
             train: self.inner.train.status(),
             test: self.inner.test.status(),
@@ -166,14 +203,14 @@ impl Trainer {
     }
 
     #[wasm_bindgen(js_name = clearData)]
-    pub fn clear_data(&mut self, set: &str) -> Result<(), JsError> {
+    pub fn clear_data(&mut self, set: &str) -> Result<(), JsValue> {
         self.inner.clear_data(split(set)?);
         Ok(())
     }
 
     /// Trains up to `steps` batches (stopping at an epoch's end) and reports what it did.
     #[wasm_bindgen(js_name = trainSteps)]
-    pub fn train_steps(&mut self, steps: u32) -> Result<JsValue, JsError> {
+    pub fn train_steps(&mut self, steps: u32) -> Result<JsValue, JsValue> {
         let report = self.inner.train_steps(steps as usize).map_err(js_err)?;
         to_js(&report)
     }
@@ -182,39 +219,46 @@ impl Trainer {
     /// steps when the batch is complete. The report has `steps: 1` and the batch's loss and
     /// accuracy when it completed in this call, else `steps: 0` (loss and accuracy NaN).
     #[wasm_bindgen(js_name = trainPart)]
-    pub fn train_part(&mut self, max_images: u32) -> Result<JsValue, JsError> {
+    pub fn train_part(&mut self, max_images: u32) -> Result<JsValue, JsValue> {
         let report = self.inner.train_part(max_images as usize).map_err(js_err)?;
         to_js(&report)
     }
 
-    /// Loss, accuracy and per-image predicted classes over up to `limit` images of a set
-    /// (default: all), starting at image `offset` (default 0).
+    /// Evaluates `predictions.length` images of a set from image `offset` on: writes each one's
+    /// predicted class into `predictions` and that class's probability into `confidence`
+    /// (the caller's arrays, of equal length), and returns `{ count, correct, lossSum, loss,
+    /// accuracy }` over these images plus those of `sofar` (the result of the previous slice
+    /// of the same evaluation, or undefined), so a long evaluation runs in short slices.
     pub fn evaluate(
         &mut self,
         set: &str,
-        limit: Option<u32>,
-        offset: Option<u32>,
-    ) -> Result<JsValue, JsError> {
-        let limit = limit.map(|l| l as usize);
-        let offset = offset.unwrap_or(0) as usize;
-        let report = self
+        offset: u32,
+        predictions: &mut [u8],
+        confidence: &mut [f32],
+        sofar: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let mut sums = sums_of(&sofar);
+        let slice = self
             .inner
-            .evaluate(split(set)?, offset, limit)
+            .evaluate_into(split(set)?, offset as usize, predictions, confidence)
             .map_err(js_err)?;
-        let out = to_js(&report)?;
-        let predictions = Uint8Array::from(&report.predictions[..]);
-        Reflect::set(&out, &"predictions".into(), &predictions)
-            .map_err(|_| JsError::new("could not attach predictions"))?;
-        Ok(out)
+        sums.add(slice);
+        to_js(&EvalResult {
+            count: sums.count,
+            correct: sums.correct,
+            loss_sum: sums.loss_sum,
+            loss: sums.loss(),
+            accuracy: sums.accuracy(),
+        })
     }
 
     /// `{epoch, stepInEpoch, stepsPerEpoch, totalSteps}` without training (e.g. after an import).
-    pub fn progress(&self) -> Result<JsValue, JsError> {
+    pub fn progress(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.progress())
     }
 
     /// 784 pixels in [0, 1] (28x28, row-major) → 10 class probabilities.
-    pub fn predict(&mut self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+    pub fn predict(&mut self, pixels: &[f32]) -> Result<Vec<f32>, JsValue> {
         if pixels.len() != PIXELS {
             return Err(js_err(Error::shape("image pixels", PIXELS, pixels.len())));
         }
@@ -223,12 +267,12 @@ impl Trainer {
 
     /// `n·784` pixels → `n·10` probabilities.
     #[wasm_bindgen(js_name = predictBatch)]
-    pub fn predict_batch(&mut self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+    pub fn predict_batch(&mut self, pixels: &[f32]) -> Result<Vec<f32>, JsValue> {
         self.inner.predict(pixels).map_err(js_err)
     }
 
     /// The raw 784 bytes of one loaded image.
-    pub fn image(&self, set: &str, index: u32) -> Result<Vec<u8>, JsError> {
+    pub fn image(&self, set: &str, index: u32) -> Result<Vec<u8>, JsValue> {
         let data = self.inner.data(split(set)?);
         let i = index as usize;
         if i >= data.len() {
@@ -240,7 +284,7 @@ impl Trainer {
         Ok(data.image(i).to_vec())
     }
 
-    pub fn label(&self, set: &str, index: u32) -> Result<u8, JsError> {
+    pub fn label(&self, set: &str, index: u32) -> Result<u8, JsValue> {
         let data = self.inner.data(split(set)?);
         let i = index as usize;
         if i >= data.len() {
@@ -252,26 +296,65 @@ impl Trainer {
         Ok(data.label(i))
     }
 
+    /// Copies the labels of images `offset..offset + out.length` into `out`.
+    pub fn labels(&self, set: &str, offset: u32, out: &mut [u8]) -> Result<(), JsValue> {
+        let data = self.inner.data(split(set)?);
+        let start = offset as usize;
+        if start + out.len() > data.len() {
+            return Err(js_err(Error::NoData(format!(
+                "labels {start}..{} of the {set} set: only {} are loaded",
+                start + out.len(),
+                data.len()
+            ))));
+        }
+        for (k, label) in out.iter_mut().enumerate() {
+            *label = data.label(start + k);
+        }
+        Ok(())
+    }
+
     /// The weights file (parameters, Adam's state, counters).
     #[wasm_bindgen(js_name = exportWeights)]
-    pub fn export_weights(&self) -> Result<Vec<u8>, JsError> {
+    pub fn export_weights(&self) -> Result<Vec<u8>, JsValue> {
         self.inner.export_weights().map_err(js_err)
     }
 
     /// The parameters as safetensors with Keras tensor names and shapes (README: "Weights").
     #[wasm_bindgen(js_name = exportSafetensors)]
-    pub fn export_safetensors(&self) -> Result<Vec<u8>, JsError> {
+    pub fn export_safetensors(&self) -> Result<Vec<u8>, JsValue> {
         crate::safetensors::encode(&self.inner.model().params).map_err(js_err)
     }
 
     /// Loads a weights file; a rejected file leaves the model exactly as it was.
     #[wasm_bindgen(js_name = importWeights)]
-    pub fn import_weights(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+    pub fn import_weights(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
         self.inner.import_weights(bytes).map_err(js_err)
     }
 
     /// Fresh weights (from `seed`, or the configured seed) and optimizer; data is kept.
     pub fn reset(&mut self, seed: Option<u32>) {
         self.inner.reset(seed);
+    }
+}
+
+fn bad_file(file: &str) -> Error {
+    Error::argument("file", file, "must be \"images\" or \"labels\"")
+}
+
+/// The running sums in a previous `evaluate` result (none when undefined).
+fn sums_of(sofar: &JsValue) -> EvalSums {
+    let num = |key: &str| {
+        Reflect::get(sofar, &key.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    };
+    if sofar.is_undefined() || sofar.is_null() {
+        return EvalSums::default();
+    }
+    EvalSums {
+        count: num("count") as usize,
+        correct: num("correct") as usize,
+        loss_sum: num("lossSum"),
     }
 }

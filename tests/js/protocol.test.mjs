@@ -46,7 +46,19 @@ test('every constructor builds a message of a known type', () => {
     assert.ok(known.has(m.type));
     assert.ok(Array.isArray(transfer));
   }
-  assert.equal(P.error('data', new Error('x')).at(0).message, 'Error: x');
+  assert.equal(P.error('data', new Error('x')).at(0).message, 'x');
+});
+
+test('ERROR carries the name (and the field) of what was thrown, never only its text', () => {
+  const settings = Object.assign(new Error('invalid setting batchSize = 0: ...'), { name: 'SettingsError', field: 'batchSize' });
+  const [m, transfer] = P.error('train', settings);
+  assert.deepEqual(m, { type: P.FromWorker.ERROR, where: 'train', message: settings.message, name: 'SettingsError', field: 'batchSize' });
+  assert.deepEqual(transfer, []);
+  const diverged = Object.assign(new Error('the training loss became inf (diverged)'), { name: 'DivergedError' });
+  assert.equal(P.error('train', diverged)[0].name, 'DivergedError');
+  assert.equal('field' in P.error('train', diverged)[0], false);
+  const plain = P.error('storage', 'The model could not be saved', { set: 'test' })[0];
+  assert.deepEqual([plain.name, plain.message, plain.set], ['Error', 'The model could not be saved', 'test']);
 });
 
 test('CONFIGURE and TRAIN carry augment, on or off; CONFIGURED carries the trainer config', () => {

@@ -1,0 +1,120 @@
+//! The settings, declared once in `src/config.rs`: the schema, the defaults and the checks
+//! agree, and a refused change names its field and changes nothing.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use mnist_wasm::config::{Value, schema};
+use mnist_wasm::{Error, Trainer, TrainerConfig};
+
+fn refused(result: mnist_wasm::Result<TrainerConfig>) -> (String, String) {
+    let err = result.expect_err("must be refused");
+    assert_eq!(err.name(), "SettingsError", "{err}");
+    (err.field().unwrap_or_default().to_string(), err.to_string())
+}
+
+#[test]
+fn defaults_are_the_schemas_and_valid() {
+    let config = TrainerConfig::default();
+    config.validate().expect("the defaults are valid");
+    let values: Vec<(String, Value)> = config
+        .fields()
+        .into_iter()
+        .map(|(name, _, value)| (name, value))
+        .collect();
+    let defaults: Vec<(String, Value)> =
+        schema().into_iter().map(|f| (f.name, f.default)).collect();
+    assert_eq!(values, defaults);
+    let names: Vec<&str> = defaults.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "epochs",
+            "batchSize",
+            "learningRate",
+            "trainSize",
+            "augment",
+            "seed"
+        ]
+    );
+    assert_eq!(defaults[2].1, Value::Number(0.001), "exact decimal");
+}
+
+#[test]
+fn patched_checks_every_value_and_leaves_the_original() {
+    let base = TrainerConfig::default();
+    let ok = base
+        .patched([
+            ("batchSize", Value::Number(32.0)),
+            ("augment", Value::Bool(false)),
+        ])
+        .expect("valid");
+    assert_eq!((ok.batch_size, ok.augment), (32, false));
+    assert_eq!(base, TrainerConfig::default());
+    let cases: [(&str, Value, &str); 8] = [
+        ("batchSize", Value::Number(0.0), "from 1 to 1024"),
+        ("batchSize", Value::Number(2.5), "whole number"),
+        (
+            "batchSize",
+            Value::Other("the text \"8\"".into()),
+            "whole number",
+        ),
+        ("learningRate", Value::Number(0.0), "greater than 0"),
+        ("learningRate", Value::Number(f64::INFINITY), "at most 1"),
+        ("augment", Value::Number(1.0), "true or false"),
+        ("seed", Value::Number(-1.0), "from 0 to 4294967295"),
+        ("batch_size", Value::Number(8.0), "unknown setting"),
+    ];
+    for (name, value, fragment) in cases {
+        let (field, message) = refused(base.patched([(name, value)]));
+        assert_eq!(field, name);
+        assert!(message.contains(fragment), "{message}");
+    }
+}
+
+#[test]
+fn a_struct_built_in_rust_is_checked_by_the_same_limits() {
+    for bad in [
+        TrainerConfig {
+            batch_size: 0,
+            ..Default::default()
+        },
+        TrainerConfig {
+            train_size: 0,
+            ..Default::default()
+        },
+        TrainerConfig {
+            learning_rate: f32::NAN,
+            ..Default::default()
+        },
+    ] {
+        let err = Trainer::new(bad).err().expect("refused");
+        assert!(matches!(err, Error::Config { .. }), "{err}");
+    }
+}
+
+#[test]
+fn command_line_pairs_use_the_same_names_in_kebab_case() {
+    let args = [
+        "--batch-size",
+        "128",
+        "--augment",
+        "false",
+        "--learning-rate",
+        "0.003",
+    ];
+    let config = TrainerConfig::default()
+        .with_args(args.map(String::from))
+        .expect("valid");
+    assert_eq!(
+        (config.batch_size, config.augment, config.learning_rate),
+        (128, false, 0.003)
+    );
+    let (field, _) = refused(TrainerConfig::default().with_args(["--epochs".to_string()]));
+    assert_eq!(field, "epochs");
+    let (field, message) =
+        refused(TrainerConfig::default().with_args(["--augment", "yes"].map(String::from)));
+    assert_eq!(field, "augment");
+    assert!(message.contains("the text \"yes\""), "{message}");
+}

@@ -1,0 +1,175 @@
+// The wasm facade as JavaScript sees it (the real pkg/ build, in Node): settings are checked
+// by the core's schema with errors naming the field, each error kind arrives with its `name`,
+// and evaluation writes into the caller's buffers. Needs `bash scripts/build-wasm.sh`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadFacade } from './wasm-node.mjs';
+import { ErrorName } from '../../www/errors.js';
+
+const f = await loadFacade();
+
+/** A learnable toy set in IDX format: class k is a bright bar on row 2k + 4. */
+function idxFiles(n) {
+  const images = new Uint8Array(16 + n * 784);
+  const labels = new Uint8Array(8 + n);
+  const view = new DataView(images.buffer);
+  view.setUint32(0, 2051);
+  view.setUint32(4, n);
+  view.setUint32(8, 28);
+  view.setUint32(12, 28);
+  new DataView(labels.buffer).setUint32(0, 2049);
+  new DataView(labels.buffer).setUint32(4, n);
+  for (let i = 0; i < n; i++) {
+    const k = (i * 7 + 3) % 10;
+    labels[8 + i] = k;
+    for (let x = 4; x < 24; x++) images[16 + i * 784 + (2 * k + 4) * 28 + x] = 255;
+  }
+  return { images, labels };
+}
+
+function loaded(settings = {}) {
+  const t = new f.Trainer({ seed: 3, batchSize: 16, augment: false, ...settings });
+  const { images, labels } = idxFiles(100);
+  for (const set of ['train', 'test']) {
+    t.pushData(set, 'images', images);
+    t.pushData(set, 'labels', labels);
+    t.finishData(set, 'images');
+    t.finishData(set, 'labels');
+  }
+  return t;
+}
+
+/** Calls `fn`, returns what it threw. */
+function thrown(fn) {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  assert.fail('did not throw');
+}
+
+test("www/errors.js's names are the core's", () => {
+  assert.deepEqual({ ...ErrorName }, f.errorNames());
+});
+
+test('unknown and mistyped settings are refused, naming the field, and change nothing', () => {
+  const t = loaded();
+  const before = t.config();
+  const cases = [
+    [{ batchsize: 32 }, 'batchsize', /unknown setting; the settings are epochs, batchSize/],
+    [{ batchSize: '32' }, 'batchSize', /the text "32": must be a whole number from 1 to 1024/],
+    [{ batchSize: 1.5 }, 'batchSize', /whole number/],
+    [{ batchSize: 0 }, 'batchSize', /from 1 to 1024/],
+    [{ learningRate: 0 }, 'learningRate', /greater than 0 and at most 1/],
+    [{ learningRate: NaN }, 'learningRate', /greater than 0/],
+    [{ augment: 'yes' }, 'augment', /must be true or false/],
+    [{ augment: null }, 'augment', /null: must be true or false/],
+    [{ epochs: 1000 }, 'epochs', /from 1 to 100/],
+    // All checked before any applies: the valid batch size is not taken either.
+    [{ batchSize: 32, epochz: 2 }, 'epochz', /unknown setting/],
+  ];
+  for (const [patch, field, message] of cases) {
+    const err = thrown(() => t.setConfig(patch));
+    assert.equal(err.name, ErrorName.settings, JSON.stringify(patch));
+    assert.equal(err.field, field);
+    assert.match(err.message, message);
+    assert.deepEqual(t.config(), before);
+  }
+  const err = thrown(() => new f.Trainer({ trainSize: -1 }));
+  assert.deepEqual([err.name, err.field], [ErrorName.settings, 'trainSize']);
+  assert.equal(thrown(() => t.setConfig(42)).name, ErrorName.argument);
+  t.setConfig({ batchSize: 32, augment: true });
+  assert.deepEqual(t.config(), { ...before, batchSize: 32, augment: true });
+});
+
+test('the schema gives every setting its type, limits and default; the config follows it', () => {
+  const schema = f.settingsSchema();
+  const byName = Object.fromEntries(schema.map((field) => [field.name, field]));
+  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'trainSize', 'augment', 'seed']);
+  assert.deepEqual(
+    { ...byName.learningRate, help: '' },
+    { name: 'learningRate', type: 'number', label: 'Learning rate', help: '', default: 0.001, form: true, min: 0, max: 1, exclusiveMin: true },
+  );
+  assert.equal(byName.augment.type, 'boolean');
+  assert.equal('min' in byName.augment, false);
+  assert.equal(byName.seed.form, false);
+  for (const field of schema) assert.ok(field.label && field.help, field.name);
+  const defaults = Object.fromEntries(schema.map((field) => [field.name, field.default]));
+  // Exact decimals (an f32 setting reads back as typed: 0.001, not 0.0010000000474974513).
+  assert.deepEqual(new f.Trainer().config(), defaults);
+  const t = new f.Trainer({ learningRate: 0.003 });
+  assert.equal(t.config().learningRate, 0.003);
+});
+
+test('each kind of error arrives with its name', () => {
+  const t = loaded();
+  const empty = new f.Trainer();
+  const cases = [
+    ['shape', () => t.predict(new Float32Array(100))],
+    ['badInput', () => t.predict(new Float32Array(784).fill(NaN))],
+    ['argument', () => t.pushData('validation', 'images', new Uint8Array(4))],
+    ['dataFormat', () => empty.pushData('test', 'images', Uint8Array.of(0, 0, 8, 2))],
+    ['weights', () => t.importWeights(new Uint8Array(64))],
+    ['noData', () => empty.trainSteps(1)],
+    ['settings', () => t.setConfig({ learningRate: 2 })],
+  ];
+  for (const [kind, call] of cases) {
+    const err = thrown(call);
+    assert.ok(err instanceof Error, kind);
+    assert.equal(err.name, ErrorName[kind], `${kind}: ${err.message}`);
+  }
+  // Divergence: output biases of ±3e38 make the loss infinite; the step is refused.
+  const weights = t.exportWeights();
+  const view = new DataView(weights.buffer);
+  const biases = 40 + 4 * (f.parameterCount() - 10);
+  for (let i = 0; i < 10; i++) view.setFloat32(biases + 4 * i, i % 2 ? -3e38 : 3e38, true);
+  const crc = crc32(weights.subarray(0, weights.length - 4));
+  view.setUint32(weights.length - 4, crc, true);
+  t.importWeights(weights);
+  const err = thrown(() => t.trainSteps(1));
+  assert.equal(err.name, ErrorName.diverged);
+  assert.deepEqual(t.exportWeights(), weights, 'the diverged step was not applied');
+});
+
+test('evaluate writes class and confidence per image into our buffers, slice by slice', () => {
+  const t = loaded();
+  t.trainSteps(30);
+  const n = 100;
+  const predictions = new Uint8Array(n).fill(255);
+  const confidence = new Float32Array(n).fill(NaN);
+  let sofar;
+  for (let i = 0; i < n; i += 30) {
+    const k = Math.min(30, n - i);
+    sofar = t.evaluate('test', i, predictions.subarray(i, i + k), confidence.subarray(i, i + k), sofar);
+    assert.equal(sofar.count, i + k);
+  }
+  const labels = new Uint8Array(n);
+  t.labels('test', 0, labels);
+  const correct = predictions.reduce((c, p, i) => c + (p === labels[i]), 0);
+  assert.equal(sofar.correct, correct);
+  assert.ok(Math.abs(sofar.accuracy - correct / n) < 1e-6);
+  assert.ok(predictions.every((p) => p < 10));
+  assert.ok(confidence.every((c) => c >= 0.1 && c <= 1));
+  // The confidence is the predicted class's probability, as predictBatch gives it.
+  const pixels = new Float32Array(784);
+  pixels.set(t.image('test', 7), 0);
+  const probs = t.predict(pixels.map((v) => v / 255));
+  assert.ok(Math.abs(probs[predictions[7]] - confidence[7]) < 1e-5);
+  // One call over everything gives the same sums.
+  const whole = t.evaluate('test', 0, new Uint8Array(n), new Float32Array(n));
+  assert.equal(whole.correct, sofar.correct);
+  assert.ok(Math.abs(whole.loss - sofar.loss) < 1e-5);
+  assert.equal(thrown(() => t.evaluate('test', 90, new Uint8Array(20), new Float32Array(20))).name, ErrorName.noData);
+  assert.equal(thrown(() => t.evaluate('test', 0, new Uint8Array(5), new Float32Array(4))).name, ErrorName.shape);
+});
+
+/** CRC-32 (IEEE), as the weights file's trailer. */
+function crc32(bytes) {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return ~c >>> 0;
+}
