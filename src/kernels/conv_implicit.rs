@@ -10,9 +10,9 @@
 //! `NR`-column panels of all `K` rows (conv2: 9 KiB a panel), and the `4 x NR` output tile
 //! stays in registers across the whole `K`.
 
-use super::GemmScratch;
 use super::gemm_packed::{MR, NR, aligned, pack_panels};
 use super::im2col::ConvGeom;
+use super::{GemmScratch, isa};
 
 /// Four patch rows for the micro-kernel: each is the image from the patch's first element on;
 /// run `ky` of the patch is `run` values at offset `ky · row_stride`.
@@ -135,16 +135,7 @@ pub fn kernel_4x8_patches_simd128(
     super::simd128::store_tile_4x8(tile, c, ldc, false);
 }
 
-/// The patch micro-kernel of this build.
-#[inline]
-fn kernel(a: &PatchRows, b: &[f32], bias: &[f32; NR], relu: bool, c: &mut [f32], ldc: usize) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    kernel_4x8_patches_simd128(a, b, bias, relu, c, ldc);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    kernel_4x8_patches_scalar(a, b, bias, relu, c, ldc);
-}
-
-/// [`kernel`] storing only the top-left `mr x nr` corner of its tile (at `c`, row stride
+/// This build's patch micro-kernel ([`isa::kernel_4x8_patches`]) storing only the top-left `mr x nr` corner of its tile (at `c`, row stride
 /// `ldc`): straight into `c` when the tile is whole, through a local tile at the edges.
 #[allow(clippy::too_many_arguments)]
 #[inline]
@@ -158,10 +149,10 @@ pub(crate) fn kernel_clipped(
     (mr, nr): (usize, usize),
 ) {
     if mr == MR && nr == NR {
-        kernel(a, b, bias, relu, c, ldc);
+        isa::kernel_4x8_patches(a, b, bias, relu, c, ldc);
     } else {
         let mut tile = [0.0f32; MR * NR];
-        kernel(a, b, bias, relu, &mut tile, NR);
+        isa::kernel_4x8_patches(a, b, bias, relu, &mut tile, NR);
         for (r, t) in tile.chunks_exact(NR).take(mr).enumerate() {
             c[r * ldc..r * ldc + nr].copy_from_slice(&t[..nr]);
         }

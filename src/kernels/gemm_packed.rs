@@ -26,8 +26,8 @@
 //! A single row (`m == 1` with `op(B)` row-major: the batch-1 dense layers) skips packing: it
 //! is one axpy per row of B, vectorized by LLVM.
 //!
-//! The micro-kernel is a parameter: `simd128::kernel_4x8_simd128` on wasm32 with
-//! `simd128`, [`super::scalar::kernel_4x8_scalar`] everywhere (auto-vectorized natively).
+//! The micro-kernel is a parameter: [`super::gemm`] passes this build's
+//! [`super::isa::kernel_4x8`] (SIMD128, or the auto-vectorized scalar twin).
 //!
 //! Measured in headless Chromium 156 (tests/kernels_gemm_bench.rs, one core, batch 64):
 //! conv2 forward / weight gradient / input gradient 35 / 34 / 37 GFLOP/s, conv3 and dense1
@@ -69,9 +69,6 @@ impl Blocking {
         nc: NC,
     };
 }
-
-/// A micro-kernel as a function pointer, for tables of kernels.
-pub type KernelFn = fn(usize, &[f32], &[f32], &mut [f32], usize, bool);
 
 /// A micro-kernel: `(kc, a_panel, b_panel, c, ldc, accumulate)`, writing one full `MR×NR`
 /// tile of `c` (row stride `ldc`), see [`super::scalar::kernel_4x8_scalar`].

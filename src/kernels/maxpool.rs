@@ -69,11 +69,6 @@ pub fn maxpool2_route_simd128(w: &Window, d: [&mut [f32]; 4]) {
     }
 }
 
-/// The routing for this build: SIMD128 where compiled in, the reference elsewhere.
-#[inline]
-pub fn maxpool2_route(w: &Window, d: [&mut [f32]; 4]) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    maxpool2_route_simd128(w, d);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    maxpool2_route_scalar(w, d);
-}
+/// The routing of this build ([`super::isa`]): SIMD128 where compiled in, the scalar one
+/// elsewhere.
+pub use super::isa::maxpool2_route;

@@ -39,6 +39,7 @@
 use super::conv_implicit::{PatchRows, kernel_clipped};
 use super::gemm_packed::{MR, NR, aligned};
 use super::im2col::ConvGeom;
+use super::isa::Quad;
 
 /// Input tile side.
 const ALPHA: usize = 6;
@@ -180,12 +181,6 @@ mod simd {
     }
 }
 
-/// Four channels at once: `f32x4` with SIMD128, `[f32; 4]` otherwise.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-type Quad = core::arch::wasm32::v128;
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-type Quad = [f32; 4];
-
 /// A 6x6 (or 3x3) grid of lanes in `s`: element `(i, j)` at `i · di + j · dj`. Reads and writes
 /// are bounds-checked once, when the grid is made, so the transforms' loads and stores are
 /// plain (in V8 a checked slice access per element cost more than the arithmetic).
@@ -321,7 +316,8 @@ fn output_tile<L: Lanes>(m: &Grid<E, 1>, bias: L, relu: bool, y: &mut GridMut<OU
     }
 }
 
-/// Runs `body` over channel groups `0..n`: four at a time as [`Quad`], the rest one by one.
+/// Runs `body` over channel groups `0..n`: four at a time as [`Quad`] (`f32x4` with SIMD128,
+/// `[f32; 4]` otherwise), the rest one by one.
 macro_rules! for_lanes {
     ($n:expr, |$c:ident, $L:ident| $body:block) => {{
         let n4 = $n - $n % 4;
