@@ -159,8 +159,51 @@ pub(crate) fn kernel_clipped(
     }
 }
 
+/// Naive direct convolution, the spec of [`conv2d_fwd_implicit`] and
+/// [`super::winograd::conv2d_fwd_winograd`]: for NHWC `x [batch, H, W, C]` and a kernel
+/// `w [KH, KW, C, F]`,
+/// `y[b, oy, ox, f] = act(Σ_{ky, kx, c} x[b, oy+ky, ox+kx, c] · w[ky, kx, c, f] + bias[f])`,
+/// summed in `(ky, kx, c)` order from 0; `act` is ReLU (`z < 0 → 0`) when `relu`, else the
+/// identity. Overwrites `y`.
+///
+/// # Panics
+/// If a slice is shorter than its shape says.
+#[allow(clippy::too_many_arguments)]
+pub fn conv2d_fwd_ref(
+    g: &ConvGeom,
+    batch: usize,
+    x: &[f32],
+    w: &[f32],
+    bias: &[f32],
+    relu: bool,
+    y: &mut [f32],
+) {
+    let (oh, ow, f) = (g.out_h(), g.out_w(), bias.len());
+    for b in 0..batch {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                for (j, &bj) in bias.iter().enumerate() {
+                    let mut acc = 0.0f32;
+                    for ky in 0..g.kh {
+                        for kx in 0..g.kw {
+                            for ci in 0..g.c {
+                                let xi = ((b * g.h + oy + ky) * g.w + ox + kx) * g.c + ci;
+                                let wi = ((ky * g.kw + kx) * g.c + ci) * f + j;
+                                acc += x[xi] * w[wi];
+                            }
+                        }
+                    }
+                    let z = acc + bj;
+                    y[((b * oh + oy) * ow + ox) * f + j] = if relu && z < 0.0 { 0.0 } else { z };
+                }
+            }
+        }
+    }
+}
+
 /// `y[batch·OH·OW, f] = act(im2col(x) · w + bias)` for NHWC `x` and a `[KH, KW, C, F]` kernel
 /// `w`, without the im2col matrix; `act` is ReLU when `relu`, else the identity. Overwrites `y`.
+/// Each output sums its products in the order of [`conv2d_fwd_ref`], so the two agree exactly.
 ///
 /// # Panics
 /// If a slice is shorter than its shape says.

@@ -3,7 +3,11 @@
 //! ([`conv_implicit`]), Winograd F(4x4, 3x3) for 3x3 convolutions ([`winograd`]), and max-pool.
 //!
 //! Each kernel has a naive scalar reference (`*_ref`) that is the spec and stays compiled on
-//! every target; the tests compare the fast paths against it.
+//! every target; the tests (`tests/kernels_*.rs`) compare the fast paths against it:
+//! [`gemm_ref()`], [`conv_implicit::conv2d_fwd_ref`] (for the implicit and the Winograd
+//! forwards), [`im2col::im2col_ref`] / [`im2col::col2im_ref`], and
+//! [`maxpool::maxpool2_fwd_ref`] / [`maxpool::maxpool2_bwd_ref`] /
+//! [`maxpool::maxpool2_route_ref`].
 //!
 //! [`gemm`] is a BLIS-style packed GEMM ([`gemm_packed`]) over a 4x8 micro-kernel.
 //!

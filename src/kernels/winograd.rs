@@ -345,7 +345,8 @@ fn same_bits(a: &[f32], b: &[f32]) -> bool {
 
 /// `y[batch, OH, OW, F] = act(conv(x, w) + bias)` for NHWC `x [batch, H, W, C]` and a 3x3
 /// kernel `w [3, 3, C, F]`, by F(4x4, 3x3); the same contract as
-/// [`super::conv_implicit::conv2d_fwd_implicit`]. Overwrites `y`.
+/// [`super::conv_implicit::conv2d_fwd_implicit`], and [`super::conv_implicit::conv2d_fwd_ref`]
+/// up to rounding (see the module header). Overwrites `y`.
 ///
 /// # Panics
 /// If the kernel is not 3x3, or a slice is shorter than its shape says.
