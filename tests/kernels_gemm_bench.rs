@@ -261,7 +261,7 @@ mod variants {
         store(r, c, ldc, acc);
     }
 
-    /// k unrolled by 2 (the notes measured this slower; checked again here).
+    /// k unrolled by 2 (measured slower before, see bench/README.md; checked again here).
     pub fn unroll2(kc: usize, a: &[f32], b: &[f32], c: &mut [f32], ldc: usize, acc: bool) {
         assert!(a.len() >= kc * MR && b.len() >= kc * NR);
         let z = f32x4_splat(0.0);
@@ -326,7 +326,7 @@ async fn bench_variants_conv2() {
 }
 
 /// The convolution forwards of one micro-batch of 16 images: implicit GEMM against Winograd
-/// F(2x2, 3x3), in µs per image and effective GFLOP/s (the direct convolution's FLOPs).
+/// F(4x4, 3x3), in µs per image and effective GFLOP/s (the direct convolution's FLOPs).
 #[wasm_bindgen_test]
 #[ignore]
 async fn bench_conv_forward() {

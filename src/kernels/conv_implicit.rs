@@ -3,12 +3,13 @@
 //! over NHWC, a patch is `KH` runs of `KW·C` contiguous values of the image, one image row apart
 //! (`ConvGeom`), so the micro-kernel reads its four rows' values straight from the image.
 //!
-//! Against im2col + packed GEMM this skips writing and re-reading `col` and packing A (≈24% of
-//! a batched forward pass in Chromium). Bias and ReLU are applied to the tile in registers, so
-//! `y` is written once. Every forward pass uses it, training too (the backward pass builds `col`
-//! chunk by chunk for the weight gradient). The weights are packed once per call into
-//! `NR`-column panels of all `K` rows (conv2: 9 KiB a panel), and the `4 x NR` output tile
-//! stays in registers across the whole `K`.
+//! Against im2col + packed GEMM this skips writing and re-reading `col` and packing A, a
+//! sizeable share of a forward pass (bench/README.md). Bias and ReLU are applied to the tile in
+//! registers, so `y` is written once. It is the forward of every convolution not done by
+//! Winograd ([`super::winograd`], which reuses its micro-kernel), in training too (the backward
+//! pass builds `col` chunk by chunk for the weight gradient). The weights are packed once per
+//! call into `NR`-column panels of all `K` rows (conv2: 9 KiB a panel), and the `4 x NR` output
+//! tile stays in registers across the whole `K`.
 
 use super::gemm_packed::{MR, NR, aligned, pack_panels};
 use super::im2col::ConvGeom;
@@ -68,7 +69,7 @@ pub fn kernel_4x8_patches_scalar(
 /// SIMD128 4x8 micro-kernel over patch rows; the same contract as the scalar one and the
 /// same shape as the packed GEMM's kernel (8 accumulators, splat loads for A, no unrolling).
 /// Bias and ReLU are applied in registers before the store (ReLU as `f32x4.pmax` with zero, a
-/// compare-and-select, per the SIMD notes).
+/// compare-and-select: `f32x4.max`, with its NaN and -0 rules, is much slower in V8).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub fn kernel_4x8_patches_simd128(
     a: &PatchRows,

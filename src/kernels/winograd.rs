@@ -32,9 +32,9 @@
 //! Out-of-range input pixels of the last row/column of tiles read as zero; they only feed
 //! outputs past the edge, which are not stored. Rounding differs from the direct sum by a small
 //! multiple of the tile's magnitude times `f32::EPSILON` (tests/kernels_conv.rs bounds it
-//! against the reference). F(2x2, 3x3), measured first, cut conv2's forward in Chromium from
-//! 107 to 84 µs per image; most of what it saved went on 1,152 short (k = 32) micro-kernel
-//! calls per image. F(4x4, 3x3) needs 2.25x fewer.
+//! against the reference). F(4x4, 3x3) rather than the F(2x2, 3x3) tried first: its smaller
+//! tiles need 1.8x as many short (k = C) micro-kernel calls and multiplies, which ate most of
+//! what it saved (bench/README.md).
 
 use super::conv_implicit::{PatchRows, kernel_clipped};
 use super::gemm_packed::{MR, NR, aligned};
