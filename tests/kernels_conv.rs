@@ -2,6 +2,9 @@
 //! pre-filled with NaN so an unwritten cell fails: the forwards (implicit GEMM, with patches read
 //! straight from the image and bias and ReLU fused; Winograd F(4x4, 3x3)) against
 //! `conv2d_fwd_ref`, im2col/col2im against `im2col_ref`/`col2im_ref`. SIMD128 in the browser.
+// `#[test]` runs natively and, through this alias, in the browser.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -53,8 +56,7 @@ fn check_against_reference(
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn implicit_conv_matches_the_reference() {
     // Odd sizes, channels and filters not multiples of 4 or 8, output pixel counts not
     // multiples of 4, batch 1 and 3, and the network's conv2/conv3. The implicit GEMM sums
@@ -74,8 +76,7 @@ fn implicit_conv_matches_the_reference() {
     });
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn winograd_conv_matches_the_reference() {
     // 3x3 only. Odd and even output sides (part-empty last tiles), a 1x1 output, channel and
     // filter counts around multiples of 4 and 8, tile counts not multiples of 4, batch 1 and
@@ -104,8 +105,7 @@ fn winograd_conv_matches_the_reference() {
     });
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn im2col_and_col2im_match_the_references() {
     // (h, w, c, kh, kw, batch): a 1x1 output, 1x1 and non-square kernels, odd channel counts,
     // batch 1 to 3, and conv1/conv2. Both sides copy or add the same values in the same order,

@@ -4,6 +4,9 @@
 //! against `maxpool2_route_ref`, and the layer's forward and backward against
 //! `maxpool2_fwd_ref` and `maxpool2_bwd_ref`. Max-pool only selects and copies, so every result
 //! must be equal bit for bit.
+// `#[test]` runs natively and, through this alias, in the browser.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -25,8 +28,7 @@ fn bits(v: &[f32]) -> Vec<u32> {
     v.iter().map(|x| x.to_bits()).collect()
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn routing_matches_the_reference() {
     type Route = fn(&Window, [&mut [f32]; 4]);
     let routes: [(&str, Route); 2] = [
@@ -74,8 +76,7 @@ fn routing_matches_the_reference() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn layer_passes_match_the_references() {
     // (h, w, c, batch): the smallest window, odd sides (a row or column in no window), channel
     // counts around multiples of 4, batch 1 to 3, and the network's pool1/pool2.
