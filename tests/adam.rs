@@ -8,13 +8,15 @@
 //!         m[i] += (1 - b1) * (g[i] - m[i]); v[i] += (1 - b2) * (g[i] * g[i] - v[i])
 //!         p[i] -= a * m[i] / (math.sqrt(v[i]) + eps)
 //! ```
+// `#[test]` runs natively and, through this alias, in the browser.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mnist_wasm::optim::{Adam, AdamConfig};
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn adam_matches_hand_computed_steps() {
     let mut p = [1.0f32, -2.0, 0.5];
     let mut adam = Adam::new(3, AdamConfig::default());
@@ -37,8 +39,7 @@ fn adam_matches_hand_computed_steps() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn keras_defaults_and_reset() {
     let c = AdamConfig::default();
     assert_eq!(

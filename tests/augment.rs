@@ -1,6 +1,9 @@
 //! Training-image distortions: the geometry of [`Distortion::apply`] against hand-made
 //! expectations, the random ranges, and a trainer with `augment` on: reproducible from its
 //! seed, different from training without it, and still learning.
+// `#[test]` runs natively and, through this alias, in the browser.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -35,15 +38,13 @@ fn ink(img: &[f32]) -> f32 {
     img.iter().sum()
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn identity_copies_exactly() {
     let src = digit_like(1);
     assert_eq!(distorted(Distortion::IDENTITY, &src), src);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn whole_pixel_shift_moves_the_image() {
     let src: Vec<f32> = (0..SIDE * SIDE).map(|i| (i % 97) as f32 / 97.0).collect();
     let d = Distortion {
@@ -64,8 +65,7 @@ fn whole_pixel_shift_moves_the_image() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn quarter_turn_rotates_clockwise_on_screen() {
     let src: Vec<f32> = (0..SIDE * SIDE).map(|i| (i % 89) as f32 / 89.0).collect();
     let d = Distortion {
@@ -83,8 +83,7 @@ fn quarter_turn_rotates_clockwise_on_screen() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn scale_grows_the_ink_by_its_square_and_turns_keep_it() {
     let src = digit_like(2);
     let grown = distorted(
@@ -109,8 +108,7 @@ fn scale_grows_the_ink_by_its_square_and_turns_keep_it() {
     assert!(turned.iter().all(|v| (0.0..=1.0).contains(v)));
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn random_distortions_stay_in_range_and_follow_the_seed() {
     let draw = |seed| {
         let mut r = Pcg64Mcg::seed_from_u64(seed);
@@ -178,16 +176,14 @@ fn trained(augment: bool, seed: u32, steps: usize) -> Trainer {
     t
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn augmented_training_follows_its_seed_and_differs_from_plain() {
     let a = trained(true, 3, 4).export_weights().expect("exports");
     assert_eq!(a, trained(true, 3, 4).export_weights().expect("exports"));
     assert_ne!(a, trained(false, 3, 4).export_weights().expect("exports"));
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn augmented_training_still_learns() {
     let mut t = trained(true, 5, 40);
     let report = t

@@ -1,13 +1,17 @@
-//! The fast convolution forwards against im2col + the reference GEMM, on awkward shapes, output
-//! pre-filled with NaN: the implicit GEMM (patches read straight from the image, bias and ReLU
-//! fused) and Winograd F(2x2, 3x3); SIMD128 in the browser.
+//! The convolution kernels against their naive references, on awkward shapes, outputs
+//! pre-filled with NaN so an unwritten cell fails: the forwards (implicit GEMM, with patches read
+//! straight from the image and bias and ReLU fused; Winograd F(4x4, 3x3)) against
+//! `conv2d_fwd_ref`, im2col/col2im against `im2col_ref`/`col2im_ref`. SIMD128 in the browser.
+// `#[test]` runs natively and, through this alias, in the browser.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use mnist_wasm::kernels::conv_implicit::conv2d_fwd_implicit;
-use mnist_wasm::kernels::im2col::{ConvGeom, im2col};
+use mnist_wasm::kernels::GemmScratch;
+use mnist_wasm::kernels::conv_implicit::{conv2d_fwd_implicit, conv2d_fwd_ref};
+use mnist_wasm::kernels::im2col::{ConvGeom, col2im, col2im_ref, im2col, im2col_ref};
 use mnist_wasm::kernels::winograd::{WinogradScratch, conv2d_fwd_winograd};
-use mnist_wasm::kernels::{GemmScratch, Trans, gemm_ref};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -15,42 +19,12 @@ fn uniform(r: &mut Pcg64Mcg, n: usize) -> Vec<f32> {
     (0..n).map(|_| r.random_range(-1.0..1.0)).collect()
 }
 
-/// `act(im2col(x) · w + bias)` by the reference GEMM.
-fn reference(
-    g: &ConvGeom,
-    batch: usize,
-    x: &[f32],
-    wt: &[f32],
-    bias: &[f32],
-    relu: bool,
-) -> Vec<f32> {
-    let (m, f) = (batch * g.patches(), bias.len());
-    let mut col = vec![0.0; m * g.patch_len()];
-    im2col(g, batch, x, &mut col);
-    let mut want = vec![0.0; m * f];
-    gemm_ref(
-        m,
-        f,
-        g.patch_len(),
-        &col,
-        Trans::No,
-        wt,
-        Trans::No,
-        &mut want,
-        false,
-    );
-    for row in want.chunks_exact_mut(f) {
-        for (v, b) in row.iter_mut().zip(bias) {
-            *v = if relu { (*v + b).max(0.0) } else { *v + b };
-        }
-    }
-    want
-}
-
-/// Runs `conv` on each case (h, w, c, k, filters, batch) into a NaN-filled output one tile
-/// longer than needed, and compares with [`reference`].
+/// Runs `conv` on each case (h, w, c, k, filters, batch) into a NaN-filled output three values
+/// longer than needed, and compares with `conv2d_fwd_ref`: within `tol · KH·KW·C` of it, or
+/// equal when `tol` is 0.
 fn check_against_reference(
     cases: &[(usize, usize, usize, usize, usize, usize)],
+    tol: f32,
     mut conv: impl FnMut(&ConvGeom, usize, &[f32], &[f32], &[f32], bool, &mut [f32]),
 ) {
     let mut r = Pcg64Mcg::seed_from_u64(11);
@@ -66,12 +40,13 @@ fn check_against_reference(
         let wt = uniform(&mut r, g.patch_len() * f);
         let bias = uniform(&mut r, f);
         let relu = f % 2 == 1; // both epilogues across the cases
-        let want = reference(&g, batch, &x, &wt, &bias, relu);
-        let n = want.len();
+        let n = batch * g.patches() * f;
+        let mut want = vec![f32::NAN; n];
+        conv2d_fwd_ref(&g, batch, &x, &wt, &bias, relu, &mut want);
         let mut got = vec![f32::NAN; n + 3];
         conv(&g, batch, &x, &wt, &bias, relu, &mut got[..n]);
         assert!(got[n..].iter().all(|v| v.is_nan()), "wrote past the output");
-        let tol = 1e-5 * g.patch_len() as f32;
+        let tol = tol * g.patch_len() as f32;
         for (i, (a, b)) in got.iter().zip(&want).enumerate() {
             assert!(
                 (a - b).abs() <= tol,
@@ -81,11 +56,12 @@ fn check_against_reference(
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
-fn implicit_conv_matches_im2col_gemm() {
+#[test]
+fn implicit_conv_matches_the_reference() {
     // Odd sizes, channels and filters not multiples of 4 or 8, output pixel counts not
-    // multiples of 4, batch 1 and 3, and the network's conv2/conv3.
+    // multiples of 4, batch 1 and 3, and the network's conv2/conv3. The implicit GEMM sums
+    // each output in the reference's order, so the results are equal (`-0.0 == 0.0` covers the
+    // sign of a zero after ReLU).
     let cases = [
         (5, 5, 1, 3, 1, 1),
         (7, 6, 5, 3, 13, 3),
@@ -95,14 +71,13 @@ fn implicit_conv_matches_im2col_gemm() {
         (4, 11, 7, 3, 17, 1),
     ];
     let mut scratch = GemmScratch::default();
-    check_against_reference(&cases, |g, batch, x, w, bias, relu, y| {
+    check_against_reference(&cases, 0.0, |g, batch, x, w, bias, relu, y| {
         conv2d_fwd_implicit(&mut scratch, g, batch, x, w, bias, relu, y);
     });
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
-fn winograd_conv_matches_im2col_gemm() {
+#[test]
+fn winograd_conv_matches_the_reference() {
     // 3x3 only. Odd and even output sides (part-empty last tiles), a 1x1 output, channel and
     // filter counts around multiples of 4 and 8, tile counts not multiples of 4, batch 1 and
     // 3, the network's conv2/conv3; one scratch across all, so shrinking shapes reuse it.
@@ -124,7 +99,52 @@ fn winograd_conv_matches_im2col_gemm() {
         (13, 13, 32, 3, 64, 3),
     ];
     let mut scratch = WinogradScratch::default();
-    check_against_reference(&cases, |g, batch, x, w, bias, relu, y| {
+    // Rounding differs from the direct sum (the transforms scale and add values first).
+    check_against_reference(&cases, 1e-5, |g, batch, x, w, bias, relu, y| {
         conv2d_fwd_winograd(&mut scratch, g, batch, x, w, bias, relu, y);
     });
+}
+
+#[test]
+fn im2col_and_col2im_match_the_references() {
+    // (h, w, c, kh, kw, batch): a 1x1 output, 1x1 and non-square kernels, odd channel counts,
+    // batch 1 to 3, and conv1/conv2. Both sides copy or add the same values in the same order,
+    // so the results must be equal bit for bit.
+    let cases = [
+        (3, 3, 1, 3, 3, 1),
+        (5, 7, 3, 2, 3, 2),
+        (6, 4, 5, 1, 1, 1),
+        (4, 9, 7, 4, 2, 3),
+        (28, 28, 1, 3, 3, 2),
+        (13, 13, 32, 3, 3, 3),
+    ];
+    let mut r = Pcg64Mcg::seed_from_u64(5);
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for (h, w, c, kh, kw, batch) in cases {
+        let g = ConvGeom { h, w, c, kh, kw };
+        let what = format!("{h}x{w}x{c} k{kh}x{kw} b{batch}");
+        let x = uniform(&mut r, batch * h * w * c);
+        let n = batch * g.patches() * g.patch_len();
+        let mut want = vec![f32::NAN; n];
+        im2col_ref(&g, batch, &x, &mut want);
+        let mut got = vec![f32::NAN; n + 3];
+        im2col(&g, batch, &x, &mut got[..n]);
+        assert!(
+            got[n..].iter().all(|v| v.is_nan()),
+            "{what}: im2col wrote past col"
+        );
+        assert_eq!(bits(&got[..n]), bits(&want), "{what}: im2col");
+
+        let dcol = uniform(&mut r, n);
+        let n = x.len();
+        let mut want = vec![f32::NAN; n];
+        col2im_ref(&g, batch, &dcol, &mut want);
+        let mut got = vec![f32::NAN; n + 3];
+        col2im(&g, batch, &dcol, &mut got[..n]);
+        assert!(
+            got[n..].iter().all(|v| v.is_nan()),
+            "{what}: col2im wrote past dx"
+        );
+        assert_eq!(bits(&got[..n]), bits(&want), "{what}: col2im");
+    }
 }

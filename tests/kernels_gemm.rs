@@ -18,6 +18,9 @@
 use mnist_wasm::kernels::gemm_packed::{KC, MC, NR, gemm_packed_scalar};
 use mnist_wasm::kernels::{GemmScratch, Trans, gemm, gemm_ref};
 
+// `#[test]` runs natively and, through this alias, in the browser.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -154,8 +157,7 @@ fn check(
 }
 
 /// Every combination of the listed sizes, both Trans flags, both accumulate modes.
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn awkward_shapes() {
     const SIZES: [usize; 13] = [1, 2, 3, 5, 7, 9, 13, 17, 31, 33, 64, 65, 100];
     let mut scratch = GemmScratch::default();
@@ -174,8 +176,7 @@ fn awkward_shapes() {
 }
 
 /// Shapes just below, at and above the block sizes (KC, MC, NC) and tile sizes.
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn block_boundaries() {
     let nc = mnist_wasm::kernels::gemm_packed::NC;
     let shapes = [
@@ -203,8 +204,7 @@ fn block_boundaries() {
 }
 
 /// The network's GEMMs (batch 16, and batch 1 inference), in the Trans forms it uses.
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn network_shapes() {
     use Trans::{No, Yes};
     let shapes = [
@@ -238,8 +238,7 @@ fn network_shapes() {
 }
 
 /// Small-integer inputs: every product and partial sum is exact, so results must be equal.
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn exact_on_integers() {
     let mut scratch = GemmScratch::default();
     let mut rng = Rng(3);
@@ -253,8 +252,7 @@ fn exact_on_integers() {
 }
 
 /// m, n or k zero: nothing to do, or (k = 0) C = 0 / C unchanged.
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn degenerate_shapes() {
     let mut scratch = GemmScratch::default();
     let mut rng = Rng(11);
@@ -299,8 +297,7 @@ fn degenerate_shapes() {
 }
 
 /// After one call with the largest shape, smaller calls reuse the scratch buffers as they are.
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn warm_scratch_is_not_reallocated() {
     let mut scratch = GemmScratch::default();
     let mut rng = Rng(5);

@@ -15,7 +15,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use mnist_wasm::kernels::Trans::{self, No};
-use mnist_wasm::kernels::gemm_packed::{Blocking, KernelFn, MicroKernel, gemm_packed_with};
+use mnist_wasm::kernels::gemm_packed::{Blocking, MicroKernel, gemm_packed_with};
+use mnist_wasm::kernels::isa::kernel_4x8;
 use mnist_wasm::kernels::{GemmScratch, gemm, gemm_ref};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -142,7 +143,7 @@ impl Case {
 #[wasm_bindgen_test]
 #[ignore]
 async fn bench_gemm_network_shapes() {
-    console_log!("simd128 build: {}", cfg!(target_feature = "simd128"));
+    console_log!("simd128 build: {}", mnist_wasm::kernels::SIMD128);
     let mut total_ms = 0.0;
     for (name, m, n, k, ta, tb) in SHAPES {
         let mut cs = Case::new(m, n, k, ta, tb);
@@ -260,7 +261,7 @@ mod variants {
         store(r, c, ldc, acc);
     }
 
-    /// k unrolled by 2 (the notes measured this slower; checked again here).
+    /// k unrolled by 2 (measured slower before, see bench/README.md; checked again here).
     pub fn unroll2(kc: usize, a: &[f32], b: &[f32], c: &mut [f32], ldc: usize, acc: bool) {
         assert!(a.len() >= kc * MR && b.len() >= kc * NR);
         let z = f32x4_splat(0.0);
@@ -318,20 +319,14 @@ async fn bench_variants_conv2() {
         }
         for (kc, mc) in [(128, 96), (512, 96), (256, 48), (256, 192), (256, 384)] {
             let blk = Blocking { kc, mc, ..d };
-            report(&format!("gemm kc={kc} mc={mc}"), cs.packed(KERNEL, blk));
+            report(&format!("gemm kc={kc} mc={mc}"), cs.packed(kernel_4x8, blk));
             yield_to_browser().await;
         }
     }
 }
 
-/// The micro-kernel `gemm` uses in this build.
-#[cfg(target_feature = "simd128")]
-const KERNEL: KernelFn = mnist_wasm::kernels::simd128::kernel_4x8_simd128;
-#[cfg(not(target_feature = "simd128"))]
-const KERNEL: KernelFn = mnist_wasm::kernels::scalar::kernel_4x8_scalar;
-
 /// The convolution forwards of one micro-batch of 16 images: implicit GEMM against Winograd
-/// F(2x2, 3x3), in µs per image and effective GFLOP/s (the direct convolution's FLOPs).
+/// F(4x4, 3x3), in µs per image and effective GFLOP/s (the direct convolution's FLOPs).
 #[wasm_bindgen_test]
 #[ignore]
 async fn bench_conv_forward() {

@@ -3,16 +3,17 @@
 //! over NHWC, a patch is `KH` runs of `KW·C` contiguous values of the image, one image row apart
 //! (`ConvGeom`), so the micro-kernel reads its four rows' values straight from the image.
 //!
-//! Against im2col + packed GEMM this skips writing and re-reading `col` and packing A (≈24% of
-//! a batched forward pass in Chromium). Bias and ReLU are applied to the tile in registers, so
-//! `y` is written once. Every forward pass uses it, training too (the backward pass builds `col`
-//! chunk by chunk for the weight gradient). The weights are packed once per call into
-//! `NR`-column panels of all `K` rows (conv2: 9 KiB a panel), and the `4 x NR` output tile
-//! stays in registers across the whole `K`.
+//! Against im2col + packed GEMM this skips writing and re-reading `col` and packing A, a
+//! sizeable share of a forward pass (bench/README.md). Bias and ReLU are applied to the tile in
+//! registers, so `y` is written once. It is the forward of every convolution not done by
+//! Winograd ([`super::winograd`], which reuses its micro-kernel), in training too (the backward
+//! pass builds `col` chunk by chunk for the weight gradient). The weights are packed once per
+//! call into `NR`-column panels of all `K` rows (conv2: 9 KiB a panel), and the `4 x NR` output
+//! tile stays in registers across the whole `K`.
 
-use super::GemmScratch;
 use super::gemm_packed::{MR, NR, aligned, pack_panels};
 use super::im2col::ConvGeom;
+use super::{GemmScratch, isa};
 
 /// Four patch rows for the micro-kernel: each is the image from the patch's first element on;
 /// run `ky` of the patch is `run` values at offset `ky · row_stride`.
@@ -68,7 +69,7 @@ pub fn kernel_4x8_patches_scalar(
 /// SIMD128 4x8 micro-kernel over patch rows; the same contract as the scalar one and the
 /// same shape as the packed GEMM's kernel (8 accumulators, splat loads for A, no unrolling).
 /// Bias and ReLU are applied in registers before the store (ReLU as `f32x4.pmax` with zero, a
-/// compare-and-select, per the SIMD notes).
+/// compare-and-select: `f32x4.max`, with its NaN and -0 rules, is much slower in V8).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub fn kernel_4x8_patches_simd128(
     a: &PatchRows,
@@ -135,16 +136,7 @@ pub fn kernel_4x8_patches_simd128(
     super::simd128::store_tile_4x8(tile, c, ldc, false);
 }
 
-/// The patch micro-kernel of this build.
-#[inline]
-fn kernel(a: &PatchRows, b: &[f32], bias: &[f32; NR], relu: bool, c: &mut [f32], ldc: usize) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    kernel_4x8_patches_simd128(a, b, bias, relu, c, ldc);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    kernel_4x8_patches_scalar(a, b, bias, relu, c, ldc);
-}
-
-/// [`kernel`] storing only the top-left `mr x nr` corner of its tile (at `c`, row stride
+/// This build's patch micro-kernel ([`isa::kernel_4x8_patches`]) storing only the top-left `mr x nr` corner of its tile (at `c`, row stride
 /// `ldc`): straight into `c` when the tile is whole, through a local tile at the edges.
 #[allow(clippy::too_many_arguments)]
 #[inline]
@@ -158,18 +150,61 @@ pub(crate) fn kernel_clipped(
     (mr, nr): (usize, usize),
 ) {
     if mr == MR && nr == NR {
-        kernel(a, b, bias, relu, c, ldc);
+        isa::kernel_4x8_patches(a, b, bias, relu, c, ldc);
     } else {
         let mut tile = [0.0f32; MR * NR];
-        kernel(a, b, bias, relu, &mut tile, NR);
+        isa::kernel_4x8_patches(a, b, bias, relu, &mut tile, NR);
         for (r, t) in tile.chunks_exact(NR).take(mr).enumerate() {
             c[r * ldc..r * ldc + nr].copy_from_slice(&t[..nr]);
         }
     }
 }
 
+/// Naive direct convolution, the spec of [`conv2d_fwd_implicit`] and
+/// [`super::winograd::conv2d_fwd_winograd`]: for NHWC `x [batch, H, W, C]` and a kernel
+/// `w [KH, KW, C, F]`,
+/// `y[b, oy, ox, f] = act(Σ_{ky, kx, c} x[b, oy+ky, ox+kx, c] · w[ky, kx, c, f] + bias[f])`,
+/// summed in `(ky, kx, c)` order from 0; `act` is ReLU (`z < 0 → 0`) when `relu`, else the
+/// identity. Overwrites `y`.
+///
+/// # Panics
+/// If a slice is shorter than its shape says.
+#[allow(clippy::too_many_arguments)]
+pub fn conv2d_fwd_ref(
+    g: &ConvGeom,
+    batch: usize,
+    x: &[f32],
+    w: &[f32],
+    bias: &[f32],
+    relu: bool,
+    y: &mut [f32],
+) {
+    let (oh, ow, f) = (g.out_h(), g.out_w(), bias.len());
+    for b in 0..batch {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                for (j, &bj) in bias.iter().enumerate() {
+                    let mut acc = 0.0f32;
+                    for ky in 0..g.kh {
+                        for kx in 0..g.kw {
+                            for ci in 0..g.c {
+                                let xi = ((b * g.h + oy + ky) * g.w + ox + kx) * g.c + ci;
+                                let wi = ((ky * g.kw + kx) * g.c + ci) * f + j;
+                                acc += x[xi] * w[wi];
+                            }
+                        }
+                    }
+                    let z = acc + bj;
+                    y[((b * oh + oy) * ow + ox) * f + j] = if relu && z < 0.0 { 0.0 } else { z };
+                }
+            }
+        }
+    }
+}
+
 /// `y[batch·OH·OW, f] = act(im2col(x) · w + bias)` for NHWC `x` and a `[KH, KW, C, F]` kernel
 /// `w`, without the im2col matrix; `act` is ReLU when `relu`, else the identity. Overwrites `y`.
+/// Each output sums its products in the order of [`conv2d_fwd_ref`], so the two agree exactly.
 ///
 /// # Panics
 /// If a slice is shorter than its shape says.

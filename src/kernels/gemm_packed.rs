@@ -1,7 +1,7 @@
 //! BLIS-style packed GEMM: `C[m,n] (+)= op(A)[m,k] · op(B)[k,n]`, row-major.
 //!
 //! Loop nest (outermost first), with the block sizes measured best for WebAssembly SIMD128
-//! (shared/docs/simd-notes.md):
+//! (figures in bench/README.md, "Kernel choices, measured"):
 //!
 //! ```text
 //! jc: n in blocks of NC = 2016       (never splits in this network: n <= 576)
@@ -26,16 +26,13 @@
 //! A single row (`m == 1` with `op(B)` row-major: the batch-1 dense layers) skips packing: it
 //! is one axpy per row of B, vectorized by LLVM.
 //!
-//! The micro-kernel is a parameter: `simd128::kernel_4x8_simd128` on wasm32 with
-//! `simd128`, [`super::scalar::kernel_4x8_scalar`] everywhere (auto-vectorized natively).
+//! The micro-kernel is a parameter: [`super::gemm`] passes this build's
+//! [`super::isa::kernel_4x8`] (SIMD128, or the auto-vectorized scalar twin).
 //!
-//! Measured in headless Chromium 156 (tests/kernels_gemm_bench.rs, one core, batch 64):
-//! conv2 forward / weight gradient / input gradient 35 / 34 / 37 GFLOP/s, conv3 and dense1
-//! 34-40, conv1 forward 29 (k = 9), conv1 weight gradient 17 (m = 9), dense2 12 (n = 10);
-//! about 30 ms for one training batch's GEMMs. Of a conv2 GEMM's ~8 ms, ~1 ms is outside the
-//! micro-kernel: mostly streaming the 8.9 MB im2col matrix through packing, which only an
-//! im2col fused into the A packing would save. KC 128-512 and MC 48-384 measured within noise
-//! of 256 / 96.
+//! Most of the time outside the micro-kernel is streaming the im2col matrix through packing,
+//! which only an im2col fused into the A packing would save (the convolution forward avoids
+//! the matrix altogether: [`super::conv_implicit`]). Per-shape GFLOP/s and the packing share:
+//! bench/README.md.
 
 use super::{GemmScratch, Trans};
 
@@ -69,9 +66,6 @@ impl Blocking {
         nc: NC,
     };
 }
-
-/// A micro-kernel as a function pointer, for tables of kernels.
-pub type KernelFn = fn(usize, &[f32], &[f32], &mut [f32], usize, bool);
 
 /// A micro-kernel: `(kc, a_panel, b_panel, c, ldc, accumulate)`, writing one full `MR×NR`
 /// tile of `c` (row stride `ldc`), see [`super::scalar::kernel_4x8_scalar`].

@@ -4,6 +4,9 @@
 //! with `OH = H - KH + 1`, `OW = W - KW + 1`. The column order (ky, kx, c) matches Keras'
 //! kernel layout `[KH, KW, C, OUT]`, so `col · kernel` is the convolution.
 //! col2im is the adjoint: it scatters-adds a column matrix back into image positions.
+//!
+//! [`im2col_ref`] and [`col2im_ref`] are the naive specs, one element at a time; the fast
+//! versions copy a patch's `KW·C` contiguous values of each kernel row at once.
 
 /// Geometry of one convolution input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +76,47 @@ pub fn col2im(g: &ConvGeom, batch: usize, dcol: &[f32], dx: &mut [f32]) {
                         *d += *s;
                     }
                     src += row_len;
+                }
+            }
+        }
+    }
+}
+
+/// Naive im2col, the spec of [`im2col`]: every element of `col` from the formula in the
+/// module header.
+pub fn im2col_ref(g: &ConvGeom, batch: usize, x: &[f32], col: &mut [f32]) {
+    let (oh, ow, k) = (g.out_h(), g.out_w(), g.patch_len());
+    for b in 0..batch {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                for ky in 0..g.kh {
+                    for kx in 0..g.kw {
+                        for ci in 0..g.c {
+                            let at = ((b * oh + oy) * ow + ox) * k + (ky * g.kw + kx) * g.c + ci;
+                            col[at] = x[((b * g.h + oy + ky) * g.w + ox + kx) * g.c + ci];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Naive col2im, the spec of [`col2im`]: `dx` zeroed, then every element of `dcol` added to
+/// the pixel it was taken from, in the same order as [`col2im`] (so the sums agree exactly).
+pub fn col2im_ref(g: &ConvGeom, batch: usize, dcol: &[f32], dx: &mut [f32]) {
+    let (oh, ow, k) = (g.out_h(), g.out_w(), g.patch_len());
+    dx[..batch * g.h * g.w * g.c].fill(0.0);
+    for b in 0..batch {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                for ky in 0..g.kh {
+                    for kx in 0..g.kw {
+                        for ci in 0..g.c {
+                            let at = ((b * oh + oy) * ow + ox) * k + (ky * g.kw + kx) * g.c + ci;
+                            dx[((b * g.h + oy + ky) * g.w + ox + kx) * g.c + ci] += dcol[at];
+                        }
+                    }
                 }
             }
         }

@@ -1,10 +1,16 @@
-//! Max-pool 2x2 backward routing for one window across `C` channels:
+//! Max-pool 2x2, stride 2, NHWC, floor mode: `x [B, H, W, C]` → `y [B, H/2, W/2, C]`, each
+//! output the max of its window; an odd last row or column is in no window. The layer
+//! ([`crate::layers::MaxPool2`]) runs the forward itself (a compare-and-select that LLVM
+//! vectorizes) and the backward window by window through [`maxpool2_route`], which routes one
+//! window's gradient across `C` channels:
 //! `d_k[j] = g[j]` for the first `k` in (top-left, top-right, bottom-left, bottom-right) whose
 //! input `x_k[j]` equals the pooled output `y[j]`, and 0 for the other three.
 //!
-//! The scalar version is the reference; LLVM did not vectorise it for wasm (four masked stores
-//! per element), and it cost 4-6 ms of a 42 ms training step in Chromium. The SIMD128 version does
-//! four channels per instruction with compare masks.
+//! The specs are the naive [`maxpool2_fwd_ref`], [`maxpool2_bwd_ref`] and
+//! [`maxpool2_route_ref`]. [`maxpool2_route_scalar`] is written without branches so that LLVM
+//! vectorizes it natively; for wasm it did not (four masked stores per element), and the
+//! routing was a visible part of a training step, hence `maxpool2_route_simd128`: four
+//! channels per instruction with compare masks (figures in bench/README.md).
 
 /// The window's inputs (`x[0..3]`: top-left, top-right, bottom-left; bottom-right wins when
 /// none of them does), pooled output `y` and its gradient `g`, each `C` long.
@@ -14,7 +20,18 @@ pub struct Window<'a> {
     pub g: &'a [f32],
 }
 
-/// Reference routing; see the module header. `d` holds the four `C`-long gradient slices.
+/// Naive routing, the spec of [`maxpool2_route`]; see the module header. `d` holds the four
+/// `C`-long gradient slices.
+pub fn maxpool2_route_ref(w: &Window, mut d: [&mut [f32]; 4]) {
+    for j in 0..w.y.len() {
+        let winner = (0..3).find(|&k| w.x[k][j] == w.y[j]).unwrap_or(3);
+        for (k, dk) in d.iter_mut().enumerate() {
+            dk[j] = if k == winner { w.g[j] } else { 0.0 };
+        }
+    }
+}
+
+/// Portable routing: [`maxpool2_route_ref`] without branches (LLVM vectorizes it natively).
 pub fn maxpool2_route_scalar(w: &Window, d: [&mut [f32]; 4]) {
     let [d0, d1, d2, d3] = d;
     for j in 0..w.y.len() {
@@ -69,11 +86,56 @@ pub fn maxpool2_route_simd128(w: &Window, d: [&mut [f32]; 4]) {
     }
 }
 
-/// The routing for this build: SIMD128 where compiled in, the reference elsewhere.
-#[inline]
-pub fn maxpool2_route(w: &Window, d: [&mut [f32]; 4]) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    maxpool2_route_simd128(w, d);
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    maxpool2_route_scalar(w, d);
+/// The routing of this build ([`super::isa`]): SIMD128 where compiled in, the scalar one
+/// elsewhere.
+pub use super::isa::maxpool2_route;
+
+/// Naive max-pool forward, the spec of [`crate::layers::MaxPool2::forward`]: `y[b, oy, ox, c]`
+/// is the max of `x` over the window at `(2·oy, 2·ox)` of an `[h, w, c]` image, the first of
+/// equal values in scan order winning (for inputs without NaN). Overwrites `y`.
+pub fn maxpool2_fwd_ref([h, w, c]: [usize; 3], batch: usize, x: &[f32], y: &mut [f32]) {
+    let (oh, ow) = (h / 2, w / 2);
+    for b in 0..batch {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                for ch in 0..c {
+                    let at = |k: usize| x[((b * h + 2 * oy + k / 2) * w + 2 * ox + k % 2) * c + ch];
+                    let mut m = at(0);
+                    for k in 1..4 {
+                        if at(k) > m {
+                            m = at(k);
+                        }
+                    }
+                    y[((b * oh + oy) * ow + ox) * c + ch] = m;
+                }
+            }
+        }
+    }
+}
+
+/// Naive max-pool backward, the spec of [`crate::layers::MaxPool2::backward`]: `dx`
+/// (overwritten) is zero except that each `dy` goes to the first input of its window, in scan
+/// order, equal to the forward's output `y` (the bottom-right one when none is).
+pub fn maxpool2_bwd_ref(
+    [h, w, c]: [usize; 3],
+    batch: usize,
+    x: &[f32],
+    y: &[f32],
+    dy: &[f32],
+    dx: &mut [f32],
+) {
+    let (oh, ow) = (h / 2, w / 2);
+    dx[..batch * h * w * c].fill(0.0);
+    for b in 0..batch {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                for ch in 0..c {
+                    let at = |k: usize| ((b * h + 2 * oy + k / 2) * w + 2 * ox + k % 2) * c + ch;
+                    let o = ((b * oh + oy) * ow + ox) * c + ch;
+                    let winner = (0..3).find(|&k| x[at(k)] == y[o]).unwrap_or(3);
+                    dx[at(winner)] = dy[o];
+                }
+            }
+        }
+    }
 }

@@ -3,12 +3,19 @@
 //! ([`conv_implicit`]), Winograd F(4x4, 3x3) for 3x3 convolutions ([`winograd`]), and max-pool.
 //!
 //! Each kernel has a naive scalar reference (`*_ref`) that is the spec and stays compiled on
-//! every target; the tests compare the fast paths against it.
+//! every target; the tests (`tests/kernels_*.rs`) compare the fast paths against it:
+//! [`gemm_ref()`], [`conv_implicit::conv2d_fwd_ref`] (for the implicit and the Winograd
+//! forwards), [`im2col::im2col_ref`] / [`im2col::col2im_ref`], and
+//! [`maxpool::maxpool2_fwd_ref`] / [`maxpool::maxpool2_bwd_ref`] /
+//! [`maxpool::maxpool2_route_ref`].
 //!
-//! [`gemm`] is a BLIS-style packed GEMM ([`gemm_packed`]) whose 4x8 micro-kernel is chosen per
-//! ISA at compile time: `simd128` on wasm32 with `+simd128` (set in `.cargo/config.toml`),
-//! the auto-vectorized [`scalar`] twin everywhere else (native, and the wasm build without
-//! SIMD). [`gemm_ref()`] is the naive spec it is tested against.
+//! [`gemm`] is a BLIS-style packed GEMM ([`gemm_packed`]) over a 4x8 micro-kernel.
+//!
+//! The instruction set is chosen once, at compile time, in [`isa`]: the `*_simd128` kernels on
+//! wasm32 with `+simd128` (set in `.cargo/config.toml`), their portable twins everywhere else
+//! (native, where LLVM auto-vectorizes them, and the wasm build without SIMD). Static dispatch:
+//! no runtime check. The SIMD128 code sits in the file of the kernel it speeds up (the GEMM
+//! micro-kernel in `simd128.rs`, beside [`scalar`]).
 
 pub mod conv_implicit;
 pub mod gemm_packed;
@@ -21,6 +28,40 @@ pub mod simd128;
 pub mod winograd;
 
 pub use gemm_ref::gemm_ref;
+pub use isa::SIMD128;
+
+/// The kernels this build runs, named once per instruction set; the kernel files call these
+/// names and never test the target themselves.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod isa {
+    /// Whether the kernels use WebAssembly SIMD128 (the facade's `simdEnabled`).
+    pub const SIMD128: bool = true;
+    /// Convolution micro-kernel over patch rows, see [`super::conv_implicit`].
+    pub use super::conv_implicit::kernel_4x8_patches_simd128 as kernel_4x8_patches;
+    /// Max-pool backward routing of one window, see [`super::maxpool`].
+    pub use super::maxpool::maxpool2_route_simd128 as maxpool2_route;
+    /// GEMM micro-kernel on packed panels, see [`super::gemm_packed`].
+    pub use super::simd128::kernel_4x8_simd128 as kernel_4x8;
+    /// Four channels at once in the Winograd transforms, see [`super::winograd`].
+    pub type Quad = core::arch::wasm32::v128;
+}
+
+/// The kernels this build runs, named once per instruction set; the kernel files call these
+/// names and never test the target themselves.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+pub mod isa {
+    /// Whether the kernels use WebAssembly SIMD128 (the facade's `simdEnabled`).
+    pub const SIMD128: bool = false;
+    /// Convolution micro-kernel over patch rows, see [`super::conv_implicit`].
+    pub use super::conv_implicit::kernel_4x8_patches_scalar as kernel_4x8_patches;
+    /// Max-pool backward routing of one window, see [`super::maxpool`].
+    pub use super::maxpool::maxpool2_route_scalar as maxpool2_route;
+    /// GEMM micro-kernel on packed panels, see [`super::gemm_packed`].
+    pub use super::scalar::kernel_4x8_scalar as kernel_4x8;
+    /// Four channels at once in the Winograd transforms (auto-vectorized natively), see
+    /// [`super::winograd`].
+    pub type Quad = [f32; 4];
+}
 
 /// How an operand of [`gemm`] is read from its row-major storage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,10 +103,19 @@ pub fn gemm(
     c: &mut [f32],
     accumulate: bool,
 ) {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    let kernel = simd128::kernel_4x8_simd128;
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    let kernel = scalar::kernel_4x8_scalar;
     let blk = gemm_packed::Blocking::DEFAULT;
-    gemm_packed::gemm_packed_with(kernel, blk, scratch, m, n, k, a, ta, b, tb, c, accumulate);
+    gemm_packed::gemm_packed_with(
+        isa::kernel_4x8,
+        blk,
+        scratch,
+        m,
+        n,
+        k,
+        a,
+        ta,
+        b,
+        tb,
+        c,
+        accumulate,
+    );
 }

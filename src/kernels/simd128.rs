@@ -1,14 +1,10 @@
 //! WebAssembly SIMD128 4x8 GEMM micro-kernel.
 //!
 //! `C[4,8] (+)= Σ_p Apanel[p,0..4]ᵀ · Bpanel[p,0..8]` over packed panels (layout in
-//! [`super::gemm_packed`]). Shape chosen by measurement (shared/docs/simd-notes.md): 4 rows ×
-//! two `f32x4` columns = 8 accumulators, A broadcast with `v128.load32_splat`, `f32x4.mul`
-//! then `f32x4.add`, k not unrolled. Larger tiles or k-unrolling spill in V8 and run slower.
-//!
-//! Re-measured on the conv2 GEMMs (tests/kernels_gemm_bench.rs, Chromium 156): this kernel
-//! 37-38 GFLOP/s; raw-pointer loop, `f32x4_splat` of a scalar instead of `load32_splat`, and
-//! the scalar twin auto-vectorized by LLVM all within noise (36-40); k unrolled by 2 slower
-//! (26-32), as the notes say.
+//! [`super::gemm_packed`]). Shape chosen by measurement: 4 rows × two `f32x4` columns = 8
+//! accumulators, A broadcast with `v128.load32_splat`, `f32x4.mul` then `f32x4.add` (no FMA in
+//! SIMD128), k not unrolled. Larger tiles or k-unrolling spill in V8 and run slower; the
+//! variants, re-measured by tests/kernels_gemm_bench.rs, are in bench/README.md.
 
 use core::arch::wasm32::{
     f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_load32_splat, v128_store,

@@ -32,13 +32,14 @@
 //! Out-of-range input pixels of the last row/column of tiles read as zero; they only feed
 //! outputs past the edge, which are not stored. Rounding differs from the direct sum by a small
 //! multiple of the tile's magnitude times `f32::EPSILON` (tests/kernels_conv.rs bounds it
-//! against the reference). F(2x2, 3x3), measured first, cut conv2's forward in Chromium from
-//! 107 to 84 µs per image; most of what it saved went on 1,152 short (k = 32) micro-kernel
-//! calls per image. F(4x4, 3x3) needs 2.25x fewer.
+//! against the reference). F(4x4, 3x3) rather than the F(2x2, 3x3) tried first: its smaller
+//! tiles need 1.8x as many short (k = C) micro-kernel calls and multiplies, which ate most of
+//! what it saved (bench/README.md).
 
 use super::conv_implicit::{PatchRows, kernel_clipped};
 use super::gemm_packed::{MR, NR, aligned};
 use super::im2col::ConvGeom;
+use super::isa::Quad;
 
 /// Input tile side.
 const ALPHA: usize = 6;
@@ -180,12 +181,6 @@ mod simd {
     }
 }
 
-/// Four channels at once: `f32x4` with SIMD128, `[f32; 4]` otherwise.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-type Quad = core::arch::wasm32::v128;
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-type Quad = [f32; 4];
-
 /// A 6x6 (or 3x3) grid of lanes in `s`: element `(i, j)` at `i · di + j · dj`. Reads and writes
 /// are bounds-checked once, when the grid is made, so the transforms' loads and stores are
 /// plain (in V8 a checked slice access per element cost more than the arithmetic).
@@ -321,7 +316,8 @@ fn output_tile<L: Lanes>(m: &Grid<E, 1>, bias: L, relu: bool, y: &mut GridMut<OU
     }
 }
 
-/// Runs `body` over channel groups `0..n`: four at a time as [`Quad`], the rest one by one.
+/// Runs `body` over channel groups `0..n`: four at a time as [`Quad`] (`f32x4` with SIMD128,
+/// `[f32; 4]` otherwise), the rest one by one.
 macro_rules! for_lanes {
     ($n:expr, |$c:ident, $L:ident| $body:block) => {{
         let n4 = $n - $n % 4;
@@ -349,7 +345,8 @@ fn same_bits(a: &[f32], b: &[f32]) -> bool {
 
 /// `y[batch, OH, OW, F] = act(conv(x, w) + bias)` for NHWC `x [batch, H, W, C]` and a 3x3
 /// kernel `w [3, 3, C, F]`, by F(4x4, 3x3); the same contract as
-/// [`super::conv_implicit::conv2d_fwd_implicit`]. Overwrites `y`.
+/// [`super::conv_implicit::conv2d_fwd_implicit`], and [`super::conv_implicit::conv2d_fwd_ref`]
+/// up to rounding (see the module header). Overwrites `y`.
 ///
 /// # Panics
 /// If the kernel is not 3x3, or a slice is shorter than its shape says.
