@@ -45,7 +45,7 @@ fn split(set: &str) -> Result<Split, JsValue> {
 /// Whether this build's kernels use WebAssembly SIMD128.
 #[wasm_bindgen(js_name = simdEnabled)]
 pub fn simd_enabled() -> bool {
-    cfg!(target_feature = "simd128")
+    crate::kernels::SIMD128
 }
 
 /// Number of trainable parameters (93,322).
