@@ -12,9 +12,9 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mnist_wasm::kernels::GemmScratch;
-use mnist_wasm::layers::{Conv2d, ConvWorkspace, Dense, MaxPool2, relu};
+use mnist_wasm::layers::{Activation, Conv2d, Dense, MaxPool2, Shape, Workspace, relu};
 use mnist_wasm::loss;
-use mnist_wasm::model::{CLASSES, Model, PARAM_COUNT, PIXELS};
+use mnist_wasm::model::{CLASSES, Model, PARAM_COUNT, PIXELS, param_tensors};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -81,7 +81,7 @@ fn check_conv2d_gradients(conv: Conv2d) {
     let mut w = uniform(&mut r, conv.kernel_len(), -1.0, 1.0);
     let mut b = uniform(&mut r, 3, -1.0, 1.0);
     let probe = uniform(&mut r, batch * conv.out_len(), -1.0, 1.0);
-    let mut ws = ConvWorkspace::default();
+    let mut ws = Workspace::default();
     let mut y = vec![0.0; probe.len()];
     conv.forward(batch, &x, &w, &b, &mut y, &mut ws);
     let (mut dw, mut db, mut dx) = (vec![0.0; w.len()], vec![0.0; 3], vec![0.0; x.len()]);
@@ -101,7 +101,7 @@ fn check_conv2d_gradients(conv: Conv2d) {
     let h = 1e-2;
     let loss = |x: &[f32], w: &[f32], b: &[f32]| {
         let mut y = vec![0.0; probe.len()];
-        conv.forward(batch, x, w, b, &mut y, &mut ConvWorkspace::default());
+        conv.forward(batch, x, w, b, &mut y, &mut Workspace::default());
         dot(&y, &probe)
     };
     let (xc, bc) = (x.clone(), b.clone());
@@ -136,7 +136,7 @@ fn check_conv2d_forward(conv: Conv2d) {
     let w = uniform(&mut r, conv.kernel_len(), -1.0, 1.0);
     let b = uniform(&mut r, 5, -1.0, 1.0);
     let mut y = vec![f32::NAN; batch * conv.out_len()];
-    conv.forward(batch, &x, &w, &b, &mut y, &mut ConvWorkspace::default());
+    conv.forward(batch, &x, &w, &b, &mut y, &mut Workspace::default());
     let (h, wd, c, f) = (6, 9, 3, 5);
     let (oh, ow) = (h - 2, wd - 2);
     for n in 0..batch {
@@ -170,7 +170,7 @@ fn dense_gradients() {
     let dense = Dense {
         inputs: 7,
         outputs: 5,
-        relu: false,
+        activation: Activation::Linear,
     };
     let batch = 3;
     let mut r = rng(3);
@@ -253,7 +253,7 @@ fn maxpool_gradients_and_odd_sizes() {
     let probe = uniform(&mut r, batch * pool.out_len(), -1.0, 1.0);
     let mut y = vec![f32::NAN; probe.len()];
     pool.forward(batch, &x, &mut y);
-    assert_eq!(pool.out_shape(), [3, 2, 3]);
+    assert_eq!(pool.out_shape(), Shape::new(&[3, 2, 3]));
     assert!(y.iter().all(|v| v.is_finite()));
     let mut dx = vec![f32::NAN; n];
     pool.backward(batch, &x, &y, &probe, &mut dx);
@@ -307,26 +307,16 @@ fn whole_network_gradient() {
     assert!(stats.loss.is_finite());
     let grads = model.grads.clone();
     let mut params = model.params.clone();
-    // Probe 40 parameters of each tensor's region and all of the small last layer.
+    // Probe 40 parameters of each tensor, all of the small ones.
     let mut idx = Vec::new();
-    let bounds = [
-        0,
-        288,
-        320,
-        18_752,
-        18_816,
-        55_680,
-        55_744,
-        92_608,
-        92_672,
-        93_312,
-        PARAM_COUNT,
-    ];
-    for w in bounds.windows(2) {
+    let tensors = param_tensors();
+    assert_eq!(tensors.last().map(|t| t.range().end), Some(PARAM_COUNT));
+    for t in &tensors {
+        let range = t.range();
         idx.extend(
-            probe_indices(w[1] - w[0], 40, &mut r)
+            probe_indices(range.len(), 40, &mut r)
                 .into_iter()
-                .map(|i| i + w[0]),
+                .map(|i| i + range.start),
         );
     }
     // ReLU kinks and max-pool switches make the loss only piecewise smooth: every conv1 weight

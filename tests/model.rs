@@ -1,8 +1,9 @@
-//! The network's architecture, initialisation, input validation and the weights file.
+//! The model's initialisation, passes over batches, input validation and the weights file
+//! (the architecture itself: tests/network.rs).
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use mnist_wasm::model::{CLASSES, Layers, Model, PARAM_COUNT, PARAM_TENSORS, PIXELS};
+use mnist_wasm::model::{CLASSES, Model, PARAM_COUNT, PIXELS, param_tensors};
 use mnist_wasm::optim::{Adam, AdamConfig};
 use mnist_wasm::weights::{self, crc32};
 use mnist_wasm::{Error, Trainer, TrainerConfig};
@@ -20,43 +21,13 @@ fn images(seed: u64, n: usize) -> Vec<f32> {
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn architecture_is_the_keras_convnet() {
-    let counts: Vec<usize> = PARAM_TENSORS
-        .iter()
-        .map(|(_, s)| s.iter().product())
-        .collect();
-    assert_eq!(
-        counts,
-        [288, 32, 18_432, 64, 36_864, 64, 36_864, 64, 640, 10]
-    );
-    assert_eq!(counts.iter().sum::<usize>(), 93_322);
-    assert_eq!(PARAM_COUNT, 93_322);
-    let shapes = Layers::new().output_shapes();
-    let expected: [(&str, &[usize]); 8] = [
-        ("conv2d", &[26, 26, 32]),
-        ("max_pooling2d", &[13, 13, 32]),
-        ("conv2d_1", &[11, 11, 64]),
-        ("max_pooling2d_1", &[5, 5, 64]),
-        ("conv2d_2", &[3, 3, 64]),
-        ("flatten", &[576]),
-        ("dense", &[64]),
-        ("dense_1", &[10]),
-    ];
-    for ((name, shape), (want_name, want)) in shapes.iter().zip(expected) {
-        assert_eq!((*name, shape.as_slice()), (want_name, want));
-    }
-}
-
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
 fn glorot_uniform_init_is_seeded() {
     let (a, b, c) = (model(1), model(1), model(2));
     assert_eq!(a.params, b.params);
     assert_ne!(a.params, c.params);
-    let mut off = 0;
-    for (name, shape) in PARAM_TENSORS {
-        let n: usize = shape.iter().product();
-        let t = &a.params[off..off + n];
+    for tensor in param_tensors() {
+        let (name, shape) = (&tensor.name, tensor.shape.dims());
+        let t = &a.params[tensor.range()];
         if shape.len() == 1 {
             assert!(t.iter().all(|&v| v == 0.0), "{name} bias not zero");
         } else {
@@ -71,7 +42,6 @@ fn glorot_uniform_init_is_seeded() {
             let max = t.iter().fold(0.0f32, |m, v| m.max(v.abs()));
             assert!(max > 0.9 * limit, "{name}: max {max} vs limit {limit}");
         }
-        off += n;
     }
 }
 
@@ -146,7 +116,11 @@ fn bad_batches_are_refused_and_change_nothing() {
             .train_step(&x, &y, &mut adam)
             .expect_err("must be refused");
         assert!(err.to_string().contains(fragment), "{err}");
-        assert_ne!(err.name(), "DivergedError", "bad input is not divergence: {err}");
+        assert_ne!(
+            err.name(),
+            "DivergedError",
+            "bad input is not divergence: {err}"
+        );
     }
     assert_eq!(m.params, before);
     assert_eq!(adam.t, 0);
