@@ -10,6 +10,8 @@
 //! These run natively and in the browser (`wasm-pack test`), so the SIMD kernels are checked too.
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use mnist_wasm::kernels::GemmScratch;
 use mnist_wasm::layers::{Activation, Conv2d, Dense, MaxPool2, Shape, Workspace, relu};
@@ -64,8 +66,7 @@ fn probe_indices(n: usize, k: usize, r: &mut Pcg64Mcg) -> Vec<usize> {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn conv2d_gradients() {
     // 7x6 input, 5 channels, 3 filters, batch 3: nothing a multiple of 4. Both forwards: the
     // backward pass is the same, so each must be the function the backward differentiates.
@@ -121,8 +122,7 @@ fn check_conv2d_gradients(conv: Conv2d) {
     check("conv dx", &dx, &nx, 2e-3);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn conv2d_forward_matches_direct_convolution() {
     let conv = Conv2d::new(6, 9, 3, 3, 5, false);
     check_conv2d_forward(conv);
@@ -164,8 +164,7 @@ fn check_conv2d_forward(conv: Conv2d) {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn dense_gradients() {
     let dense = Dense {
         inputs: 7,
@@ -213,8 +212,7 @@ fn dense_gradients() {
     check("dense dx", &dx, &nx, 1e-3);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn relu_gradients() {
     let mut r = rng(4);
     // Keep |x| ≥ 0.05 > h so no probe crosses the kink.
@@ -237,8 +235,7 @@ fn relu_gradients() {
     check("relu dx", &dx, &nx, 1e-4);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn maxpool_gradients_and_odd_sizes() {
     // 7x5 input: the last row and column are dropped (floor mode).
     let pool = MaxPool2 { h: 7, w: 5, c: 3 };
@@ -273,8 +270,7 @@ fn maxpool_gradients_and_odd_sizes() {
     assert_eq!((y, dx), ([0.5], [1.0, 0.0, 0.0, 0.0]));
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn softmax_cross_entropy_gradient_and_stability() {
     let mut r = rng(6);
     let batch = 3;
@@ -294,8 +290,7 @@ fn softmax_cross_entropy_gradient_and_stability() {
     assert!((s.loss - 2000.0).abs() < 1e-3, "{}", s.loss);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn whole_network_gradient() {
     let mut r = rng(7);
     let mut model = Model::new(&mut r);

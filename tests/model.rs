@@ -2,6 +2,8 @@
 //! (the architecture itself: tests/network.rs).
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use mnist_wasm::model::{CLASSES, Model, PARAM_COUNT, PIXELS, param_tensors};
 use mnist_wasm::optim::{Adam, AdamConfig};
@@ -19,8 +21,7 @@ fn images(seed: u64, n: usize) -> Vec<f32> {
     (0..n * PIXELS).map(|_| r.random_range(0.0..1.0)).collect()
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn glorot_uniform_init_is_seeded() {
     let (a, b, c) = (model(1), model(1), model(2));
     assert_eq!(a.params, b.params);
@@ -45,8 +46,7 @@ fn glorot_uniform_init_is_seeded() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn predictions_are_probabilities_and_batch_independent() {
     let mut m = model(3);
     let x = images(4, 70); // crosses a micro-batch boundary
@@ -63,8 +63,7 @@ fn predictions_are_probabilities_and_batch_independent() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn big_batches_equal_the_sum_of_their_micro_batches() {
     // 100 images in several micro-batches; the gradient must be the mean over all 100.
     let mut m = model(5);
@@ -90,8 +89,7 @@ fn big_batches_equal_the_sum_of_their_micro_batches() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn bad_batches_are_refused_and_change_nothing() {
     let mut m = model(7);
     let before = m.params.clone();
@@ -128,8 +126,7 @@ fn bad_batches_are_refused_and_change_nothing() {
     assert!(m.predict(&x[..100], &mut probs).is_err());
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn divergence_is_refused_without_applying_the_step() {
     let mut m = model(9);
     // Logits ±3e38: the true class's log-probability overflows to -inf, the loss to +inf.
@@ -148,8 +145,7 @@ fn divergence_is_refused_without_applying_the_step() {
     assert_eq!(adam.t, 0);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn weights_round_trip_exactly() {
     let mut t = Trainer::new(TrainerConfig {
         seed: 11,
@@ -175,8 +171,7 @@ fn weights_round_trip_exactly() {
     t.import_weights(&plain).expect("loads");
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn corrupt_weights_are_refused_and_change_nothing() {
     let src = Trainer::new(TrainerConfig {
         seed: 13,
@@ -222,8 +217,7 @@ fn corrupt_weights_are_refused_and_change_nothing() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn safetensors_export_has_keras_names_shapes_and_exact_values() {
     let m = model(15);
     let bytes = mnist_wasm::safetensors::encode(&m.params).expect("encodes");

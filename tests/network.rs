@@ -3,6 +3,8 @@
 //! ndarray implementation of the Keras model.
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use std::collections::HashMap;
 
@@ -14,8 +16,7 @@ use ndarray::{Array1, Array3, ArrayView1, ArrayView2, ArrayView4, ArrayViewD, Ix
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn parameter_tensors_are_keras_names_shapes_and_order() {
     let got: Vec<(String, Vec<usize>, usize)> = param_tensors()
         .into_iter()
@@ -42,8 +43,7 @@ fn parameter_tensors_are_keras_names_shapes_and_order() {
     assert_eq!((SIDE, PIXELS, CLASSES), (28, 784, 10));
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn description_is_the_keras_convnet() {
     let d = describe();
     let rows: Vec<(&str, &str, &str, &[usize], usize)> = d
@@ -124,8 +124,7 @@ fn readme_model_table() -> Vec<[String; 3]> {
         .collect()
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn description_matches_the_readme_table() {
     let table = readme_model_table();
     let d = describe();
@@ -153,8 +152,7 @@ fn description_matches_the_readme_table() {
     assert_eq!(total[2], thousands(d.params));
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn shape_comments_in_the_declaration_are_the_derived_shapes() {
     let source = include_str!("../src/network.rs");
     let comments: Vec<&str> = source
@@ -169,8 +167,7 @@ fn shape_comments_in_the_declaration_are_the_derived_shapes() {
     assert_eq!(comments, derived);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn weights_file_architecture_is_unchanged() {
     // Files saved by users carry this id: it must not move while the network does not.
     assert_eq!(
@@ -181,8 +178,7 @@ fn weights_file_architecture_is_unchanged() {
     assert_eq!(architecture_id(), 0xa178_6394);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn convolutions_use_the_measured_kernels() {
     // conv1 (one input channel) by the implicit GEMM, conv2 and conv3 by Winograd.
     let winograd: Vec<bool> = LAYERS
@@ -195,8 +191,7 @@ fn convolutions_use_the_measured_kernels() {
     assert_eq!(winograd, [false, true, true]);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn parameter_views_have_keras_layouts() {
     let m = Model::new(&mut Pcg64Mcg::seed_from_u64(1));
     let kernel = m.param_view(0).expect("conv2d/kernel");
@@ -263,8 +258,7 @@ fn reference_probabilities(m: &Model, image: &[f32]) -> Vec<f64> {
     (&e / e.sum()).to_vec()
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn forward_pass_matches_a_plain_ndarray_reference() {
     let mut r = Pcg64Mcg::seed_from_u64(21);
     let mut m = Model::new(&mut r);
