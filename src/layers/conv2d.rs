@@ -13,15 +13,12 @@
 //! The activation (ReLU or none, like Keras' `activation=`) is applied in the same pass as the
 //! bias, saving a trip through memory over the layer's largest buffer.
 //!
-//! Measured in Chromium (npm run bench, paired runs): the implicit forward beat im2col + packed
-//! GEMM by ~5% of a training step and ~10-15% of batched inference, for conv1 (runs of only 3
-//! values) as well as conv2 and conv3. Winograd then beat the implicit forward on conv2 (114 →
-//! 48 µs an image) and conv3 (16 → 11), not on conv1, whose one input channel leaves nothing
-//! for the transforms to amortize over (21 → 43); see tests/kernels_gemm_bench.rs. Tried and
-//! dropped: conv2's input gradient by Winograd (the full correlation of `dz` with the turned
-//! kernel; its 13x13 output wastes a quarter of its tiles) took 106 instead of 124 µs an image,
-//! but training images/s did not move beyond the bench's run-to-run noise, while the scalar build
-//! gained more and SIMD over scalar fell below 4x in one of three runs.
+//! Why these kernels (measured in Chromium; figures in bench/README.md, "Layer choices,
+//! measured"): the implicit forward beat im2col + packed GEMM on all three of the network's
+//! convolutions. Winograd beat the implicit forward where the input has enough channels to
+//! amortise its transforms (conv2, conv3), not on conv1's single channel, so [`Conv2d::connect`]
+//! picks it from the input's channels. Tried and dropped: conv2's input gradient by Winograd
+//! (its 13x13 output wastes a quarter of the tiles); training did not get measurably faster.
 
 use crate::kernels::conv_implicit::conv2d_fwd_implicit;
 use crate::kernels::im2col::{ConvGeom, col2im, im2col};
@@ -29,16 +26,15 @@ use crate::kernels::winograd::conv2d_fwd_winograd;
 use crate::kernels::{Trans, gemm};
 use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Shape, Workspace, relu};
 
-/// Images per im2col chunk of the backward pass (and the model's micro-batch). Measured in
-/// Chromium, batch 64: 8 → 1,667, 16 → 1,736, 32 → 1,690, 64 → 1,625 training images/s. At 16,
-/// conv2's `col` (2.2 MB) and its packed panels stay in cache between the weight gradient and
-/// col2im.
+/// Images per im2col chunk of the backward pass (and the model's micro-batch): at 16, conv2's
+/// `col` (2.2 MB) and its packed panels stay in cache between the weight gradient and col2im;
+/// 16 trained faster than 8, 32 and 64 (bench/README.md).
 pub const CHUNK_IMAGES: usize = 16;
 
 /// Fewest input channels for which a 3x3 layer runs its forward pass by Winograd. Its
 /// transforms cost in proportion to the input channels plus the filters, its savings to their
 /// product: with conv1's one channel it measured slower than the implicit GEMM, with conv2's 32
-/// and conv3's 64 channels faster (figures above). 8 lies between; counts in that range were
+/// and conv3's 64 channels faster (bench/README.md). 8 lies between; counts in that range were
 /// not measured.
 pub const WINOGRAD_MIN_CHANNELS: usize = 8;
 
