@@ -15,6 +15,7 @@ pub use error::{Error, Result};
 pub mod layers;
 pub mod loss;
 pub mod model;
+pub mod network;
 pub mod optim;
 
 pub use model::{Model, PARAM_COUNT};

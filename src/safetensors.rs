@@ -8,9 +8,10 @@
 //! Kernels are `[KH, KW, IN, OUT]` and `[IN, OUT]`, exactly as Keras stores them.
 
 use crate::error::{Error, Result};
-use crate::model::{PARAM_COUNT, PARAM_TENSORS};
+use crate::network::{PARAM_COUNT, tensors};
 
-/// Serialises the parameters, in [`PARAM_TENSORS`] order, as a safetensors file.
+/// Serialises the parameters, tensor by tensor in buffer order
+/// ([`crate::network::param_tensors`]), as a safetensors file.
 ///
 /// # Errors
 /// If `params` is not [`PARAM_COUNT`] long.
@@ -18,11 +19,12 @@ pub fn encode(params: &[f32]) -> Result<Vec<u8>> {
     if params.len() != PARAM_COUNT {
         return Err(Error::shape("parameter buffer", PARAM_COUNT, params.len()));
     }
+    let tensors: Vec<_> = tensors(params).collect();
     let mut entries = Vec::new();
     let mut offset = 0;
-    for (name, shape) in PARAM_TENSORS {
-        let bytes = 4 * shape.iter().product::<usize>();
-        let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+    for (name, view) in &tensors {
+        let bytes = 4 * view.len();
+        let dims: Vec<String> = view.shape().iter().map(usize::to_string).collect();
         entries.push(format!(
             "\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{}],\"data_offsets\":[{offset},{}]}}",
             dims.join(","),
@@ -39,8 +41,11 @@ pub fn encode(params: &[f32]) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(8 + header.len() + offset);
     out.extend_from_slice(&(header.len() as u64).to_le_bytes());
     out.extend_from_slice(header.as_bytes());
-    for p in params {
-        out.extend_from_slice(&p.to_le_bytes());
+    // Row-major (C order) as safetensors expects; each view is a contiguous Keras-layout slice.
+    for (_, view) in &tensors {
+        for p in view {
+            out.extend_from_slice(&p.to_le_bytes());
+        }
     }
     Ok(out)
 }

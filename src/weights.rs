@@ -5,13 +5,13 @@
 //! offset  size  field
 //!      0     4  magic "MNWT"
 //!      4     4  format version (1)
-//!      8     4  architecture id: FNV-1a of ARCHITECTURE
+//!      8     4  architecture id: FNV-1a of network::architecture()
 //!     12     4  parameter count (93,322)
 //!     16     4  flags: bit 0 = Adam state present
 //!     20     4  epochs completed
 //!     24     8  training steps taken
 //!     32     8  Adam step count t
-//!     40  4·P   parameters, f32, Keras order (model::PARAM_TENSORS)
+//!     40  4·P   parameters, f32, Keras order (network::param_tensors)
 //!          8·P  Adam m then v, f32 (only with flag bit 0)
 //!  end-4     4  CRC-32 (IEEE) of every byte before it
 //! ```
@@ -19,15 +19,12 @@
 //! `Ok` never leaves a model half-loaded.
 
 use crate::error::{Error, Result};
-use crate::model::PARAM_COUNT;
+use crate::network::{self, PARAM_COUNT};
 
 /// File magic.
 pub const MAGIC: [u8; 4] = *b"MNWT";
 /// Current format version.
 pub const VERSION: u32 = 1;
-/// Canonical description of the network; its hash identifies the architecture.
-pub const ARCHITECTURE: &str = "nhwc 28x28x1 | conv3x3x32 relu | maxpool2 | conv3x3x64 relu | \
-     maxpool2 | conv3x3x64 relu | flatten | dense64 relu | dense10 softmax";
 const HEADER_LEN: usize = 40;
 const FLAG_ADAM: u32 = 1;
 
@@ -44,8 +41,12 @@ const fn fnv1a(s: &str) -> u32 {
     h
 }
 
-/// The architecture id stored in every file of this network.
-pub const ARCHITECTURE_ID: u32 = fnv1a(ARCHITECTURE);
+/// The architecture id stored in every file of this network: FNV-1a of
+/// [`network::architecture`], the canonical description derived from the network's
+/// declaration.
+pub fn architecture_id() -> u32 {
+    fnv1a(&network::architecture())
+}
 
 const CRC_TABLE: [u32; 256] = {
     let mut table = [0u32; 256];
@@ -123,7 +124,7 @@ pub fn encode(
     let mut out = Vec::with_capacity(HEADER_LEN + 4 * floats + 4);
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&ARCHITECTURE_ID.to_le_bytes());
+    out.extend_from_slice(&architecture_id().to_le_bytes());
     out.extend_from_slice(&(PARAM_COUNT as u32).to_le_bytes());
     let flags = if adam.is_some() { FLAG_ADAM } else { 0 };
     out.extend_from_slice(&flags.to_le_bytes());
@@ -181,12 +182,12 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint> {
             "format version {version}; this app reads version {VERSION}"
         ));
     }
-    let arch = u32_at(bytes, 8);
+    let (arch, ours) = (u32_at(bytes, 8), architecture_id());
     let count = u32_at(bytes, 12) as usize;
-    if arch != ARCHITECTURE_ID || count != PARAM_COUNT {
+    if arch != ours || count != PARAM_COUNT {
         return bad(format!(
             "made for another network (architecture {arch:#010x} with {count} parameters; \
-             this one is {ARCHITECTURE_ID:#010x} with {PARAM_COUNT})"
+             this one is {ours:#010x} with {PARAM_COUNT})"
         ));
     }
     let flags = u32_at(bytes, 16);

@@ -10,11 +10,13 @@
 //! These run natively and in the browser (`wasm-pack test`), so the SIMD kernels are checked too.
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use mnist_wasm::kernels::GemmScratch;
-use mnist_wasm::layers::{Conv2d, ConvWorkspace, Dense, MaxPool2, relu};
+use mnist_wasm::layers::{Activation, Conv2d, Dense, MaxPool2, Shape, Workspace, relu};
 use mnist_wasm::loss;
-use mnist_wasm::model::{CLASSES, Model, PARAM_COUNT, PIXELS};
+use mnist_wasm::model::{CLASSES, Model, PARAM_COUNT, PIXELS, param_tensors};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -64,8 +66,7 @@ fn probe_indices(n: usize, k: usize, r: &mut Pcg64Mcg) -> Vec<usize> {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn conv2d_gradients() {
     // 7x6 input, 5 channels, 3 filters, batch 3: nothing a multiple of 4. Both forwards: the
     // backward pass is the same, so each must be the function the backward differentiates.
@@ -81,7 +82,7 @@ fn check_conv2d_gradients(conv: Conv2d) {
     let mut w = uniform(&mut r, conv.kernel_len(), -1.0, 1.0);
     let mut b = uniform(&mut r, 3, -1.0, 1.0);
     let probe = uniform(&mut r, batch * conv.out_len(), -1.0, 1.0);
-    let mut ws = ConvWorkspace::default();
+    let mut ws = Workspace::default();
     let mut y = vec![0.0; probe.len()];
     conv.forward(batch, &x, &w, &b, &mut y, &mut ws);
     let (mut dw, mut db, mut dx) = (vec![0.0; w.len()], vec![0.0; 3], vec![0.0; x.len()]);
@@ -101,7 +102,7 @@ fn check_conv2d_gradients(conv: Conv2d) {
     let h = 1e-2;
     let loss = |x: &[f32], w: &[f32], b: &[f32]| {
         let mut y = vec![0.0; probe.len()];
-        conv.forward(batch, x, w, b, &mut y, &mut ConvWorkspace::default());
+        conv.forward(batch, x, w, b, &mut y, &mut Workspace::default());
         dot(&y, &probe)
     };
     let (xc, bc) = (x.clone(), b.clone());
@@ -121,8 +122,7 @@ fn check_conv2d_gradients(conv: Conv2d) {
     check("conv dx", &dx, &nx, 2e-3);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn conv2d_forward_matches_direct_convolution() {
     let conv = Conv2d::new(6, 9, 3, 3, 5, false);
     check_conv2d_forward(conv);
@@ -136,7 +136,7 @@ fn check_conv2d_forward(conv: Conv2d) {
     let w = uniform(&mut r, conv.kernel_len(), -1.0, 1.0);
     let b = uniform(&mut r, 5, -1.0, 1.0);
     let mut y = vec![f32::NAN; batch * conv.out_len()];
-    conv.forward(batch, &x, &w, &b, &mut y, &mut ConvWorkspace::default());
+    conv.forward(batch, &x, &w, &b, &mut y, &mut Workspace::default());
     let (h, wd, c, f) = (6, 9, 3, 5);
     let (oh, ow) = (h - 2, wd - 2);
     for n in 0..batch {
@@ -164,13 +164,12 @@ fn check_conv2d_forward(conv: Conv2d) {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn dense_gradients() {
     let dense = Dense {
         inputs: 7,
         outputs: 5,
-        relu: false,
+        activation: Activation::Linear,
     };
     let batch = 3;
     let mut r = rng(3);
@@ -213,8 +212,7 @@ fn dense_gradients() {
     check("dense dx", &dx, &nx, 1e-3);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn relu_gradients() {
     let mut r = rng(4);
     // Keep |x| ≥ 0.05 > h so no probe crosses the kink.
@@ -237,8 +235,7 @@ fn relu_gradients() {
     check("relu dx", &dx, &nx, 1e-4);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn maxpool_gradients_and_odd_sizes() {
     // 7x5 input: the last row and column are dropped (floor mode).
     let pool = MaxPool2 { h: 7, w: 5, c: 3 };
@@ -253,7 +250,7 @@ fn maxpool_gradients_and_odd_sizes() {
     let probe = uniform(&mut r, batch * pool.out_len(), -1.0, 1.0);
     let mut y = vec![f32::NAN; probe.len()];
     pool.forward(batch, &x, &mut y);
-    assert_eq!(pool.out_shape(), [3, 2, 3]);
+    assert_eq!(pool.out_shape(), Shape::new(&[3, 2, 3]));
     assert!(y.iter().all(|v| v.is_finite()));
     let mut dx = vec![f32::NAN; n];
     pool.backward(batch, &x, &y, &probe, &mut dx);
@@ -273,8 +270,7 @@ fn maxpool_gradients_and_odd_sizes() {
     assert_eq!((y, dx), ([0.5], [1.0, 0.0, 0.0, 0.0]));
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn softmax_cross_entropy_gradient_and_stability() {
     let mut r = rng(6);
     let batch = 3;
@@ -294,8 +290,7 @@ fn softmax_cross_entropy_gradient_and_stability() {
     assert!((s.loss - 2000.0).abs() < 1e-3, "{}", s.loss);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn whole_network_gradient() {
     let mut r = rng(7);
     let mut model = Model::new(&mut r);
@@ -307,26 +302,16 @@ fn whole_network_gradient() {
     assert!(stats.loss.is_finite());
     let grads = model.grads.clone();
     let mut params = model.params.clone();
-    // Probe 40 parameters of each tensor's region and all of the small last layer.
+    // Probe 40 parameters of each tensor, all of the small ones.
     let mut idx = Vec::new();
-    let bounds = [
-        0,
-        288,
-        320,
-        18_752,
-        18_816,
-        55_680,
-        55_744,
-        92_608,
-        92_672,
-        93_312,
-        PARAM_COUNT,
-    ];
-    for w in bounds.windows(2) {
+    let tensors = param_tensors();
+    assert_eq!(tensors.last().map(|t| t.range().end), Some(PARAM_COUNT));
+    for t in &tensors {
+        let range = t.range();
         idx.extend(
-            probe_indices(w[1] - w[0], 40, &mut r)
+            probe_indices(range.len(), 40, &mut r)
                 .into_iter()
-                .map(|i| i + w[0]),
+                .map(|i| i + range.start),
         );
     }
     // ReLU kinks and max-pool switches make the loss only piecewise smooth: every conv1 weight

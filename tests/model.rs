@@ -1,8 +1,11 @@
-//! The network's architecture, initialisation, input validation and the weights file.
+//! The model's initialisation, passes over batches, input validation and the weights file
+//! (the architecture itself: tests/network.rs).
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use mnist_wasm::model::{CLASSES, Layers, Model, PARAM_COUNT, PARAM_TENSORS, PIXELS};
+use mnist_wasm::model::{CLASSES, Model, PARAM_COUNT, PIXELS, param_tensors};
 use mnist_wasm::optim::{Adam, AdamConfig};
 use mnist_wasm::weights::{self, crc32};
 use mnist_wasm::{Error, Trainer, TrainerConfig};
@@ -18,45 +21,14 @@ fn images(seed: u64, n: usize) -> Vec<f32> {
     (0..n * PIXELS).map(|_| r.random_range(0.0..1.0)).collect()
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
-fn architecture_is_the_keras_convnet() {
-    let counts: Vec<usize> = PARAM_TENSORS
-        .iter()
-        .map(|(_, s)| s.iter().product())
-        .collect();
-    assert_eq!(
-        counts,
-        [288, 32, 18_432, 64, 36_864, 64, 36_864, 64, 640, 10]
-    );
-    assert_eq!(counts.iter().sum::<usize>(), 93_322);
-    assert_eq!(PARAM_COUNT, 93_322);
-    let shapes = Layers::new().output_shapes();
-    let expected: [(&str, &[usize]); 8] = [
-        ("conv2d", &[26, 26, 32]),
-        ("max_pooling2d", &[13, 13, 32]),
-        ("conv2d_1", &[11, 11, 64]),
-        ("max_pooling2d_1", &[5, 5, 64]),
-        ("conv2d_2", &[3, 3, 64]),
-        ("flatten", &[576]),
-        ("dense", &[64]),
-        ("dense_1", &[10]),
-    ];
-    for ((name, shape), (want_name, want)) in shapes.iter().zip(expected) {
-        assert_eq!((*name, shape.as_slice()), (want_name, want));
-    }
-}
-
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn glorot_uniform_init_is_seeded() {
     let (a, b, c) = (model(1), model(1), model(2));
     assert_eq!(a.params, b.params);
     assert_ne!(a.params, c.params);
-    let mut off = 0;
-    for (name, shape) in PARAM_TENSORS {
-        let n: usize = shape.iter().product();
-        let t = &a.params[off..off + n];
+    for tensor in param_tensors() {
+        let (name, shape) = (&tensor.name, tensor.shape.dims());
+        let t = &a.params[tensor.range()];
         if shape.len() == 1 {
             assert!(t.iter().all(|&v| v == 0.0), "{name} bias not zero");
         } else {
@@ -71,12 +43,10 @@ fn glorot_uniform_init_is_seeded() {
             let max = t.iter().fold(0.0f32, |m, v| m.max(v.abs()));
             assert!(max > 0.9 * limit, "{name}: max {max} vs limit {limit}");
         }
-        off += n;
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn predictions_are_probabilities_and_batch_independent() {
     let mut m = model(3);
     let x = images(4, 70); // crosses a micro-batch boundary
@@ -93,8 +63,7 @@ fn predictions_are_probabilities_and_batch_independent() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn big_batches_equal_the_sum_of_their_micro_batches() {
     // 100 images in several micro-batches; the gradient must be the mean over all 100.
     let mut m = model(5);
@@ -120,8 +89,7 @@ fn big_batches_equal_the_sum_of_their_micro_batches() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn bad_batches_are_refused_and_change_nothing() {
     let mut m = model(7);
     let before = m.params.clone();
@@ -158,8 +126,7 @@ fn bad_batches_are_refused_and_change_nothing() {
     assert!(m.predict(&x[..100], &mut probs).is_err());
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn divergence_is_refused_without_applying_the_step() {
     let mut m = model(9);
     // Logits ±3e38: the true class's log-probability overflows to -inf, the loss to +inf.
@@ -178,8 +145,7 @@ fn divergence_is_refused_without_applying_the_step() {
     assert_eq!(adam.t, 0);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn weights_round_trip_exactly() {
     let mut t = Trainer::new(TrainerConfig {
         seed: 11,
@@ -205,8 +171,7 @@ fn weights_round_trip_exactly() {
     t.import_weights(&plain).expect("loads");
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn corrupt_weights_are_refused_and_change_nothing() {
     let src = Trainer::new(TrainerConfig {
         seed: 13,
@@ -252,8 +217,7 @@ fn corrupt_weights_are_refused_and_change_nothing() {
     }
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn safetensors_export_has_keras_names_shapes_and_exact_values() {
     let m = model(15);
     let bytes = mnist_wasm::safetensors::encode(&m.params).expect("encodes");

@@ -8,6 +8,7 @@
 //! compare-and-select that LLVM vectorises by itself.
 
 use crate::kernels::maxpool::{Window, maxpool2_route};
+use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Shape, Workspace};
 
 /// Pooling geometry of one image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,9 +18,33 @@ pub struct MaxPool2 {
     pub c: usize,
 }
 
+impl LayerSpec {
+    /// Keras' `MaxPooling2D((2, 2))`.
+    pub const fn max_pool2() -> Self {
+        LayerSpec::MaxPool2(MaxPool2 { h: 0, w: 0, c: 0 })
+    }
+}
+
 impl MaxPool2 {
-    pub fn out_shape(&self) -> [usize; 3] {
-        [self.h / 2, self.w / 2, self.c]
+    /// The same layer for an `[H, W, C]` input.
+    pub const fn connect(self, input: Shape) -> Self {
+        assert!(input.rank() == 3, "MaxPooling2D needs an [H, W, C] input");
+        let (h, w, c) = (input.dims()[0], input.dims()[1], input.dims()[2]);
+        assert!(h >= 2 && w >= 2, "MaxPooling2D needs at least a 2x2 input");
+        MaxPool2 { h, w, c }
+    }
+
+    /// `[H/2, W/2, C]`, rounded down.
+    pub const fn out_shape(&self) -> Shape {
+        Shape::new(&[self.h / 2, self.w / 2, self.c])
+    }
+
+    pub const fn param_shapes(&self) -> ParamShapes {
+        ParamShapes::NONE
+    }
+
+    pub const fn activation(&self) -> Activation {
+        Activation::Linear
     }
     pub fn in_len(&self) -> usize {
         self.h * self.w * self.c
@@ -89,6 +114,44 @@ impl MaxPool2 {
             if self.h % 2 == 1 {
                 grad[(self.h - 1) * row..].fill(0.0);
             }
+        }
+    }
+}
+
+impl Layer for MaxPool2 {
+    fn keras_class(&self) -> &'static str {
+        "MaxPooling2D"
+    }
+
+    fn keras_name(&self) -> &'static str {
+        "max_pooling2d"
+    }
+
+    fn label(&self) -> String {
+        "MaxPool 2x2".into()
+    }
+
+    fn arch_token(&self) -> String {
+        "maxpool2".into()
+    }
+
+    fn forward(&self, batch: usize, x: &[f32], _: &[f32], y: &mut [f32], _: &mut Workspace) {
+        MaxPool2::forward(self, batch, x, y);
+    }
+
+    fn backward(
+        &self,
+        batch: usize,
+        x: &[f32],
+        y: &[f32],
+        dy: &mut [f32],
+        _params: &[f32],
+        _dparams: &mut [f32],
+        dx: Option<&mut [f32]>,
+        _ws: &mut Workspace,
+    ) {
+        if let Some(dx) = dx {
+            MaxPool2::backward(self, batch, x, y, dy, dx);
         }
     }
 }

@@ -1,7 +1,8 @@
 //! ReLU, applied in place: `y = max(x, 0)`; backward `dx = dy · [y > 0]`.
 //!
-//! Written as compare-and-select rather than `f32::max`: it vectorises to a blend, which the
-//! SIMD notes measured 5x faster in V8 than `f32x4.max` (NaN/-0 semantics), and has no branch.
+//! Written as compare-and-select rather than `f32::max`: it vectorises to a blend, which V8
+//! runs much faster than `f32x4.max` with its NaN/-0 semantics (bench/README.md), and has no
+//! branch.
 
 /// Zero the negative entries of `x` in place.
 pub fn forward(x: &mut [f32]) {
