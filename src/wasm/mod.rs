@@ -61,6 +61,13 @@ pub fn settings_schema() -> Result<JsValue, JsValue> {
     to_js(&config::schema())
 }
 
+/// The network, layer by layer, for the page's model card: `{ layers: [{ name, kind, label,
+/// output, params }], params }`, the input first (see `crate::network`).
+#[wasm_bindgen(js_name = modelDescription)]
+pub fn model_description() -> Result<JsValue, JsValue> {
+    to_js(&crate::model::describe())
+}
+
 /// The error names by kind: `{ shape: "ShapeError", settings: "SettingsError", ... }`.
 #[wasm_bindgen(js_name = errorNames)]
 pub fn error_names() -> Result<JsValue, JsValue> {

@@ -102,6 +102,14 @@ test('the schema gives every setting its type, limits and default; the config fo
   assert.equal(t.config().learningRate, 0.003);
 });
 
+test("the model description is the core's network, its parameters adding up", () => {
+  const { layers, params } = f.modelDescription();
+  assert.equal(params, f.parameterCount());
+  assert.equal(layers.reduce((sum, layer) => sum + layer.params, 0), params);
+  assert.deepEqual(layers[0].output, [28, 28, 1]);
+  assert.deepEqual(layers.at(-1), { name: 'dense_1', kind: 'Dense', label: 'Dense 10, softmax', output: [10], params: 650 });
+});
+
 test('each kind of error arrives with its name', () => {
   const t = loaded();
   const empty = new f.Trainer();
