@@ -1,6 +1,8 @@
 //! The training session: a batch spread over many short `train_part` calls gives exactly the
 //! parameters of whole-batch steps, and nothing changes until a batch is complete.
 #[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mnist_wasm::data::DataSet;
@@ -44,8 +46,7 @@ fn trainer(batch_size: usize) -> Trainer {
     t
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn partial_steps_equal_whole_steps() {
     let mut whole = trainer(100);
     let a = whole.train_steps(1).expect("trains");
@@ -75,8 +76,7 @@ fn partial_steps_equal_whole_steps() {
     );
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn reset_drops_a_batch_under_way() {
     let mut t = trainer(64);
     assert_eq!(t.train_part(16).expect("trains").steps, 0);
@@ -85,8 +85,7 @@ fn reset_drops_a_batch_under_way() {
     assert_eq!(t.train_steps(1).expect("trains"), fresh);
 }
 
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[test]
 fn new_data_or_subset_drops_a_batch_under_way() {
     let mut t = trainer(64);
     assert_eq!(t.train_part(16).expect("trains").steps, 0);
