@@ -11,14 +11,13 @@
 // inside the page's own throttled frame (see flush()).
 import uPlot from 'uplot';
 import { Decimator, alignSeries } from './decimate.js';
-import { Ema } from './metrics.js';
+import { Ema, SMOOTHING } from './metrics.js';
 import { formatLoss, formatPercent } from './format.js';
 
 const CAPACITY = 1024; // buckets per series
 const RENDER_EVERY_MS = 200; // = the page's DRAW_EVERY_MS: charts redraw in every page frame
 /** Plot height in CSS px: taller on wide screens, where the charts column has room. */
 const chartHeight = () => (matchMedia('(max-width: 720px)').matches ? 200 : 262);
-const SMOOTHING = 0.95;
 
 const cssVar = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 

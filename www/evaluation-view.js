@@ -1,5 +1,6 @@
-// After each epoch: the full test accuracy, the confusion matrix with per-class accuracy,
-// and the test digits the model got most confidently wrong.
+// The test-set card: after each epoch the full test accuracy, the confusion matrix with
+// per-class accuracy, and the test digits the model got most confidently wrong; and the quick
+// estimate in the Train card's stats. `render(state)` shows the state's latest scores.
 import { CLASSES, confusionMatrix, matrixAccuracy, perClassAccuracy } from './metrics.js';
 import { formatInt, formatLoss, formatPercent } from './format.js';
 
@@ -25,8 +26,24 @@ export class EvaluationView {
     // epoch: the epoch-end update stays small while training runs.
     this.items = Array.from({ length: gallerySize }, () => this.#galleryItem());
     this.galleryTimer = 0;
+    this.shown = { full: null, names: null }; // what render() last showed
     this.#buildMatrix();
     this.clear();
+  }
+
+  /** Shows `state.evaluation` with `state.classNames`; only what changed since the last call. */
+  render({ evaluation, classNames }) {
+    if (classNames !== this.shown.names) {
+      this.shown.names = classNames;
+      this.setNames(classNames);
+    }
+    if (evaluation.full !== this.shown.full) {
+      this.shown.full = evaluation.full;
+      if (evaluation.full) this.showFull(evaluation.full);
+      else this.clear();
+    }
+    const estimate = Number.isFinite(evaluation.estimate) ? formatPercent(evaluation.estimate) : '';
+    if (this.els.estimate.textContent !== estimate) this.els.estimate.textContent = estimate;
   }
 
   clear() {
@@ -63,10 +80,6 @@ export class EvaluationView {
     this.els.matrix.dataset.named = named;
     this.els.gallery.dataset.named = named;
     if (this.lastGallery) this.#fillGallery(...this.lastGallery);
-  }
-
-  showEstimate(accuracy) {
-    this.els.estimate.textContent = formatPercent(accuracy);
   }
 
   /** A full evaluation message from the worker (see protocol.evaluation). */

@@ -16,12 +16,21 @@ export function argmax(values, start = 0, length = values.length - start) {
   return best;
 }
 
+/** How much the page smooths per-batch loss and accuracy (charts and stats alike). */
+export const SMOOTHING = 0.95;
+
 /**
  * Exponential moving average with bias correction (as TensorBoard smooths): the first values
- * are not dragged towards 0. `weight` in [0, 1): 0 = no smoothing.
+ * are not dragged towards 0. `weight` in [0, 1): 0 = no smoothing. The state is the plain
+ * `{ weight, value, steps }`: `emaPush` returns a new one (the page's state), `Ema` wraps it
+ * (the charts).
  */
+export const emaStart = (weight = SMOOTHING) => ({ weight, value: 0, steps: 0 });
+export const emaPush = ({ weight, value, steps }, x) => ({ weight, value: weight * value + (1 - weight) * x, steps: steps + 1 });
+export const emaValue = ({ weight, value, steps }) => (steps === 0 ? NaN : value / (1 - weight ** steps));
+
 export class Ema {
-  constructor(weight = 0.95) {
+  constructor(weight = SMOOTHING) {
     this.weight = weight;
     this.reset();
   }
@@ -32,54 +41,48 @@ export class Ema {
   }
 
   push(x) {
-    this.value = this.weight * this.value + (1 - this.weight) * x;
-    this.steps += 1;
+    Object.assign(this, emaPush(this, x));
     return this.current;
   }
 
   get current() {
-    return this.steps === 0 ? NaN : this.value / (1 - this.weight ** this.steps);
+    return emaValue(this);
   }
 }
 
-/** Images per second over a sliding window of recent time slices. */
-export class RateMeter {
-  constructor(windowMs = 3000) {
-    this.windowMs = windowMs;
-    this.samples = []; // [endTime, images, ms]
-  }
+/**
+ * Throughput over a sliding window of recent time slices: `samples` is a list of
+ * `[endTime, images, ms]`. `addRateSample` returns a new list (older samples than `windowMs`
+ * dropped, the newest kept).
+ */
+export function addRateSample(samples, sample, windowMs = 3000) {
+  const now = sample[0];
+  let from = 0;
+  while (from < samples.length && now - samples[from][0] > windowMs) from += 1;
+  return [...samples.slice(from), sample];
+}
 
-  reset() {
-    this.samples = [];
-  }
+/**
+ * Images per second of wall-clock time (pauses between slices included, e.g. evaluations):
+ * the pace for a time-remaining estimate. NaN until two samples are in the window.
+ */
+export function wallRate(samples) {
+  if (samples.length < 2) return NaN;
+  let images = 0;
+  for (let i = 1; i < samples.length; i++) images += samples[i][1];
+  const ms = samples.at(-1)[0] - samples[0][0];
+  return ms > 0 ? (images * 1000) / ms : NaN;
+}
 
-  add(now, images, ms) {
-    this.samples.push([now, images, ms]);
-    while (this.samples.length > 1 && now - this.samples[0][0] > this.windowMs) this.samples.shift();
+/** Images per second of busy training time; NaN before any sample. */
+export function busyRate(samples) {
+  let images = 0;
+  let ms = 0;
+  for (const [, n, t] of samples) {
+    images += n;
+    ms += t;
   }
-
-  /**
-   * Images per second of wall-clock time (pauses between slices included, e.g. evaluations):
-   * the pace for a time-remaining estimate. NaN until two samples are in the window.
-   */
-  get wallRate() {
-    if (this.samples.length < 2) return NaN;
-    let images = 0;
-    for (let i = 1; i < this.samples.length; i++) images += this.samples[i][1];
-    const ms = this.samples.at(-1)[0] - this.samples[0][0];
-    return ms > 0 ? (images * 1000) / ms : NaN;
-  }
-
-  /** Images per second of busy training time; NaN before any sample. */
-  get rate() {
-    let images = 0;
-    let ms = 0;
-    for (const [, n, t] of this.samples) {
-      images += n;
-      ms += t;
-    }
-    return ms > 0 ? (images * 1000) / ms : NaN;
-  }
+  return ms > 0 ? (images * 1000) / ms : NaN;
 }
 
 /** Steps left in a run of `epochsInRun` epochs, being in epoch `epochInRun` (0-based) at `stepInEpoch`. */

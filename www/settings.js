@@ -1,87 +1,96 @@
-// The training settings: defaults, limits and validation of what the user typed.
-// `validateSettings` is pure (tests/js/settings.test.mjs); `SettingsForm` binds it to the inputs.
-// Numbers are typed (FIELDS, validated with a message); switches are checkboxes (SWITCHES, always
-// valid: a missing value, as in data saved before the switch existed, means its default).
-// The last valid settings are kept in localStorage (SETTINGS_KEY): `restoreSettings` turns the
-// stored text back into settings, field by field, through `validateSettings`.
+// The training settings, driven by the core's schema (READY's `schema`: one entry per setting,
+// in form order: { name, type: 'integer' | 'number' | 'boolean', label, help, default, form,
+// min?, max?, exclusiveMin? }). Owns, as pure functions: the defaults, the validation of what
+// was typed (with a message per invalid field) and keeping the settings in localStorage.
+// Only `form: true` settings are shown, validated and kept; the form's DOM is
+// www/views/settings-view.js. Tested in tests/js/settings.test.mjs and settings-store.test.mjs.
 
-export const TRAIN_IMAGES = 60000;
+/** The localStorage key of the last valid settings (JSON of the form's fields). */
+export const SETTINGS_KEY = 'mnist-trainer.settings';
 
-export const FIELDS = Object.freeze({
-  epochs: { label: 'Epochs', integer: true, min: 1, max: 100, default: 3 },
-  batchSize: { label: 'Batch size', integer: true, min: 1, max: 1024, default: 64 },
-  learningRate: { label: 'Learning rate', integer: false, min: 0, max: 1, default: 0.001, exclusiveMin: true },
-  trainSize: { label: 'Training images', integer: true, min: 1, max: TRAIN_IMAGES, default: TRAIN_IMAGES },
-});
+/** The settings the form shows (and keeps), in schema order. */
+export const formFields = (schema) => schema.filter((f) => f.form);
 
-export const SWITCHES = Object.freeze({
-  // Random rotation, scale and shift of every training image (TrainerConfig.augment).
-  augment: { label: 'Augment the training images', default: true },
-});
+/** `batchSize` -> `batch-size`: the input's id and data-testid, and `data-applied-*` names. */
+export const fieldId = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-export const DEFAULT_SETTINGS = Object.freeze(
-  Object.fromEntries([...Object.entries(FIELDS), ...Object.entries(SWITCHES)].map(([k, f]) => [k, f.default])),
-);
+/** `{ name: default }` for every form field. */
+export function defaultSettings(schema) {
+  return Object.fromEntries(formFields(schema).map((f) => [f.name, f.default]));
+}
 
-/** The message for one field's raw text, or '' when it is valid. */
-export function fieldError(name, raw) {
-  const f = FIELDS[name];
+/** "from 1 to 1024", "greater than 0 and at most 1", ... ('' for a field without limits). */
+function rangeText({ min, max, exclusiveMin }) {
+  const hasMin = min !== undefined;
+  const hasMax = max !== undefined;
+  if (hasMin && hasMax) return exclusiveMin ? `greater than ${min} and at most ${max}` : `from ${min} to ${max}`;
+  if (hasMin) return exclusiveMin ? `greater than ${min}` : `at least ${min}`;
+  return hasMax ? `at most ${max}` : '';
+}
+
+/** The message for one number field's raw text, or '' when it is valid. */
+export function fieldError(field, raw) {
+  const { label, min, max, exclusiveMin } = field;
   const text = String(raw ?? '').trim();
-  if (text === '') return `${f.label}: enter a value.`;
+  if (text === '') return `${label}: enter a value.`;
   const v = Number(text);
-  if (!Number.isFinite(v)) return `${f.label}: “${text}” is not a number.`;
-  const range = f.exclusiveMin ? `greater than ${f.min} and at most ${f.max}` : `from ${f.min} to ${f.max}`;
-  if (f.integer && !Number.isInteger(v)) return `${f.label} must be a whole number ${range}.`;
-  if (f.exclusiveMin ? v <= f.min : v < f.min) return `${f.label} must be ${f.integer ? 'a whole number ' : ''}${range}.`;
-  if (v > f.max) return `${f.label} must be ${f.integer ? 'a whole number ' : ''}${range}.`;
+  if (!Number.isFinite(v)) return `${label}: “${text}” is not a number.`;
+  const whole = field.type === 'integer';
+  const below = min !== undefined && (exclusiveMin ? v <= min : v < min);
+  const above = max !== undefined && v > max;
+  if ((whole && !Number.isInteger(v)) || below || above) {
+    const range = rangeText(field);
+    if (whole) return `${label} must be a whole number${range ? ` ${range}` : ''}.`;
+    return `${label} must be ${range}.`;
+  }
   return '';
 }
 
 /**
- * One switch's raw value as a boolean: a checkbox's `checked`, or the text 'true' / 'false'.
- * Missing (undefined, null, '') gives the switch's default.
+ * A boolean field's raw value: a checkbox's `checked`, or the text 'true' / 'false'.
+ * Missing (undefined, null, '') gives its default.
  */
-export function switchValue(name, raw) {
-  if (raw === undefined || raw === null || raw === '') return SWITCHES[name].default;
+export function switchValue(field, raw) {
+  if (raw === undefined || raw === null || raw === '') return field.default;
   if (typeof raw === 'boolean') return raw;
   return String(raw).trim().toLowerCase() === 'true';
 }
 
 /**
- * Validates raw input texts `{ epochs, batchSize, learningRate, trainSize }` and switches
- * `{ augment }`. Returns `{ ok, values, errors }`: `values` holds the parsed numbers of the
- * valid fields and every switch's boolean, `errors` a message for each invalid number.
+ * Validates raw form values (texts for numbers, booleans for checkboxes) by name. Returns
+ * `{ ok, values, errors }`: `values` holds the parsed numbers of the valid fields and every
+ * boolean (never invalid), `errors` a message for each invalid number.
  */
-export function validateSettings(raw) {
+export function validateSettings(schema, raw) {
   const values = {};
   const errors = {};
-  for (const name of Object.keys(FIELDS)) {
-    const message = fieldError(name, raw[name]);
-    if (message) errors[name] = message;
-    else values[name] = Number(String(raw[name]).trim());
+  for (const field of formFields(schema)) {
+    const value = raw[field.name];
+    if (field.type === 'boolean') {
+      values[field.name] = switchValue(field, value);
+      continue;
+    }
+    const message = fieldError(field, value);
+    if (message) errors[field.name] = message;
+    else values[field.name] = Number(String(value).trim());
   }
-  for (const name of Object.keys(SWITCHES)) values[name] = switchValue(name, raw[name]);
   return { ok: Object.keys(errors).length === 0, values, errors };
 }
 
-// ---- keeping the settings across reloads ---------------------------------------------------------
-
-/** The localStorage key of the last valid settings (JSON: `{ epochs, batchSize, …, augment }`). */
-export const SETTINGS_KEY = 'mnist-trainer.settings';
-
-/** The stored form of valid settings: JSON of the known fields and switches only. */
-export function serializeSettings(values) {
-  return JSON.stringify(Object.fromEntries(Object.keys(DEFAULT_SETTINGS).map((name) => [name, values[name]])));
+/** The stored form of valid settings: JSON of the form's fields only. */
+export function serializeSettings(schema, values) {
+  return JSON.stringify(Object.fromEntries(formFields(schema).map((f) => [f.name, values[f.name]])));
 }
 
 /**
  * Pure: the text kept under SETTINGS_KEY (or null when nothing is kept) -> complete, valid
  * settings. Each field stands alone: a number that is missing, not a JSON number, or invalid
- * for `validateSettings` (out of range, not whole) takes its default, and so does a switch that
- * is not a boolean (missing, as in data saved before the switch existed, means its default too).
- * Text that is not JSON, or JSON that is not an object, gives the defaults. Never throws.
+ * (out of range, not whole) takes its default, and so does a boolean that is not a boolean
+ * (missing, as in data saved before the setting existed, means its default too). Text that is
+ * not JSON, or JSON that is not an object, gives the defaults. Unknown fields are ignored.
+ * Never throws.
  */
-export function restoreSettings(text) {
+export function restoreSettings(schema, text) {
   let stored = null;
   if (typeof text === 'string') {
     try {
@@ -90,12 +99,15 @@ export function restoreSettings(text) {
       stored = null;
     }
   }
-  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return { ...DEFAULT_SETTINGS };
-  const own = (name) => (Object.hasOwn(stored, name) ? stored[name] : undefined);
+  const defaults = defaultSettings(schema);
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return defaults;
   const raw = {};
-  for (const name of Object.keys(FIELDS)) raw[name] = typeof own(name) === 'number' ? own(name) : undefined;
-  for (const name of Object.keys(SWITCHES)) raw[name] = typeof own(name) === 'boolean' ? own(name) : undefined;
-  return { ...DEFAULT_SETTINGS, ...validateSettings(raw).values };
+  for (const field of formFields(schema)) {
+    const value = Object.hasOwn(stored, field.name) ? stored[field.name] : undefined;
+    const type = field.type === 'boolean' ? 'boolean' : 'number';
+    raw[field.name] = typeof value === type ? value : undefined;
+  }
+  return { ...defaults, ...validateSettings(schema, raw).values };
 }
 
 /** `globalThis.localStorage`, or null where it is missing or blocked (reading it can throw). */
@@ -108,66 +120,21 @@ function browserStorage() {
 }
 
 /** The kept settings (see `restoreSettings`); the defaults when storage is unavailable. */
-export function loadSettings(storage = browserStorage()) {
+export function loadSettings(schema, storage = browserStorage()) {
   try {
-    return restoreSettings(storage ? storage.getItem(SETTINGS_KEY) : null);
+    return restoreSettings(schema, storage ? storage.getItem(SETTINGS_KEY) : null);
   } catch {
-    return { ...DEFAULT_SETTINGS };
+    return defaultSettings(schema);
   }
 }
 
 /** Keeps valid settings; false (and nothing else) when storage is unavailable or full. */
-export function saveSettings(values, storage = browserStorage()) {
+export function saveSettings(schema, values, storage = browserStorage()) {
   try {
     if (!storage) return false;
-    storage.setItem(SETTINGS_KEY, serializeSettings(values));
+    storage.setItem(SETTINGS_KEY, serializeSettings(schema, values));
     return true;
   } catch {
     return false;
-  }
-}
-
-/**
- * Binds the four number inputs and the checkboxes: validates on every keystroke, marks invalid
- * inputs (aria-invalid + a message linked by aria-describedby) and reports valid settings.
- * `inputs` maps field or switch name -> element, `messages` field name -> element; the inputs
- * start from `initial` (valid settings, say `loadSettings()`; the defaults fill any gap).
- */
-export class SettingsForm {
-  constructor({ inputs, messages, onChange, initial = DEFAULT_SETTINGS }) {
-    this.inputs = inputs;
-    this.messages = messages;
-    this.onChange = onChange;
-    for (const [name, input] of Object.entries(inputs)) {
-      if (name in SWITCHES) {
-        input.checked = initial[name] ?? SWITCHES[name].default;
-        input.addEventListener('change', () => this.#update());
-        continue;
-      }
-      const f = FIELDS[name];
-      input.value = String(initial[name] ?? f.default);
-      input.min = String(f.exclusiveMin ? 0 : f.min);
-      input.max = String(f.max);
-      input.addEventListener('input', () => this.#update());
-    }
-    this.#update(true);
-  }
-
-  read() {
-    return validateSettings(
-      Object.fromEntries(Object.entries(this.inputs).map(([k, el]) => [k, k in SWITCHES ? el.checked : el.value])),
-    );
-  }
-
-  #update(initial = false) {
-    const result = this.read();
-    for (const name of Object.keys(this.messages)) {
-      const message = result.errors[name] ?? '';
-      this.inputs[name].setAttribute('aria-invalid', message ? 'true' : 'false');
-      this.messages[name].textContent = message;
-      this.messages[name].hidden = !message;
-    }
-    if (!initial) this.onChange(result);
-    this.valid = result.ok;
   }
 }

@@ -1,6 +1,15 @@
-// What the page shows for a given situation: the status (`data-state`), its text and which
-// controls are usable. Pure functions of a plain snapshot; tested in tests/js/ui-state.test.mjs.
-import { formatPercent } from './format.js';
+// What the page shows, derived from the state (www/state.js): the status (`data-state`) and its
+// words, which controls are usable, and the text of the meters, stats, model note and file
+// controls. Pure functions of a state snapshot; the views (www/views/) only write their
+// results into the DOM. Tested in tests/js/ui-state.test.mjs.
+import { busyRate, emaValue, stepsRemaining, wallRate } from './metrics.js';
+import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent } from './format.js';
+
+/** Error kinds shown in the alert without stopping anything: the status keeps saying what the trainer does. */
+export const NON_BLOCKING = new Set(['import', 'user-data', 'diverged', 'settings']);
+
+/** The message of an error that blocks the page (the status shows 'error'), else null. */
+export const blockingError = (error) => (error && !NON_BLOCKING.has(error.kind) ? error.message : null);
 
 /**
  * The `data-state` of [data-testid=status]: 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'error'.
@@ -47,3 +56,119 @@ export function controlsFor({ state, runState, workerReady, trainUsable, setting
     reset: { disabled: !workerReady },
   };
 }
+
+// ---- from the whole state ------------------------------------------------------------------
+
+const trainUsable = (s) => s.dataStatus?.train.usable ?? 0;
+/** The run's planned epochs: the worker's, else the form's. */
+const epochsInRun = (s) => s.progress?.epochsInRun || s.settings?.epochs || 0;
+
+/** The status: `{ state, text }`. */
+export function status(s) {
+  const state = displayState({ workerReady: s.workerReady, error: blockingError(s.error), runState: s.runState, trainUsable: trainUsable(s) });
+  const text = statusText(state, {
+    workerReady: s.workerReady,
+    epochInRun: s.progress?.epochInRun ?? 0,
+    epochsInRun: epochsInRun(s),
+    testAccuracy: s.testAccuracy,
+  });
+  return { state, text };
+}
+
+/** Train / Pause / Reset: see `controlsFor`. */
+export function trainControls(s) {
+  return controlsFor({
+    state: status(s).state,
+    runState: s.runState,
+    workerReady: s.workerReady,
+    trainUsable: trainUsable(s),
+    settingsValid: s.settingsValid,
+  });
+}
+
+/** The MNIST download bar: `{ now, max, done, text, label }`. */
+export function downloadMeter(s) {
+  const { loaded, total, done, bytes } = s.download;
+  const ds = s.dataStatus;
+  const images = ds ? ds.train.usable + ds.test.usable : 0;
+  const expected = ds ? (ds.train.expectedImages ?? 60000) + (ds.test.expectedImages ?? 10000) : 70000;
+  const text = done
+    ? `${formatInt(images)} images ready · ${formatBytes(total)} streamed`
+    : `${formatInt(images)} of ${formatInt(expected)} images · ${formatBytes(bytes)} of ${total > 1 ? formatBytes(total) : '…'}`;
+  const own = new Set(s.ownSets);
+  const label =
+    own.size === 2 ? 'Your data' : own.has('train') ? 'Your training data, MNIST test' : own.has('test') ? 'MNIST training, your test data' : 'MNIST data';
+  return { now: loaded, max: total, done, text, label };
+}
+
+/** The epoch bar: `{ now, max, text }` (batches of the current epoch). */
+export function epochMeter(s) {
+  const p = s.progress;
+  if (!p) return { now: 0, max: 1, text: 'Not started' };
+  const epochs = epochsInRun(s);
+  const max = Math.max(1, p.stepsPerEpoch);
+  const finished = s.runState === 'done' || (p.epochInRun >= p.epochsInRun && p.stepInEpoch === 0);
+  const now = finished ? max : Math.min(p.stepInEpoch, max);
+  const text = finished
+    ? `All ${epochs} epoch${epochs === 1 ? '' : 's'} done`
+    : `Epoch ${Math.min(p.epochInRun + 1, epochs)} of ${epochs} · batch ${formatInt(now)} of ${formatInt(max)}`;
+  return { now, max, text };
+}
+
+/** The stats grid's texts: `{ imagesPerSec, eta, steps, loss, trainAccuracy }`. */
+export function trainStats(s) {
+  const running = s.runState === 'training';
+  const ips = busyRate(s.rate);
+  const pace = wallRate(s.rate);
+  const p = s.progress;
+  return {
+    imagesPerSec: running && Number.isFinite(ips) ? String(Math.round(ips)) : '–',
+    eta: running && p && Number.isFinite(pace) ? formatDuration((stepsRemaining(p) * p.batchSize) / pace) : '–',
+    steps: formatInt(s.totalSteps),
+    loss: formatLoss(emaValue(s.smoothed.loss)),
+    trainAccuracy: formatPercent(emaValue(s.smoothed.accuracy)),
+  };
+}
+
+/** The note above the pad about the model behind it: `{ kind: 'untrained'|'live'|'trained', text }`. */
+export function modelNote(s) {
+  const steps = formatInt(s.totalSteps);
+  const scored = Number.isFinite(s.testAccuracy);
+  const onTest = scored ? `, ${formatPercent(s.testAccuracy)} on test digits` : '';
+  if (s.runState === 'training') return { kind: 'live', text: 'Training: predictions use the weights as they learn.' };
+  if (s.imported && s.totalSteps === s.imported.totalSteps) {
+    return { kind: 'trained', text: `Imported from ${s.imported.name} (${steps} steps${onTest}).` };
+  }
+  if (s.restored && s.totalSteps === s.restored.totalSteps) {
+    const when = new Date(s.restored.savedAt).toLocaleString();
+    return { kind: 'trained', text: `Your model from ${when}, kept in this browser (${steps} steps${onTest}).` };
+  }
+  if (s.totalSteps > 0) {
+    const acc = scored ? ` · ${formatPercent(s.testAccuracy)} on test digits` : '';
+    return { kind: 'trained', text: `Trained for ${steps} steps${acc}.` };
+  }
+  return { kind: 'untrained', text: 'Untrained model: its guesses are random until you train it.' };
+}
+
+/**
+ * The model's and the data's file controls: export/import need the worker free; bringing data
+ * also waits for MNIST to finish streaming in. `{ modelIdle, dataOpen, dataNote }`.
+ */
+export function fileControls(s) {
+  const modelIdle = s.workerReady && !s.busy;
+  const done = s.download.done;
+  return { modelIdle, dataOpen: modelIdle && done, dataNote: s.dataNote || (done ? '' : 'Available once MNIST has loaded.') };
+}
+
+/** "Try a test digit" needs the worker and at least one test image. */
+export const sampleEnabled = (s) => s.workerReady && (s.dataStatus?.test.usable ?? 0) > 0;
+
+/** The footer's build line, or null before the worker is ready. */
+export function buildInfo(s) {
+  if (!s.workerReady) return null;
+  const build = s.build === 'simd' ? 'WebAssembly SIMD' : 'WebAssembly (scalar: this browser lacks SIMD, so training is slower)';
+  return `${build} · ${formatInt(s.parameterCount)} parameters`;
+}
+
+/** A layer's output shape: [26, 26, 32] -> "26×26×32". */
+export const shapeText = (output) => output.join('×');

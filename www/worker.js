@@ -1,10 +1,9 @@
 // The training worker: owns the wasm Trainer, so the page's main thread only draws.
 //
 // All work is cut into slices of about SLICE_MS; between two slices the worker yields to its
-// event loop, so PAUSE, PREDICT, CONFIGURE and data chunks are handled within one slice
-// (~40 ms; one batch at most when a single batch takes longer, e.g. ~80 ms for 64 images).
-// Evaluations are cut the same way: each predictBatch call gets as many images as fit in a
-// slice at the measured speed.
+// event loop, so PAUSE, PREDICT, CONFIGURE and data chunks wait at most one slice. A slice
+// ends at the first trainPart call that finishes after SLICE_MS (two micro-batches, ~20 ms),
+// so it rarely runs past ~60 ms. Evaluations are cut the same way (worker-evaluation.js).
 //
 //   page ──DATA_CHUNK──▶ trainer.pushData        (the IDX parser in wasm; training may start
 //   page ──TRAIN──▶ loop: train slice → PROGRESS   as soon as some images are usable)
@@ -12,21 +11,22 @@
 //                         epoch end → full test evaluation (10,000) → save to IndexedDB
 //   page ──PREDICT──▶ trainer.predict → PREDICTION   (between any two slices)
 //   page ──CONFIGURE──▶ trainer.setConfig → CONFIGURED { config: trainer.config() }   (likewise)
+// Errors travel with the core's `name` (errors.js); the worker branches on it, never on text.
 import * as P from './protocol.js';
 import { ToWorker } from './protocol.js';
-import { argmax, topMisclassified } from './metrics.js';
-import { clearModel, loadModel, saveModel } from './model-store.js';
+import { ErrorName } from './errors.js';
+import { evaluateSet, misreadGallery } from './worker-evaluation.js';
+import { checkUserSets, loadUserSets } from './worker-data.js';
+import { sleep, trainSlice, yieldToEvents } from './worker-slices.js';
+import { clearModel } from './model-store.js';
+import { restoreTrainer, saveTrainer } from './worker-store.js';
 import { loadWasm } from './wasm.js';
 
 const SLICE_MS = 40; // longest stretch of work between two looks at the message queue
 const ESTIMATE_EVERY_MS = 3000; // of training time, at least, between quick test estimates
 const ESTIMATE_SHARE = 0.15; // ...and estimates take at most this share of the training time
 const ESTIMATE_IMAGES = 1000;
-const MAX_EVAL_BATCH = 512; // images per predictBatch call, sized to fit in SLICE_MS
-const GALLERY_SIZE = 30; // misclassified digits sent after each full evaluation
 const STATUS_EVERY_MS = 100; // data-status messages while data streams in
-const PIXELS = 784;
-const CLASSES = 10;
 
 let wasm = null;
 let trainer = null;
@@ -36,30 +36,14 @@ let resets = 0; // bumped by RESET only: a save that was in flight is undone
 let loopActive = false;
 let run = null; // { startEpoch, epochs }: the run the Train button started
 let counters = { epoch: 0, stepInEpoch: 0, stepsPerEpoch: 0, totalSteps: 0 };
-let lastBatchSize = 0;
 let trainMsSinceEstimate = 0;
 let estimateEveryMs = ESTIMATE_EVERY_MS;
-let msPerEvalImage = 1; // measured; sizes the predictBatch calls
 let pendingFull = false; // an epoch ended before the test set was complete
 let lastFullAccuracy = null;
 let statusTimer = null;
-const labelCache = { train: null, test: null };
 
 const post = (message) => P.send(self, message);
-const messageOf = (err) => (err instanceof Error ? err.message : String(err));
-
-// ---- yielding ----------------------------------------------------------------------------------
-// A MessageChannel round trip queues a task behind the messages already waiting, without the
-// 4 ms clamp that nested setTimeout(0) gets.
-const channel = new MessageChannel();
-const waiters = [];
-channel.port1.onmessage = () => waiters.shift()?.();
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const yieldToEvents = () =>
-  new Promise((resolve) => {
-    waiters.push(resolve);
-    channel.port2.postMessage(0);
-  });
+const fail = (where) => (err) => post(P.error(where, err));
 
 // ---- start-up: messages that arrive before wasm is ready wait in `inbox` ------------------------
 const inbox = [];
@@ -78,16 +62,26 @@ self.onmessage = (event) => (started ? handle(event.data) : inbox.push(event.dat
         simd: wasm.simdEnabled(),
         build: loaded.build,
         parameterCount: wasm.parameterCount(),
+        schema: wasm.settingsSchema(),
+        model: wasm.modelDescription(),
         restored,
       }),
     );
     for (const message of inbox.splice(0)) handle(message);
   } catch (err) {
-    post(P.error('init', messageOf(err)));
+    post(P.error('init', err));
   }
 })();
 
 // ---- messages -------------------------------------------------------------------------------------
+/** The ERROR `where` of a failed message, when not 'data' (data-*) or 'train'. */
+const FAILS_IN = {
+  [ToWorker.PREDICT]: 'predict',
+  [ToWorker.EXPORT]: 'export',
+  [ToWorker.IMPORT]: 'import',
+  [ToWorker.DATA_REPLACE]: 'user-data',
+};
+
 function handle(m) {
   try {
     switch (m.type) {
@@ -100,12 +94,11 @@ function handle(m) {
         post(P.fileDone(m.set, m.file));
         postStatus();
         if (pendingFull && !loopActive && testComplete()) {
-          fullEvaluation(generation).catch((err) => post(P.error('train', messageOf(err))));
+          fullEvaluation(generation).catch(fail('train'));
         }
         break;
       case ToWorker.DATA_CLEAR:
         trainer.clearData(m.set);
-        labelCache[m.set] = null;
         postStatus();
         break;
       case ToWorker.CONFIGURE:
@@ -113,7 +106,7 @@ function handle(m) {
         break;
       case ToWorker.TRAIN:
         configure(m.settings);
-        run = { startEpoch: counters.epoch, epochs: m.settings.epochs };
+        run = { startEpoch: counters.epoch, epochs: trainer.config().epochs };
         setState('training');
         trainLoop();
         break;
@@ -151,23 +144,18 @@ function handle(m) {
         throw new Error(`unknown message type ${m.type}`);
     }
   } catch (err) {
-    const where =
-      {
-        [ToWorker.PREDICT]: 'predict',
-        [ToWorker.EXPORT]: 'export',
-        [ToWorker.IMPORT]: 'import',
-        [ToWorker.DATA_REPLACE]: 'user-data',
-      }[m.type] ?? (m.type.startsWith('data') ? 'data' : 'train');
-    post(P.error(where, messageOf(err), m.set ? { set: m.set } : {}));
+    const where = FAILS_IN[m.type] ?? (m.type.startsWith('data') ? 'data' : 'train');
+    post(P.error(where, err, m.set ? { set: m.set } : {}));
   }
 }
 
-/** Applies the page's settings at once (between two slices, so even mid-run) and says what applied. */
-function configure({ batchSize, learningRate, trainSize, augment, epochs }) {
-  // augment: distort every training image at random from the next batch on. A settings object
-  // without it (undefined) leaves the trainer's setting as it is.
-  trainer.setConfig({ batchSize, learningRate, trainSize, augment });
-  if (run && Number.isInteger(epochs)) run.epochs = epochs;
+/**
+ * Applies the page's settings at once (between two slices, so even mid-run) and says what
+ * applied. The trainer checks them all (a SettingsError names the field) before applying any.
+ */
+function configure(settings) {
+  trainer.setConfig(settings);
+  if (run) run.epochs = trainer.config().epochs;
   post(P.configured(trainer.config()));
 }
 
@@ -208,14 +196,13 @@ async function trainLoop() {
         break;
       }
       if (pendingFull && testComplete()) await fullEvaluation(gen);
-      const slice = trainSlice();
+      const slice = trainOneSlice();
       if (!slice) {
         setState('paused', 'No training images are loaded yet.');
         break;
       }
       if (slice.partial) {
         // A large batch spans slices: nothing to report yet, but let messages through.
-        trainMsSinceEstimate += slice.ms;
         await yieldToEvents();
         continue;
       }
@@ -231,11 +218,10 @@ async function trainLoop() {
       await yieldToEvents();
     }
   } catch (err) {
-    const message = messageOf(err);
-    const diverged = isDivergence(message);
-    post(P.error('train', message, diverged ? { diverged: true } : {}));
+    const diverged = err?.name === ErrorName.diverged;
+    post(P.error('train', err));
     if (gen === generation && state === 'training') {
-      setState('paused', message);
+      setState('paused', err?.message ?? String(err));
       // The facade refused the step that diverged: the weights are the last good ones. Keep them.
       if (diverged) persist();
     }
@@ -244,117 +230,28 @@ async function trainLoop() {
   }
 }
 
-/** Images per trainPart call: two micro-batches, ~20 ms; a slice is several calls. */
-const PART_IMAGES = 32;
-
-/** Trains until SLICE_MS is spent or an epoch ends, a few micro-batches per call. */
-function trainSlice() {
-  if (trainer.dataStatus().train.usable === 0) return null; // trainSteps would throw NoData
-  const t0 = performance.now();
+/** One slice of training (worker-slices.js), as a PROGRESS payload; null without data. */
+function trainOneSlice() {
+  if (trainer.dataStatus().train.usable === 0) return null; // trainPart would throw NoData
   const firstStep = counters.totalSteps;
-  const losses = [];
-  const accuracies = [];
-  let images = 0;
-  let r;
-  let failure = null;
-  do {
-    try {
-      // A few micro-batches at a time, so a slice ends on time even mid-batch at large batch sizes.
-      r = trainer.trainPart(PART_IMAGES);
-    } catch (err) {
-      // A diverged step is not applied; report the batches before it, then stop.
-      if (losses.length === 0) throw err;
-      failure = err;
-      break;
-    }
-    images += r.images;
-    if (r.steps === 0) continue; // the batch is still under way
-    losses.push(r.loss);
-    accuracies.push(r.accuracy);
-    counters = {
-      epoch: r.epoch,
-      stepInEpoch: r.stepInEpoch,
-      stepsPerEpoch: r.stepsPerEpoch,
-      totalSteps: r.totalSteps,
-    };
-  } while (!r.epochDone && performance.now() - t0 < SLICE_MS);
-  if (losses.length === 0) return { partial: true, ms: performance.now() - t0 };
-  const ms = performance.now() - t0;
-  trainMsSinceEstimate += ms;
-  lastBatchSize = trainer.config().batchSize;
-  return {
-    losses: Float32Array.from(losses),
-    accuracies: Float32Array.from(accuracies),
-    firstStep,
-    images,
-    ms,
-    epoch: counters.epoch,
-    epochInRun: epochInRun(),
-    epochsInRun: run?.epochs ?? 0,
-    stepInEpoch: counters.stepInEpoch,
-    stepsPerEpoch: counters.stepsPerEpoch,
-    batchSize: lastBatchSize,
-    epochDone: !failure && r.epochDone,
-    failure,
-  };
-}
-
-/** A non-finite loss: the facade says "diverged" and suggests a lower learning rate. */
-function isDivergence(message) {
-  return /diverged|lower learning rate|non-finite|not finite|\bNaN\b|infinite/i.test(message);
+  const slice = trainSlice(trainer, SLICE_MS);
+  trainMsSinceEstimate += slice.ms;
+  if (slice.partial) return slice;
+  const { epoch, stepInEpoch, stepsPerEpoch, totalSteps } = slice.last;
+  counters = { epoch, stepInEpoch, stepsPerEpoch, totalSteps };
+  const epochDone = !slice.failure && slice.last.epochDone;
+  const batchSize = trainer.config().batchSize;
+  return { ...slice, ...counters, firstStep, epochInRun: epochInRun(), epochsInRun: run?.epochs ?? 0, batchSize, epochDone };
 }
 
 // ---- evaluation ---------------------------------------------------------------------------------------
-/** Labels of the first `count` images of a set (cached: a set only grows until it is cleared). */
-function labelsOf(set, count) {
-  const cached = labelCache[set];
-  if (cached && cached.length >= count) return cached.subarray(0, count);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) labels[i] = trainer.label(set, i);
-  labelCache[set] = labels;
-  return labels;
-}
-
-/**
- * Scores the first `count` test images in time slices. Resolves to
- * `{ count, accuracy, loss, predictions, labels, confidence }`, or null if a RESET interrupted it.
- */
-async function evaluateTest(count, gen) {
-  const labels = labelsOf('test', count);
-  const predictions = new Uint8Array(count);
-  const confidence = new Float32Array(count);
-  let correct = 0;
-  let lossSum = 0;
-  let i = 0;
-  while (i < count) {
-    const t0 = performance.now();
-    do {
-      const fit = Math.floor(SLICE_MS / msPerEvalImage);
-      const n = Math.min(Math.max(1, Math.min(fit, MAX_EVAL_BATCH)), count - i);
-      const tc = performance.now();
-      const pixels = new Float32Array(n * PIXELS);
-      for (let k = 0; k < n; k++) {
-        const img = trainer.image('test', i + k);
-        for (let j = 0; j < PIXELS; j++) pixels[k * PIXELS + j] = img[j] / 255;
-      }
-      const probs = trainer.predictBatch(pixels);
-      msPerEvalImage = 0.5 * msPerEvalImage + (0.5 * (performance.now() - tc)) / n;
-      for (let k = 0; k < n; k++) {
-        const p = argmax(probs, k * CLASSES, CLASSES);
-        const label = labels[i + k];
-        predictions[i + k] = p;
-        confidence[i + k] = probs[k * CLASSES + p];
-        lossSum -= Math.log(Math.max(probs[k * CLASSES + label], 1e-7));
-        if (p === label) correct += 1;
-      }
-      i += n;
-    } while (i < count && performance.now() - t0 < SLICE_MS);
-    if (i < count) {
-      await yieldToEvents();
-      if (gen !== generation) return null;
-    }
-  }
-  return { count, accuracy: correct / count, loss: lossSum / count, predictions, labels: labels.slice(), confidence };
+/** Scores the first `count` test images in slices; null if a RESET or import interrupted it. */
+function evaluateTest(count, gen) {
+  return evaluateSet(trainer, 'test', count, {
+    sliceMs: SLICE_MS,
+    pause: yieldToEvents,
+    stale: () => gen !== generation,
+  });
 }
 
 async function estimate(gen) {
@@ -377,65 +274,28 @@ async function fullEvaluation(gen) {
   const epoch = counters.epoch;
   const r = await evaluateTest(trainer.dataStatus().test.usable, gen);
   if (!r) return;
-  const indices = Uint32Array.from(topMisclassified(r.labels, r.predictions, r.confidence, GALLERY_SIZE));
-  const pixels = new Uint8Array(indices.length * PIXELS);
-  const confidence = new Float32Array(indices.length);
-  indices.forEach((index, k) => {
-    pixels.set(trainer.image('test', index), k * PIXELS);
-    confidence[k] = r.confidence[index];
-  });
   lastFullAccuracy = r.accuracy;
-  post(
-    P.evaluation({
-      kind: 'full',
-      step,
-      epoch,
-      accuracy: r.accuracy,
-      loss: r.loss,
-      count: r.count,
-      predictions: r.predictions,
-      labels: r.labels,
-      gallery: { indices, pixels, confidence },
-    }),
-  );
+  post(P.evaluation({ ...r, kind: 'full', step, epoch, gallery: misreadGallery(trainer, r) }));
 }
 
-// ---- persistence (IndexedDB) -------------------------------------------------------------------------
+// ---- persistence (IndexedDB, worker-store.js) -----------------------------------------------------
 async function persist() {
   if (counters.totalSteps === 0) return;
   const gen = resets;
   try {
-    const weights = trainer.exportWeights();
-    await saveModel(weights, { counters, testAccuracy: lastFullAccuracy, config: trainer.config() });
-    if (gen !== resets) await clearModel(); // a RESET came while saving
+    await saveTrainer(trainer, { counters, testAccuracy: lastFullAccuracy }, () => gen === resets);
   } catch (err) {
-    post(P.error('storage', `The model could not be saved in this browser: ${messageOf(err)}`));
+    post(P.error('storage', `The model could not be saved in this browser: ${err?.message ?? err}`));
   }
 }
 
 async function restore() {
-  let saved = null;
-  try {
-    saved = await loadModel();
-  } catch {
-    return null; // no storage here: nothing to restore
-  }
+  const saved = await restoreTrainer(trainer);
   if (!saved) return null;
-  try {
-    trainer.importWeights(saved.weights);
-    counters = { ...counters, ...saved.meta.counters };
-    lastFullAccuracy = saved.meta.testAccuracy ?? null;
-    pendingFull = true; // score the restored model once the test set is in
-    return {
-      savedAt: saved.meta.savedAt,
-      epochs: counters.epoch,
-      totalSteps: counters.totalSteps,
-      testAccuracy: lastFullAccuracy,
-    };
-  } catch {
-    await clearModel().catch(() => {}); // saved by an incompatible version: forget it
-    return null;
-  }
+  counters = { ...counters, ...saved.counters };
+  lastFullAccuracy = saved.testAccuracy;
+  pendingFull = true; // score the restored model once the test set is in
+  return { savedAt: saved.savedAt, epochs: counters.epoch, totalSteps: counters.totalSteps, testAccuracy: lastFullAccuracy };
 }
 
 // ---- moving the model and bringing data -------------------------------------------------------------
@@ -451,51 +311,20 @@ function importModel(bytes) {
   setState('ready', 'imported');
   persist();
   pendingFull = true;
-  if (testComplete()) fullEvaluation(generation).catch((err) => post(P.error('train', messageOf(err))));
+  if (testComplete()) fullEvaluation(generation).catch(fail('train'));
 }
 
-/**
- * Replaces whole sets with the user's IDX files. Every file is first parsed by a scratch Trainer:
- * only when all of them are clean are the current sets cleared and refilled, so a bad file
- * leaves the data already loaded (and the model) untouched.
- */
+/** Replaces whole sets with the user's IDX files, once every file has parsed cleanly. */
 function replaceData(sets) {
-  const order = Object.keys(sets).filter((set) => set === 'train' || set === 'test');
-  if (order.length === 0) throw new Error('No training or test files were given.');
-  const names = [];
-  const scratch = new wasm.Trainer();
-  try {
-    for (const set of order) {
-      for (const file of ['labels', 'images']) {
-        const f = sets[set][file];
-        if (!f) throw new Error(`The ${set === 'train' ? 'training' : 'test'} ${file} file is missing.`);
-        names.push(f.name);
-        try {
-          scratch.pushData(set, file, f.bytes);
-          scratch.finishData(set, file);
-        } catch (err) {
-          throw new Error(`${f.name}: ${messageOf(err)}`);
-        }
-      }
-    }
-  } finally {
-    scratch.free();
-  }
+  const { order, names } = checkUserSets(wasm, sets); // throws first: nothing changes
   if (state === 'training') setState('paused', 'New data loaded.');
   if (order.includes('test')) generation += 1; // an evaluation of the old test set stops
-  for (const set of order) {
-    trainer.clearData(set);
-    labelCache[set] = null;
-    for (const file of ['labels', 'images']) {
-      trainer.pushData(set, file, sets[set][file].bytes);
-      trainer.finishData(set, file);
-    }
-  }
+  loadUserSets(trainer, sets, order);
   postStatus();
   post(P.dataReplaced(order, names));
   if (order.includes('test') && counters.totalSteps > 0) {
     pendingFull = true;
-    if (!loopActive) fullEvaluation(generation).catch((err) => post(P.error('train', messageOf(err))));
+    if (!loopActive) fullEvaluation(generation).catch(fail('train'));
   }
 }
 

@@ -1,10 +1,11 @@
 // End-to-end: the real page on the project's own server (Vite's dev server, started here on a
 // free 127.0.0.1 port), driven through Debian's Chromium with playwright-core.
 //
-// It waits for MNIST to stream in, trains on 2,000 images for a few hundred steps, checks that
-// the loss falls, the charts update, pause answers quickly, the main thread never has a task
-// over 50 ms while training, the test evaluation and confusion matrix appear; then draws digits
-// with real mouse events and checks the prediction, clears the pad, and takes a screenshot.
+// It waits for MNIST to stream in, checks the model card lists the core's layers, trains on 2,000
+// images for a few hundred steps, checks that the loss falls, the charts update, pause answers
+// quickly, the main thread never has a task over 50 ms while training, the test evaluation and
+// confusion matrix appear; then draws digits with real mouse events and checks the prediction,
+// clears the pad, and takes a screenshot.
 // The augment switch is checked by default and reaches the worker's trainer (the worker answers
 // CONFIGURE with trainer.config(), which the page writes to the form's data-applied-* attributes),
 // also mid-run.
@@ -99,6 +100,19 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
     await page.waitForFunction(() => /70,000 images ready/.test(document.querySelector('#data-text').textContent), null, {
       timeout: 5_000,
     });
+  });
+
+  await t.test('the model card shows the core’s description: a row per layer and the total', async () => {
+    const rows = await page
+      .getByTestId('model-layers')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent)));
+    t.diagnostic(`layers: ${JSON.stringify(rows)}`);
+    assert.ok(rows.length >= 3, 'input, hidden layers, output');
+    assert.deepEqual(rows[0].slice(1), ['28×28×1', '0'], 'the input comes first');
+    assert.ok(rows.some(([, output, params]) => output === '26×26×32' && params === '320'), 'the first convolution');
+    assert.deepEqual(rows.at(-1).slice(1), ['10', '650'], 'ten classes last');
+    assert.equal(await page.locator('#param-count').textContent(), '93,322');
   });
 
   await t.test('refuses bad settings with a message', async () => {

@@ -1,4 +1,5 @@
-// End-to-end: the training settings are kept across a reload (localStorage), on Vite's dev server
+// End-to-end: the settings form is the core's schema (labels, limits, steps, help; only the form
+// fields), and the training settings are kept across a reload (localStorage), on Vite's dev server
 // in Chromium. Batch size, learning rate and augment are changed; after a reload the inputs show
 // them and the worker's trainer runs with them (its CONFIGURED answer, written to the form's
 // data-applied-* attributes). A half-typed, invalid value is not kept; Reset keeps the settings;
@@ -71,6 +72,25 @@ test('the settings survive a reload and reach the worker', { timeout: 180_000 },
     assert.deepEqual(await shown(page), { ...DEFAULTS, augment: true });
     await applied(page, { batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: true });
     assert.equal(await page.evaluate((k) => localStorage.getItem(k), KEY), null, 'nothing is written until the user changes something');
+  });
+
+  await t.test('the form is built from the core’s schema: labels, limits, steps, help', async () => {
+    const fields = await page.evaluate(() =>
+      [...document.querySelectorAll('#settings input')].map((i) => ({
+        id: i.dataset.testid,
+        type: i.type,
+        limits: i.type === 'number' ? `${i.min}..${i.max} step ${i.step}` : '',
+        label: document.querySelector(`label[for=${i.id}]`).textContent,
+        help: i.getAttribute('aria-describedby').split(' ').some((id) => document.getElementById(id)?.className === 'hint'),
+      })),
+    );
+    assert.deepEqual(fields, [
+      { id: 'epochs', type: 'number', limits: '1..100 step 1', label: 'Epochs', help: true },
+      { id: 'batch-size', type: 'number', limits: '1..1024 step 1', label: 'Batch size', help: true },
+      { id: 'learning-rate', type: 'number', limits: '0..1 step any', label: 'Learning rate', help: true },
+      { id: 'train-size', type: 'number', limits: '1..60000 step 1', label: 'Training images', help: true },
+      { id: 'augment', type: 'checkbox', limits: '', label: 'Augment the training images', help: true },
+    ]);
   });
 
   await t.test('batch size, learning rate and augment are kept; a half-typed value is not', async () => {

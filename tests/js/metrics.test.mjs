@@ -3,13 +3,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Ema,
-  RateMeter,
+  emaPush,
+  emaStart,
+  emaValue,
+  addRateSample,
   argmax,
+  busyRate,
   confusionMatrix,
   matrixAccuracy,
   perClassAccuracy,
   stepsRemaining,
   topMisclassified,
+  wallRate,
 } from '../../www/metrics.js';
 
 test('argmax returns the first largest index, within a window', () => {
@@ -28,15 +33,30 @@ test('Ema is bias-corrected: a constant series stays constant from the first val
   assert.equal(f.push(4), 4 * 0.5 / (1 - 0.25)); // (0.5*0 + 0.5*4) / (1 - 0.5^2)
 });
 
-test('RateMeter averages images over busy time within the window', () => {
-  const r = new RateMeter(1000);
-  assert.ok(Number.isNaN(r.rate));
-  r.add(0, 100, 50);
-  r.add(100, 300, 50);
-  assert.equal(r.rate, 4000); // 400 images in 100 ms
-  assert.equal(r.wallRate, 3000); // 300 images arrived over the 100 ms between the two samples
-  r.add(5000, 10, 10); // the old samples fall out of the window
-  assert.equal(r.rate, 1000);
+test('the pure EMA agrees with Ema and never changes its input', () => {
+  const e = new Ema(0.9);
+  let state = emaStart(0.9);
+  assert.ok(Number.isNaN(emaValue(state)));
+  for (const x of [2.3, 1.9, 0.4, 0.7]) {
+    const before = state;
+    state = emaPush(state, x);
+    assert.equal(before.steps + 1, state.steps, 'a new state each time');
+    assert.equal(emaValue(state), e.push(x));
+  }
+});
+
+test('rate samples: images over busy time within the window; wall rate between samples', () => {
+  let samples = [];
+  assert.ok(Number.isNaN(busyRate(samples)));
+  samples = addRateSample(samples, [0, 100, 50], 1000);
+  assert.ok(Number.isNaN(wallRate(samples)), 'one sample: no wall rate yet');
+  const two = addRateSample(samples, [100, 300, 50], 1000);
+  assert.equal(samples.length, 1, 'the list given is not changed');
+  assert.equal(busyRate(two), 4000); // 400 images in 100 ms
+  assert.equal(wallRate(two), 3000); // 300 images arrived over the 100 ms between the two samples
+  const later = addRateSample(two, [5000, 10, 10], 1000); // the old samples fall out of the window
+  assert.deepEqual(later, [[5000, 10, 10]]);
+  assert.equal(busyRate(later), 1000);
 });
 
 test('stepsRemaining counts the rest of the run', () => {

@@ -1,25 +1,34 @@
-// Settings validation (www/settings.js): bad values are refused with a message; the augment
-// switch is on by default and survives validation and the form.
+// Settings validation (www/settings.js), driven by the core's schema: bad values are refused
+// with a message built from the field's label and limits; booleans are never invalid; only
+// `form: true` fields count; ids are the names in kebab case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS, SettingsForm, fieldError, switchValue, validateSettings } from '../../www/settings.js';
-import { FakeInput } from './fake-input.mjs';
+import { defaultSettings, fieldError, fieldId, formFields, switchValue, validateSettings } from '../../www/settings.js';
+import { SCHEMA } from './core.mjs';
 
+const field = (name) => SCHEMA.find((f) => f.name === name);
 const raw = (over = {}) => ({ epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', ...over });
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: true };
+
+test('the form shows the form fields of the schema, in its order; ids are kebab case', () => {
+  assert.deepEqual(formFields(SCHEMA).map((f) => f.name), ['epochs', 'batchSize', 'learningRate', 'trainSize', 'augment']);
+  assert.deepEqual(formFields(SCHEMA).map((f) => fieldId(f.name)), ['epochs', 'batch-size', 'learning-rate', 'train-size', 'augment']);
+  assert.equal(fieldId('seed'), 'seed');
+});
+
+test('the defaults come from the schema, form fields only; augment is on', () => {
+  assert.deepEqual(defaultSettings(SCHEMA), DEFAULTS);
+  assert.equal('seed' in defaultSettings(SCHEMA), false, 'the seed is not a form field');
+});
 
 test('the defaults are valid', () => {
-  const r = validateSettings(Object.fromEntries(Object.entries(DEFAULT_SETTINGS).map(([k, v]) => [k, String(v)])));
+  const r = validateSettings(SCHEMA, Object.fromEntries(Object.entries(DEFAULTS).map(([k, v]) => [k, String(v)])));
   assert.equal(r.ok, true);
-  assert.deepEqual(r.values, DEFAULT_SETTINGS);
+  assert.deepEqual(r.values, DEFAULTS);
 });
 
-test('augment is on by default', () => {
-  assert.equal(DEFAULT_SETTINGS.augment, true);
-  assert.deepEqual(DEFAULT_SETTINGS, { epochs: 3, batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: true });
-});
-
-test('valid text parses to numbers', () => {
-  const r = validateSettings(raw({ learningRate: ' 3e-4 ', trainSize: '2000' }));
+test('valid text parses to numbers; fields outside the form are ignored', () => {
+  const r = validateSettings(SCHEMA, raw({ learningRate: ' 3e-4 ', trainSize: '2000', seed: 'x' }));
   assert.deepEqual(r, {
     ok: true,
     values: { epochs: 3, batchSize: 64, learningRate: 0.0003, trainSize: 2000, augment: true },
@@ -27,21 +36,22 @@ test('valid text parses to numbers', () => {
   });
 });
 
-test('augment: a checkbox value or its text is kept; missing (older saved data) means on', () => {
-  assert.equal(validateSettings(raw({ augment: false })).values.augment, false);
-  assert.equal(validateSettings(raw({ augment: true })).values.augment, true);
-  assert.equal(validateSettings(raw({ augment: 'false' })).values.augment, false);
-  assert.equal(validateSettings(raw({ augment: 'true' })).values.augment, true);
-  assert.equal(validateSettings(raw()).values.augment, true);
-  assert.equal(validateSettings(raw({ augment: undefined })).values.augment, true);
-  assert.equal(switchValue('augment', null), true);
-  assert.equal(switchValue('augment', ''), true);
+test('augment: a checkbox value or its text is kept; missing (older saved data) means its default', () => {
+  assert.equal(validateSettings(SCHEMA, raw({ augment: false })).values.augment, false);
+  assert.equal(validateSettings(SCHEMA, raw({ augment: true })).values.augment, true);
+  assert.equal(validateSettings(SCHEMA, raw({ augment: 'false' })).values.augment, false);
+  assert.equal(validateSettings(SCHEMA, raw({ augment: 'true' })).values.augment, true);
+  assert.equal(validateSettings(SCHEMA, raw()).values.augment, true);
+  assert.equal(validateSettings(SCHEMA, raw({ augment: undefined })).values.augment, true);
+  assert.equal(switchValue(field('augment'), null), true);
+  assert.equal(switchValue(field('augment'), ''), true);
+  assert.equal(switchValue({ ...field('augment'), default: false }, undefined), false, 'the default is the schema’s');
   // Never an error, and it does not change how the numbers validate.
-  const r = validateSettings(raw({ augment: false, batchSize: '0' }));
+  const r = validateSettings(SCHEMA, raw({ augment: false, batchSize: '0' }));
   assert.equal(r.ok, false);
   assert.deepEqual(Object.keys(r.errors), ['batchSize']);
   assert.deepEqual(r.values, { epochs: 3, learningRate: 0.001, trainSize: 60000, augment: false });
-  assert.equal(typeof validateSettings(raw({ augment: 'true' })).values.augment, 'boolean');
+  assert.equal(typeof validateSettings(SCHEMA, raw({ augment: 'true' })).values.augment, 'boolean');
 });
 
 test('batch 0, learning rate <= 0 or NaN, epochs 0 are refused with a message', () => {
@@ -51,6 +61,7 @@ test('batch 0, learning rate <= 0 or NaN, epochs 0 are refused with a message', 
     ['batchSize', '12.5'],
     ['learningRate', '0'],
     ['learningRate', '-0.1'],
+    ['learningRate', '1.5'],
     ['learningRate', 'NaN'],
     ['learningRate', 'abc'],
     ['learningRate', ''],
@@ -59,7 +70,7 @@ test('batch 0, learning rate <= 0 or NaN, epochs 0 are refused with a message', 
     ['trainSize', '0'],
     ['trainSize', '60001'],
   ]) {
-    const r = validateSettings(raw({ [name]: value }));
+    const r = validateSettings(SCHEMA, raw({ [name]: value }));
     assert.equal(r.ok, false, `${name}=${value}`);
     assert.deepEqual(Object.keys(r.errors), [name]);
     assert.match(r.errors[name], /\w/);
@@ -67,35 +78,27 @@ test('batch 0, learning rate <= 0 or NaN, epochs 0 are refused with a message', 
   }
 });
 
-test('messages say what is allowed', () => {
-  assert.equal(fieldError('batchSize', '0'), 'Batch size must be a whole number from 1 to 1024.');
-  assert.equal(fieldError('learningRate', '0'), 'Learning rate must be greater than 0 and at most 1.');
-  assert.equal(fieldError('epochs', ''), 'Epochs: enter a value.');
-  assert.equal(fieldError('learningRate', 'x'), 'Learning rate: “x” is not a number.');
+test('the limits themselves are valid; a learning rate of exactly 1 too', () => {
+  const r = validateSettings(SCHEMA, raw({ epochs: '100', batchSize: '1', learningRate: '1', trainSize: '1' }));
+  assert.equal(r.ok, true);
+  assert.deepEqual(r.values, { epochs: 100, batchSize: 1, learningRate: 1, trainSize: 1, augment: true });
 });
 
+test('messages say what is allowed, from the label and limits', () => {
+  assert.equal(fieldError(field('batchSize'), '0'), 'Batch size must be a whole number from 1 to 1024.');
+  assert.equal(fieldError(field('batchSize'), '1.5'), 'Batch size must be a whole number from 1 to 1024.');
+  assert.equal(fieldError(field('learningRate'), '0'), 'Learning rate must be greater than 0 and at most 1.');
+  assert.equal(fieldError(field('trainSize'), '60001'), 'Training images must be a whole number from 1 to 60000.');
+  assert.equal(fieldError(field('epochs'), ''), 'Epochs: enter a value.');
+  assert.equal(fieldError(field('learningRate'), 'x'), 'Learning rate: “x” is not a number.');
+  assert.equal(fieldError(field('epochs'), '7'), '');
+});
 
-test('the form starts with augment checked and reports it when toggled', () => {
-  const names = ['epochs', 'batchSize', 'learningRate', 'trainSize'];
-  const inputs = Object.fromEntries([...names, 'augment'].map((n) => [n, new FakeInput()]));
-  const messages = Object.fromEntries(names.map((n) => [n, new FakeInput()]));
-  const reports = [];
-  const form = new SettingsForm({ inputs, messages, onChange: (r) => reports.push(r) });
-  assert.equal(inputs.augment.checked, true);
-  assert.deepEqual(form.read().values, DEFAULT_SETTINGS);
-  assert.equal(inputs.augment.attributes['aria-invalid'], undefined, 'a checkbox is never marked invalid');
-
-  inputs.augment.checked = false;
-  inputs.augment.fire('change');
-  assert.equal(reports.length, 1);
-  assert.equal(reports[0].ok, true);
-  assert.deepEqual(reports[0].values, { ...DEFAULT_SETTINGS, augment: false });
-
-  inputs.batchSize.value = '32';
-  inputs.batchSize.fire('input');
-  assert.deepEqual(reports[1].values, { ...DEFAULT_SETTINGS, batchSize: 32, augment: false }, 'a number edit keeps augment off');
-
-  inputs.augment.checked = true;
-  inputs.augment.fire('change');
-  assert.equal(reports[2].values.augment, true);
+test('fields with one limit or none get messages that fit', () => {
+  const f = (over) => ({ name: 'x', type: 'number', label: 'X', ...over });
+  assert.equal(fieldError(f({ min: 0 }), '-1'), 'X must be at least 0.');
+  assert.equal(fieldError(f({ min: 0, exclusiveMin: true }), '0'), 'X must be greater than 0.');
+  assert.equal(fieldError(f({ max: 5 }), '6'), 'X must be at most 5.');
+  assert.equal(fieldError(f({}), '1e300'), '');
+  assert.equal(fieldError(f({ type: 'integer' }), '0.5'), 'X must be a whole number.');
 });

@@ -1,7 +1,26 @@
-// Status and controls for each situation (www/ui-state.js).
+// What the page shows for each situation (www/ui-state.js): status, controls, meters, stats,
+// the model note and the file controls, from states made by www/state.js's reducer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { controlsFor, displayState, statusText } from '../../www/ui-state.js';
+import * as P from '../../www/protocol.js';
+import { Action, initialState, reduce } from '../../www/state.js';
+import {
+  blockingError,
+  buildInfo,
+  controlsFor,
+  displayState,
+  downloadMeter,
+  epochMeter,
+  fileControls,
+  modelNote,
+  sampleEnabled,
+  shapeText,
+  status,
+  statusText,
+  trainControls,
+  trainStats,
+} from '../../www/ui-state.js';
+import { MODEL, SCHEMA } from './core.mjs';
 
 const base = { workerReady: true, error: null, runState: 'ready', trainUsable: 60000 };
 
@@ -33,4 +52,112 @@ test('controlsFor', () => {
   assert.equal(c({ state: 'paused', runState: 'paused' }).train.label, 'Resume');
   assert.equal(c({ state: 'done', runState: 'done' }).train.label, 'Train more');
   assert.equal(c({ workerReady: false }).reset.disabled, true);
+});
+
+// ---- from reducer states --------------------------------------------------------------------------
+
+const run = (...events) => events.reduce(reduce, initialState());
+const READY = { ...P.ready({ simd: true, build: 'simd', parameterCount: 93322 })[0], schema: SCHEMA, model: MODEL };
+const DATA = P.dataStatus({ train: { usable: 60000, expectedImages: 60000 }, test: { usable: 10000, expectedImages: 10000 } })[0];
+const slice = (over = {}) => ({
+  ...P.progress({
+    losses: Float32Array.from([2, 1]),
+    accuracies: Float32Array.from([0.5, 0.5]),
+    firstStep: 0,
+    images: 64,
+    ms: 40,
+    epoch: 0,
+    epochInRun: 0,
+    epochsInRun: 3,
+    stepInEpoch: 2,
+    stepsPerEpoch: 100,
+    batchSize: 32,
+  })[0],
+  at: 1000,
+  ...over,
+});
+
+test('status: starting, loading, ready, training with the run’s epochs, blocked by an error', () => {
+  assert.deepEqual(status(initialState()), { state: 'loading', text: 'Starting…' });
+  assert.deepEqual(status(run(READY)), { state: 'loading', text: 'Loading MNIST…' });
+  assert.deepEqual(status(run(READY, DATA)), { state: 'ready', text: 'Ready to train' });
+  const training = run(READY, DATA, P.state('training')[0], slice({ epochInRun: 1 }));
+  assert.deepEqual(status(training), { state: 'training', text: 'Training · epoch 2 of 3' });
+  const failed = reduce(training, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'offline' });
+  assert.equal(status(failed).state, 'error');
+  // A refused file or a diverged run is reported without stopping the status.
+  const refused = reduce(training, P.error('import', 'bad file')[0]);
+  assert.equal(status(refused).state, 'training');
+  assert.equal(blockingError(refused.error), null);
+  assert.equal(blockingError(failed.error), 'offline');
+});
+
+test('trainControls: Train once ready with data and a valid form', () => {
+  assert.equal(trainControls(initialState()).train.disabled, true);
+  assert.equal(trainControls(run(READY)).train.disabled, true, 'no data yet');
+  assert.equal(trainControls(run(READY, DATA)).train.disabled, false);
+  const invalid = run(READY, DATA, { type: Action.SETTINGS_INPUT, raw: { epochs: '0', batchSize: '64', learningRate: '0.001', trainSize: '1' } });
+  assert.equal(trainControls(invalid).train.disabled, true);
+  assert.equal(trainControls(run(READY, DATA, P.state('paused')[0])).train.label, 'Resume');
+});
+
+test('downloadMeter: bytes, then images ready; the label says whose data', () => {
+  const s = run({ type: Action.DOWNLOAD_PROGRESS, loaded: 5e6, total: 11.5e6, done: false, bytes: 5e6 }, READY, DATA);
+  assert.deepEqual(downloadMeter(s), {
+    now: 5e6,
+    max: 11.5e6,
+    done: false,
+    text: '70,000 of 70,000 images · 5.0 MB of 11.5 MB',
+    label: 'MNIST data',
+  });
+  const done = reduce(s, { type: Action.DOWNLOAD_PROGRESS, loaded: 11.5e6, total: 11.5e6, done: true, bytes: 11.5e6 });
+  assert.equal(downloadMeter(done).text, '70,000 images ready · 11.5 MB streamed');
+  assert.equal(downloadMeter(initialState()).text, '0 of 70,000 images · 0 B of …');
+  const own = reduce(done, P.dataReplaced(['train'], ['a', 'b'])[0]);
+  assert.equal(downloadMeter(own).label, 'Your training data, MNIST test');
+  assert.equal(downloadMeter(reduce(own, P.dataReplaced(['test'], ['c', 'd'])[0])).label, 'Your data');
+});
+
+test('epochMeter and trainStats follow the run', () => {
+  const idle = run(READY, DATA);
+  assert.deepEqual(epochMeter(idle), { now: 0, max: 1, text: 'Not started' });
+  assert.deepEqual(trainStats(idle), { imagesPerSec: '–', eta: '–', steps: '0', loss: '–', trainAccuracy: '–' });
+  const s = run(READY, DATA, P.state('training')[0], slice(), slice({ firstStep: 2, stepInEpoch: 4, at: 1100 }));
+  assert.deepEqual(epochMeter(s), { now: 4, max: 100, text: 'Epoch 1 of 3 · batch 4 of 100' });
+  const stats = trainStats(s);
+  assert.equal(stats.imagesPerSec, '1600'); // 128 images in 80 ms of training
+  assert.equal(stats.steps, '4');
+  assert.equal(stats.loss, '1.487'); // 2, 1, 2, 1 smoothed (weight 0.95, bias-corrected)
+  assert.equal(stats.trainAccuracy, '50.0%');
+  assert.equal(stats.eta, '15 s'); // 296 steps × 32 images at 640 images/s of wall time
+  const done = reduce(s, P.state('done')[0]);
+  assert.deepEqual(epochMeter(done), { now: 100, max: 100, text: 'All 3 epochs done' });
+  assert.equal(trainStats(done).imagesPerSec, '–');
+});
+
+test('modelNote: untrained, live, trained, imported, kept in this browser', () => {
+  assert.equal(modelNote(run(READY)).kind, 'untrained');
+  const training = run(READY, DATA, P.state('training')[0], slice());
+  assert.deepEqual(modelNote(training), { kind: 'live', text: 'Training: predictions use the weights as they learn.' });
+  const full = P.evaluation({ kind: 'full', step: 2, epoch: 1, accuracy: 0.9, loss: 0.3, count: 10000 })[0];
+  assert.deepEqual(modelNote(run(READY, DATA, slice(), full, P.state('done')[0])), { kind: 'trained', text: 'Trained for 2 steps · 90.0% on test digits.' });
+  const imported = run(READY, { type: Action.IMPORT_CHOSEN, name: 'a.weights' }, P.imported({ totalSteps: 20 })[0]);
+  assert.equal(modelNote(imported).text, 'Imported from a.weights (20 steps).');
+  const restored = run({ ...READY, restored: { savedAt: 0, epochs: 1, totalSteps: 20, testAccuracy: 0.5 } });
+  assert.match(modelNote(restored).text, /^Your model from .+, kept in this browser \(20 steps, 50\.0% on test digits\)\.$/);
+});
+
+test('fileControls, sampleEnabled, buildInfo, shapeText', () => {
+  assert.deepEqual(fileControls(initialState()), { modelIdle: false, dataOpen: false, dataNote: 'Available once MNIST has loaded.' });
+  const loaded = run(READY, DATA, { type: Action.DOWNLOAD_PROGRESS, loaded: 1, total: 1, done: true, bytes: 1 });
+  assert.deepEqual(fileControls(loaded), { modelIdle: true, dataOpen: true, dataNote: '' });
+  const busy = reduce(loaded, { type: Action.IMPORT_CHOSEN, name: 'x' });
+  assert.equal(fileControls(busy).modelIdle, false);
+  assert.equal(sampleEnabled(initialState()), false);
+  assert.equal(sampleEnabled(loaded), true);
+  assert.equal(buildInfo(initialState()), null);
+  assert.equal(buildInfo(loaded), 'WebAssembly SIMD · 93,322 parameters');
+  assert.match(buildInfo(run({ ...READY, build: 'scalar' })), /^WebAssembly \(scalar/);
+  assert.equal(shapeText([26, 26, 32]), '26×26×32');
+  assert.equal(shapeText([10]), '10');
 });

@@ -1,0 +1,396 @@
+// The page's state (www/state.js): every event type, user action or worker message, gives the
+// next state and the effects it asks for. Each step runs on a deep-frozen state and event, so a
+// reducer that changed its input would throw; the last test checks every event type was used.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as P from '../../www/protocol.js';
+import { FromWorker, ToWorker } from '../../www/protocol.js';
+import { ErrorName } from '../../www/errors.js';
+import { Action, Effect, handles, initialState, reduce } from '../../www/state.js';
+import { Ema } from '../../www/metrics.js';
+import { MODEL, SCHEMA } from './core.mjs';
+
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: true };
+const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false };
+const PIXELS = new Float32Array(784).fill(0.5);
+
+function deepFreeze(value) {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+  return value;
+}
+
+const seen = new Set();
+/** One event on a frozen state: the reducer must not change either. */
+function step(state, event) {
+  seen.add(event.type);
+  return reduce(deepFreeze(state), deepFreeze(event));
+}
+const steps = (state, ...events) => events.reduce(step, state);
+
+const effects = (s, type) => s.effects.filter((e) => e.type === type);
+/** The messages sent to the worker by the last step: [message, transfer] pairs. */
+const sent = (s) => effects(s, Effect.SEND).map((e) => e.message);
+const sentTypes = (s) => sent(s).map(([m]) => m.type);
+
+const readyMessage = (over = {}) => ({
+  ...P.ready({ simd: true, build: 'simd', parameterCount: 93322, restored: null })[0],
+  schema: SCHEMA,
+  model: MODEL,
+  ...over,
+});
+const dataStatus = (train, test) => P.dataStatus({ train: { usable: train, expectedImages: 60000 }, test: { usable: test, expectedImages: 10000 } })[0];
+const progress = (over = {}) => ({
+  ...P.progress({
+    losses: Float32Array.from([2.3, 2.1]),
+    accuracies: Float32Array.from([0.1, 0.2]),
+    firstStep: 0,
+    images: 64,
+    ms: 40,
+    epoch: 0,
+    epochInRun: 0,
+    epochsInRun: 3,
+    stepInEpoch: 2,
+    stepsPerEpoch: 100,
+    batchSize: 32,
+  })[0],
+  at: 1000,
+  ...over,
+});
+const workerError = (where, message, extra = {}) => P.error(where, message, extra)[0];
+/** Ready, with data in and valid settings. */
+const readyState = (over = {}) => steps(initialState(), { ...readyMessage(over), keptSettings: over.keptSettings }, dataStatus(60000, 10000));
+
+test('the initial state: nothing ready, no settings, nothing to do', () => {
+  const s = initialState();
+  assert.equal(s.workerReady, false);
+  assert.equal(s.settings, null);
+  assert.equal(s.settingsValid, false);
+  assert.deepEqual(s.effects, []);
+  assert.notEqual(initialState(), s, 'a fresh object each time');
+});
+
+test('every protocol message from the worker and every action has a handler', () => {
+  for (const type of [...Object.values(FromWorker), ...Object.values(Action)]) assert.ok(handles(type), type);
+  assert.equal(handles('no-such-event'), false);
+  const s = initialState();
+  const next = reduce(s, { type: 'no-such-event' });
+  assert.deepEqual({ ...next, effects: [] }, { ...s, effects: [] }, 'an unknown event changes nothing');
+});
+
+test('READY: the schema, the model, the kept settings, and the first CONFIGURE carries them', () => {
+  const s = step(initialState(), { ...readyMessage(), keptSettings: KEPT });
+  assert.equal(s.workerReady, true);
+  assert.equal(s.schema, SCHEMA);
+  assert.equal(s.model, MODEL);
+  assert.equal(s.build, 'simd');
+  assert.equal(s.parameterCount, 93322);
+  assert.deepEqual(s.settings, KEPT);
+  assert.equal(s.settingsValid, true);
+  assert.deepEqual(sent(s), [P.configure(KEPT)]);
+  // Without kept settings: the schema's defaults.
+  const fresh = step(initialState(), readyMessage());
+  assert.deepEqual(fresh.settings, DEFAULTS);
+  assert.deepEqual(sent(fresh), [P.configure(DEFAULTS)]);
+  assert.deepEqual(effects(fresh, Effect.CHARTS_LOAD), []);
+});
+
+test('READY with a restored model: its counters, score, and its chart history is asked for', () => {
+  const restored = { savedAt: 1, epochs: 2, totalSteps: 120, testAccuracy: 0.97 };
+  const s = step(initialState(), readyMessage({ restored }));
+  assert.equal(s.totalSteps, 120);
+  assert.equal(s.testAccuracy, 0.97);
+  assert.deepEqual(effects(s, Effect.CHARTS_LOAD), [{ type: Effect.CHARTS_LOAD, totalSteps: 120 }]);
+  // The history comes back only if it is that model's, and that model is still shown.
+  const ema = { weight: 0.95, value: 1.2, steps: 30 };
+  const saved = { totalSteps: 120, charts: { lossEma: ema, accEma: { weight: 0.95, value: 0.5, steps: 30 } } };
+  const back = step(s, { type: Action.CHARTS_LOADED, totalSteps: 120, saved });
+  assert.deepEqual(effects(back, Effect.CHARTS_RESTORE), [{ type: Effect.CHARTS_RESTORE, charts: saved.charts }]);
+  assert.deepEqual(back.smoothed.loss, ema, 'the stats show the restored smoothing');
+  for (const other of [null, { ...saved, totalSteps: 99 }]) {
+    assert.deepEqual(step(s, { type: Action.CHARTS_LOADED, totalSteps: 120, saved: other }).effects, []);
+  }
+  const reset = step(s, { type: Action.RESET });
+  assert.deepEqual(step(reset, { type: Action.CHARTS_LOADED, totalSteps: 120, saved }).effects, [], 'reset meanwhile');
+});
+
+test('SETTINGS_INPUT: a valid form is kept and configures the trainer; an invalid one neither', () => {
+  const s = readyState();
+  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false };
+  const good = step(s, { type: Action.SETTINGS_INPUT, raw });
+  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, trainSize: 2000, augment: false };
+  assert.deepEqual(good.settings, values);
+  assert.equal(good.settingsValid, true);
+  assert.deepEqual(effects(good, Effect.SAVE_SETTINGS), [{ type: Effect.SAVE_SETTINGS, schema: SCHEMA, values }]);
+  assert.deepEqual(sent(good), [P.configure(values)]);
+
+  const bad = step(good, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: '0.' } });
+  assert.equal(bad.settingsValid, false);
+  assert.deepEqual(bad.settingsErrors, { learningRate: 'Learning rate must be greater than 0 and at most 1.' });
+  assert.deepEqual(bad.settings, values, 'the last valid settings stay');
+  assert.deepEqual(bad.effects, [], 'a half-typed value is neither kept nor sent');
+  assert.equal(step(bad, { type: Action.TRAIN }).effects.length, 0, 'no training with an invalid form');
+
+  const before = step(initialState(), { type: Action.SETTINGS_INPUT, raw });
+  assert.equal(before.settings, null, 'no form before READY');
+});
+
+test('TRAIN sends the settings, RESUME when paused; PAUSE; errors of the last run are cleared', () => {
+  const s = readyState({ keptSettings: KEPT });
+  const first = step(s, { type: Action.TRAIN });
+  assert.deepEqual(sent(first), [P.train(KEPT)]);
+  const paused = steps(first, P.state('training')[0], workerError('train', 'the training loss became inf (diverged); try a lower learning rate', { name: ErrorName.diverged }), P.state('paused')[0]);
+  assert.equal(paused.error.kind, 'diverged');
+  const resumed = step(paused, { type: Action.TRAIN });
+  assert.deepEqual(sentTypes(resumed), [ToWorker.RESUME]);
+  assert.equal(resumed.error, null);
+  assert.deepEqual(sentTypes(step(first, { type: Action.PAUSE })), [ToWorker.PAUSE]);
+  assert.deepEqual(step(initialState(), { type: Action.TRAIN }).effects, [], 'not before READY');
+});
+
+test('STATE: the run state; paused or done keeps the charts and predicts with the final weights', () => {
+  let s = steps(readyState(), { type: Action.PAD_CHANGED, pixels: PIXELS, empty: false }, P.prediction(1, new Float32Array(10))[0]);
+  s = steps(s, P.state('training')[0], progress());
+  assert.equal(s.runState, 'training');
+  const paused = step(s, P.state('paused')[0]);
+  assert.equal(paused.runState, 'paused');
+  assert.deepEqual(effects(paused, Effect.CHARTS_KEEP), [{ type: Effect.CHARTS_KEEP, totalSteps: 2 }]);
+  assert.deepEqual(sentTypes(paused), [ToWorker.PREDICT]);
+  assert.deepEqual(effects(step(readyState(), P.state('done')[0]), Effect.CHARTS_KEEP), [], 'nothing to keep at step 0');
+});
+
+test('PROGRESS: steps, smoothed loss and accuracy as the charts smooth them, rate, chart effect', () => {
+  const s = steps(readyState(), P.state('training')[0], progress(), progress({ firstStep: 2, at: 1100, images: 64, ms: 40 }));
+  assert.equal(s.totalSteps, 4);
+  const loss = new Ema();
+  const acc = new Ema();
+  for (const x of [2.3, 2.1, 2.3, 2.1]) loss.push(Math.fround(x));
+  for (const x of [0.1, 0.2, 0.1, 0.2]) acc.push(Math.fround(x));
+  assert.equal(s.smoothed.loss.steps, 4);
+  assert.ok(Math.abs(s.smoothed.loss.value - loss.value) < 1e-12);
+  assert.ok(Math.abs(s.smoothed.accuracy.value - acc.value) < 1e-12);
+  assert.deepEqual(s.rate, [[1000, 64, 40], [1100, 64, 40]]);
+  const [chart] = effects(s, Effect.CHARTS_STEPS);
+  assert.equal(chart.firstStep, 2);
+  assert.deepEqual([...chart.losses], [Math.fround(2.3), Math.fround(2.1)]);
+});
+
+test('EVALUATION: an estimate, then a full score that keeps the charts', () => {
+  let s = steps(readyState(), progress());
+  const estimate = P.evaluation({ kind: 'estimate', step: 2, epoch: 0, accuracy: 0.5, loss: 1, count: 1000 })[0];
+  s = step(s, estimate);
+  assert.equal(s.evaluation.estimate, 0.5);
+  assert.equal(s.evaluation.full, null);
+  assert.deepEqual(effects(s, Effect.CHARTS_EVALUATION), [{ type: Effect.CHARTS_EVALUATION, kind: 'estimate', step: 2, accuracy: 0.5 }]);
+  const full = P.evaluation({ kind: 'full', step: 2, epoch: 1, accuracy: 0.9, loss: 0.3, count: 10000, predictions: new Uint8Array(1), labels: new Uint8Array(1) })[0];
+  s = step(s, full);
+  assert.equal(s.evaluation.full.accuracy, 0.9);
+  assert.equal(s.evaluation.estimate, 0.9);
+  assert.equal(s.testAccuracy, 0.9);
+  assert.deepEqual(s.effects.map((e) => e.type), [Effect.CHARTS_EVALUATION, Effect.CHARTS_KEEP]);
+});
+
+test('RESET forgets the model; the old run’s messages are ignored until the worker confirms', () => {
+  let s = steps(readyState(), P.state('training')[0], progress(), P.evaluation({ kind: 'estimate', step: 2, accuracy: 0.5 })[0]);
+  s = step(s, { type: Action.RESET });
+  assert.deepEqual(sentTypes(s), [ToWorker.RESET]);
+  assert.deepEqual(effects(s, Effect.CHARTS_RESET).length, 1);
+  assert.equal(s.totalSteps, 0);
+  assert.equal(s.progress, null);
+  assert.ok(Number.isNaN(s.evaluation.estimate));
+  assert.equal(s.smoothed.loss.steps, 0);
+  assert.deepEqual(s.settings, DEFAULTS, 'Reset keeps the settings');
+  // A slice and a state change of the old run still in flight are dropped...
+  const late = steps(s, progress({ firstStep: 2 }), P.state('paused')[0], P.evaluation({ kind: 'estimate', step: 4, accuracy: 0.6 })[0]);
+  assert.equal(late.totalSteps, 0);
+  assert.equal(late.runState, 'training');
+  assert.ok(Number.isNaN(late.evaluation.estimate));
+  // ...until the worker says it reset.
+  const done = step(late, P.state('ready', 'reset')[0]);
+  assert.equal(done.runState, 'ready');
+  assert.equal(done.awaitingReset, false);
+});
+
+test('the pad: one prediction in flight, the newest drawing next, answers from before a clear dropped', () => {
+  let s = readyState();
+  s = step(s, { type: Action.PAD_CHANGED, pixels: PIXELS, empty: false });
+  assert.equal(s.padInk, true);
+  const [[predict, transfer]] = sent(s);
+  assert.equal(predict.type, ToWorker.PREDICT);
+  assert.equal(predict.id, 1);
+  assert.notEqual(predict.pixels, PIXELS, 'a copy is transferred; the pad keeps its own');
+  assert.deepEqual(transfer, [predict.pixels.buffer]);
+  const newer = Float32Array.from(PIXELS, (v) => v / 2);
+  s = step(s, { type: Action.PAD_CHANGED, pixels: newer, empty: false });
+  assert.deepEqual(sent(s), [], 'one request in flight');
+  const probs = Float32Array.from({ length: 10 }, (_, i) => (i === 3 ? 0.91 : 0.01));
+  s = step(s, P.prediction(1, probs)[0]);
+  assert.equal(s.prediction, probs);
+  assert.deepEqual(sent(s).map(([m]) => [m.id, m.pixels[0]]), [[2, 0.25]], 'then the newest drawing');
+  s = step(s, { type: Action.PAD_CHANGED, pixels: null, empty: true });
+  assert.equal(s.prediction, null);
+  assert.equal(s.padInk, false);
+  s = step(s, P.prediction(2, probs)[0]);
+  assert.equal(s.prediction, null, 'an answer from before the clear is dropped');
+  assert.deepEqual(sent(step(initialState(), { type: Action.PAD_CHANGED, pixels: PIXELS, empty: false })), [], 'not before READY');
+});
+
+test('REPREDICT refreshes the prediction while training, when the page is visible', () => {
+  let s = steps(readyState(), { type: Action.PAD_CHANGED, pixels: PIXELS, empty: false }, P.prediction(1, new Float32Array(10))[0]);
+  assert.deepEqual(sent(step(s, { type: Action.REPREDICT, visible: true })), [], 'not while idle');
+  s = step(s, P.state('training')[0]);
+  s = step(s, P.prediction(2, new Float32Array(10))[0]);
+  assert.deepEqual(sentTypes(step(s, { type: Action.REPREDICT, visible: true })), [ToWorker.PREDICT]);
+  assert.deepEqual(sent(step(s, { type: Action.REPREDICT, visible: false })), []);
+});
+
+test('a test digit: SAMPLE asks for one, SAMPLE_IMAGE puts it on the pad with a caption; a stroke clears it', () => {
+  let s = readyState();
+  const [[m]] = sent(step(s, { type: Action.SAMPLE, pick: 0.5 }));
+  assert.deepEqual(m, { type: ToWorker.SAMPLE, set: 'test', index: 5000 });
+  assert.deepEqual(sent(step(initialState(), { type: Action.SAMPLE, pick: 0.5 })), [], 'no test images yet');
+  const pixels = new Uint8Array(784);
+  s = step(s, P.sampleImage('test', 5000, 7, pixels)[0]);
+  assert.equal(s.sampleCaption, 'Test image #5000, labelled 7');
+  assert.deepEqual(effects(s, Effect.PAD_SHOW), [{ type: Effect.PAD_SHOW, pixels }]);
+  assert.equal(step(s, { type: Action.STROKE_START }).sampleCaption, '');
+});
+
+test('class names: a valid list applies while typing; an invalid one says why once committed', () => {
+  const names = 'zero,one,two,three,four,five,six,seven,eight,nine';
+  let s = step(readyState(), { type: Action.CLASS_NAMES, text: names, committed: false });
+  assert.equal(s.classNames[0], 'zero');
+  const typing = step(s, { type: Action.CLASS_NAMES, text: 'a,b', committed: false });
+  assert.equal(typing.classNamesError, '');
+  assert.equal(typing.classNames[0], 'zero');
+  s = step(typing, { type: Action.CLASS_NAMES, text: 'a,b', committed: true });
+  assert.match(s.classNamesError, /10 names/);
+  assert.equal(s.classNames[0], 'zero', 'the last valid names stay');
+  assert.equal(step(s, P.sampleImage('test', 1, 2, new Uint8Array(784))[0]).sampleCaption, 'Test image #1, labelled two');
+  s = step(s, { type: Action.CLASS_NAMES, text: '', committed: true });
+  assert.equal(s.classNamesError, '');
+  assert.deepEqual(s.classNames, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+});
+
+test('export: the file is saved under its format’s name', () => {
+  const s = step(readyState(), { type: Action.EXPORT, format: 'safetensors' });
+  assert.deepEqual(sent(s), [P.exportModel('safetensors')]);
+  const bytes = new Uint8Array(4);
+  const saved = step(s, P.exported('safetensors', bytes)[0]);
+  assert.deepEqual(effects(saved, Effect.SAVE_FILE), [{ type: Effect.SAVE_FILE, bytes, name: 'mnist-model.safetensors' }]);
+  assert.equal(effects(step(s, P.exported('weights', bytes)[0]), Effect.SAVE_FILE)[0].name, 'mnist-model.weights');
+});
+
+test('import: busy while the worker reads it; a good file replaces the history, a bad one changes nothing', () => {
+  let s = steps(readyState(), progress(), { type: Action.IMPORT_CHOSEN, name: 'mine.weights' });
+  assert.equal(s.busy, 'import');
+  const bytes = new Uint8Array(8);
+  s = step(s, { type: Action.IMPORT_READ, bytes });
+  assert.deepEqual(sent(s), [P.importModel(bytes)]);
+  const refused = step(s, workerError('import', 'weights file rejected: bad CRC', { name: 'WeightsError' }));
+  assert.equal(refused.busy, null);
+  assert.equal(refused.error.message, 'mine.weights was not imported, the model is unchanged: weights file rejected: bad CRC');
+  assert.equal(refused.error.kind, 'import');
+  assert.equal(refused.totalSteps, 2, 'the model is unchanged');
+  const imported = step(s, P.imported({ epoch: 1, stepInEpoch: 0, stepsPerEpoch: 20, totalSteps: 20 })[0]);
+  assert.equal(imported.busy, null);
+  assert.equal(imported.totalSteps, 20);
+  assert.deepEqual(imported.imported, { name: 'mine.weights', totalSteps: 20 });
+  assert.equal(effects(imported, Effect.CHARTS_RESET).length, 1, 'the history belonged to the replaced model');
+  assert.equal(imported.progress, null);
+  const unreadable = steps(readyState(), { type: Action.IMPORT_CHOSEN, name: 'gone.weights' }, { type: Action.IMPORT_UNREADABLE, message: 'NotFoundError' });
+  assert.equal(unreadable.error.message, 'gone.weights could not be read: NotFoundError');
+  assert.equal(unreadable.busy, null);
+});
+
+test('your data: read files are sorted into sets and sent; refusals keep the data in use', () => {
+  const images = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28, ...new Array(784).fill(7)]);
+  const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 3]);
+  let s = step(readyState(), { type: Action.DATA_CHOSEN, names: ['a-images', 'a-labels'] });
+  assert.equal(s.busy, 'data');
+  assert.equal(s.dataNote, 'Reading a-images, a-labels…');
+  const files = [{ name: 'a-images', bytes: images }, { name: 'a-labels', bytes: labels }];
+  const read = step(s, { type: Action.DATA_READ, files, fallback: 'train' });
+  const [[m]] = sent(read);
+  assert.equal(m.type, ToWorker.DATA_REPLACE);
+  assert.deepEqual(Object.keys(m.sets), ['train']);
+  const replaced = step(read, P.dataReplaced(['train'], ['a-labels', 'a-images'])[0]);
+  assert.equal(replaced.busy, null);
+  assert.equal(replaced.dataNote, 'Now using your training set (a-labels, a-images).');
+  assert.deepEqual(replaced.ownSets, ['train']);
+  const mismatched = step(s, { type: Action.DATA_READ, files: files.slice(0, 1), fallback: 'train' });
+  assert.match(mismatched.error.message, /^Your data was not loaded: a-images holds training images, but no training labels/);
+  assert.equal(mismatched.dataNote, 'The data already loaded is still in use.');
+  assert.deepEqual(sent(mismatched), []);
+  const unreadable = step(s, { type: Action.DATA_UNREADABLE, message: 'x.gz is gzipped but truncated' });
+  assert.equal(unreadable.error.message, 'Your data was not loaded: x.gz is gzipped but truncated');
+  const refused = step(s, workerError('user-data', 'b-labels: label 12 out of range'));
+  assert.equal(refused.error.kind, 'user-data');
+  assert.equal(refused.busy, null);
+});
+
+test('errors are told apart by name: a diverged run pauses with the advice, never by its wording', () => {
+  const s = readyState();
+  const diverged = step(s, workerError('train', 'the training loss became inf (diverged); try a lower learning rate', { name: ErrorName.diverged }));
+  assert.equal(
+    diverged.error.message,
+    'Training stopped: the training loss became inf (diverged); try a lower learning rate. The weights from before that step are kept; ' +
+      'lower the learning rate (a tenth, say) and press Resume.',
+  );
+  assert.equal(diverged.error.kind, 'diverged');
+  // The same words under another name are an ordinary training error.
+  const other = step(s, workerError('train', 'something about the learning rate', { name: 'ArgumentError' }));
+  assert.equal(other.error.message, 'Training stopped: something about the learning rate');
+  assert.equal(other.error.kind, 'train');
+  // A setting the core refused is shown at its field too.
+  const refused = step(s, workerError('train', 'batchSize 0 must be a whole number from 1 to 1024', { name: ErrorName.settings, field: 'batchSize' }));
+  assert.equal(refused.error.kind, 'settings');
+  assert.equal(refused.settingsErrors.batchSize, 'batchSize 0 must be a whole number from 1 to 1024');
+  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', augment: true } });
+  assert.deepEqual(edited.settingsErrors, {});
+  assert.equal(edited.error, null);
+});
+
+test('errors by where: init, data, storage, export, predict', () => {
+  const s = readyState();
+  const init = step(initialState(), workerError('init', 'no wasm'));
+  assert.deepEqual(init.error, { message: 'The trainer could not start: no wasm', retry: 'reload', kind: 'reload' });
+  const data = step(s, workerError('data', 'bad magic', { set: 'test' }));
+  assert.deepEqual(effects(data, Effect.LOADER_FAIL), [{ type: Effect.LOADER_FAIL, set: 'test', message: 'The MNIST test data could not be read: bad magic' }]);
+  assert.equal(step(s, workerError('storage', 'quota')).storageNote, 'quota');
+  assert.equal(step(s, workerError('export', 'busy')).error.message, 'The model could not be exported: busy');
+  let p = steps(s, { type: Action.PAD_CHANGED, pixels: PIXELS, empty: false });
+  p = step(p, workerError('predict', 'bad pixel', { name: 'BadInputError' }));
+  assert.equal(p.error.message, 'Prediction failed: bad pixel');
+  assert.equal(p.pad.inFlight, false, 'the next drawing is sent again');
+});
+
+test('the download: progress, a failure with Retry, Dismiss; a worker that did not start offers a reload', () => {
+  let s = step(initialState(), { type: Action.DOWNLOAD_PROGRESS, loaded: 10, total: 100, done: false, bytes: 12 });
+  assert.deepEqual(s.download, { loaded: 10, total: 100, done: false, bytes: 12 });
+  s = step(s, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'Could not download the MNIST test images.' });
+  assert.deepEqual(s.error, { message: 'Could not download the MNIST test images.', retry: 'data', kind: 'data' });
+  const retried = step(s, { type: Action.RETRY });
+  assert.equal(retried.error, null);
+  assert.deepEqual(retried.effects, [{ type: Effect.LOADER_RETRY }]);
+  const failed = step(initialState(), { type: Action.WORKER_FAILED, message: 'SyntaxError' });
+  assert.equal(failed.error.message, 'The training worker failed to start: SyntaxError.');
+  assert.deepEqual(step(failed, { type: Action.RETRY }).effects, [{ type: Effect.RELOAD }]);
+  assert.equal(step(initialState(), { type: Action.WORKER_FAILED, message: '' }).error.message, 'The training worker failed to start.');
+  const shown = step(readyState(), workerError('user-data', 'x'));
+  assert.equal(step(shown, { type: Action.DISMISS }).error, null);
+});
+
+test('data status, verified files and the applied config are recorded', () => {
+  const s = readyState();
+  assert.equal(s.dataStatus.train.usable, 60000);
+  assert.deepEqual(step(s, P.fileDone('test', 'labels')[0]).effects, [{ type: Effect.LOADER_VERIFIED, set: 'test', file: 'labels' }]);
+  const config = { seed: 42, batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: true, epochs: 3 };
+  assert.deepEqual(step(s, P.configured(config)[0]).trainerConfig, config);
+});
+
+test('every event type was exercised above', () => {
+  const all = [...Object.values(FromWorker), ...Object.values(Action)];
+  assert.deepEqual(all.filter((type) => !seen.has(type)), []);
+});

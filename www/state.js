@@ -1,0 +1,70 @@
+// The page's state and every change to it: `initialState()` and `reduce(state, event)`, for the
+// user's actions (`Action`) and the worker's messages (`FromWorker` types, as received; PROGRESS
+// stamped with `at`, READY with `keptSettings`, by main.js). Pure: no DOM, no timers, no storage.
+// What must happen outside (a message to the worker, chart updates, keeping the settings, a
+// download) is listed in the new state's `effects` (`Effect`), which main.js runs. The heavy
+// chart history stays in the charts (fed by effects); everything the page writes as text is
+// here. The handlers live by concern in www/state/: run.js (training and settings), pad.js,
+// files.js, notices.js (data and errors). Tested in tests/js/state.test.mjs.
+import { emaStart } from './metrics.js';
+import { DIGIT_NAMES } from './user-files.js';
+import { fileHandlers } from './state/files.js';
+import { noticeHandlers } from './state/notices.js';
+import { padHandlers } from './state/pad.js';
+import { runHandlers } from './state/run.js';
+
+export { Action, Effect } from './state/events.js';
+
+const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers };
+
+export function initialState() {
+  return {
+    workerReady: false,
+    build: null, // 'simd' | 'scalar'
+    parameterCount: NaN,
+    schema: null, // the core's settings schema (READY)
+    model: null, // the core's model description (READY)
+    runState: 'ready', // the worker's: ready | training | paused | done
+    awaitingReset: false, // messages of the run before a Reset are ignored until it is confirmed
+    error: null, // { message, retry: 'data' | 'reload' | null, kind }
+    download: { loaded: 0, total: 0, done: false, bytes: 0 }, // MNIST, as the DataLoader sees it
+    dataStatus: null, // the worker's { train, test } set status
+    settings: null, // the last valid form values (kept ones or defaults from READY on)
+    settingsErrors: {}, // name -> message, for each invalid field
+    settingsValid: false,
+    trainerConfig: null, // the worker's trainer.config(), as of its last CONFIGURED
+    progress: null, // the last PROGRESS message
+    totalSteps: 0,
+    smoothed: { loss: emaStart(), accuracy: emaStart() }, // per-batch loss and accuracy, as the charts smooth them
+    rate: [], // [at, images, ms] of recent training slices
+    testAccuracy: NaN, // the latest full evaluation
+    evaluation: { estimate: NaN, full: null }, // the latest scores; `full` is the whole EVALUATION message
+    restored: null, // READY's restored model, until it is replaced
+    imported: null, // { name, totalSteps }: the model came from a file
+    pendingImport: null, // the name of the file being imported
+    busy: null, // 'import' | 'data' while the worker works on a user's file
+    dataNote: '',
+    ownSets: [], // 'train' | 'test': sets the user replaced with their own files
+    storageNote: '',
+    classNames: DIGIT_NAMES,
+    classNamesError: '',
+    // The pad's predictions: at most one request in flight; answers to requests made before a
+    // clear (id < validFrom) are dropped. `current`: the pad's 28x28 input, null when empty.
+    pad: { seq: 0, validFrom: 1, inFlight: false, pending: null, current: null },
+    padInk: false,
+    prediction: null, // ten probabilities, or null
+    sampleCaption: '',
+    effects: [],
+  };
+}
+
+/** The next state after `event`; its `effects` are what this event asks of the outside. */
+export function reduce(state, event) {
+  const handler = HANDLERS[event.type];
+  const next = { ...state, effects: [] };
+  if (handler) handler(next, event);
+  return next;
+}
+
+/** Whether `reduce` knows this event type. */
+export const handles = (type) => Object.hasOwn(HANDLERS, type);

@@ -1,0 +1,59 @@
+// Helpers for the reducer's handlers (www/state/*.js). A handler gets `s`, a fresh shallow copy
+// of the state, and changes it only by replacing its fields (never by mutating the values it
+// shares with the previous state); what must happen outside goes into `s.effects`.
+import * as P from '../protocol.js';
+import { emaStart } from '../metrics.js';
+import { Effect } from './events.js';
+
+export const effect = (s, type, fields = {}) => s.effects.push({ type, ...fields });
+export const send = (s, message) => effect(s, Effect.SEND, { message });
+
+/** `retry`: what the alert's button does ('data': download again, 'reload', null: none). */
+export function showError(s, message, retry, kind = retry) {
+  s.error = { message, retry, kind };
+}
+
+/** Clears the error, or only an error of this kind. */
+export function clearError(s, kind) {
+  if (!s.error || (kind && s.error.kind !== kind)) return;
+  s.error = null;
+}
+
+/** Asks for a prediction of the pad's drawing (none for an empty pad). */
+export function requestPrediction(s) {
+  if (!s.pad.current) return;
+  s.pad = { ...s.pad, pending: s.pad.current };
+  pumpPrediction(s);
+}
+
+/** At most one request in flight: a fast drawer gets the newest drawing, not a backlog. */
+export function pumpPrediction(s) {
+  const pad = s.pad;
+  if (pad.inFlight || !pad.pending || !s.workerReady) return;
+  const id = pad.seq + 1;
+  s.pad = { ...pad, seq: id, pending: null, inFlight: true };
+  send(s, P.predict(id, Float32Array.from(pad.pending))); // a copy to transfer; the pad keeps its own
+}
+
+/** Saves the chart history beside the saved model (the worker saves the model itself). */
+export function keepCharts(s) {
+  if (s.totalSteps > 0) effect(s, Effect.CHARTS_KEEP, { totalSteps: s.totalSteps });
+}
+
+/** The charts, scores and counters belonged to the model that was reset or replaced. */
+export function forgetHistory(s) {
+  effect(s, Effect.CHARTS_RESET);
+  s.evaluation = { estimate: NaN, full: null };
+  s.rate = [];
+  s.smoothed = { loss: emaStart(), accuracy: emaStart() };
+  s.progress = null;
+  s.restored = null;
+  s.testAccuracy = NaN;
+}
+
+/** The user's files were refused: the data already loaded stays in use. */
+export function userDataFailed(s, message) {
+  s.busy = null;
+  s.dataNote = 'The data already loaded is still in use.';
+  showError(s, `Your data was not loaded: ${message}`, null, 'user-data');
+}

@@ -1,0 +1,47 @@
+// The names of everything that happens to the page's state (www/state.js): `Action`, what the
+// user did (the views dispatch them) plus a few page events, and `Effect`, what the reducer asks
+// main.js to do outside. Worker messages are events too, under their protocol names (FromWorker).
+
+/** What the user did (the views dispatch these), and a few page events. */
+export const Action = Object.freeze({
+  SETTINGS_INPUT: 'settings-input', //   { raw: { name: text | boolean } }  every edit of the form
+  TRAIN: 'train-clicked', //             Train, Resume or Train more
+  PAUSE: 'pause-clicked',
+  RESET: 'reset-confirmed', //           after the dialog
+  EXPORT: 'export-clicked', //           { format: 'weights' | 'safetensors' }
+  IMPORT_CHOSEN: 'import-chosen', //     { name }             a weights file was picked
+  IMPORT_READ: 'import-read', //         { bytes }            ...and read
+  IMPORT_UNREADABLE: 'import-unreadable', // { message }
+  DATA_CHOSEN: 'data-chosen', //         { names }            IDX files picked or dropped
+  DATA_READ: 'data-read', //             { files: [{ name, bytes }], fallback: 'train' | 'test' }
+  DATA_UNREADABLE: 'data-unreadable', // { message }
+  CLASS_NAMES: 'class-names-input', //   { text, committed }  committed: the field's change event
+  PAD_CHANGED: 'pad-changed', //         { pixels: Float32Array(784) | null, empty }
+  STROKE_START: 'stroke-start',
+  SAMPLE: 'sample-clicked', //           { pick: a number in [0, 1) }  which test image
+  REPREDICT: 'repredict-tick', //        { visible }          every REPREDICT_EVERY_MS
+  RETRY: 'retry-clicked',
+  DISMISS: 'dismiss-clicked',
+  DOWNLOAD_PROGRESS: 'download-progress', // { loaded, total, done, bytes }  from the DataLoader
+  DOWNLOAD_FAILED: 'download-failed', // { set, message }
+  WORKER_FAILED: 'worker-failed', //     { message }          the worker script did not start
+  CHARTS_LOADED: 'charts-loaded', //     { totalSteps, saved } the kept chart history, or null
+});
+
+/** What main.js does for the reducer. */
+export const Effect = Object.freeze({
+  SEND: 'send', //                       { message: [message, transfer] } to the worker
+  SAVE_SETTINGS: 'save-settings', //     { schema, values }   into localStorage
+  CHARTS_STEPS: 'charts-steps', //       { firstStep, losses, accuracies }
+  CHARTS_EVALUATION: 'charts-evaluation', // { kind, step, accuracy }
+  CHARTS_RESET: 'charts-reset', //       the history belonged to another model
+  CHARTS_KEEP: 'charts-keep', //         { totalSteps }       save the history beside the model
+  CHARTS_LOAD: 'charts-load', //         { totalSteps }       read it back (answers CHARTS_LOADED)
+  CHARTS_RESTORE: 'charts-restore', //   { charts }           put it back
+  LOADER_VERIFIED: 'loader-verified', // { set, file }
+  LOADER_FAIL: 'loader-fail', //         { set, message }
+  LOADER_RETRY: 'loader-retry',
+  RELOAD: 'reload',
+  SAVE_FILE: 'save-file', //             { bytes, name }      an exported model
+  PAD_SHOW: 'pad-show', //               { pixels }           a test image onto the pad
+});

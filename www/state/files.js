@@ -1,0 +1,60 @@
+// The reducer's handlers for the user's files: exporting and importing the model, and bringing
+// IDX data of their own (sorted into sets here, checked by the worker before it replaces any).
+import * as P from '../protocol.js';
+import { FromWorker } from '../protocol.js';
+import { classifyFiles } from '../user-files.js';
+import { Action, Effect } from './events.js';
+import { clearError, effect, forgetHistory, requestPrediction, send, showError, userDataFailed } from './draft.js';
+
+const EXPORT_NAMES = Object.freeze({ weights: 'mnist-model.weights', safetensors: 'mnist-model.safetensors' });
+
+export const fileHandlers = {
+  [FromWorker.EXPORTED](s, m) {
+    effect(s, Effect.SAVE_FILE, { bytes: m.bytes, name: EXPORT_NAMES[m.format] ?? 'mnist-model.bin' });
+  },
+  [FromWorker.IMPORTED](s, m) {
+    s.busy = null;
+    clearError(s, 'import');
+    clearError(s, 'train');
+    forgetHistory(s);
+    s.totalSteps = m.progress.totalSteps;
+    s.imported = { name: s.pendingImport ?? 'a file', totalSteps: m.progress.totalSteps };
+    s.pendingImport = null;
+    requestPrediction(s);
+  },
+  [FromWorker.DATA_REPLACED](s, m) {
+    s.busy = null;
+    clearError(s, 'user-data');
+    const parts = m.sets.map((set) => `${set === 'train' ? 'training' : 'test'} set`);
+    s.dataNote = `Now using your ${parts.join(' and ')} (${m.names.join(', ')}).`;
+    s.ownSets = [...new Set([...s.ownSets, ...m.sets])];
+  },
+
+  [Action.EXPORT](s, { format }) {
+    send(s, P.exportModel(format));
+  },
+  [Action.IMPORT_CHOSEN](s, { name }) {
+    s.busy = 'import';
+    s.pendingImport = name;
+  },
+  [Action.IMPORT_READ](s, { bytes }) {
+    send(s, P.importModel(bytes));
+  },
+  [Action.IMPORT_UNREADABLE](s, { message }) {
+    s.busy = null;
+    showError(s, `${s.pendingImport ?? 'The file'} could not be read: ${message}`, null, 'import');
+    s.pendingImport = null;
+  },
+  [Action.DATA_CHOSEN](s, { names }) {
+    s.busy = 'data';
+    s.dataNote = `Reading ${names.join(', ')}…`;
+  },
+  [Action.DATA_READ](s, { files, fallback }) {
+    const sorted = classifyFiles(files, fallback);
+    if (!sorted.ok) userDataFailed(s, sorted.message);
+    else send(s, P.dataReplace(sorted.sets)); // the worker checks every file before it replaces anything
+  },
+  [Action.DATA_UNREADABLE](s, { message }) {
+    userDataFailed(s, message);
+  },
+};

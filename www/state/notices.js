@@ -1,0 +1,85 @@
+// The reducer's handlers for MNIST's download and the worker's data status, and for errors: the
+// worker's ERROR (told apart by where it happened and by the error's `name`, never its wording),
+// a download that failed, a worker that did not start, Retry and Dismiss.
+import { FromWorker } from '../protocol.js';
+import { ErrorName } from '../errors.js';
+import { Action, Effect } from './events.js';
+import { clearError, effect, showError, userDataFailed } from './draft.js';
+
+const DIVERGED_ADVICE = 'The weights from before that step are kept; lower the learning rate (a tenth, say) and press Resume.';
+
+/** Ends a message with one full stop. */
+const sentence = (text) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
+function workerError(s, m) {
+  switch (m.where) {
+    case 'init':
+      showError(s, `The trainer could not start: ${m.message}`, 'reload');
+      break;
+    case 'data': {
+      const set = m.set === 'train' ? 'training' : 'test';
+      effect(s, Effect.LOADER_FAIL, { set: m.set, message: `The MNIST ${set} data could not be read: ${m.message}` });
+      break;
+    }
+    case 'storage':
+      s.storageNote = m.message;
+      break;
+    case 'import':
+      s.busy = null;
+      showError(s, `${s.pendingImport ?? 'The file'} was not imported, the model is unchanged: ${m.message}`, null, 'import');
+      s.pendingImport = null;
+      break;
+    case 'export':
+      showError(s, `The model could not be exported: ${m.message}`, null, 'import');
+      break;
+    case 'user-data':
+      userDataFailed(s, m.message);
+      break;
+    case 'predict':
+      s.pad = { ...s.pad, inFlight: false };
+      showError(s, `Prediction failed: ${m.message}`, null, 'train');
+      break;
+    default:
+      if (m.name === ErrorName.diverged) {
+        // Not a crash: the worker paused with the weights from before the bad step.
+        showError(s, `Training stopped: ${sentence(m.message)} ${DIVERGED_ADVICE}`, null, 'diverged');
+      } else if (m.name === ErrorName.settings && m.field) {
+        // The page checks first, so this means its limits and the core's disagree: show it at the field.
+        s.settingsErrors = { ...s.settingsErrors, [m.field]: m.message };
+        showError(s, `The trainer did not accept the settings: ${m.message}`, null, 'settings');
+      } else {
+        showError(s, `Training stopped: ${m.message}`, null, 'train');
+      }
+  }
+}
+
+export const noticeHandlers = {
+  [FromWorker.ERROR]: workerError,
+  [FromWorker.DATA_STATUS](s, m) {
+    s.dataStatus = m.status;
+  },
+  [FromWorker.FILE_DONE](s, m) {
+    effect(s, Effect.LOADER_VERIFIED, { set: m.set, file: m.file });
+  },
+
+  [Action.DOWNLOAD_PROGRESS](s, { loaded, total, done, bytes }) {
+    s.download = { loaded, total, done, bytes };
+  },
+  [Action.DOWNLOAD_FAILED](s, { message }) {
+    showError(s, message, 'data');
+  },
+  [Action.WORKER_FAILED](s, { message }) {
+    showError(s, `The training worker failed to start${message ? `: ${message}` : ''}.`, 'reload');
+  },
+  [Action.RETRY](s) {
+    if (s.error?.retry === 'reload') {
+      effect(s, Effect.RELOAD);
+      return;
+    }
+    clearError(s);
+    effect(s, Effect.LOADER_RETRY);
+  },
+  [Action.DISMISS](s) {
+    clearError(s);
+  },
+};

@@ -1,0 +1,43 @@
+// The page's notices outside the cards: the alert banner (an error, with Retry or Dismiss) and
+// the footer's build line and storage note; and, before anything starts, the message for a
+// browser that cannot run the trainer.
+import { Action } from '../state.js';
+import { NON_BLOCKING, buildInfo } from '../ui-state.js';
+import { byId, setHidden, setText } from './dom.js';
+
+/** Says what the browser lacks; nothing else starts (main.js stops there). */
+export function showUnsupported(missing) {
+  byId('error-text').textContent =
+    `This browser cannot run the trainer: it lacks ${missing.join(', ')}. ` +
+    'Please use a current version of Chrome, Edge, Firefox or Safari (16.4 or later).';
+  byId('error').hidden = false;
+  byId('status').dataset.state = 'error';
+  byId('status-text').textContent = 'Browser not supported';
+}
+
+export class NoticesView {
+  constructor(dispatch) {
+    this.alert = byId('error');
+    this.text = byId('error-text');
+    this.retry = byId('retry');
+    this.dismiss = byId('dismiss-error');
+    this.buildInfo = byId('build-info');
+    this.storageNote = byId('storage-note');
+    this.retry.addEventListener('click', () => dispatch({ type: Action.RETRY }));
+    this.dismiss.addEventListener('click', () => dispatch({ type: Action.DISMISS }));
+  }
+
+  render(s) {
+    const e = s.error;
+    setText(this.text, e?.message ?? '');
+    setHidden(this.alert, !e);
+    if (e) {
+      setHidden(this.retry, !e.retry);
+      setText(this.retry, e.retry === 'reload' ? 'Reload the page' : 'Retry download');
+      setHidden(this.dismiss, !NON_BLOCKING.has(e.kind)); // a blocking error goes away by Retry
+    }
+    const build = buildInfo(s);
+    if (build) setText(this.buildInfo, build);
+    setText(this.storageNote, s.storageNote);
+  }
+}

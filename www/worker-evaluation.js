@@ -1,0 +1,53 @@
+// The worker's test-set evaluations, cut into time slices. Owns nothing but the measured speed
+// that sizes the slices: every score comes from the facade's `trainer.evaluate`, which writes
+// each image's predicted class and confidence into our buffers and adds the slice's loss and
+// accuracy to the previous slice's result. So the worker does no loss or accuracy arithmetic.
+import { topMisclassified } from './metrics.js';
+
+const MAX_EVAL_BATCH = 512; // images per evaluate call, sized to fit in one slice
+export const GALLERY_SIZE = 30; // misclassified digits sent after each full evaluation
+const PIXELS = 784;
+
+let msPerEvalImage = 1; // measured; sizes the evaluate calls
+
+/**
+ * Scores the first `count` images of a set in slices of about `sliceMs`, awaiting `pause()`
+ * between slices. Resolves to `{ count, accuracy, loss, predictions, labels, confidence }`,
+ * or null when `stale()` says (after a pause) that the model or the data changed meanwhile.
+ */
+export async function evaluateSet(trainer, set, count, { sliceMs, pause, stale }) {
+  const predictions = new Uint8Array(count);
+  const confidence = new Float32Array(count);
+  let sofar;
+  let i = 0;
+  while (i < count) {
+    const t0 = performance.now();
+    do {
+      const fit = Math.floor(sliceMs / msPerEvalImage);
+      const n = Math.min(Math.max(1, Math.min(fit, MAX_EVAL_BATCH)), count - i);
+      const tc = performance.now();
+      sofar = trainer.evaluate(set, i, predictions.subarray(i, i + n), confidence.subarray(i, i + n), sofar);
+      msPerEvalImage = 0.5 * msPerEvalImage + (0.5 * (performance.now() - tc)) / n;
+      i += n;
+    } while (i < count && performance.now() - t0 < sliceMs);
+    if (i < count) {
+      await pause();
+      if (stale()) return null;
+    }
+  }
+  const labels = new Uint8Array(count);
+  trainer.labels(set, 0, labels);
+  return { count, accuracy: sofar.accuracy, loss: sofar.loss, predictions, labels, confidence };
+}
+
+/** The `gallery` of an EVALUATION message: the most confidently misread test digits. */
+export function misreadGallery(trainer, r) {
+  const indices = Uint32Array.from(topMisclassified(r.labels, r.predictions, r.confidence, GALLERY_SIZE));
+  const pixels = new Uint8Array(indices.length * PIXELS);
+  const confidence = new Float32Array(indices.length);
+  indices.forEach((index, k) => {
+    pixels.set(trainer.image('test', index), k * PIXELS);
+    confidence[k] = r.confidence[index];
+  });
+  return { indices, pixels, confidence };
+}
