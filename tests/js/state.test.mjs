@@ -8,7 +8,7 @@ import { FromWorker, ToWorker } from '../../www/protocol.js';
 import { ErrorName } from '../../www/errors.js';
 import { Action, Effect, handles, initialState, reduce } from '../../www/state.js';
 import { Ema } from '../../www/metrics.js';
-import { MODEL, SCHEMA } from './core.mjs';
+import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 
 const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: true };
 const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false };
@@ -41,23 +41,7 @@ const readyMessage = (over = {}) => ({
   ...over,
 });
 const dataStatus = (train, test) => P.dataStatus({ train: { usable: train, expectedImages: 60000 }, test: { usable: test, expectedImages: 10000 } })[0];
-const progress = (over = {}) => ({
-  ...P.progress({
-    losses: Float32Array.from([2.3, 2.1]),
-    accuracies: Float32Array.from([0.1, 0.2]),
-    firstStep: 0,
-    images: 64,
-    ms: 40,
-    epoch: 0,
-    epochInRun: 0,
-    epochsInRun: 3,
-    stepInEpoch: 2,
-    stepsPerEpoch: 100,
-    batchSize: 32,
-  })[0],
-  at: 1000,
-  ...over,
-});
+const progress = (over = {}) => progressMessage(over);
 const workerError = (where, message, extra = {}) => P.error(where, message, extra)[0];
 /** Ready, with data in and valid settings. */
 const readyState = (over = {}) => steps(initialState(), { ...readyMessage(over), keptSettings: over.keptSettings }, dataStatus(60000, 10000));

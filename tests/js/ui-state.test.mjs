@@ -20,7 +20,7 @@ import {
   trainControls,
   trainStats,
 } from '../../www/ui-state.js';
-import { MODEL, SCHEMA } from './core.mjs';
+import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 
 const base = { workerReady: true, error: null, runState: 'ready', trainUsable: 60000 };
 
@@ -59,23 +59,7 @@ test('controlsFor', () => {
 const run = (...events) => events.reduce(reduce, initialState());
 const READY = { ...P.ready({ simd: true, build: 'simd', parameterCount: 93322 })[0], schema: SCHEMA, model: MODEL };
 const DATA = P.dataStatus({ train: { usable: 60000, expectedImages: 60000 }, test: { usable: 10000, expectedImages: 10000 } })[0];
-const slice = (over = {}) => ({
-  ...P.progress({
-    losses: Float32Array.from([2, 1]),
-    accuracies: Float32Array.from([0.5, 0.5]),
-    firstStep: 0,
-    images: 64,
-    ms: 40,
-    epoch: 0,
-    epochInRun: 0,
-    epochsInRun: 3,
-    stepInEpoch: 2,
-    stepsPerEpoch: 100,
-    batchSize: 32,
-  })[0],
-  at: 1000,
-  ...over,
-});
+const slice = (over = {}) => progressMessage(over, { losses: [2, 1], accuracies: [0.5, 0.5] });
 
 test('status: starting, loading, ready, training with the run’s epochs, blocked by an error', () => {
   assert.deepEqual(status(initialState()), { state: 'loading', text: 'Starting…' });
