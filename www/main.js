@@ -14,6 +14,7 @@ import { TrainingCharts } from './charts.js';
 import { EvaluationView } from './evaluation-view.js';
 import { loadCharts, saveCharts } from './model-store.js';
 import { loadSettings, saveSettings } from './settings.js';
+import { loadChoices, saveChoices } from './augment-policy.js';
 import { renderLoop } from './render-loop.js';
 import { byId } from './views/dom.js';
 import { NoticesView, showUnsupported } from './views/notices-view.js';
@@ -63,7 +64,7 @@ worker.addEventListener('message', ({ data: m }) => {
     console.warn('unknown message from the worker', m);
     return;
   }
-  if (m.type === FromWorker.READY) dispatch({ ...m, keptSettings: loadSettings(m.schema) });
+  if (m.type === FromWorker.READY) dispatch({ ...m, keptSettings: loadSettings(m.schema), augmentChoices: loadChoices() });
   else if (m.type === FromWorker.PROGRESS) dispatch({ ...m, at: performance.now() });
   else dispatch(m);
 });
@@ -110,6 +111,8 @@ function run(effect) {
       return send(effect.message);
     case Effect.SAVE_SETTINGS:
       return saveSettings(effect.schema, effect.values);
+    case Effect.SAVE_AUGMENT_CHOICES:
+      return saveChoices(effect.choices);
     case Effect.CHARTS_STEPS:
       return charts.addSteps(effect.firstStep, effect.losses, effect.accuracies);
     case Effect.CHARTS_EVALUATION:

@@ -53,7 +53,7 @@ export const FromWorker = Object.freeze({
   ERROR: 'error',
   EXPORTED: 'exported', //      { format, bytes: Uint8Array }      bytes.buffer transferred
   IMPORTED: 'imported', //      { progress: { epoch, stepInEpoch, stepsPerEpoch, totalSteps } }
-  DATA_REPLACED: 'data-replaced', // { sets: ['train'?, 'test'?], names: [file names] }
+  DATA_REPLACED: 'data-replaced', // { sets: ['train'?, 'test'?], names: [file names], trainFiles: [the training set's two] }
 });
 
 // The distinct ArrayBuffers behind some typed arrays (a buffer listed twice makes postMessage throw).
@@ -158,7 +158,7 @@ export const error = (where, err, extra = {}) => [{ type: FromWorker.ERROR, wher
 
 export const exported = (format, bytes) => [{ type: FromWorker.EXPORTED, format, bytes }, buffersOf(bytes)];
 export const imported = (progress) => [{ type: FromWorker.IMPORTED, progress: { ...progress } }, []];
-export const dataReplaced = (sets, names) => [{ type: FromWorker.DATA_REPLACED, sets, names }, []];
+export const dataReplaced = (sets, names, trainFiles = []) => [{ type: FromWorker.DATA_REPLACED, sets, names, trainFiles }, []];
 
 /** Sends `[message, transfer]` on a Worker or a worker's global scope. */
 export function send(target, [message, transfer]) {

@@ -1,6 +1,6 @@
 // The page's state and every change to it: `initialState()` and `reduce(state, event)`, for the
 // user's actions (`Action`) and the worker's messages (`FromWorker` types, as received; PROGRESS
-// stamped with `at`, READY with `keptSettings`, by main.js). Pure: no DOM, no timers, no storage.
+// stamped with `at`, READY with `keptSettings` and `augmentChoices`, by main.js). Pure: no DOM, no timers, no storage.
 // What must happen outside (a message to the worker, chart updates, keeping the settings, a
 // download) is listed in the new state's `effects` (`Effect`), which main.js runs. The heavy
 // chart history stays in the charts (fed by effects); everything the page writes as text is
@@ -30,6 +30,11 @@ export function initialState() {
     download: { loaded: 0, total: 0, done: false, bytes: 0 }, // MNIST, as the DataLoader sees it
     dataStatus: null, // the worker's { train, test } set status
     settings: null, // the last valid form values (kept ones or defaults from READY on)
+    settingsRevision: 0, // bumped when the state, not the user, changes a value the form shows
+    dataSet: 'mnist', // MNIST, or the key of the user's own training set (augment-policy.js)
+    augmentChoices: {}, // the augment choice kept for each own data set
+    mnistAugment: null, // MNIST's augment setting, kept while an own data set trains
+    dataSetNote: '', // why augmentation is off for the data set in use
     settingsErrors: {}, // name -> message, for each invalid field
     settingsValid: false,
     trainerConfig: null, // the worker's trainer.config(), as of its last CONFIGURED

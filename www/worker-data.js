@@ -6,8 +6,8 @@ const SET_WORDS = { train: 'training', test: 'test' };
 
 /**
  * Checks `sets` (`{ train?|test?: { images: { name, bytes }, labels: { name, bytes } } }`) with
- * a scratch `new wasm.Trainer()`. Returns `{ order, names }`: the sets given, in order, and the
- * file names. Throws the first problem; a parse error keeps the core's `name` and gains the
+ * a scratch `new wasm.Trainer()`. Returns `{ order, names, trainFiles }`: the sets given, in
+ * order, all the file names, and the training set's two (empty without one). Throws the first problem; a parse error keeps the core's `name` and gains the
  * file's name in its message.
  */
 export function checkUserSets(wasm, sets) {
@@ -33,7 +33,8 @@ export function checkUserSets(wasm, sets) {
   } finally {
     scratch.free();
   }
-  return { order, names };
+  const trainFiles = sets.train ? [sets.train.labels.name, sets.train.images.name] : [];
+  return { order, names, trainFiles };
 }
 
 /** Replaces the sets in `order` of `trainer` with the files that `checkUserSets` passed. */

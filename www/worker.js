@@ -316,12 +316,12 @@ function importModel(bytes) {
 
 /** Replaces whole sets with the user's IDX files, once every file has parsed cleanly. */
 function replaceData(sets) {
-  const { order, names } = checkUserSets(wasm, sets); // throws first: nothing changes
+  const { order, names, trainFiles } = checkUserSets(wasm, sets); // throws first: nothing changes
   if (state === 'training') setState('paused', 'New data loaded.');
   if (order.includes('test')) generation += 1; // an evaluation of the old test set stops
   loadUserSets(trainer, sets, order);
   postStatus();
-  post(P.dataReplaced(order, names));
+  post(P.dataReplaced(order, names, trainFiles));
   if (order.includes('test') && counters.totalSteps > 0) {
     pendingFull = true;
     if (!loopActive) fullEvaluation(generation).catch(fail('train'));

@@ -197,6 +197,10 @@ test('keep, move and bring models and data', { timeout: 300_000 }, async (t) => 
     await page.waitForFunction(() => /Now using your training set/.test(document.querySelector('[data-testid=data-note]').textContent));
     await page.waitForFunction(() => /10,200 images ready/.test(document.querySelector('#data-text').textContent));
     assert.equal(await page.getByTestId('error').isHidden(), true);
+    // Augmentation follows the data set: off for data of one's own, the trainer told, and why.
+    assert.equal(await page.getByTestId('augment').isChecked(), false);
+    await page.waitForFunction(() => document.querySelector('#settings').dataset.appliedAugment === 'false');
+    assert.match(await page.getByTestId('data-set-note').textContent(), /starts off for your own data/);
     const stepsBefore = await steps(page);
     await page.getByTestId('train-size').fill('200');
     await page.getByTestId('train').click();

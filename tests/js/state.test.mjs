@@ -314,6 +314,32 @@ test('your data: read files are sorted into sets and sent; refusals keep the dat
   assert.equal(refused.busy, null);
 });
 
+test('augmentation follows the data set: off for own data until turned on, kept per data set', () => {
+  const own = (names) => P.dataReplaced(['train'], names, names)[0];
+  let s = steps(readyState(), own(['f-labels', 'f-images']));
+  assert.equal(s.settings.augment, false);
+  assert.equal(s.settingsRevision, 1, 'the form shows the new value');
+  assert.match(s.dataSetNote, /starts off for your own data/);
+  assert.deepEqual(sent(s).map(([m]) => [m.type, m.settings.augment]), [[ToWorker.CONFIGURE, false]]);
+  // Turned on for this data set: kept for it, while the kept settings keep MNIST's value (on).
+  s = step(s, { type: Action.SETTINGS_INPUT, raw: { ...DEFAULTS, augment: true } });
+  assert.equal(s.dataSetNote, '');
+  assert.deepEqual(effects(s, Effect.SAVE_AUGMENT_CHOICES)[0].choices, { 'own:f-images+f-labels': true });
+  assert.equal(effects(s, Effect.SAVE_SETTINGS)[0].values.augment, true);
+  // Another data set starts off again; coming back to the first (same files) restores its choice.
+  s = step(s, own(['g-labels', 'g-images']));
+  assert.equal(s.settings.augment, false);
+  s = step(s, { type: Action.SETTINGS_INPUT, raw: { ...DEFAULTS, batchSize: '32', augment: false } });
+  assert.equal(effects(s, Effect.SAVE_SETTINGS)[0].values.augment, true, "MNIST's choice is not overwritten");
+  s = step(s, own(['f-images', 'f-labels']));
+  assert.equal(s.settings.augment, true);
+  assert.equal(s.dataSetNote, '');
+  // Choices kept from an earlier visit apply, and a test set of one's own changes nothing.
+  const kept = steps(initialState(), { ...readyMessage(), augmentChoices: { 'own:f-images+f-labels': true } }, own(['f-labels', 'f-images']));
+  assert.equal(kept.settings.augment, true);
+  assert.equal(step(readyState(), P.dataReplaced(['test'], ['t-l', 't-i'], [])[0]).settings.augment, true);
+});
+
 test('errors are told apart by name: a diverged run pauses with the advice, never by its wording', () => {
   const s = readyState();
   const diverged = step(s, workerError('train', 'the training loss became inf (diverged); try a lower learning rate', { name: ErrorName.diverged }));

@@ -32,6 +32,7 @@ export const Action = Object.freeze({
 export const Effect = Object.freeze({
   SEND: 'send', //                       { message: [message, transfer] } to the worker
   SAVE_SETTINGS: 'save-settings', //     { schema, values }   into localStorage
+  SAVE_AUGMENT_CHOICES: 'save-augment-choices', // { choices } augment per own data set (augment-policy.js)
   CHARTS_STEPS: 'charts-steps', //       { firstStep, losses, accuracies }
   CHARTS_EVALUATION: 'charts-evaluation', // { kind, step, accuracy }
   CHARTS_RESET: 'charts-reset', //       the history belonged to another model

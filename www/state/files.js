@@ -3,6 +3,7 @@
 import * as P from '../protocol.js';
 import { FromWorker } from '../protocol.js';
 import { classifyFiles } from '../user-files.js';
+import { MNIST, OFF_FOR_OWN_DATA, augmentFor, dataSetKey } from '../augment-policy.js';
 import { Action, Effect } from './events.js';
 import { clearError, effect, forgetHistory, requestPrediction, send, showError, userDataFailed } from './draft.js';
 
@@ -28,6 +29,7 @@ export const fileHandlers = {
     const parts = m.sets.map((set) => `${set === 'train' ? 'training' : 'test'} set`);
     s.dataNote = `Now using your ${parts.join(' and ')} (${m.names.join(', ')}).`;
     s.ownSets = [...new Set([...s.ownSets, ...m.sets])];
+    if (m.sets.includes('train')) followDataSet(s, dataSetKey(m.trainFiles ?? m.names));
   },
 
   [Action.EXPORT](s, { format }) {
@@ -58,3 +60,19 @@ export const fileHandlers = {
     userDataFailed(s, message);
   },
 };
+
+/**
+ * A new training set: the augment setting becomes the one kept for it (own data: off until the
+ * user turns it on; see augment-policy.js), the form shows it and the trainer gets it.
+ */
+function followDataSet(s, key) {
+  if (!s.settings || !('augment' in s.settings)) return;
+  if (s.dataSet === MNIST) s.mnistAugment = s.settings.augment;
+  s.dataSet = key;
+  const augment = augmentFor(key, s.augmentChoices, s.mnistAugment);
+  s.dataSetNote = augment ? '' : OFF_FOR_OWN_DATA;
+  if (augment === s.settings.augment) return;
+  s.settings = { ...s.settings, augment };
+  s.settingsRevision += 1;
+  if (s.settingsValid) send(s, P.configure(s.settings));
+}

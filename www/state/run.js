@@ -5,6 +5,7 @@ import * as P from '../protocol.js';
 import { FromWorker } from '../protocol.js';
 import { addRateSample, emaPush, emaStart } from '../metrics.js';
 import { defaultSettings, validateSettings } from '../settings.js';
+import { MNIST } from '../augment-policy.js';
 import { Action, Effect } from './events.js';
 import { clearError, effect, forgetHistory, keepCharts, requestPrediction, send } from './draft.js';
 
@@ -26,6 +27,7 @@ export const runHandlers = {
     s.testAccuracy = m.restored?.testAccuracy ?? NaN;
     // The kept settings (main.js read them through the schema), so the trainer runs with them at once.
     s.settings = m.keptSettings ?? defaultSettings(m.schema);
+    s.augmentChoices = m.augmentChoices ?? {};
     s.settingsErrors = {};
     s.settingsValid = true;
     if (m.restored) effect(s, Effect.CHARTS_LOAD, { totalSteps: m.restored.totalSteps });
@@ -75,7 +77,17 @@ export const runHandlers = {
     if (!r.ok) return;
     s.settings = r.values;
     clearError(s, 'settings');
-    effect(s, Effect.SAVE_SETTINGS, { schema: s.schema, values: r.values }); // only valid settings are kept
+    let kept = r.values; // only valid settings are kept
+    if (s.dataSet !== MNIST && 'augment' in r.values) {
+      // Own data: its augment choice is kept for it; the kept settings keep MNIST's.
+      if (s.augmentChoices[s.dataSet] !== r.values.augment) {
+        s.augmentChoices = { ...s.augmentChoices, [s.dataSet]: r.values.augment };
+        effect(s, Effect.SAVE_AUGMENT_CHOICES, { choices: s.augmentChoices });
+      }
+      if (r.values.augment) s.dataSetNote = '';
+      kept = { ...r.values, augment: s.mnistAugment };
+    }
+    effect(s, Effect.SAVE_SETTINGS, { schema: s.schema, values: kept });
     send(s, P.configure(r.values)); // applies at once, even mid-run
   },
   [Action.TRAIN](s) {

@@ -18,10 +18,30 @@ export class SettingsView {
     this.inputs = new Map(); // name -> <input>
     this.messages = new Map(); // name -> its error <p>, numbers only
     this.parts = []; // the elements built from the schema
+    this.revision = 0; // the state's settingsRevision the inputs show
+    this.dataSetNote = byId('data-set-note');
+  }
+
+  /** Writes values the state changed by itself (a new data set's augment setting). */
+  #fill(values) {
+    for (const [name, input] of this.inputs) {
+      if (!(name in values)) continue;
+      if (input.type === 'checkbox') input.checked = values[name];
+      else input.value = String(values[name]);
+    }
   }
 
   render(s) {
-    if (s.schema && s.schema !== this.schema) this.#build(s.schema, s.settings);
+    if (s.schema && s.schema !== this.schema) {
+      this.#build(s.schema, s.settings);
+      this.revision = s.settingsRevision;
+    }
+    if (this.schema && s.settingsRevision !== this.revision) {
+      this.#fill(s.settings);
+      this.revision = s.settingsRevision;
+    }
+    setText(this.dataSetNote, s.dataSetNote);
+    setHidden(this.dataSetNote, !s.dataSetNote);
     for (const [name, message] of this.messages) {
       const text = s.settingsErrors[name] ?? '';
       setAttr(this.inputs.get(name), 'aria-invalid', text ? 'true' : 'false');
@@ -39,7 +59,7 @@ export class SettingsView {
     return Object.fromEntries([...this.inputs].map(([name, input]) => [name, input.type === 'checkbox' ? input.checked : input.value]));
   }
 
-  /** Makes the fields, filled with `values` (the kept settings); the only time values are written. */
+  /** Makes the fields, filled with `values` (the kept settings). */
   #build(schema, values) {
     this.schema = schema;
     for (const part of this.parts) part.remove();
