@@ -1,10 +1,13 @@
 // The drawing pad: pointer events (mouse, touch, pen), `touch-action: none` in the CSS so a
-// phone draws instead of scrolling, a round pen about as wide, relative to the digit, as the
-// strokes in MNIST. After each frame with new ink it runs the MNIST preprocessing and reports
-// the 28x28 image, which it also shows enlarged ("what the network sees").
-import { alphaToGray, preprocess } from './preprocess.js';
+// phone draws instead of scrolling. It shows the ink as drawn (a round pen), and keeps every
+// stroke as a list of points in canvas pixels, coalesced events included, so fast strokes keep
+// their shape. After each frame with new points it renders the 28x28 input from those vectors
+// (preprocess.js: MNIST's pen width whatever the size of the drawing) and reports it, which it
+// also shows enlarged ("what the network sees"). A test digit put on the pad is MNIST's pixels,
+// reported as they are; drawing on it starts a new drawing.
+import { bytesToPixels, renderStrokes } from './preprocess.js';
 
-/** Pen width as a fraction of the pad's side: a digit drawn ~70% of the pad tall ends up ~2 px wide in 28x28, like MNIST. */
+/** The visible pen's width as a fraction of the pad's side (only what the user sees: the network's input is drawn with MNIST's pen). */
 export const PEN_WIDTH = 0.075;
 
 export class DrawPad {
@@ -24,12 +27,16 @@ export class DrawPad {
     const side = Math.round(280 * Math.min(2, Math.max(1, globalThis.devicePixelRatio || 1)));
     canvas.width = side;
     canvas.height = side;
-    this.ctx = canvas.getContext('2d', { willReadFrequently: true });
+    this.ctx = canvas.getContext('2d');
     this.previewCtx = preview.getContext('2d');
     this.pointerId = null;
     this.last = null;
     this.frame = 0;
     this.empty = true;
+    /** @type {{ x: number, y: number }[][]} every stroke drawn since the last clear, in canvas pixels */
+    this.strokes = [];
+    /** @type {Float32Array | null} a test digit's pixels, when one is on the pad */
+    this.sample = null;
     this.#bind();
     this.#drawPreview(null);
   }
@@ -38,11 +45,14 @@ export class DrawPad {
     return this.empty;
   }
 
+  /** The drawing: its strokes, and the visible pen's width, both in canvas pixels. */
+  get drawing() {
+    return { strokes: this.strokes, penWidth: PEN_WIDTH * this.canvas.width };
+  }
+
   clear() {
-    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    this.empty = true;
+    this.#wipe();
     this.pointerId = null;
-    this.canvas.classList.remove('has-ink');
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.#drawPreview(null);
@@ -50,11 +60,20 @@ export class DrawPad {
     this.onChange(null);
   }
 
+  #wipe() {
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.empty = true;
+    this.strokes = [];
+    this.sample = null;
+    this.canvas.classList.remove('has-ink');
+  }
+
   /** Puts a 28x28 dataset image (bytes 0..255) on the pad, as if it had been drawn. */
   showImage(bytes) {
     const side = this.canvas.width;
     const cell = side / 28;
-    this.ctx.clearRect(0, 0, side, side);
+    this.#wipe();
+    this.sample = bytesToPixels(bytes);
     this.ctx.fillStyle = this.#ink();
     for (let y = 0; y < 28; y++) {
       for (let x = 0; x < 28; x++) {
@@ -83,6 +102,7 @@ export class DrawPad {
       this.onStrokeStart();
       this.pointerId = e.pointerId;
       c.setPointerCapture(e.pointerId);
+      if (this.sample) this.#wipe(); // a test digit is not a drawing to add to
       const ctx = this.ctx;
       ctx.strokeStyle = this.#ink();
       ctx.fillStyle = ctx.strokeStyle;
@@ -90,6 +110,7 @@ export class DrawPad {
       ctx.lineCap = 'round';
       ctx.lineJoin = 'round';
       this.last = this.#point(e);
+      this.strokes.push([this.last]);
       ctx.beginPath(); // a dot, so a tap leaves ink
       ctx.arc(this.last.x, this.last.y, ctx.lineWidth / 2, 0, 2 * Math.PI);
       ctx.fill();
@@ -101,10 +122,13 @@ export class DrawPad {
       if (e.pointerId !== this.pointerId) return;
       const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
       const ctx = this.ctx;
+      const stroke = this.strokes[this.strokes.length - 1];
+      const rect = this.canvas.getBoundingClientRect(); // once per event, not per coalesced point
       ctx.beginPath();
       ctx.moveTo(this.last.x, this.last.y);
       for (const ev of events.length ? events : [e]) {
-        this.last = this.#point(ev);
+        this.last = this.#point(ev, rect);
+        stroke.push(this.last);
         ctx.lineTo(this.last.x, this.last.y);
       }
       ctx.stroke();
@@ -121,23 +145,21 @@ export class DrawPad {
   }
 
   /** Event position in canvas pixels. */
-  #point(e) {
-    const r = this.canvas.getBoundingClientRect();
+  #point(e, r = this.canvas.getBoundingClientRect()) {
     return {
       x: ((e.clientX - r.left) / r.width) * this.canvas.width,
       y: ((e.clientY - r.top) / r.height) * this.canvas.height,
     };
   }
 
-  /** Preprocess at most once per animation frame, however many pointer events arrive. */
+  /** Renders the input at most once per animation frame, however many pointer events arrive. */
   #changed() {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       if (this.empty) return;
-      const { width, height } = this.canvas;
-      const rgba = this.ctx.getImageData(0, 0, width, height).data;
-      const result = preprocess(alphaToGray(rgba, width, height), width, height);
+      // minSpan: a tap or a wobble no bigger than the visible pen stays a dot.
+      const result = this.sample ? { pixels: this.sample } : renderStrokes(this.strokes, { minSpan: this.drawing.penWidth });
       this.#drawPreview(result);
       this.onChange(result);
     });

@@ -4,8 +4,16 @@
 // once, for the user's actions, whose result may be read right after (a field's aria-invalid,
 // a dismissed alert).
 // `draw(now)` returns true when it still owes a redraw (the charts' own pace): it comes back later.
+// `env` gives the clock, timers and frames (the browser's by default; tests pass a fake one).
 
-export function renderLoop(draw, everyMs) {
+const BROWSER = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id),
+  requestAnimationFrame: (fn) => requestAnimationFrame(fn),
+};
+
+export function renderLoop(draw, everyMs, env = BROWSER) {
   let timer = 0;
   let frame = 0;
   let last = 0;
@@ -17,13 +25,13 @@ export function renderLoop(draw, everyMs) {
 
   function schedule(urgent) {
     if (frame || (timer && !urgent)) return;
-    clearTimeout(timer);
-    const wait = urgent ? 0 : Math.max(0, last + everyMs - performance.now());
-    timer = setTimeout(() => {
+    env.clearTimeout(timer);
+    const wait = urgent ? 0 : Math.max(0, last + everyMs - env.now());
+    timer = env.setTimeout(() => {
       timer = 0;
-      frame = requestAnimationFrame(() => {
+      frame = env.requestAnimationFrame(() => {
         frame = 0;
-        drawAt(performance.now());
+        drawAt(env.now());
       });
     }, wait);
   }
@@ -31,6 +39,6 @@ export function renderLoop(draw, everyMs) {
   return {
     routine: () => schedule(false),
     urgent: () => schedule(true),
-    now: () => drawAt(performance.now()),
+    now: () => drawAt(env.now()),
   };
 }

@@ -5,7 +5,8 @@
 // images for a few hundred steps, checks that the loss falls, the charts update, pause answers
 // quickly, the main thread never has a task over 50 ms while training, the test evaluation and
 // confusion matrix appear; then draws digits with real mouse events and checks the prediction,
-// clears the pad, and takes a screenshot.
+// checks that a small and a large drawing of the same strokes give the same 28x28 input (the
+// preview), clears the pad, and takes a screenshot.
 // The augment switch is checked by default and reaches the worker's trainer (the worker answers
 // CONFIGURE with trainer.config(), which the page writes to the form's data-applied-* attributes),
 // also mid-run.
@@ -19,7 +20,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
-import { ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, readPrediction, startApp, watch } from './helpers.mjs';
+import { ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, readPrediction, readPreview, startApp, watch } from './helpers.mjs';
 
 const SCREENSHOT = process.env.E2E_SCREENSHOT || '/tmp/app.png';
 const TRAIN = { trainSize: 2000, batchSize: 32, epochs: 5, learningRate: 0.002 }; // 63 steps/epoch, 315 steps
@@ -285,11 +286,39 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
     assert.deepEqual(cleared.probs, Array(10).fill(0));
   });
 
+  await t.test('a small and a large drawing of the same strokes give nearly the same input', async () => {
+    // A 9 drawn across 80 % of the pad, then in a corner at 25 %: the preview (what the network
+    // gets) is drawn from the strokes with MNIST's pen, so its loop stays open when drawn small.
+    const nine = [
+      [[0.75, 0.3], [0.68, 0.12], [0.5, 0.06], [0.3, 0.12], [0.25, 0.3], [0.32, 0.46], [0.5, 0.52], [0.68, 0.46], [0.75, 0.3]],
+      [[0.75, 0.3], [0.7, 0.65], [0.62, 0.98]],
+    ];
+    const drawAt = async (left, top, size) => {
+      await page.getByTestId('clear-pad').click();
+      for (const stroke of nine) await drawStroke(page, stroke.map(([x, y]) => [left + x * size, top + y * size]));
+      // The pad renders the preview in the next animation frame after the last pointer event.
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+      return readPreview(page);
+    };
+    const large = await drawAt(0.1, 0.1, 0.8);
+    const small = await drawAt(0.05, 0.05, 0.25);
+    const mad = large.reduce((s, v, i) => s + Math.abs(v - small[i]), 0) / 784;
+    const ink = (px) => px.reduce((s, v) => s + v, 0);
+    t.diagnostic(`preview, large vs small: mean abs difference ${mad.toFixed(4)}, ink ${ink(large).toFixed(1)} vs ${ink(small).toFixed(1)}`);
+    assert.ok(ink(large) > 20, 'the preview shows the drawing');
+    assert.ok(mad < 0.04, `mean abs difference ${mad}`);
+    assert.ok(Math.abs(ink(large) - ink(small)) < 0.1 * ink(large), 'as much ink, small or large');
+    await page.getByTestId('clear-pad').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent === '');
+  });
+
   await t.test('works from the keyboard: a test digit onto the pad, Escape clears it', async () => {
     await page.locator('#sample-digit').focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '');
     assert.match(await page.locator('#sample-caption').textContent(), /^Test image #\d+, labelled \d$/);
+    const shown = await readPreview(page); // the test image's own pixels, not a drawing
+    assert.ok(shown.reduce((a, v) => a + v, 0) > 20, 'the preview shows the test digit');
     await page.getByTestId('draw-pad').focus();
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent === '');

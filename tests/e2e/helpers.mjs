@@ -117,6 +117,14 @@ export async function drawStroke(page, points) {
   await page.mouse.up();
 }
 
+/** The pad's 28x28 preview (what the network gets), as 784 intensities in [0, 1]. */
+export async function readPreview(page) {
+  return page.evaluate(() => {
+    const data = document.querySelector('#preview').getContext('2d').getImageData(0, 0, 28, 28).data;
+    return Array.from({ length: 784 }, (_, i) => data[4 * i] / 255);
+  });
+}
+
 export async function readPrediction(page) {
   return page.evaluate(() => {
     const items = [...document.querySelectorAll('[data-testid=probabilities] > *')];
