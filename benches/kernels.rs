@@ -1,9 +1,9 @@
 //! Kernel micro-benchmarks on the network's shapes: the packed `gemm` against the naive
 //! `gemm_ref` (batch 64, and batch 1 inference), the convolution forwards (implicit GEMM,
 //! Winograd F(4x4, 3x3), im2col + `gemm`; 16 images, the micro-batch), im2col/col2im, and the
-//! max-pool passes. Throughput is counted as FLOPs (`2·m·n·k`, the direct convolution's for
+//! max-pool passes, and the training-image augmentation (each part, per image). Throughput is counted as FLOPs (`2·m·n·k`, the direct convolution's for
 //! Winograd too, so its figure is an effective one) for the products, so criterion's `Gelem/s`
-//! reads as GFLOP/s, and as elements moved for the others.
+//! reads as GFLOP/s, and as elements moved for the others (images for the augmentation).
 //!
 //! `cargo bench --bench kernels` (native only; browser figures come from
 //! `tests/kernels_gemm_bench.rs`). `cargo bench --bench kernels -- packed` skips the slow
@@ -174,11 +174,65 @@ mod native {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod augment {
+    use std::hint::black_box;
+    use std::time::Duration;
+
+    use criterion::{BenchmarkId, Criterion, Throughput};
+    use mnist_wasm::data::augment::{Augmentations, Augmenter};
+    use mnist_wasm::model::PIXELS;
+    use rand::SeedableRng;
+    use rand_pcg::Pcg64Mcg;
+
+    /// `Augmenter::distort` on one image, per part and all together (what the trainer adds to
+    /// each training image with `augment` on; compare with a training image's ~500 µs).
+    pub fn distort(crit: &mut Criterion) {
+        let mut group = crit.benchmark_group("augment");
+        group
+            .sample_size(20)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_millis(1500))
+            .throughput(Throughput::Elements(1));
+        // A ring of ink, as a digit: the work does not depend on the values anyway.
+        let image: Vec<f32> = (0..PIXELS)
+            .map(|i| {
+                let (x, y) = ((i % 28) as f32 - 13.5, (i / 28) as f32 - 13.5);
+                (1.5 - ((x * x + y * y).sqrt() - 6.0).abs()).clamp(0.0, 1.0)
+            })
+            .collect();
+        let only = |f: fn(&mut Augmentations)| {
+            let mut parts = Augmentations::NONE;
+            f(&mut parts);
+            parts
+        };
+        for (name, parts) in [
+            ("affine", Augmentations::AFFINE),
+            ("thickness", only(|p| p.thickness = true)),
+            ("elastic", only(|p| p.elastic = true)),
+            ("all", Augmentations::ALL),
+        ] {
+            let mut augmenter = Augmenter::new(parts);
+            let mut rng = Pcg64Mcg::seed_from_u64(1);
+            let mut img = image.clone();
+            group.bench_function(BenchmarkId::new("distort", name), |bench| {
+                bench.iter(|| {
+                    img.copy_from_slice(&image);
+                    augmenter.distort(&mut rng, &mut img);
+                    black_box(&mut img);
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 criterion::criterion_group!(
     benches,
     native::gemm_shapes,
     native::conv_forward,
-    native::maxpool
+    native::maxpool,
+    augment::distort
 );
 #[cfg(not(target_arch = "wasm32"))]
 criterion::criterion_main!(benches);

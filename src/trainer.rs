@@ -14,7 +14,7 @@ pub use crate::config::TrainerConfig;
 
 use crate::data::DataSet;
 pub use crate::data::Split;
-use crate::data::augment::Distortion;
+use crate::data::augment::{Augmentations, Augmenter};
 use crate::error::{Error, Result};
 use crate::model::{CLASSES, MAX_BATCH, MICRO_BATCH, Model, PIXELS};
 use crate::optim::{Adam, AdamConfig};
@@ -117,8 +117,8 @@ pub struct Trainer {
     total_steps: u64,
     x: Vec<f32>,
     y: Vec<u8>,
-    /// One image, the source of a distortion.
-    undistorted: Vec<f32>,
+    /// Distorts the training images when `config.augment` (its scratch buffers reused).
+    augmenter: Augmenter,
 }
 
 fn shuffle_rng(seed: u32) -> Pcg64Mcg {
@@ -161,7 +161,7 @@ impl Trainer {
             total_steps: 0,
             x: vec![0.0; MAX_BATCH.max(EVAL_SLICE) * PIXELS],
             y: vec![0; MAX_BATCH.max(EVAL_SLICE)],
-            undistorted: vec![0.0; PIXELS],
+            augmenter: Augmenter::new(Augmentations::ALL),
         })
     }
 
@@ -182,6 +182,16 @@ impl Trainer {
         }
         self.config = config;
         Ok(())
+    }
+
+    /// Which distortions `augment: true` applies: all of them unless a native tool (the
+    /// ablation in `examples/augment.rs`) chooses fewer. `augment: false` applies none.
+    pub fn set_augmentations(&mut self, parts: Augmentations) {
+        self.augmenter.parts = parts;
+    }
+
+    pub fn augmentations(&self) -> Augmentations {
+        self.augmenter.parts
     }
 
     pub fn model(&self) -> &Model {
@@ -371,8 +381,7 @@ impl Trainer {
         self.train.fill_batch(&self.order[self.cursor..end], x, y)?;
         if self.config.augment {
             for image in x.chunks_exact_mut(PIXELS) {
-                self.undistorted.copy_from_slice(image);
-                Distortion::random(&mut self.augment_rng).apply(&self.undistorted, image);
+                self.augmenter.distort(&mut self.augment_rng, image);
             }
         }
         self.cursor = end;

@@ -1,6 +1,8 @@
 //! Training-image distortions: the geometry of [`Distortion::apply`] against hand-made
-//! expectations, the random ranges, and a trainer with `augment` on: reproducible from its
-//! seed, different from training without it, and still learning.
+//! expectations, the random ranges; stroke thickness (ink up or down, centre of mass kept);
+//! the elastic field (identity at α = 0, smooth, Simard's amplitude, seeded); and a trainer
+//! with `augment` on: reproducible from its seed, different from training without it, and
+//! still learning.
 // `#[test]` runs natively and, through this alias, in the browser.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -8,7 +10,12 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mnist_wasm::data::DataSet;
-use mnist_wasm::data::augment::{Distortion, MAX_ROTATION_DEG, MAX_SCALE_CHANGE, MAX_SHIFT};
+use mnist_wasm::data::augment::elastic::{self, ElasticField, STRIDE};
+use mnist_wasm::data::augment::thickness::{MAX_THICKER, MAX_THINNER, change_thickness};
+use mnist_wasm::data::augment::{
+    Augmentations, Augmenter, Distortion, MAX_ROTATION_DEG, MAX_SCALE_CHANGE, MAX_SHIFT,
+    random_thickness,
+};
 use mnist_wasm::{Trainer, TrainerConfig};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -132,6 +139,222 @@ fn random_distortions_stay_in_range_and_follow_the_seed() {
     assert!(a.iter().any(|d| d.scale < 1.0 - 0.8 * MAX_SCALE_CHANGE));
 }
 
+/// A digit-like image with strokes: a ring (a "0") of radius 6 and a bar, 2 px wide, with
+/// anti-aliased edges, centred near (13.5, 13.5).
+fn ring_and_bar() -> Vec<f32> {
+    let mut img = vec![0.0; SIDE * SIDE];
+    for y in 0..SIDE {
+        for x in 0..SIDE {
+            let (u, v) = (x as f32 - 13.5, y as f32 - 13.5);
+            let ring = ((u * u + v * v).sqrt() - 6.0).abs();
+            let bar = if v.abs() <= 9.0 { u.abs() } else { f32::MAX };
+            let d = ring.min(bar);
+            img[y * SIDE + x] = (1.5 - d).clamp(0.0, 1.0);
+        }
+    }
+    img
+}
+
+fn centre_of_mass(img: &[f32]) -> (f32, f32) {
+    let (mut sx, mut sy) = (0.0, 0.0);
+    for (i, v) in img.iter().enumerate() {
+        sx += v * (i % SIDE) as f32;
+        sy += v * (i / SIDE) as f32;
+    }
+    (sx / ink(img), sy / ink(img))
+}
+
+fn thickened(src: &[f32], amount: f32) -> Vec<f32> {
+    let (mut rows, mut dst) = (vec![f32::NAN; SIDE * SIDE], vec![f32::NAN; SIDE * SIDE]);
+    change_thickness(src, amount, &mut rows, &mut dst);
+    dst
+}
+
+#[test]
+fn thickness_moves_the_ink_the_right_way_and_keeps_the_centre() {
+    let src = ring_and_bar();
+    let (cx, cy) = centre_of_mass(&src);
+    assert_eq!(thickened(&src, 0.0), src, "amount 0 copies");
+    let mut last = ink(&src);
+    // Thicker: more ink with each step, up to the full dilation.
+    for step in 1..=4 {
+        let out = thickened(&src, MAX_THICKER * step as f32 / 4.0);
+        assert!(
+            ink(&out) > last,
+            "thicker by {step}/4: ink {} after {last}",
+            ink(&out)
+        );
+        last = ink(&out);
+        let (x, y) = centre_of_mass(&out);
+        assert!(
+            (x - cx).abs() < 1.0 && (y - cy).abs() < 1.0,
+            "centre moved to ({x}, {y})"
+        );
+        assert!(
+            out.iter()
+                .zip(&src)
+                .all(|(o, s)| o >= s && (0.0..=1.0).contains(o))
+        );
+    }
+    // The widest: about one pixel more on each side of ~3 px strokes, well under 3x the ink.
+    let ratio = last / ink(&src);
+    assert!((1.3..3.0).contains(&ratio), "full dilation: ink x{ratio}");
+    let mut last = ink(&src);
+    for step in 1..=4 {
+        let out = thickened(&src, -MAX_THINNER * step as f32 / 4.0);
+        assert!(
+            ink(&out) < last,
+            "thinner by {step}/4: ink {} after {last}",
+            ink(&out)
+        );
+        last = ink(&out);
+        let (x, y) = centre_of_mass(&out);
+        assert!(
+            (x - cx).abs() < 1.0 && (y - cy).abs() < 1.0,
+            "centre moved to ({x}, {y})"
+        );
+        assert!(out.iter().zip(&src).all(|(o, s)| o <= s && *o >= 0.0));
+    }
+    // The thinnest keeps the digit: over a third of its ink, every stroke still there.
+    let ratio = last / ink(&src);
+    assert!((0.35..0.9).contains(&ratio), "half erosion: ink x{ratio}");
+}
+
+#[test]
+fn random_thickness_covers_both_sides_and_stays_in_range() {
+    let mut r = Pcg64Mcg::seed_from_u64(4);
+    let t: Vec<f32> = (0..2_000).map(|_| random_thickness(&mut r)).collect();
+    assert!(t.iter().all(|t| (-MAX_THINNER..=MAX_THICKER).contains(t)));
+    let thicker = t.iter().filter(|t| **t > 0.0).count();
+    assert!(
+        (900..1_100).contains(&thicker),
+        "{thicker} of 2,000 thicker"
+    );
+    assert!(t.iter().any(|t| *t > 0.9 * MAX_THICKER));
+    assert!(t.iter().any(|t| *t < -0.9 * MAX_THINNER));
+}
+
+fn field(seed: u64, alpha: f32) -> ElasticField {
+    let mut f = ElasticField::default();
+    f.redraw(&mut Pcg64Mcg::seed_from_u64(seed), alpha);
+    f
+}
+
+#[test]
+fn elastic_with_alpha_zero_is_the_identity() {
+    let src = digit_like(3);
+    let f = field(1, 0.0);
+    assert_eq!(f, ElasticField::default());
+    let mut dst = vec![f32::NAN; SIDE * SIDE];
+    Distortion::IDENTITY.apply_elastic(&f, &src, &mut dst);
+    assert_eq!(dst, src);
+    // With an affine map, the field at α = 0 changes nothing either.
+    let d = Distortion {
+        angle: 0.1,
+        scale: 1.05,
+        shift: (1.0, -0.5),
+    };
+    Distortion::apply_elastic(&d, &f, &src, &mut dst);
+    assert_eq!(dst, distorted(d, &src));
+}
+
+/// Simard's rms displacement per axis for a Gaussian of σ px on the pixel grid: α · sqrt(1/3 ·
+/// Σ G²), Σ G² ≈ 1 / (4π σ²).
+fn simard_rms(alpha: f32, sigma: f32) -> f32 {
+    alpha * (1.0 / 3.0 / (4.0 * std::f32::consts::PI * sigma * sigma)).sqrt()
+}
+
+#[test]
+fn elastic_field_is_smooth_with_simards_amplitude() {
+    let (mut sum_sq, mut count, mut largest_step, mut largest) = (0.0f64, 0, 0.0f32, 0.0f32);
+    for seed in 0..200 {
+        let f = field(seed, elastic::ALPHA);
+        for y in 0..SIDE {
+            for x in 0..SIDE {
+                let (dx, dy) = f.at(x, y);
+                sum_sq += f64::from(dx * dx + dy * dy);
+                count += 2;
+                largest = largest.max(dx.abs()).max(dy.abs());
+                if x + 1 < SIDE {
+                    let (ex, ey) = f.at(x + 1, y);
+                    largest_step = largest_step.max((ex - dx).abs()).max((ey - dy).abs());
+                }
+                if y + 1 < SIDE {
+                    let (ex, ey) = f.at(x, y + 1);
+                    largest_step = largest_step.max((ex - dx).abs()).max((ey - dy).abs());
+                }
+            }
+        }
+    }
+    let rms = (sum_sq / f64::from(count)).sqrt() as f32;
+    let want = simard_rms(elastic::ALPHA, STRIDE as f32);
+    // Bilinear reading between the nodes averages them, so a little under the nodes' rms.
+    assert!(
+        (0.75 * want..1.1 * want).contains(&rms),
+        "rms {rms} px, Simard's {want}"
+    );
+    // Smooth: neighbours differ by far less than the amplitude, over 200 fields.
+    assert!(largest > 3.0 * rms, "largest {largest} px, rms {rms}");
+    assert!(
+        largest_step < 0.25 * largest,
+        "largest step between neighbours {largest_step} px, largest displacement {largest}"
+    );
+}
+
+#[test]
+fn elastic_fields_follow_the_seed() {
+    assert_eq!(field(9, 10.0), field(9, 10.0));
+    assert_ne!(field(9, 10.0), field(10, 10.0));
+    // And α scales the same field.
+    let (a, b) = (field(9, 10.0), field(9, 20.0));
+    let (ax, ay) = a.at(13, 7);
+    let (bx, by) = b.at(13, 7);
+    assert!((2.0 * ax - bx).abs() < 1e-5 && (2.0 * ay - by).abs() < 1e-5);
+}
+
+#[test]
+fn augmenter_follows_the_seed_and_its_parts() {
+    let src = ring_and_bar();
+    let run = |parts: Augmentations, seed: u64| {
+        let mut a = Augmenter::new(parts);
+        let mut r = Pcg64Mcg::seed_from_u64(seed);
+        let mut out = Vec::new();
+        for _ in 0..3 {
+            let mut img = src.clone();
+            a.distort(&mut r, &mut img);
+            out.extend(img);
+        }
+        out
+    };
+    let all = run(Augmentations::ALL, 5);
+    assert_eq!(all, run(Augmentations::ALL, 5));
+    assert_ne!(all, run(Augmentations::ALL, 6));
+    assert!(
+        all.iter()
+            .all(|v| v.is_finite() && (0.0..=1.0 + 1e-6).contains(v))
+    );
+    // No part: untouched. The affine part alone: exactly `Distortion::random` + `apply`.
+    assert_eq!(run(Augmentations::NONE, 5), [&src[..]; 3].concat());
+    let mut r = Pcg64Mcg::seed_from_u64(5);
+    let affine: Vec<f32> = (0..3)
+        .flat_map(|_| distorted(Distortion::random(&mut r), &src))
+        .collect();
+    assert_eq!(run(Augmentations::AFFINE, 5), affine);
+    // Each part changes the image on its own.
+    for parts in [
+        Augmentations {
+            thickness: true,
+            ..Augmentations::NONE
+        },
+        Augmentations {
+            elastic: true,
+            ..Augmentations::NONE
+        },
+    ] {
+        assert_ne!(run(parts, 5), [&src[..]; 3].concat(), "{parts:?}");
+    }
+}
+
 /// `n` images of four classes that survive the distortions: a 2-pixel-thick stroke through
 /// the centre, horizontal (0), vertical (1), falling (2) or rising (3) — 45° apart, against
 /// turns of at most 12°. As IDX files.
@@ -163,6 +386,10 @@ fn strokes(n: usize) -> DataSet {
 }
 
 fn trained(augment: bool, seed: u32, steps: usize) -> Trainer {
+    trained_with(augment, Augmentations::ALL, seed, steps)
+}
+
+fn trained_with(augment: bool, parts: Augmentations, seed: u32, steps: usize) -> Trainer {
     let config = TrainerConfig {
         seed,
         batch_size: 32,
@@ -170,6 +397,7 @@ fn trained(augment: bool, seed: u32, steps: usize) -> Trainer {
         ..Default::default()
     };
     let mut t = Trainer::new(config).expect("valid config");
+    t.set_augmentations(parts);
     t.train = strokes(320);
     t.test = strokes(100);
     t.train_steps(steps).expect("trains");
@@ -181,6 +409,12 @@ fn augmented_training_follows_its_seed_and_differs_from_plain() {
     let a = trained(true, 3, 4).export_weights().expect("exports");
     assert_eq!(a, trained(true, 3, 4).export_weights().expect("exports"));
     assert_ne!(a, trained(false, 3, 4).export_weights().expect("exports"));
+    // `augment: false` means no distortion at all, whichever parts are chosen.
+    let plain = trained(false, 3, 4).export_weights().expect("exports");
+    let none = trained_with(false, Augmentations::NONE, 3, 4);
+    assert_eq!(plain, none.export_weights().expect("exports"));
+    let affine = trained_with(true, Augmentations::AFFINE, 3, 4);
+    assert_ne!(a, affine.export_weights().expect("exports"));
 }
 
 #[test]

@@ -1,20 +1,38 @@
-//! A warmed-up training step allocates nothing: every buffer is reused.
+//! A warmed-up training step allocates nothing: every buffer is reused, through the model and
+//! through the trainer with every augmentation on (batch assembly, distortions, epoch ends).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
+use mnist_wasm::data::DataSet;
+use mnist_wasm::data::augment::Augmentations;
 use mnist_wasm::model::{Model, PARAM_COUNT, PIXELS};
 use mnist_wasm::optim::{Adam, AdamConfig};
+use mnist_wasm::{Trainer, TrainerConfig};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 struct Counting;
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Allocations made by this thread: the tests run in parallel threads (and the harness
+    /// prints from another), so each counts only its own.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    // `try_with`: a thread being torn down has no counter left, and is no test.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: forwarded unchanged to the system allocator.
         unsafe { System.alloc(layout) }
     }
@@ -23,7 +41,7 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: as for `dealloc`.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -48,12 +66,52 @@ fn warmed_up_training_step_does_not_allocate() {
             .train_step(&x[..64 * PIXELS], &y[..64], &mut adam)
             .expect("valid");
     }
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = allocations();
+    std::hint::black_box(vec![0u8; 16]);
+    assert_eq!(
+        allocations() - before,
+        1,
+        "the counter counts this thread's allocations"
+    );
+    let before = allocations();
     for _ in 0..3 {
         model.train_step(&x, &y, &mut adam).expect("valid");
         model
             .train_step(&x[..7 * PIXELS], &y[..7], &mut adam)
             .expect("valid");
     }
-    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed) - before, 0);
+    assert_eq!(allocations() - before, 0);
+}
+
+/// `n` random 28x28 IDX images and labels.
+fn random_set(n: usize) -> DataSet {
+    let mut r = Pcg64Mcg::seed_from_u64(2);
+    let mut images = vec![0, 0, 8, 3];
+    for v in [n as u32, 28, 28] {
+        images.extend_from_slice(&v.to_be_bytes());
+    }
+    images.extend((0..n * PIXELS).map(|_| r.random_range(0..=255u8)));
+    let mut labels = vec![0, 0, 8, 1];
+    labels.extend_from_slice(&(n as u32).to_be_bytes());
+    labels.extend((0..n).map(|i| (i % 10) as u8));
+    DataSet::from_idx("random", &images, &labels).expect("valid IDX")
+}
+
+#[test]
+fn warmed_up_augmented_trainer_step_does_not_allocate() {
+    let config = TrainerConfig {
+        batch_size: 48,
+        augment: true,
+        ..TrainerConfig::default()
+    };
+    let mut t = Trainer::new(config).expect("valid config");
+    assert_eq!(t.augmentations(), Augmentations::ALL);
+    t.train = random_set(100);
+    // One epoch (3 batches, the last short) warms up the order and every buffer.
+    t.train_steps(3).expect("trains");
+    let before = allocations();
+    // Across two more epoch ends.
+    t.train_steps(3).expect("trains");
+    t.train_steps(3).expect("trains");
+    assert_eq!(allocations() - before, 0);
 }
