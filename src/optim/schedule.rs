@@ -12,7 +12,7 @@
 //!
 //! Cosine rather than one-cycle: one-cycle's extra parts (a triangular rise, cycled momentum)
 //! suit SGD; with Adam a short warm-up already tames the first steps, and the cosine's slow
-//! start keeps the rate high for longer than a linear fall, which the measurements favoured.
+//! start keeps the rate high for longer than a linear fall (README, "Learning-rate schedule").
 
 /// The rate of step `step` (from 0) of a run planned to take `planned` steps.
 /// `warmup_share` and `final_share` are fractions of the run and of `peak`.
