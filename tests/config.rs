@@ -33,12 +33,16 @@ fn defaults_are_the_schemas_and_valid() {
             "epochs",
             "batchSize",
             "learningRate",
+            "schedule",
+            "warmupShare",
+            "finalLrShare",
             "trainSize",
             "augment",
             "seed"
         ]
     );
-    assert_eq!(defaults[2].1, Value::Number(0.001), "exact decimal");
+    assert_eq!(defaults[2].1, Value::Number(0.006), "exact decimal");
+    assert_eq!(defaults[4].1, Value::Number(0.05), "exact decimal");
 }
 
 #[test]

@@ -6,6 +6,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mnist_wasm::data::DataSet;
+use mnist_wasm::optim::lr_at;
 use mnist_wasm::{Trainer, TrainerConfig};
 
 /// `n` noisy 28x28 images, class k a bright bar on row 2k + 4, as IDX files.
@@ -103,4 +104,122 @@ fn new_data_or_subset_drops_a_batch_under_way() {
     .expect("valid");
     let r = t.train_steps(1).expect("trains");
     assert_eq!((r.images, r.epoch_done, r.epoch), (20, true, 2));
+}
+
+/// A trainer on 150 toy images in batches of 10 (15 steps an epoch), 2 epochs planned.
+fn planned() -> Trainer {
+    let mut t = trainer(10);
+    let config = TrainerConfig {
+        epochs: 2,
+        warmup_share: 0.1,
+        final_lr_share: 0.1,
+        ..t.config()
+    };
+    t.set_config(config).expect("valid config");
+    t
+}
+
+/// The rate `lr_at` gives step `s` of `planned()`'s 30-step plan.
+fn planned_rate(t: &Trainer, s: u64) -> f32 {
+    let c = t.config();
+    lr_at(s, 30, c.learning_rate, c.warmup_share, c.final_lr_share)
+}
+
+#[test]
+fn a_planned_run_follows_the_schedule_and_holds_the_final_rate_past_it() {
+    let mut t = planned();
+    t.start_run();
+    assert_eq!(t.planned_steps(), 30);
+    let mut rates = Vec::new();
+    for s in 0..34 {
+        assert_eq!(t.next_learning_rate(), planned_rate(&t, s));
+        let r = t.train_steps(1).expect("trains");
+        assert_eq!(r.learning_rate, planned_rate(&t, s), "step {s}");
+        assert_eq!(r.learning_rate, t.adam().config.lr);
+        rates.push(r.learning_rate);
+    }
+    let peak = t.config().learning_rate;
+    // Warm-up over 3 steps to the peak, where the decay starts, down to a tenth of it at the
+    // planned end (step 30), and held there.
+    assert!(rates[0] < rates[1] && rates[1] < rates[2] && rates[2] == peak && rates[3] == peak);
+    assert!(rates[3..31].windows(2).all(|w| w[1] < w[0]));
+    assert!(rates[30..].iter().all(|&r| (r - peak * 0.1).abs() < 1e-9));
+}
+
+#[test]
+fn pausing_and_slicing_keep_the_plan() {
+    let mut whole = planned();
+    whole.start_run();
+    let whole_rates: Vec<f32> = (0..20)
+        .map(|_| whole.train_steps(1).expect("trains").learning_rate)
+        .collect();
+
+    let mut sliced = planned();
+    sliced.start_run();
+    let mut rates = Vec::new();
+    while rates.len() < 20 {
+        // 16 images a call over batches of 10: a pause can fall anywhere in a batch.
+        let r = sliced.train_part(16).expect("trains");
+        if r.steps == 1 {
+            rates.push(r.learning_rate);
+        }
+    }
+    assert_eq!(rates, whole_rates);
+    assert_eq!(
+        sliced.export_weights().expect("exports"),
+        whole.export_weights().expect("exports")
+    );
+}
+
+#[test]
+fn a_new_run_reset_or_import_starts_a_new_plan() {
+    let mut t = planned();
+    t.start_run();
+    t.train_steps(15).expect("trains");
+    assert_ne!(t.next_learning_rate(), planned_rate(&t, 0));
+    // "Train more": warms up again from its own first step.
+    t.start_run();
+    assert_eq!(
+        t.train_steps(1).expect("trains").learning_rate,
+        planned_rate(&t, 0)
+    );
+    assert_eq!(
+        t.train_steps(1).expect("trains").learning_rate,
+        planned_rate(&t, 1)
+    );
+
+    let bytes = t.export_weights().expect("exports");
+    t.train_steps(5).expect("trains");
+    t.import_weights(&bytes).expect("imports");
+    assert_eq!(t.next_learning_rate(), planned_rate(&t, 0));
+
+    t.train_steps(5).expect("trains");
+    t.reset(None);
+    assert_eq!(t.next_learning_rate(), planned_rate(&t, 0));
+}
+
+#[test]
+fn more_epochs_mid_run_stretch_the_plan_and_no_schedule_holds_the_rate() {
+    let mut t = planned();
+    t.start_run();
+    t.train_steps(10).expect("trains");
+    let config = TrainerConfig {
+        epochs: 4,
+        ..t.config()
+    };
+    t.set_config(config).expect("valid config");
+    assert_eq!(t.planned_steps(), 60);
+    let c = t.config();
+    let expected = lr_at(10, 60, c.learning_rate, c.warmup_share, c.final_lr_share);
+    assert_eq!(t.train_steps(1).expect("trains").learning_rate, expected);
+
+    let config = TrainerConfig {
+        schedule: false,
+        learning_rate: 0.002,
+        ..t.config()
+    };
+    t.set_config(config).expect("valid config");
+    for _ in 0..3 {
+        assert_eq!(t.train_steps(1).expect("trains").learning_rate, 0.002);
+    }
 }

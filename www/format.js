@@ -36,3 +36,10 @@ export function formatLoss(loss) {
   if (!Number.isFinite(loss)) return '–';
   return loss >= 1 ? loss.toFixed(3) : loss.toPrecision(3);
 }
+
+/** A learning rate to two significant digits: 0.0029871 -> "0.0030", 1.5e-6 -> "1.5e-6", 0 -> "0". */
+export function formatRate(lr) {
+  if (!Number.isFinite(lr)) return '–';
+  if (lr === 0) return '0';
+  return lr >= 1e-4 ? lr.toPrecision(2) : lr.toExponential(1);
+}

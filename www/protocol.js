@@ -97,6 +97,7 @@ export const configured = (config) => [{ type: FromWorker.CONFIGURED, config: { 
 /**
  * One time slice of training (a few batches). `losses`/`accuracies` hold one entry per batch;
  * the first batch is step `firstStep` (0-based, counted over the trainer's lifetime).
+ * `learningRate` is Adam's rate at the slice's last step (the schedule's, when it is on).
  */
 export const progress = ({
   losses,
@@ -110,6 +111,7 @@ export const progress = ({
   stepInEpoch,
   stepsPerEpoch,
   batchSize,
+  learningRate,
 }) => [
   {
     type: FromWorker.PROGRESS,
@@ -124,6 +126,7 @@ export const progress = ({
     stepInEpoch,
     stepsPerEpoch,
     batchSize,
+    learningRate,
   },
   buffersOf(losses, accuracies),
 ];

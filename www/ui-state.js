@@ -3,7 +3,7 @@
 // controls. Pure functions of a state snapshot; the views (www/views/) only write their
 // results into the DOM. Tested in tests/js/ui-state.test.mjs.
 import { busyRate, emaValue, stepsRemaining, wallRate } from './metrics.js';
-import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent } from './format.js';
+import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent, formatRate } from './format.js';
 
 /** Error kinds shown in the alert without stopping anything: the status keeps saying what the trainer does. */
 export const NON_BLOCKING = new Set(['import', 'user-data', 'diverged', 'settings']);
@@ -128,6 +128,12 @@ export function trainStats(s) {
     loss: formatLoss(emaValue(s.smoothed.loss)),
     trainAccuracy: formatPercent(emaValue(s.smoothed.accuracy)),
   };
+}
+
+/** The readout beside the loss chart's title: "learning rate 0.0021", or '' before any step. */
+export function learningRateText(s) {
+  const lr = s.learningRate;
+  return Number.isFinite(lr) ? `learning rate ${formatRate(lr)}` : '';
 }
 
 /** The note above the pad about the model behind it: `{ kind: 'untrained'|'live'|'trained', text }`. */

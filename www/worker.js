@@ -106,6 +106,7 @@ function handle(m) {
         break;
       case ToWorker.TRAIN:
         configure(m.settings);
+        trainer.startRun(); // a new planned run: the learning rate warms up again (src/trainer.rs)
         run = { startEpoch: counters.epoch, epochs: trainer.config().epochs };
         setState('training');
         trainLoop();
@@ -241,7 +242,8 @@ function trainOneSlice() {
   counters = { epoch, stepInEpoch, stepsPerEpoch, totalSteps };
   const epochDone = !slice.failure && slice.last.epochDone;
   const batchSize = trainer.config().batchSize;
-  return { ...slice, ...counters, firstStep, epochInRun: epochInRun(), epochsInRun: run?.epochs ?? 0, batchSize, epochDone };
+  const { learningRate } = slice.last;
+  return { ...slice, ...counters, firstStep, epochInRun: epochInRun(), epochsInRun: run?.epochs ?? 0, batchSize, learningRate, epochDone };
 }
 
 // ---- evaluation ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 // The same four figures, measured the same way as pages/tfjs-bench.mjs measures TF.js:
 //   training      warm-up (>= warmupMinBatches batches and >= warmupSeconds), then
 //                 trainer.trainSteps(stepsPerCall) in a loop for >= trainSeconds of wall clock;
-//                 batch 64, Adam lr 0.001; the whole 60k training set is pushed in first (raw IDX,
+//                 batch 64, Adam lr 0.001 held (schedule off, as TF.js); the whole 60k training set is pushed in first (raw IDX,
 //                 parsed by the Trainer); batches are assembled inside the timed loop (by the
 //                 Trainer from its u8 images, like TF.js builds its tensors from the u8 IDX data).
 //   latency       trainer.predict(one 784-value Float32Array) -> Float32Array(10), i.e. including
@@ -59,7 +59,7 @@ export function pushAll(trainer, data) {
 
 export async function makeTrainer(wasm, log, seed = 1234) {
   const data = await loadMnist();
-  const trainer = new wasm.Trainer({ seed, learningRate: 0.001, batchSize: BATCH, augment: false });
+  const trainer = new wasm.Trainer({ seed, learningRate: 0.001, schedule: false, batchSize: BATCH, augment: false });
   const push = pushAll(trainer, data);
   log(`data: fetched in ${data.loadMs.toFixed(0)} ms, pushed into the Trainer in ${push.push_ms.toFixed(0)} ms`);
   return { trainer, data, push };

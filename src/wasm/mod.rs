@@ -215,6 +215,14 @@ impl Trainer {
         Ok(())
     }
 
+    /// Starts a planned run (one press of Train): with the `schedule` setting, the learning
+    /// rate warms up again from the next step and decays over `epochs` epochs from it. A
+    /// pause and resume continue the run; `reset` and `importWeights` start a new one.
+    #[wasm_bindgen(js_name = startRun)]
+    pub fn start_run(&mut self) {
+        self.inner.start_run();
+    }
+
     /// Trains up to `steps` batches (stopping at an epoch's end) and reports what it did.
     #[wasm_bindgen(js_name = trainSteps)]
     pub fn train_steps(&mut self, steps: u32) -> Result<JsValue, JsValue> {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { dataComplete, startApp, waitForState, watch } from './helpers.mjs';
 
 const KEY = 'mnist-trainer.settings'; // SETTINGS_KEY in www/settings.js
-const DEFAULTS = { epochs: '3', 'batch-size': '64', 'learning-rate': '0.001', 'train-size': '60000' };
+const DEFAULTS = { epochs: '3', 'batch-size': '64', 'learning-rate': '0.006', 'train-size': '60000' };
 
 /** The form's number inputs and the augment checkbox, as shown. */
 const shown = (page) =>
@@ -70,7 +70,7 @@ test('the settings survive a reload and reach the worker', { timeout: 180_000 },
     await dataComplete(page);
     await waitForState(page, 'ready');
     assert.deepEqual(await shown(page), { ...DEFAULTS, augment: true });
-    await applied(page, { batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: true });
+    await applied(page, { batchSize: 64, learningRate: 0.006, trainSize: 60000, augment: true });
     assert.equal(await page.evaluate((k) => localStorage.getItem(k), KEY), null, 'nothing is written until the user changes something');
   });
 
@@ -88,6 +88,7 @@ test('the settings survive a reload and reach the worker', { timeout: 180_000 },
       { id: 'epochs', type: 'number', limits: '1..100 step 1', label: 'Epochs', help: true },
       { id: 'batch-size', type: 'number', limits: '1..1024 step 1', label: 'Batch size', help: true },
       { id: 'learning-rate', type: 'number', limits: '0..1 step any', label: 'Learning rate', help: true },
+      { id: 'schedule', type: 'checkbox', limits: '', label: 'Warm-up and cosine decay', help: true },
       { id: 'train-size', type: 'number', limits: '1..60000 step 1', label: 'Training images', help: true },
       { id: 'augment', type: 'checkbox', limits: '', label: 'Augment the training images', help: true },
     ]);
@@ -132,7 +133,7 @@ test('the settings survive a reload and reach the worker', { timeout: 180_000 },
     await page.evaluate((k) => localStorage.setItem(k, '{"batchSize": 128, "learningRate": 0.0005, "augm'), KEY);
     await reload(page);
     assert.deepEqual(await shown(page), { ...DEFAULTS, augment: true }, 'corrupt JSON: the defaults');
-    await applied(page, { batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: true });
+    await applied(page, { batchSize: 64, learningRate: 0.006, trainSize: 60000, augment: true });
 
     // Saved before augment existed, with a batch size out of range and a text where a number goes.
     await page.evaluate((k) => localStorage.setItem(k, JSON.stringify({ epochs: 5, batchSize: 4096, learningRate: 0.01, trainSize: '2000' })), KEY);

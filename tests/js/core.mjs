@@ -27,6 +27,7 @@ export function progressMessage(over = {}, { losses = [2.3, 2.1], accuracies = [
     stepInEpoch: 2,
     stepsPerEpoch: 100,
     batchSize: 32,
+    learningRate: 0.002,
   });
   return { ...message, at: 1000, ...over };
 }

@@ -86,14 +86,15 @@ test('unknown and mistyped settings are refused, naming the field, and change no
 test('the schema gives every setting its type, limits and default; the config follows it', () => {
   const schema = f.settingsSchema();
   const byName = Object.fromEntries(schema.map((field) => [field.name, field]));
-  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'trainSize', 'augment', 'seed']);
+  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'augment', 'seed']);
   assert.deepEqual(
     { ...byName.learningRate, help: '' },
-    { name: 'learningRate', type: 'number', label: 'Learning rate', help: '', default: 0.001, form: true, min: 0, max: 1, exclusiveMin: true },
+    { name: 'learningRate', type: 'number', label: 'Learning rate', help: '', default: 0.006, form: true, min: 0, max: 1, exclusiveMin: true },
   );
   assert.equal(byName.augment.type, 'boolean');
   assert.equal('min' in byName.augment, false);
   assert.equal(byName.seed.form, false);
+  assert.deepEqual([byName.schedule.type, byName.schedule.form, byName.warmupShare.form], ['boolean', true, false]);
   for (const field of schema) assert.ok(field.label && field.help, field.name);
   const defaults = Object.fromEntries(schema.map((field) => [field.name, field.default]));
   // Exact decimals (an f32 setting reads back as typed: 0.001, not 0.0010000000474974513).
@@ -181,3 +182,20 @@ function crc32(bytes) {
   }
   return ~c >>> 0;
 }
+
+test('startRun starts a planned run: the rate in each report warms up from its first step', () => {
+  // 100 images in batches of 16: 7 steps an epoch, 14 planned; a 20 % warm-up is 3 steps.
+  const t = loaded({ epochs: 2, learningRate: 0.003, warmupShare: 0.2 });
+  const peak = Math.fround(0.003);
+  const rates = () => [1, 2, 3].map(() => t.trainSteps(1).learningRate);
+  const close = (got, want) => got.every((r, i) => Math.abs(r - want[i]) < 1e-9);
+  t.startRun();
+  const warm = [peak / 3, (2 * peak) / 3, peak];
+  assert.ok(close(rates(), warm));
+  const later = rates(); // the decay starts at the peak
+  assert.ok(later[0] === peak && later[1] < peak && later[2] < later[1], `decaying: ${later}`);
+  t.startRun(); // "Train more": a new plan, warming up again
+  assert.ok(close(rates(), warm));
+  t.setConfig({ schedule: false });
+  assert.deepEqual(rates(), [peak, peak, peak]);
+});

@@ -1,7 +1,7 @@
 // Text formatting (www/format.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent } from '../../www/format.js';
+import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent, formatRate } from '../../www/format.js';
 
 test('formatPercent gives the test-accuracy text, e.g. 98.7%', () => {
   assert.equal(formatPercent(0.98712), '98.7%');
@@ -21,4 +21,13 @@ test('formatInt, formatBytes, formatDuration, formatLoss', () => {
   assert.equal(formatDuration(-1), '–');
   assert.equal(formatLoss(2.302585), '2.303');
   assert.equal(formatLoss(0.012345), '0.0123');
+});
+
+test('formatRate: two significant digits, small rates in exponent form', () => {
+  assert.equal(formatRate(0.0029871), '0.0030');
+  assert.equal(formatRate(0.006), '0.0060');
+  assert.equal(formatRate(0.00012), '0.00012');
+  assert.equal(formatRate(1.5e-6), '1.5e-6');
+  assert.equal(formatRate(0), '0');
+  assert.equal(formatRate(NaN), '–');
 });

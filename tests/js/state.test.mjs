@@ -10,7 +10,7 @@ import { Action, Effect, handles, initialState, reduce } from '../../www/state.j
 import { Ema } from '../../www/metrics.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 
-const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: true };
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true };
 const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false };
 const PIXELS = new Float32Array(784).fill(0.5);
 
@@ -103,7 +103,7 @@ test('SETTINGS_INPUT: a valid form is kept and configures the trainer; an invali
   const s = readyState();
   const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false };
   const good = step(s, { type: Action.SETTINGS_INPUT, raw });
-  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, trainSize: 2000, augment: false };
+  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false };
   assert.deepEqual(good.settings, values);
   assert.equal(good.settingsValid, true);
   assert.deepEqual(effects(good, Effect.SAVE_SETTINGS), [{ type: Effect.SAVE_SETTINGS, schema: SCHEMA, values }]);
@@ -158,6 +158,17 @@ test('PROGRESS: steps, smoothed loss and accuracy as the charts smooth them, rat
   const [chart] = effects(s, Effect.CHARTS_STEPS);
   assert.equal(chart.firstStep, 2);
   assert.deepEqual([...chart.losses], [Math.fround(2.3), Math.fround(2.1)]);
+});
+
+test('PROGRESS: the learning rate of the last step is kept; Reset forgets it', () => {
+  let s = readyState();
+  assert.ok(Number.isNaN(s.learningRate), 'none before any step');
+  s = steps(s, P.state('training')[0], progress());
+  assert.equal(s.learningRate, 0.002);
+  s = step(s, progress({ firstStep: 2, learningRate: 0.0015 }));
+  assert.equal(s.learningRate, 0.0015, 'the schedule moves it slice by slice');
+  s = step(s, { type: Action.RESET });
+  assert.ok(Number.isNaN(s.learningRate));
 });
 
 test('EVALUATION: an estimate, then a full score that keeps the charts', () => {

@@ -12,6 +12,7 @@ import {
   downloadMeter,
   epochMeter,
   fileControls,
+  learningRateText,
   modelNote,
   sampleEnabled,
   shapeText,
@@ -144,4 +145,10 @@ test('fileControls, sampleEnabled, buildInfo, shapeText', () => {
   assert.match(buildInfo(run({ ...READY, build: 'scalar' })), /^WebAssembly \(scalar/);
   assert.equal(shapeText([26, 26, 32]), '26×26×32');
   assert.equal(shapeText([10]), '10');
+});
+
+test('learningRateText: the last step’s rate beside the loss chart, nothing before any step', () => {
+  assert.equal(learningRateText(run(READY, DATA)), '');
+  const s = run(READY, DATA, P.state('training')[0], slice({ learningRate: 0.0029871 }));
+  assert.equal(learningRateText(s), 'learning rate 0.0030');
 });

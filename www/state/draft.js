@@ -47,6 +47,7 @@ export function forgetHistory(s) {
   s.rate = [];
   s.smoothed = { loss: emaStart(), accuracy: emaStart() };
   s.progress = null;
+  s.learningRate = NaN;
   s.restored = null;
   s.testAccuracy = NaN;
 }

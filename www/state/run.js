@@ -48,6 +48,7 @@ export const runHandlers = {
     if (s.awaitingReset) return;
     s.progress = m;
     s.totalSteps = m.firstStep + m.losses.length;
+    s.learningRate = m.learningRate ?? NaN;
     s.rate = addRateSample(s.rate, [m.at, m.images, m.ms], RATE_WINDOW_MS);
     let { loss, accuracy } = s.smoothed;
     for (let i = 0; i < m.losses.length; i++) {

@@ -1,8 +1,9 @@
 // The Train card and the header's status: the status dot and words, Train / Pause / Reset (and
-// Reset's confirmation dialog), the MNIST download and epoch meters, and the stats grid.
+// Reset's confirmation dialog), the MNIST download and epoch meters, the stats grid, and the
+// learning-rate readout beside the loss chart's title (it changes with the steps, like the stats).
 // The settings fields inside the card are www/views/settings-view.js.
 import { Action } from '../state.js';
-import { downloadMeter, epochMeter, status, trainControls, trainStats } from '../ui-state.js';
+import { downloadMeter, epochMeter, learningRateText, status, trainControls, trainStats } from '../ui-state.js';
 import { byId, setAttr, setDisabled, setProgressBar, setText } from './dom.js';
 
 export class TrainView {
@@ -23,6 +24,7 @@ export class TrainView {
       step: byId('step'),
       loss: byId('loss-now'),
       trainAccuracy: byId('train-acc'),
+      learningRate: byId('lr-now'),
     };
     const { train, pause, reset } = this.el;
     // Enter in a settings field presses Train, when it can be pressed.
@@ -76,5 +78,6 @@ export class TrainView {
     setText(el.step, stats.steps);
     setText(el.loss, stats.loss);
     setText(el.trainAccuracy, stats.trainAccuracy);
+    setText(el.learningRate, learningRateText(s));
   }
 }
