@@ -103,9 +103,15 @@ export const waitForState = (page, ...states) =>
     timeout: 120_000,
   });
 
-/** Draws a polyline on the pad with real mouse events; points are fractions of the pad's side. */
+/**
+ * Draws a polyline on the pad with real mouse events; points are fractions of the pad's side.
+ * The pad is scrolled into view first, as a person would: mouse events outside the viewport
+ * reach nothing (a closed dialog or a dismissed alert can leave the page scrolled elsewhere).
+ */
 export async function drawStroke(page, points) {
-  const box = await page.getByTestId('draw-pad').boundingBox();
+  const pad = page.getByTestId('draw-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
   const at = ([fx, fy]) => [box.x + fx * box.width, box.y + fy * box.height];
   const [x0, y0] = at(points[0]);
   await page.mouse.move(x0, y0);
