@@ -2,6 +2,7 @@
 // Adapted from ../shared/bench-anchors/pages/common.mjs: URLs resolve against this module
 // (bench/pages/ -> the repository root is '../../'), so they work from workers and under /noiso/;
 // loadMnist also returns the raw IDX files (our Trainer parses IDX itself).
+import { mulberry32 } from '../prng.mjs';
 
 export const params = Object.fromEntries(new URLSearchParams(self.location.search));
 
@@ -68,17 +69,8 @@ export async function loadMnist({ train = true } = {}) {
   return d;
 }
 
-// Deterministic PRNG + Fisher-Yates permutation.
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic PRNG (../prng.mjs) + Fisher-Yates permutation.
+export { mulberry32 };
 
 export function permutation(n, seed) {
   const r = mulberry32(seed);

@@ -51,9 +51,8 @@ export async function launchBrowser() {
   return { context, close };
 }
 
-/** Vite's dev server and a Chromium page; `close()` stops both. */
-export async function startApp() {
-  const port = await freePort();
+/** Vite's dev server for the app on 127.0.0.1:`port`, listening. */
+export async function startDevServer(port) {
   const server = await createServer({
     root: ROOT,
     configFile: join(ROOT, 'vite.config.js'),
@@ -61,6 +60,13 @@ export async function startApp() {
     server: { host: '127.0.0.1', port, strictPort: true },
   });
   await server.listen();
+  return server;
+}
+
+/** Vite's dev server and a Chromium page; `close()` stops both. */
+export async function startApp() {
+  const port = await freePort();
+  const server = await startDevServer(port);
   const browser = await launchBrowser();
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const close = async () => {

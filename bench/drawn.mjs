@@ -1,0 +1,248 @@
+#!/usr/bin/env node
+// Owns `npm run bench:drawn`: how well the page reads digits drawn with a mouse. Builds the
+// drawn-digit set (bench/drawn-digits.mjs: MNIST *test* digits, traced and redrawn by a seeded
+// hand), starts the app (Vite's dev server, as the end-to-end tests do) in headless Chromium,
+// gets a model (one epoch of Train with the page's defaults, or --weights FILE imported through
+// the page), then replays every digit with real mouse events over the pad and reads the page's
+// prediction. Progress goes to stderr; ONE JSON object goes to stdout.
+//
+// Options:
+//   --count N          digits in the set (default 300, stratified by class, a third per size)
+//   --seed S           the set's seed (default 1)
+//   --weights FILE     import this .weights file instead of training
+//   --save-weights F   after training, export the model with the page's Export button to F
+//   --port P           the dev server's port (default: a free one)
+import { basename, join, resolve } from 'node:path';
+import { createServer } from 'vite';
+import { dataComplete, freePort, launchBrowser, ROOT, startDevServer } from '../tests/e2e/helpers.mjs';
+import { drawnDigits, SIZE_BUCKETS } from './drawn-digits.mjs';
+
+const T_START = Date.now();
+const log = (...a) => process.stderr.write(`${((Date.now() - T_START) / 1000).toFixed(0).padStart(4)}s ${a.join(' ')}\n`);
+
+const KNOWN = ['count', 'seed', 'weights', 'save-weights', 'port'];
+
+/** `--name value` or `--name=value` options; unknown ones stop the run. */
+function parseOptions(argv) {
+  const opts = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m || !KNOWN.includes(m[1])) {
+      process.stderr.write(`unknown option ${argv[i]}; known: ${KNOWN.map((k) => '--' + k).join(' ')}\n`);
+      process.exit(2);
+    }
+    opts[m[1]] = m[2] ?? argv[++i];
+  }
+  return {
+    count: Number(opts.count ?? 300),
+    seed: Number(opts.seed ?? 1),
+    weights: opts.weights ? resolve(opts.weights) : null,
+    saveWeights: opts['save-weights'] ? resolve(opts['save-weights']) : null,
+    port: opts.port ? Number(opts.port) : null,
+  };
+}
+
+
+const LONG = { timeout: 900_000 }; // one epoch on a loaded 2-core machine
+
+/** One epoch of Train with the page's defaults; returns the full test accuracy shown after it. */
+async function trainOneEpoch(page) {
+  await page.getByTestId('epochs').fill('1');
+  await page.waitForFunction(() => document.querySelector('#settings').dataset.appliedEpochs === '1', null, { timeout: 10_000 });
+  await page.getByTestId('train').click();
+  const timer = setInterval(async () => {
+    const text = await page.locator('#status').textContent().catch(() => '');
+    log('  ', text.trim().replace(/\s+/g, ' '));
+  }, 15_000);
+  try {
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'done', null, LONG);
+    await page.waitForFunction(() => document.querySelector('[data-testid=test-accuracy]').textContent !== '', null, LONG);
+  } finally {
+    clearInterval(timer);
+  }
+  return page.getByTestId('test-accuracy').textContent();
+}
+
+/** Imports a .weights file through the page's input; returns the test accuracy scored after it. */
+async function importWeights(page, file) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid=import-weights]').disabled, null, { timeout: 60_000 });
+  await page.getByTestId('import-weights').setInputFiles(file);
+  const name = basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page.waitForFunction((n) => new RegExp(`Imported from ${n}`).test(document.querySelector('#model-note').textContent), name, {
+    timeout: 60_000,
+  });
+  await page.waitForFunction(() => document.querySelector('[data-testid=test-accuracy]').textContent !== '', null, LONG);
+  return page.getByTestId('test-accuracy').textContent();
+}
+
+async function exportWeights(page, file) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-weights').click()]);
+  await download.saveAs(file);
+}
+
+/** Clears the pad with its Clear button and waits until no prediction is shown. */
+async function clearPad(page) {
+  await page.evaluate(() => document.getElementById('clear-pad').click());
+  await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent === '', null, { timeout: 10_000 });
+}
+
+/** Replays strokes (0..1 of the pad) with the mouse: one move per point, like a mouse's events. */
+async function replay(page, box, strokes) {
+  const at = (p) => [box.x + p.x * box.width, box.y + p.y * box.height];
+  for (const stroke of strokes) {
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (const p of stroke.slice(1)) await page.mouse.move(...at(p));
+    await page.mouse.up();
+  }
+}
+
+/**
+ * The prediction for the finished drawing. The pad renders after its frame and the worker answers
+ * one request at a time, so: wait two frames (the last points reported), then until the shown
+ * probabilities have not changed for `quietMs`.
+ */
+async function settledPrediction(page, quietMs = 300) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.evaluate(() => {
+    window.__drawnBench = { key: null, since: performance.now() };
+  });
+  await page.waitForFunction(
+    (quiet) => {
+      const key = [...document.querySelectorAll('[data-testid=probabilities] > *')].map((li) => li.dataset.prob).join(',');
+      const w = window.__drawnBench;
+      const now = performance.now();
+      if (key !== w.key) {
+        w.key = key;
+        w.since = now;
+        return false;
+      }
+      return document.querySelector('[data-testid=prediction]').textContent !== '' && now - w.since >= quiet;
+    },
+    quietMs,
+    { polling: 50, timeout: 20_000 },
+  );
+  return page.evaluate(() => document.querySelector('[data-testid=prediction]').textContent);
+}
+
+/**
+ * Clears the pad, draws the strokes and reads the prediction: `{ text, box }`, or null when no
+ * answer came, twice. The pad's box is measured each time, as the page's layout may move it.
+ */
+async function readDigit(page, pad, strokes) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await clearPad(page);
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    await replay(page, box, strokes);
+    try {
+      return { text: await settledPrediction(page), box };
+    } catch (e) {
+      if (!/Timeout/.test(String(e))) throw e;
+      log(`no settled prediction within 20 s (attempt ${attempt + 1})`);
+    }
+  }
+  return null;
+}
+
+const ratio = (a, b) => (b ? Math.round((1e4 * a) / b) / 1e4 : null);
+
+/** The JSON's scores from `[{ label, size, predicted }]`. */
+export function score(results) {
+  const group = (keyOf, keys) =>
+    Object.fromEntries(
+      keys.map((k) => {
+        const rows = results.filter((r) => keyOf(r) === k);
+        return [k, { count: rows.length, accuracy: ratio(rows.filter((r) => r.predicted === r.label).length, rows.length) }];
+      }),
+    );
+  const pairs = new Map();
+  for (const r of results) {
+    if (r.predicted === r.label) continue;
+    const k = `${r.label}>${r.predicted}`;
+    pairs.set(k, { label: r.label, predicted: r.predicted, count: (pairs.get(k)?.count ?? 0) + 1 });
+  }
+  return {
+    count: results.length,
+    accuracy: ratio(results.filter((r) => r.predicted === r.label).length, results.length),
+    no_answer: results.filter((r) => r.predicted === null).length,
+    by_size: group((r) => r.size, Object.keys(SIZE_BUCKETS)),
+    by_class: group((r) => String(r.label), Array.from({ length: 10 }, (_, d) => String(d))),
+    confusions: [...pairs.values()].sort((a, b) => b.count - a.count || a.label - b.label || a.predicted - b.predicted),
+    // Which test images were misread (their index in t10k), to look at them.
+    misread: results.filter((r) => r.predicted !== r.label).map(({ index, label, predicted, size }) => ({ index, label, predicted, size })),
+  };
+}
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2));
+  const set = drawnDigits({ count: opts.count, seed: opts.seed });
+  log(`drawn set: ${set.length} MNIST test digits, seed ${opts.seed}`);
+
+  const port = opts.port ?? (await freePort());
+  const server = await startDevServer(port);
+  const browser = await launchBrowser();
+  const close = async () => {
+    await browser.close();
+    await server.close().catch(() => {});
+  };
+  try {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('pageerror', (e) => log('page error:', e.message));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await dataComplete(page);
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'ready', null, { timeout: 60_000 });
+    log('app ready, MNIST loaded');
+
+    let model;
+    if (opts.weights) {
+      log(`importing ${opts.weights}`);
+      model = { how: `imported ${basename(opts.weights)}`, test_accuracy: await importWeights(page, opts.weights) };
+    } else {
+      log('training one epoch with the page defaults');
+      const t0 = Date.now();
+      const acc = await trainOneEpoch(page);
+      model = { how: 'trained in the page: 1 epoch, page defaults', test_accuracy: acc, train_seconds: Math.round((Date.now() - t0) / 1000) };
+      if (opts.saveWeights) {
+        await exportWeights(page, opts.saveWeights);
+        log(`model saved to ${opts.saveWeights}`);
+      }
+    }
+    log(`model: ${model.how}, test accuracy ${model.test_accuracy}`);
+
+    const pad = page.getByTestId('draw-pad');
+    const results = [];
+    let box = null;
+    for (const [i, digit] of set.entries()) {
+      const shown = await readDigit(page, pad, digit.strokes);
+      if (shown === null) log(`no answer for t10k #${digit.index} (label ${digit.label}), twice; counted as misread`);
+      if (box && shown && (Math.abs(shown.box.x - box.x) > 1 || Math.abs(shown.box.y - box.y) > 1)) log(`the pad moved to (${shown.box.x}, ${shown.box.y})`);
+      box = shown?.box ?? box;
+      const text = shown?.text ?? null;
+      const predicted = text !== null && /^\d$/.test(text) ? Number(text) : text;
+      results.push({ label: digit.label, index: digit.index, size: digit.size, predicted });
+      if ((i + 1) % 25 === 0 || i + 1 === set.length) {
+        const right = results.filter((r) => r.predicted === r.label).length;
+        log(`${i + 1}/${set.length} drawn, ${right} read right`);
+      }
+    }
+    await clearPad(page);
+
+    const out = {
+      date_utc: new Date().toISOString(),
+      command: `npm run bench:drawn -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+      set: { source: 'MNIST test images (t10k), skeleton traced and redrawn', seed: opts.seed, pad_css_px: box ? Math.round(box.width) : null },
+      model,
+      ...score(results),
+      seconds: Math.round((Date.now() - T_START) / 1000),
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } finally {
+    await close();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack || e}\n`);
+  process.exit(1);
+});
