@@ -141,8 +141,8 @@ struct EvalResult {
     count: usize,
     correct: usize,
     loss_sum: f64,
-    loss: f32,
-    accuracy: f32,
+    loss: f64,
+    accuracy: f64,
 }
 
 /// A training session: model, Adam, the train and test sets, and progress.
