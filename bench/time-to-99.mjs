@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Owns `npm run bench:time`: how long a user waits for 99 % on MNIST. Starts the app (Vite's dev
+// server, as the end-to-end tests do) in headless Chromium, waits until MNIST is in, sets Epochs,
+// presses Train and times, from the click, every full test evaluation the page shows (one per
+// epoch), with the page's defaults otherwise. Progress goes to stderr; ONE JSON object to stdout.
+//
+// Options:
+//   --epochs N     the planned run (default 1: the learning-rate schedule spans it)
+//   --runs N       fresh pages, one after the other (default 1); each starts from a new model
+//   --target F     the accuracy to time (default 0.99)
+//   --port P       the dev server's port (default: a free one)
+import { dataComplete, freePort, launchBrowser, startDevServer } from '../tests/e2e/helpers.mjs';
+import { timeToAccuracy, trainInPage } from './page-train.mjs';
+
+const T_START = Date.now();
+const log = (...a) => process.stderr.write(`${((Date.now() - T_START) / 1000).toFixed(0).padStart(4)}s ${a.join(' ')}\n`);
+
+const KNOWN = { epochs: 1, runs: 1, target: 0.99, port: null };
+
+function parseOptions(argv) {
+  const opts = { ...KNOWN };
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m || !(m[1] in KNOWN)) {
+      process.stderr.write(`unknown option ${argv[i]}; known: ${Object.keys(KNOWN).map((k) => '--' + k).join(' ')}\n`);
+      process.exit(2);
+    }
+    const v = Number(m[2] ?? argv[++i]);
+    if (!Number.isFinite(v) || v <= 0) {
+      process.stderr.write(`--${m[1]} needs a positive number\n`);
+      process.exit(2);
+    }
+    opts[m[1]] = v;
+  }
+  return opts;
+}
+
+async function oneRun(browser, port, opts) {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => log('page error:', e.message));
+  try {
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await dataComplete(page);
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'ready', null, { timeout: 60_000 });
+    // A new model each run: a model kept in IndexedDB from an earlier run would start ahead.
+    if (await page.getByTestId('reset').isEnabled()) {
+      await page.getByTestId('reset').click();
+      await page.getByTestId('reset-confirm').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'ready', null, { timeout: 60_000 });
+    }
+    log(`training ${opts.epochs} epoch(s)`);
+    const run = await trainInPage(page, { epochs: opts.epochs, log });
+    for (const e of run.evaluations) log(`  ${e.seconds} s: ${(100 * e.accuracy).toFixed(2)} % (${e.detail})`);
+    return { time_to_target_s: timeToAccuracy(run.evaluations, opts.target), ...run };
+  } finally {
+    await page.close();
+  }
+}
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2));
+  const port = opts.port ?? (await freePort());
+  const server = await startDevServer(port);
+  const browser = await launchBrowser();
+  try {
+    const runs = [];
+    for (let r = 0; r < opts.runs; r++) runs.push(await oneRun(browser, port, opts));
+    const times = runs.map((r) => r.time_to_target_s);
+    const out = {
+      date_utc: new Date().toISOString(),
+      command: `npm run bench:time -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+      what: `seconds from the Train click to the first full test evaluation at >= ${opts.target}, page defaults, Epochs ${opts.epochs}`,
+      target: opts.target,
+      epochs: opts.epochs,
+      time_to_target_s: times,
+      reached: times.filter((t) => t !== null).length,
+      runs,
+      seconds: Math.round((Date.now() - T_START) / 1000),
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } finally {
+    await browser.close();
+    await server.close().catch(() => {});
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack || e}\n`);
+  process.exit(1);
+});
