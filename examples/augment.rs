@@ -56,13 +56,13 @@ mod native {
             }),
         ),
         (
-            "affine + elastic",
+            "affine + elastic (the `augment` setting)",
             Some(Augmentations {
                 elastic: true,
                 ..Augmentations::AFFINE
             }),
         ),
-        ("all (the `augment` setting)", Some(Augmentations::ALL)),
+        ("all three", Some(Augmentations::ALL)),
     ];
 
     struct Args {

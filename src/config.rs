@@ -292,12 +292,12 @@ settings! {
     train_size: usize = 60_000, Kind::Integer { min: 1.0, max: 60_000.0 }, form: true,
         "Training images",
         "Train on the first this many training images; fewer (say 2,000) make a quick run.";
-    /// Distort each training image at random (rotation, scale, shift, stroke thickness,
-    /// elastic; see [`crate::data::augment`]) so the model reads drawn digits better.
+    /// Distort each training image at random (rotation, scale, shift, elastic: see
+    /// [`crate::data::augment`], `Augmentations::SETTING`) so the model reads drawn digits better.
     augment: bool = true, Kind::Boolean, form: true,
         "Augment the training images",
-        "Distort training images at random (turns, sizes, shifts, thinner and thicker strokes, \
-         wobbles) so the network reads drawn digits better.";
+        "Distort training images at random (turns, sizes, shifts and wobbles) so the network \
+         reads drawn digits better.";
     /// Seeds the initial weights, the shuffling and the distortions.
     seed: u32 = 42, Kind::Integer { min: 0.0, max: u32::MAX as f64 }, form: false,
         "Seed", "Seeds the initial weights, the order of the images and the distortions.";

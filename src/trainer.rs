@@ -180,7 +180,7 @@ impl Trainer {
             run_start: 0,
             x: vec![0.0; MAX_BATCH.max(EVAL_SLICE) * PIXELS],
             y: vec![0; MAX_BATCH.max(EVAL_SLICE)],
-            augmenter: Augmenter::new(Augmentations::ALL),
+            augmenter: Augmenter::new(Augmentations::SETTING),
         })
     }
 
@@ -205,8 +205,8 @@ impl Trainer {
         Ok(())
     }
 
-    /// Which distortions `augment: true` applies: all of them unless a native tool (the
-    /// ablation in `examples/augment.rs`) chooses fewer. `augment: false` applies none.
+    /// Which distortions `augment: true` applies: [`Augmentations::SETTING`] unless a native
+    /// tool (the ablation in `examples/augment.rs`) chooses others. `augment: false` applies none.
     pub fn set_augmentations(&mut self, parts: Augmentations) {
         self.augmenter.parts = parts;
     }

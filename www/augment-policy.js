@@ -1,6 +1,6 @@
-// Whether to augment follows the data set: the distortions (turns, sizes, shifts, stroke widths
-// and wobbles of every training image) suit handwritten digits, so MNIST trains with them by
-// default (the schema's default) and a data set of the user's own starts without them until the
+// Whether to augment follows the data set: the distortions (turns, sizes, shifts and wobbles of
+// every training image) suit handwritten digits, so MNIST trains with them by default (the
+// schema's default) and a data set of the user's own starts without them until the
 // user turns them on (on Fashion-MNIST they cost test accuracy).
 // The user's choice is kept per data set in localStorage; MNIST's stays in the kept settings.
 // Pure apart from the two storage functions; tested in tests/js/augment-policy.test.mjs.
@@ -13,8 +13,8 @@ export const AUGMENT_CHOICES_KEY = 'mnist-trainer.augment-by-data-set';
 
 /** What the settings card says while an own data set trains without augmentation. */
 export const OFF_FOR_OWN_DATA =
-  'Augmentation starts off for your own data: its random turns, sizes, shifts, stroke widths ' +
-  'and wobbles are made for handwritten digits and can hurt other images. Turn it on if yours ' +
+  'Augmentation starts off for your own data: its random turns, sizes, shifts and wobbles ' +
+  'are made for handwritten digits and can hurt other images. Turn it on if yours ' +
   'are digits.';
 
 /** The key of an own training set, from its two file names (the same files, the same key). */
