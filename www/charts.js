@@ -67,14 +67,17 @@ export class TrainingCharts {
     if (this.lossPlot) this.#render();
   }
 
-  /** One training slice: `losses[i]`, `accuracies[i]` belong to step firstStep + i + 1. */
-  addSteps(firstStep, losses, accuracies) {
+  /**
+   * One training slice: `losses[i]`, `accuracies[i]` belong to step firstStep + i + 1;
+   * `smoothing`: the run's weight (smoothingFor), the same the stats use.
+   */
+  addSteps(firstStep, losses, accuracies, smoothing = SMOOTHING) {
     for (let i = 0; i < losses.length; i++) {
       const x = firstStep + i + 1;
       if (this.firstLosses.length < 10) this.firstLosses.push(losses[i]);
       this.rawLoss.push(x, losses[i]);
-      this.smoothLoss.push(x, this.lossEma.push(losses[i]));
-      this.smoothAcc.push(x, this.accEma.push(accuracies[i]));
+      this.smoothLoss.push(x, this.lossEma.push(losses[i], smoothing));
+      this.smoothAcc.push(x, this.accEma.push(accuracies[i], smoothing));
     }
     this.#scheduleRender();
   }

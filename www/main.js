@@ -114,7 +114,7 @@ function run(effect) {
     case Effect.SAVE_AUGMENT_CHOICES:
       return saveChoices(effect.choices);
     case Effect.CHARTS_STEPS:
-      return charts.addSteps(effect.firstStep, effect.losses, effect.accuracies);
+      return charts.addSteps(effect.firstStep, effect.losses, effect.accuracies, effect.smoothing);
     case Effect.CHARTS_EVALUATION:
       return charts.addEvaluation(effect.kind, effect.step, effect.accuracy);
     case Effect.CHARTS_RESET:

@@ -2,7 +2,7 @@
 // words, which controls are usable, and the text of the meters, stats, model note and file
 // controls. Pure functions of a state snapshot; the views (www/views/) only write their
 // results into the DOM. Tested in tests/js/ui-state.test.mjs.
-import { busyRate, emaValue, stepsRemaining, wallRate } from './metrics.js';
+import { busyRate, emaValue, stepsRemaining, wallRate, windowOf } from './metrics.js';
 import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent, formatRate } from './format.js';
 
 /** Error kinds shown in the alert without stopping anything: the status keeps saying what the trainer does. */
@@ -44,12 +44,16 @@ export function statusText(state, { workerReady, epochInRun, epochsInRun, testAc
   }
 }
 
-/** `{ train: { label, disabled }, pause: { disabled }, reset: { disabled } }`. */
-export function controlsFor({ state, runState, workerReady, trainUsable, settingsValid }) {
+/**
+ * `{ train: { label, disabled }, pause: { disabled }, reset: { disabled } }`. `totalSteps`: a
+ * model that has trained (kept from before a reload, or imported) continues, it does not start over.
+ */
+export function controlsFor({ state, runState, workerReady, trainUsable, settingsValid, totalSteps = 0 }) {
   const startable = workerReady && trainUsable > 0 && settingsValid;
   let label = 'Train';
   if (runState === 'paused') label = 'Resume';
   else if (runState === 'done') label = 'Train more';
+  else if (totalSteps > 0) label = 'Continue training';
   return {
     train: { label, disabled: !startable || runState === 'training' || state === 'loading' },
     pause: { disabled: runState !== 'training' },
@@ -83,7 +87,20 @@ export function trainControls(s) {
     workerReady: s.workerReady,
     trainUsable: trainUsable(s),
     settingsValid: s.settingsValid,
+    totalSteps: s.totalSteps,
   });
+}
+
+/**
+ * Where focus goes when the Train or Pause button that had it is disabled (pressing Train
+ * disables it and enables Pause, and the reverse): to the one that took its place, if enabled
+ * ('train' | 'pause'), else null. Without this, focus falls to the page's body and the next Tab
+ * starts over from the top.
+ */
+export function focusSuccessor(focused, controls) {
+  if (focused === 'train' && controls.train.disabled && !controls.pause.disabled) return 'pause';
+  if (focused === 'pause' && controls.pause.disabled && !controls.train.disabled) return 'train';
+  return null;
 }
 
 /** The MNIST download bar: `{ now, max, done, text, label }`. */
@@ -104,7 +121,7 @@ export function downloadMeter(s) {
 /** The epoch bar: `{ now, max, text }` (batches of the current epoch). */
 export function epochMeter(s) {
   const p = s.progress;
-  if (!p) return { now: 0, max: 1, text: 'Not started' };
+  if (!p) return { now: 0, max: 1, text: s.totalSteps > 0 ? earlierTraining(s) : 'Not started' };
   const epochs = epochsInRun(s);
   const max = Math.max(1, p.stepsPerEpoch);
   const finished = s.runState === 'done' || (p.epochInRun >= p.epochsInRun && p.stepInEpoch === 0);
@@ -113,6 +130,13 @@ export function epochMeter(s) {
     ? `All ${epochs} epoch${epochs === 1 ? '' : 's'} done`
     : `Epoch ${Math.min(p.epochInRun + 1, epochs)} of ${epochs} · batch ${formatInt(now)} of ${formatInt(max)}`;
   return { now, max, text };
+}
+
+/** A model trained before this page's runs (kept, or imported): what it has done, from its saved counters. */
+function earlierTraining(s) {
+  const epochs = (s.imported ?? s.restored)?.epochs ?? 0;
+  const steps = `${formatInt(s.totalSteps)} step${s.totalSteps === 1 ? '' : 's'}`;
+  return epochs > 0 ? `${formatInt(epochs)} epoch${epochs === 1 ? '' : 's'} trained · ${steps}` : `${steps} trained`;
 }
 
 /** The stats grid's texts: `{ imagesPerSec, eta, steps, loss, trainAccuracy }`. */
@@ -128,6 +152,17 @@ export function trainStats(s) {
     loss: formatLoss(emaValue(s.smoothed.loss)),
     trainAccuracy: formatPercent(emaValue(s.smoothed.accuracy)),
   };
+}
+
+/**
+ * How Loss and Train accuracy are averaged, for the stats' description: the window fits the
+ * run (smoothingFor in metrics.js), so it is read from the state's own smoothing.
+ */
+export function smoothingText(s) {
+  const w = s.smoothed.loss;
+  if (!w.steps) return 'averaged over the last batches (up to 20, and at most a tenth of the run, so short runs are not behind)';
+  const n = windowOf(w.weight);
+  return n <= 1 ? 'of the last batch (this run is too short to average)' : `averaged over about the last ${n} batches (a tenth of this run, at most 20)`;
 }
 
 /** The readout beside the loss chart's title: "learning rate 0.0021", or '' before any step. */

@@ -7,7 +7,7 @@ import * as P from '../../www/protocol.js';
 import { FromWorker, ToWorker } from '../../www/protocol.js';
 import { ErrorName } from '../../www/errors.js';
 import { Action, Effect, handles, initialState, reduce } from '../../www/state.js';
-import { Ema } from '../../www/metrics.js';
+import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 
 const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true };
@@ -91,7 +91,7 @@ test('READY with a restored model: its counters, score, and its chart history is
   const saved = { totalSteps: 120, charts: { lossEma: ema, accEma: { weight: 0.95, value: 0.5, steps: 30 } } };
   const back = step(s, { type: Action.CHARTS_LOADED, totalSteps: 120, saved });
   assert.deepEqual(effects(back, Effect.CHARTS_RESTORE), [{ type: Effect.CHARTS_RESTORE, charts: saved.charts }]);
-  assert.deepEqual(back.smoothed.loss, ema, 'the stats show the restored smoothing');
+  assert.deepEqual(back.smoothed.loss, { ...ema, decay: 0.95 ** 30 }, 'the stats show the restored smoothing');
   for (const other of [null, { ...saved, totalSteps: 99 }]) {
     assert.deepEqual(step(s, { type: Action.CHARTS_LOADED, totalSteps: 120, saved: other }).effects, []);
   }
@@ -158,6 +158,26 @@ test('PROGRESS: steps, smoothed loss and accuracy as the charts smooth them, rat
   const [chart] = effects(s, Effect.CHARTS_STEPS);
   assert.equal(chart.firstStep, 2);
   assert.deepEqual([...chart.losses], [Math.fround(2.3), Math.fround(2.1)]);
+});
+
+test('PROGRESS: a short run smooths over a window that fits it, the charts alike', () => {
+  // 3,000 images at batch 64 for one epoch: 47 steps, a window of ~5 batches, not 20.
+  const run = { stepsPerEpoch: 47, epochsInRun: 1 };
+  let s = steps(readyState(), P.state('training')[0]);
+  const accuracies = [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8];
+  for (let i = 0; i < accuracies.length; i += 2) {
+    s = step(s, progressMessage({ ...run, firstStep: i }, { losses: [1, 1], accuracies: accuracies.slice(i, i + 2) }));
+  }
+  const [chart] = effects(s, Effect.CHARTS_STEPS);
+  assert.equal(chart.smoothing, smoothingFor(47));
+  const shown = emaValue(s.smoothed.accuracy);
+  assert.ok(shown > 0.6, `six batches at 80% after eight at 10% read ${shown}: most of the way to 80%`);
+  // The same batches in a 300-step run keep the 20-batch window and read far lower.
+  let long = steps(readyState(), P.state('training')[0]);
+  for (let i = 0; i < accuracies.length; i += 2) {
+    long = step(long, progressMessage({ firstStep: i }, { losses: [1, 1], accuracies: accuracies.slice(i, i + 2) }));
+  }
+  assert.ok(emaValue(long.smoothed.accuracy) < 0.5, 'the 20-batch window: about half way');
 });
 
 test('PROGRESS: the learning rate of the last step is kept; Reset forgets it', () => {
@@ -291,7 +311,7 @@ test('import: busy while the worker reads it; a good file replaces the history, 
   const imported = step(s, P.imported({ epoch: 1, stepInEpoch: 0, stepsPerEpoch: 20, totalSteps: 20 })[0]);
   assert.equal(imported.busy, null);
   assert.equal(imported.totalSteps, 20);
-  assert.deepEqual(imported.imported, { name: 'mine.weights', totalSteps: 20 });
+  assert.deepEqual(imported.imported, { name: 'mine.weights', totalSteps: 20, epochs: 1 });
   assert.equal(effects(imported, Effect.CHARTS_RESET).length, 1, 'the history belonged to the replaced model');
   assert.equal(imported.progress, null);
   const unreadable = steps(readyState(), { type: Action.IMPORT_CHOSEN, name: 'gone.weights' }, { type: Action.IMPORT_UNREADABLE, message: 'NotFoundError' });

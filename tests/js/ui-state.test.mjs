@@ -12,10 +12,12 @@ import {
   downloadMeter,
   epochMeter,
   fileControls,
+  focusSuccessor,
   learningRateText,
   modelNote,
   sampleEnabled,
   shapeText,
+  smoothingText,
   status,
   statusText,
   trainControls,
@@ -151,4 +153,42 @@ test('learningRateText: the last step’s rate beside the loss chart, nothing be
   assert.equal(learningRateText(run(READY, DATA)), '');
   const s = run(READY, DATA, P.state('training')[0], slice({ learningRate: 0.0029871 }));
   assert.equal(learningRateText(s), 'learning rate 0.0030');
+});
+
+test('smoothingText: the stats say over how many batches Loss and Train accuracy are averaged', () => {
+  assert.match(smoothingText(run(READY, DATA)), /at most a tenth of the run/);
+  const long = run(READY, DATA, P.state('training')[0], slice());
+  assert.equal(smoothingText(long), 'averaged over about the last 20 batches (a tenth of this run, at most 20)');
+  const short = run(READY, DATA, P.state('training')[0], slice({ stepsPerEpoch: 47, epochsInRun: 1 }));
+  assert.equal(smoothingText(short), 'averaged over about the last 5 batches (a tenth of this run, at most 20)');
+  const tiny = run(READY, DATA, P.state('training')[0], slice({ stepsPerEpoch: 8, epochsInRun: 1 }));
+  assert.equal(smoothingText(tiny), 'of the last batch (this run is too short to average)');
+});
+
+test('focusSuccessor: focus goes to the control that replaced the disabled one', () => {
+  const c = (train, pause) => ({ train: { disabled: train }, pause: { disabled: pause }, reset: { disabled: false } });
+  assert.equal(focusSuccessor('train', c(true, false)), 'pause', 'Train pressed: the run started');
+  assert.equal(focusSuccessor('pause', c(false, true)), 'train', 'Pause pressed: Resume');
+  assert.equal(focusSuccessor('pause', c(false, true)), 'train', 'a run that ended: Train more');
+  assert.equal(focusSuccessor('train', c(true, true)), null, 'nothing to go to yet');
+  assert.equal(focusSuccessor('train', c(false, true)), null, 'still usable: stays');
+  assert.equal(focusSuccessor(null, c(true, false)), null, 'focus was elsewhere: not taken');
+});
+
+test('a model trained before (kept or imported): "Continue training", its epochs and steps', () => {
+  const restored = { savedAt: 1, epochs: 1, totalSteps: 90, testAccuracy: 0.9 };
+  const kept = run({ ...READY, restored }, DATA);
+  assert.equal(trainControls(kept).train.label, 'Continue training');
+  assert.deepEqual(epochMeter(kept), { now: 0, max: 1, text: '1 epoch trained · 90 steps' });
+  const partial = run({ ...READY, restored: { ...restored, epochs: 0, totalSteps: 1 } }, DATA);
+  assert.equal(epochMeter(partial).text, '1 step trained');
+  const imported = run(READY, DATA, P.imported({ epoch: 3, stepInEpoch: 0, stepsPerEpoch: 10, totalSteps: 30 })[0]);
+  assert.equal(trainControls(imported).train.label, 'Continue training');
+  assert.equal(epochMeter(imported).text, '3 epochs trained · 30 steps');
+  // Once a run starts, its own epoch shows; after a Reset it is a fresh model again.
+  const running = run({ ...READY, restored }, DATA, P.state('training')[0], slice());
+  assert.match(epochMeter(running).text, /^Epoch 1 of 3/);
+  const reset = run({ ...READY, restored }, DATA, { type: Action.RESET });
+  assert.equal(trainControls(reset).train.label, 'Train');
+  assert.equal(epochMeter(reset).text, 'Not started');
 });

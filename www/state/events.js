@@ -33,7 +33,7 @@ export const Effect = Object.freeze({
   SEND: 'send', //                       { message: [message, transfer] } to the worker
   SAVE_SETTINGS: 'save-settings', //     { schema, values }   into localStorage
   SAVE_AUGMENT_CHOICES: 'save-augment-choices', // { choices } augment per own data set (augment-policy.js)
-  CHARTS_STEPS: 'charts-steps', //       { firstStep, losses, accuracies }
+  CHARTS_STEPS: 'charts-steps', //       { firstStep, losses, accuracies, smoothing }
   CHARTS_EVALUATION: 'charts-evaluation', // { kind, step, accuracy }
   CHARTS_RESET: 'charts-reset', //       the history belonged to another model
   CHARTS_KEEP: 'charts-keep', //         { totalSteps }       save the history beside the model

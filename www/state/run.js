@@ -3,7 +3,7 @@
 // Pause, Reset, and the chart history kept beside a restored model.
 import * as P from '../protocol.js';
 import { FromWorker } from '../protocol.js';
-import { addRateSample, emaPush, emaStart } from '../metrics.js';
+import { addRateSample, emaPush, emaStart, smoothingFor } from '../metrics.js';
 import { defaultSettings, validateSettings } from '../settings.js';
 import { MNIST } from '../augment-policy.js';
 import { Action, Effect } from './events.js';
@@ -13,7 +13,8 @@ import { clearError, effect, forgetHistory, keepCharts, requestPrediction, send 
 export const RATE_WINDOW_MS = 3000;
 
 /** A plain EMA state from a kept chart snapshot's, or a fresh one. */
-const keptEma = (e) => (e && Number.isFinite(e.steps) ? { weight: e.weight, value: e.value, steps: e.steps } : emaStart());
+const keptEma = (e) =>
+  e && Number.isFinite(e.steps) ? { weight: e.weight, value: e.value, steps: e.steps, decay: Number.isFinite(e.decay) ? e.decay : e.weight ** e.steps } : emaStart();
 
 export const runHandlers = {
   [FromWorker.READY](s, m) {
@@ -50,13 +51,15 @@ export const runHandlers = {
     s.totalSteps = m.firstStep + m.losses.length;
     s.learningRate = m.learningRate ?? NaN;
     s.rate = addRateSample(s.rate, [m.at, m.images, m.ms], RATE_WINDOW_MS);
+    // The window fits the planned run (a tenth of it, at most 20 batches): see smoothingFor.
+    const smoothing = smoothingFor(m.stepsPerEpoch * m.epochsInRun);
     let { loss, accuracy } = s.smoothed;
     for (let i = 0; i < m.losses.length; i++) {
-      loss = emaPush(loss, m.losses[i]);
-      accuracy = emaPush(accuracy, m.accuracies[i]);
+      loss = emaPush(loss, m.losses[i], smoothing);
+      accuracy = emaPush(accuracy, m.accuracies[i], smoothing);
     }
     s.smoothed = { loss, accuracy };
-    effect(s, Effect.CHARTS_STEPS, { firstStep: m.firstStep, losses: m.losses, accuracies: m.accuracies });
+    effect(s, Effect.CHARTS_STEPS, { firstStep: m.firstStep, losses: m.losses, accuracies: m.accuracies, smoothing });
   },
   [FromWorker.EVALUATION](s, m) {
     if (s.awaitingReset) return;

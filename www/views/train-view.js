@@ -3,7 +3,7 @@
 // learning-rate readout beside the loss chart's title (it changes with the steps, like the stats).
 // The settings fields inside the card are www/views/settings-view.js.
 import { Action } from '../state.js';
-import { downloadMeter, epochMeter, learningRateText, status, trainControls, trainStats } from '../ui-state.js';
+import { downloadMeter, epochMeter, focusSuccessor, learningRateText, smoothingText, status, trainControls, trainStats } from '../ui-state.js';
 import { byId, setAttr, setDisabled, setProgressBar, setText } from './dom.js';
 
 export class TrainView {
@@ -25,6 +25,7 @@ export class TrainView {
       loss: byId('loss-now'),
       trainAccuracy: byId('train-acc'),
       learningRate: byId('lr-now'),
+      smoothingWindow: byId('smoothing-window'),
     };
     const { train, pause, reset } = this.el;
     // Enter in a settings field presses Train, when it can be pressed.
@@ -34,6 +35,15 @@ export class TrainView {
     });
     train.addEventListener('click', () => dispatch({ type: Action.TRAIN }));
     pause.addEventListener('click', () => dispatch({ type: Action.PAUSE }));
+    // Which of Train / Pause last had focus, kept while focus is lost (a disabled button drops
+    // it to the body), forgotten once the user puts it elsewhere: render() hands it on.
+    this.focused = null;
+    for (const [name, button] of [['train', train], ['pause', pause]]) {
+      button.addEventListener('focus', () => (this.focused = name));
+      button.addEventListener('blur', (e) => {
+        if (e.relatedTarget) this.focused = null;
+      });
+    }
 
     // Reset forgets the saved model too, so it asks first: an in-page <dialog> (modal, Escape and
     // Cancel close it, focus starts on Cancel) rather than window.confirm, which blocks the page.
@@ -61,6 +71,9 @@ export class TrainView {
     setDisabled(el.train, controls.train.disabled);
     setDisabled(el.pause, controls.pause.disabled);
     setDisabled(el.reset, controls.reset.disabled);
+    const successor = focusSuccessor(this.focused, controls);
+    const lost = !document.activeElement || document.activeElement === document.body || document.activeElement.disabled;
+    if (successor && lost) el[successor].focus();
 
     const data = downloadMeter(s);
     setProgressBar(el.dataBar, data.now, data.max, data.text);
@@ -79,5 +92,6 @@ export class TrainView {
     setText(el.loss, stats.loss);
     setText(el.trainAccuracy, stats.trainAccuracy);
     setText(el.learningRate, learningRateText(s));
+    setText(el.smoothingWindow, smoothingText(s));
   }
 }
