@@ -101,7 +101,7 @@ const loader = new DataLoader({
     const bytes = loader.files.reduce((sum, f) => sum + f.loaded, 0);
     dispatch({ type: Action.DOWNLOAD_PROGRESS, ...loader.progress, bytes });
   },
-  onError: (set, message) => dispatch({ type: Action.DOWNLOAD_FAILED, set, message }),
+  onError: (set, message, failures) => dispatch({ type: Action.DOWNLOAD_FAILED, set, message, failures }),
 });
 
 // ---- effects -----------------------------------------------------------------------------------------

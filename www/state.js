@@ -28,6 +28,7 @@ export function initialState() {
     awaitingReset: false, // messages of the run before a Reset are ignored until it is confirmed
     error: null, // { message, retry: 'data' | 'reload' | null, kind }
     download: { loaded: 0, total: 0, done: false, bytes: 0 }, // MNIST, as the DataLoader sees it
+    downloadFailures: [], // [{ set, file: 'images'|'labels'|null, why }]: each MNIST file that failed, until Retry
     dataStatus: null, // the worker's { train, test } set status
     settings: null, // the last valid form values (kept ones or defaults from READY on)
     settingsRevision: 0, // bumped when the state, not the user, changes a value the form shows

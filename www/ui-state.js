@@ -70,6 +70,7 @@ const epochsInRun = (s) => s.progress?.epochsInRun || s.settings?.epochs || 0;
 /** The status: `{ state, text }`. */
 export function status(s) {
   const state = displayState({ workerReady: s.workerReady, error: blockingError(s.error), runState: s.runState, trainUsable: trainUsable(s) });
+  if (state === 'error' && s.error?.kind === 'data') return { state, text: 'Download failed' };
   const text = statusText(state, {
     workerReady: s.workerReady,
     epochInRun: s.progress?.epochInRun ?? 0,
@@ -103,15 +104,48 @@ export function focusSuccessor(focused, controls) {
   return null;
 }
 
+const FILE_NAMES = { 'train/images': 'training images', 'train/labels': 'training labels', 'test/images': 'test images', 'test/labels': 'test labels' };
+/** A failed file's name in words: "training images"; a set the worker refused: "training data". */
+const failedName = (f) => FILE_NAMES[`${f.set}/${f.file}`] ?? `${f.set === 'train' ? 'training' : 'test'} data`;
+const ORDER = ['train/labels', 'train/images', 'test/labels', 'test/images'];
+const inOrder = (failures) => [...failures].sort((a, b) => ORDER.indexOf(`${a.set}/${a.file}`) - ORDER.indexOf(`${b.set}/${b.file}`));
+/** "a, b and c". */
+const listText = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+/**
+ * The alert's text: the error's message, except for MNIST's download, where it names each file
+ * that failed and why, says what is usable now and what that allows, and that Retry fetches
+ * the missing files.
+ */
+export function alertText(s) {
+  if (!s.error) return '';
+  if (s.error.kind !== 'data' || !s.downloadFailures.length) return s.error.message;
+  const failures = inOrder(s.downloadFailures);
+  const files = failures.map((f) => `${failedName(f)} (${f.why.replace(/\.$/, '')})`);
+  const head = failures.length === 1 ? 'An MNIST file did not download' : `${failures.length} MNIST files did not download`;
+  const train = s.dataStatus?.train.usable ?? 0;
+  const test = s.dataStatus?.test.usable ?? 0;
+  const usable =
+    train + test === 0
+      ? 'Nothing is usable yet.'
+      : `Usable now: ${formatInt(train)} training and ${formatInt(test)} test images${train > 0 ? ', enough to train' : ''}.`;
+  const allows = train > 0 ? '' : test > 0 ? ' Training waits for the training set; the pad and its test digits work.' : '';
+  return `${head}: ${files.join('; ')}. ${usable}${allows} Retry fetches the missing files again.`;
+}
+
 /** The MNIST download bar: `{ now, max, done, text, label }`. */
 export function downloadMeter(s) {
   const { loaded, total, done, bytes } = s.download;
   const ds = s.dataStatus;
   const images = ds ? ds.train.usable + ds.test.usable : 0;
   const expected = ds ? (ds.train.expectedImages ?? 60000) + (ds.test.expectedImages ?? 10000) : 70000;
-  const text = done
-    ? `${formatInt(images)} images ready · ${formatBytes(total)} streamed`
-    : `${formatInt(images)} of ${formatInt(expected)} images · ${formatBytes(bytes)} of ${total > 1 ? formatBytes(total) : '…'}`;
+  const failed = inOrder(s.downloadFailures).map(failedName);
+  // After a failure the byte counts say nothing useful (the failed set starts over): say what is missing.
+  const text = failed.length
+    ? `${formatInt(images)} of ${formatInt(expected)} images usable · ${listText(failed)} did not download`
+    : done
+      ? `${formatInt(images)} images ready · ${formatBytes(total)} streamed`
+      : `${formatInt(images)} of ${formatInt(expected)} images · ${formatBytes(bytes)} of ${total > 1 ? formatBytes(total) : '…'}`;
   const own = new Set(s.ownSets);
   const label =
     own.size === 2 ? 'Your data' : own.has('train') ? 'Your training data, MNIST test' : own.has('test') ? 'MNIST training, your test data' : 'MNIST data';

@@ -412,8 +412,17 @@ test('the download: progress, a failure with Retry, Dismiss; a worker that did n
   assert.deepEqual(s.download, { loaded: 10, total: 100, done: false, bytes: 12 });
   s = step(s, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'Could not download the MNIST test images.' });
   assert.deepEqual(s.error, { message: 'Could not download the MNIST test images.', retry: 'data', kind: 'data' });
+  assert.deepEqual(s.downloadFailures, [{ set: 'test', file: null, why: 'Could not download the MNIST test images.' }]);
+  // The loader's list of every file that failed is kept whole (the banner names each).
+  const failures = [
+    { set: 'train', file: 'images', why: 'HTTP 404 Not Found' },
+    { set: 'test', file: 'labels', why: 'the connection failed or was interrupted' },
+  ];
+  s = step(s, { type: Action.DOWNLOAD_FAILED, set: 'train', message: 'Could not download the MNIST training images (HTTP 404 Not Found).', failures });
+  assert.deepEqual(s.downloadFailures, failures);
   const retried = step(s, { type: Action.RETRY });
   assert.equal(retried.error, null);
+  assert.deepEqual(retried.downloadFailures, [], 'Retry fetches them again');
   assert.deepEqual(retried.effects, [{ type: Effect.LOADER_RETRY }]);
   const failed = step(initialState(), { type: Action.WORKER_FAILED, message: 'SyntaxError' });
   assert.equal(failed.error.message, 'The training worker failed to start: SyntaxError.');

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as P from '../../www/protocol.js';
 import { Action, initialState, reduce } from '../../www/state.js';
 import {
+  alertText,
   blockingError,
   buildInfo,
   controlsFor,
@@ -71,7 +72,7 @@ test('status: starting, loading, ready, training with the run’s epochs, blocke
   const training = run(READY, DATA, P.state('training')[0], slice({ epochInRun: 1 }));
   assert.deepEqual(status(training), { state: 'training', text: 'Training · epoch 2 of 3' });
   const failed = reduce(training, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'offline' });
-  assert.equal(status(failed).state, 'error');
+  assert.deepEqual(status(failed), { state: 'error', text: 'Download failed' });
   // A refused file or a diverged run is reported without stopping the status.
   const refused = reduce(training, P.error('import', 'bad file')[0]);
   assert.equal(status(refused).state, 'training');
@@ -191,4 +192,46 @@ test('a model trained before (kept or imported): "Continue training", its epochs
   const reset = run({ ...READY, restored }, DATA, { type: Action.RESET });
   assert.equal(trainControls(reset).train.label, 'Train');
   assert.equal(epochMeter(reset).text, 'Not started');
+});
+
+test('a failed download: the banner names each file and why, says what is usable; the caption too', () => {
+  const why = 'the connection failed or was interrupted';
+  const all = ['train/images', 'train/labels', 'test/images', 'test/labels'].map((k) => {
+    const [set, file] = k.split('/');
+    return { set, file, why };
+  });
+  const none = P.dataStatus({ train: { usable: 0, expectedImages: 60000 }, test: { usable: 0, expectedImages: 10000 } })[0];
+  const blocked = run(READY, none, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'x', failures: all });
+  assert.equal(
+    alertText(blocked),
+    `4 MNIST files did not download: training labels (${why}); training images (${why}); test labels (${why}); test images (${why}). ` +
+      'Nothing is usable yet. Retry fetches the missing files again.',
+  );
+  assert.equal(downloadMeter(blocked).text, '0 of 70,000 images usable · training labels, training images, test labels and test images did not download');
+
+  // Only the training images: the test set is in, which is not the whole data.
+  const testOnly = P.dataStatus({ train: { usable: 0, expectedImages: 60000 }, test: { usable: 10000, expectedImages: 10000 } })[0];
+  const images = [{ set: 'train', file: 'images', why: 'HTTP 404 Not Found' }];
+  const s = run(READY, { type: Action.DOWNLOAD_PROGRESS, loaded: 1, total: 2, done: false, bytes: 1.6e6 }, testOnly, {
+    type: Action.DOWNLOAD_FAILED,
+    set: 'train',
+    message: 'Could not download the MNIST training images (HTTP 404 Not Found).',
+    failures: images,
+  });
+  assert.equal(
+    alertText(s),
+    'An MNIST file did not download: training images (HTTP 404 Not Found). Usable now: 0 training and 10,000 test images. ' +
+      'Training waits for the training set; the pad and its test digits work. Retry fetches the missing files again.',
+  );
+  assert.equal(downloadMeter(s).text, '10,000 of 70,000 images usable · training images did not download');
+  // The test set failed but training data is in: training can go on.
+  const trainOnly = P.dataStatus({ train: { usable: 60000, expectedImages: 60000 }, test: { usable: 0, expectedImages: 10000 } })[0];
+  const t = run(READY, trainOnly, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'm', failures: [{ set: 'test', file: 'labels', why: 'HTTP 500' }] });
+  assert.match(alertText(t), /Usable now: 60,000 training and 0 test images, enough to train\. Retry/);
+  // Other errors are shown as they are; Retry clears the failures.
+  assert.equal(alertText(run(READY, P.error('import', 'bad file')[0])), 'The file was not imported, the model is unchanged: bad file');
+  assert.equal(alertText(run(READY, { type: Action.WORKER_FAILED, message: '' })), 'The training worker failed to start.');
+  const retried = reduce(t, { type: Action.RETRY });
+  assert.equal(alertText(retried), '');
+  assert.doesNotMatch(downloadMeter(retried).text, /did not download/);
 });

@@ -23,7 +23,7 @@ export const Action = Object.freeze({
   RETRY: 'retry-clicked',
   DISMISS: 'dismiss-clicked',
   DOWNLOAD_PROGRESS: 'download-progress', // { loaded, total, done, bytes }  from the DataLoader
-  DOWNLOAD_FAILED: 'download-failed', // { set, message }
+  DOWNLOAD_FAILED: 'download-failed', // { set, message, failures: [{ set, file, why }] } every file that failed
   WORKER_FAILED: 'worker-failed', //     { message }          the worker script did not start
   CHARTS_LOADED: 'charts-loaded', //     { totalSteps, saved } the kept chart history, or null
 });

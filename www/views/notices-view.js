@@ -2,7 +2,7 @@
 // the footer's build line and storage note; and, before anything starts, the message for a
 // browser that cannot run the trainer.
 import { Action } from '../state.js';
-import { NON_BLOCKING, buildInfo } from '../ui-state.js';
+import { NON_BLOCKING, alertText, buildInfo } from '../ui-state.js';
 import { byId, setHidden, setText } from './dom.js';
 
 /** Says what the browser lacks; nothing else starts (main.js stops there). */
@@ -29,7 +29,7 @@ export class NoticesView {
 
   render(s) {
     const e = s.error;
-    setText(this.text, e?.message ?? '');
+    setText(this.text, alertText(s));
     setHidden(this.alert, !e);
     if (e) {
       setHidden(this.retry, !e.retry);
