@@ -13,6 +13,7 @@ import uPlot from 'uplot';
 import { Decimator, alignSeries } from './decimate.js';
 import { Ema, SMOOTHING } from './metrics.js';
 import { formatLoss, formatPercent } from './format.js';
+import { markLabel } from './ui-state.js';
 
 const CAPACITY = 1024; // buckets per series
 const RENDER_EVERY_MS = 200; // = the page's DRAW_EVERY_MS: charts redraw in every page frame
@@ -32,7 +33,14 @@ function axisStyle() {
   };
 }
 
-const stepAxis = () => ({ ...axisStyle(), values: (u, splits) => splits.map((v) => (v >= 1000 ? `${v / 1000}k` : v)) });
+/** An axis title (uPlot draws it beside the axis, as text in the DOM). */
+const titled = (label) => ({ label, labelSize: 16, labelFont: '600 11px system-ui, sans-serif' });
+
+const stepAxis = () => ({
+  ...axisStyle(),
+  ...titled('Training steps'),
+  values: (u, splits) => splits.map((v) => (v >= 1000 ? `${v / 1000}k` : v)),
+});
 
 export class TrainingCharts {
   /** @param {{ lossEl: HTMLElement, accuracyEl: HTMLElement, lossSummary: HTMLElement, onDirty: () => void }} els */
@@ -59,6 +67,7 @@ export class TrainingCharts {
     this.firstLosses = [];
     this.estimates = { x: [], y: [] };
     this.fulls = { x: [], y: [] };
+    this.marks = []; // settings changed mid-run: [{ step, changes }] (state.marks)
     this.lossEl.dataset.points = '0';
     delete this.lossEl.dataset.lossStart;
     delete this.lossEl.dataset.lossLatest;
@@ -95,6 +104,14 @@ export class TrainingCharts {
     this.#scheduleRender();
   }
 
+  /** Where settings changed mid-run: a dashed line and a short label on both charts. */
+  setMarks(marks) {
+    this.marks = marks;
+    this.lossEl.dataset.marks = String(marks.length);
+    this.accuracyEl.dataset.marks = String(marks.length);
+    this.#scheduleRender();
+  }
+
   /** The whole history as plain data (structured-cloneable), for IndexedDB. */
   snapshot() {
     const plain = (o) => ({ ...o });
@@ -107,6 +124,7 @@ export class TrainingCharts {
       firstLosses: [...this.firstLosses],
       estimates: { x: [...this.estimates.x], y: [...this.estimates.y] },
       fulls: { x: [...this.fulls.x], y: [...this.fulls.y] },
+      marks: this.marks,
     };
   }
 
@@ -121,7 +139,7 @@ export class TrainingCharts {
     this.firstLosses = [...snap.firstLosses];
     this.estimates = { x: [...snap.estimates.x], y: [...snap.estimates.y] };
     this.fulls = { x: [...snap.fulls.x], y: [...snap.fulls.y] };
-    this.#scheduleRender();
+    this.setMarks(Array.isArray(snap.marks) ? snap.marks : []);
   }
 
   get smoothedLoss() {
@@ -176,6 +194,35 @@ export class TrainingCharts {
     }
   }
 
+  /** uPlot's draw hook: the marks over the plotted area, in canvas pixels; labels at the top or the bottom (away from the curves). */
+  #drawMarks(u, at) {
+    if (!this.marks.length) return;
+    const { ctx } = u;
+    const { left, top, width, height } = u.bbox;
+    const dpr = devicePixelRatio || 1;
+    ctx.save();
+    ctx.strokeStyle = cssVar('--muted');
+    ctx.fillStyle = cssVar('--muted');
+    ctx.lineWidth = dpr;
+    ctx.setLineDash([4 * dpr, 3 * dpr]);
+    ctx.font = `${11 * dpr}px system-ui, sans-serif`;
+    ctx.textAlign = 'left'; // uPlot leaves its axes' alignment on the context
+    ctx.textBaseline = 'alphabetic';
+    const y = at === 'top' ? top + 12 * dpr : top + height - 6 * dpr;
+    for (const mark of this.marks) {
+      const x = Math.round(u.valToPos(mark.step, 'x', true));
+      if (!(x >= left && x <= left + width)) continue;
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+      const label = markLabel(mark);
+      const w = ctx.measureText(label).width;
+      ctx.fillText(label, x + 4 * dpr + w > left + width ? x - 4 * dpr - w : x + 4 * dpr, y);
+    }
+    ctx.restore();
+  }
+
   #resize() {
     for (const [plot, el] of [
       [this.lossPlot, this.lossEl],
@@ -211,8 +258,9 @@ export class TrainingCharts {
           { label: 'Smoothed', stroke: smooth, width: 2, value: lossValue, points: { show: false } },
         ],
         bands: [{ series: [2, 1], fill: cssVar('--chart-band') }],
+        hooks: { draw: [(u) => this.#drawMarks(u, 'top')] }, // the loss falls away from the top
         scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(max, 0.1)] } },
-        axes: [stepAxis(), { ...axisStyle(), size: 44, values: (u, s) => s.map((v) => +v.toFixed(2)) }],
+        axes: [stepAxis(), { ...axisStyle(), ...titled('Loss (cross-entropy)'), size: 44, values: (u, s) => s.map((v) => +v.toFixed(2)) }],
       },
       this.#lossData(),
       this.lossEl,
@@ -247,10 +295,18 @@ export class TrainingCharts {
           x: { time: false },
           y: { range: (u, min, max) => [Math.max(0, Math.floor(((min ?? 0) - 0.02) * 10) / 10), 1] },
         },
-        axes: [stepAxis(), { ...axisStyle(), size: 44, values: (u, s) => s.map((v) => `${Math.round(v * 100)}%`) }],
+        hooks: { draw: [(u) => this.#drawMarks(u, 'bottom')] }, // accuracy climbs away from the bottom
+        axes: [stepAxis(), { ...axisStyle(), ...titled('Accuracy'), size: 44, values: (u, s) => s.map((v) => `${Math.round(v * 100)}%`) }],
       },
       this.#accuracyData(),
       this.accuracyEl,
     );
+    // uPlot draws axis titles on its canvas: the element says which (the end-to-end test reads them).
+    for (const [plot, el] of [
+      [this.lossPlot, this.lossEl],
+      [this.accPlot, this.accuracyEl],
+    ]) {
+      el.dataset.axisTitles = plot.axes.map((a) => a.label).join(' | ');
+    }
   }
 }

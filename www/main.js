@@ -119,6 +119,8 @@ function run(effect) {
       return charts.addEvaluation(effect.kind, effect.step, effect.accuracy);
     case Effect.CHARTS_RESET:
       return charts.reset();
+    case Effect.CHARTS_MARKS:
+      return charts.setMarks(effect.marks);
     case Effect.CHARTS_KEEP:
       return saveCharts(effect.totalSteps, charts.snapshot()).catch(() => {});
     case Effect.CHARTS_LOAD:

@@ -45,6 +45,8 @@ export function initialState() {
     smoothed: { loss: emaStart(), accuracy: emaStart() }, // per-batch loss and accuracy, as the charts smooth them
     rate: [], // [at, images, ms] of recent training slices
     testAccuracy: NaN, // the latest full evaluation
+    bestTest: { full: null, estimate: null }, // the best test score of this model's history: { accuracy, step } on 10,000 / 1,000 images
+    marks: [], // settings changed mid-run: [{ step, changes: [{ name, label, from, to }] }], drawn on the charts
     evaluation: { estimate: NaN, full: null }, // the latest scores; `full` is the whole EVALUATION message
     restored: null, // READY's restored model, until it is replaced
     imported: null, // { name, totalSteps }: the model came from a file

@@ -247,3 +247,43 @@ export function buildInfo(s) {
 
 /** A layer's output shape: [26, 26, 32] -> "26×26×32". */
 export const shapeText = (output) => output.join('×');
+
+// ---- the charts' text ------------------------------------------------------------------------------
+
+const settingValue = (v) => (v === true ? 'on' : v === false ? 'off' : typeof v === 'number' ? String(+v.toPrecision(6)) : String(v));
+
+/** A setting changed mid-run, in words: "Learning rate 0.006 → 0.02; Augment the training images on → off". */
+export const markText = (mark) => mark.changes.map((c) => `${c.label} ${settingValue(c.from)} → ${settingValue(c.to)}`).join('; ');
+
+/** The short label drawn on the charts at a mark: "learning rate → 0.02" (", …" when more changed). */
+export function markLabel(mark) {
+  const [c, ...more] = mark.changes;
+  return `${c.label.toLowerCase()} → ${settingValue(c.to)}${more.length ? ', …' : ''}`;
+}
+
+function marksSentence(s) {
+  if (!s.marks.length) return '';
+  return ` Settings changed mid-run: ${s.marks.map((m) => `at step ${formatInt(m.step)}, ${markText(m)}`).join('; ')}.`;
+}
+
+/** The loss chart in words, beside it (screen readers get what the plot shows): latest, changes. */
+export function lossChartText(s) {
+  const loss = emaValue(s.smoothed.loss);
+  if (s.totalSteps === 0 || !Number.isFinite(loss)) return 'No training yet: the loss appears here, step by step.';
+  const lr = Number.isFinite(s.learningRate) ? `, at a learning rate of ${formatRate(s.learningRate)}` : '';
+  return `After ${formatInt(s.totalSteps)} steps the loss is ${formatLoss(loss)} (smoothed)${lr}.${marksSentence(s)}`;
+}
+
+/** The accuracy chart in words: the latest train accuracy, the best test score and at which step. */
+export function accuracyChartText(s) {
+  const train = emaValue(s.smoothed.accuracy);
+  const parts = [];
+  if (s.totalSteps > 0 && Number.isFinite(train)) parts.push(`Train accuracy ${formatPercent(train)} (smoothed) after ${formatInt(s.totalSteps)} steps.`);
+  const { full, estimate } = s.bestTest;
+  if (full) parts.push(`Best test accuracy ${formatPercent(full.accuracy)} on all 10,000 test images, at step ${formatInt(full.step)}.`);
+  if (estimate && (!full || estimate.step > full.step)) {
+    parts.push(`Best quick test ${formatPercent(estimate.accuracy)} on 1,000 test images, at step ${formatInt(estimate.step)}.`);
+  }
+  if (!parts.length) return 'No scores yet: training and test accuracy appear here.';
+  return `${parts.join(' ')}${marksSentence(s)}`;
+}

@@ -99,5 +99,28 @@ test('a short run, by keyboard, then a reload', { timeout: 300_000 }, async (t) 
     assert.match(await page.locator('#model-note').textContent(), /47 steps/);
   });
 
+  await t.test('charts: axis titles, the charts in words, a mark where a setting changed mid-run', async () => {
+    assert.equal(await page.getByTestId('loss-chart').getAttribute('data-axis-titles'), 'Training steps | Loss (cross-entropy)');
+    assert.equal(await page.getByTestId('accuracy-chart').getAttribute('data-axis-titles'), 'Training steps | Accuracy');
+    await page.getByTestId('epochs').fill('3'); // 141 steps: time to change a setting mid-run
+    await page.getByTestId('train').click();
+    await waitForState(page, 'training');
+    await page.waitForFunction(() => Number(document.querySelector('#step').textContent.replace(/,/g, '')) >= 60);
+    await page.getByTestId('learning-rate').fill('0.0007');
+    await waitForState(page, 'done');
+    for (const id of ['loss-chart', 'accuracy-chart']) assert.equal(await page.getByTestId(id).getAttribute('data-marks'), '1', id);
+    const lossText = await page.getByTestId('loss-chart-text').textContent();
+    const accText = await page.getByTestId('accuracy-chart-text').textContent();
+    t.diagnostic(lossText);
+    t.diagnostic(accText);
+    assert.match(lossText, /^After 1(8[0-9]|9[0-9]) steps the loss is \d\.\d+ \(smoothed\), at a learning rate of /);
+    const at = Number(lossText.match(/at step (\d+), Learning rate 0\.006 → 0\.0007\.$/)?.[1]);
+    assert.ok(at >= 60 && at < 188, `the mark's step: ${lossText}`);
+    assert.match(accText, /Best test accuracy \d+\.\d% on all 10,000 test images, at step \d+\./);
+    // The summaries describe the plots for screen readers.
+    assert.equal(await page.getByTestId('loss-chart').getAttribute('aria-describedby'), 'loss-chart-text');
+    await page.locator('.charts').screenshot({ path: process.env.E2E_CHARTS_SCREENSHOT || '/tmp/charts.png' });
+  });
+
   assert.deepEqual(problems, []);
 });

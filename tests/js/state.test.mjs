@@ -191,6 +191,40 @@ test('PROGRESS: the learning rate of the last step is kept; Reset forgets it', (
   assert.ok(Number.isNaN(s.learningRate));
 });
 
+test('a setting changed mid-run is a mark at its step; edits at one step merge; Reset forgets them', () => {
+  const raw = { ...DEFAULTS };
+  let s = readyState();
+  s = step(s, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: 0.01 } });
+  assert.deepEqual(s.marks, [], 'before a run: no mark');
+  s = steps(s, P.state('training')[0], progressMessage({ firstStep: 39 }));
+  assert.equal(s.totalSteps, 41);
+  s = step(s, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: 0.1 } });
+  s = step(s, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: 0.15 } }); // still typing, same step
+  assert.deepEqual(s.marks, [{ step: 41, changes: [{ name: 'learningRate', label: 'Learning rate', from: 0.01, to: 0.15 }] }]);
+  assert.deepEqual(effects(s, Effect.CHARTS_MARKS), [{ type: Effect.CHARTS_MARKS, marks: s.marks }]);
+  const back = step(s, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: 0.01 } });
+  assert.deepEqual(back.marks, [], 'changed back at the same step: no change');
+  s = steps(s, progressMessage({ firstStep: 41 }), P.state('paused')[0]);
+  s = step(s, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: 0.15, augment: false } });
+  assert.deepEqual(s.marks.at(-1), { step: 43, changes: [{ name: 'augment', label: 'Augment the training images', from: true, to: false }] });
+  s = step(s, { type: Action.RESET });
+  assert.deepEqual(s.marks, []);
+  // Kept with the charts: a reload brings them back.
+  const restored = step(initialState(), readyMessage({ restored: { savedAt: 1, epochs: 0, totalSteps: 43, testAccuracy: null } }));
+  const saved = { totalSteps: 43, charts: { lossEma: null, accEma: null, marks: [{ step: 41, changes: [] }] } };
+  assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, totalSteps: 43, saved }).marks, saved.charts.marks);
+});
+
+test('EVALUATION: the best test score of the history and its step, by kind', () => {
+  let s = steps(readyState(), P.state('training')[0]);
+  const evaluation = (kind, step, accuracy) => P.evaluation({ kind, step, epoch: 0, accuracy, loss: 1, count: kind === 'full' ? 10000 : 1000 })[0];
+  s = steps(s, evaluation('estimate', 10, 0.8), evaluation('estimate', 20, 0.9), evaluation('estimate', 30, 0.85), evaluation('full', 30, 0.88));
+  assert.deepEqual(s.bestTest, { estimate: { accuracy: 0.9, step: 20 }, full: { accuracy: 0.88, step: 30 } });
+  assert.deepEqual(step(s, { type: Action.RESET }).bestTest, { full: null, estimate: null });
+  const kept = step(initialState(), readyMessage({ restored: { savedAt: 1, epochs: 1, totalSteps: 90, testAccuracy: 0.93 } }));
+  assert.deepEqual(kept.bestTest.full, { accuracy: 0.93, step: 90 });
+});
+
 test('EVALUATION: an estimate, then a full score that keeps the charts', () => {
   let s = steps(readyState(), progress());
   const estimate = P.evaluation({ kind: 'estimate', step: 2, epoch: 0, accuracy: 0.5, loss: 1, count: 1000 })[0];

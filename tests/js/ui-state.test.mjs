@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import * as P from '../../www/protocol.js';
 import { Action, initialState, reduce } from '../../www/state.js';
 import {
+  accuracyChartText,
   alertText,
+  lossChartText,
+  markLabel,
+  markText,
   blockingError,
   buildInfo,
   controlsFor,
@@ -234,4 +238,23 @@ test('a failed download: the banner names each file and why, says what is usable
   const retried = reduce(t, { type: Action.RETRY });
   assert.equal(alertText(retried), '');
   assert.doesNotMatch(downloadMeter(retried).text, /did not download/);
+});
+
+test('the charts in words: latest loss and learning rate, best test score and its step, marks', () => {
+  assert.equal(lossChartText(run(READY, DATA)), 'No training yet: the loss appears here, step by step.');
+  assert.equal(accuracyChartText(run(READY, DATA)), 'No scores yet: training and test accuracy appear here.');
+  const evaluation = (kind, step, accuracy) => P.evaluation({ kind, step, epoch: 0, accuracy, loss: 1, count: 1000 })[0];
+  let s = run(READY, DATA, P.state('training')[0], slice({ firstStep: 40, learningRate: 0.0021 }), evaluation('estimate', 20, 0.6));
+  assert.equal(lossChartText(s), 'After 42 steps the loss is 1.487 (smoothed), at a learning rate of 0.0021.');
+  assert.equal(accuracyChartText(s), 'Train accuracy 50.0% (smoothed) after 42 steps. Best quick test 60.0% on 1,000 test images, at step 20.');
+  s = [evaluation('full', 42, 0.91), { type: Action.SETTINGS_INPUT, raw: { ...s.settings, learningRate: 0.02 } }].reduce(reduce, s);
+  assert.equal(
+    accuracyChartText(s),
+    'Train accuracy 50.0% (smoothed) after 42 steps. Best test accuracy 91.0% on all 10,000 test images, at step 42. ' +
+      'Settings changed mid-run: at step 42, Learning rate 0.006 → 0.02.',
+  );
+  assert.match(lossChartText(s), /Settings changed mid-run: at step 42, Learning rate 0\.006 → 0\.02\.$/);
+  const mark = { step: 5, changes: [{ label: 'Learning rate', from: 0.006, to: 0.02 }, { label: 'Augment the training images', from: true, to: false }] };
+  assert.equal(markText(mark), 'Learning rate 0.006 → 0.02; Augment the training images on → off');
+  assert.equal(markLabel(mark), 'learning rate → 0.02, …');
 });

@@ -36,6 +36,7 @@ export const Effect = Object.freeze({
   CHARTS_STEPS: 'charts-steps', //       { firstStep, losses, accuracies, smoothing }
   CHARTS_EVALUATION: 'charts-evaluation', // { kind, step, accuracy }
   CHARTS_RESET: 'charts-reset', //       the history belonged to another model
+  CHARTS_MARKS: 'charts-marks', //       { marks }            where settings changed mid-run (state.marks)
   CHARTS_KEEP: 'charts-keep', //         { totalSteps }       save the history beside the model
   CHARTS_LOAD: 'charts-load', //         { totalSteps }       read it back (answers CHARTS_LOADED)
   CHARTS_RESTORE: 'charts-restore', //   { charts }           put it back

@@ -26,6 +26,7 @@ export const runHandlers = {
     s.restored = m.restored;
     s.totalSteps = m.restored?.totalSteps ?? 0;
     s.testAccuracy = m.restored?.testAccuracy ?? NaN;
+    if (Number.isFinite(m.restored?.testAccuracy)) s.bestTest = { full: { accuracy: m.restored.testAccuracy, step: m.restored.totalSteps }, estimate: null };
     // The kept settings (main.js read them through the schema), so the trainer runs with them at once.
     s.settings = m.keptSettings ?? defaultSettings(m.schema);
     s.augmentChoices = m.augmentChoices ?? {};
@@ -64,6 +65,8 @@ export const runHandlers = {
   [FromWorker.EVALUATION](s, m) {
     if (s.awaitingReset) return;
     effect(s, Effect.CHARTS_EVALUATION, { kind: m.kind, step: m.step, accuracy: m.accuracy });
+    const best = s.bestTest[m.kind];
+    if (Number.isFinite(m.accuracy) && (!best || m.accuracy > best.accuracy)) s.bestTest = { ...s.bestTest, [m.kind]: { accuracy: m.accuracy, step: m.step } };
     if (m.kind === 'full') {
       keepCharts(s); // an epoch ended: the worker is saving the model too
       s.testAccuracy = m.accuracy;
@@ -79,6 +82,7 @@ export const runHandlers = {
     s.settingsErrors = r.errors;
     s.settingsValid = r.ok;
     if (!r.ok) return;
+    const previous = s.settings;
     s.settings = r.values;
     clearError(s, 'settings');
     let kept = r.values; // only valid settings are kept
@@ -91,6 +95,7 @@ export const runHandlers = {
       if (r.values.augment) s.dataSetNote = '';
       kept = { ...r.values, augment: s.mnistAugment };
     }
+    markChanges(s, previous, r.values);
     effect(s, Effect.SAVE_SETTINGS, { schema: s.schema, values: kept });
     send(s, P.configure(r.values)); // applies at once, even mid-run
   },
@@ -117,6 +122,31 @@ export const runHandlers = {
     // Only the history of the model still shown: a reset or an import may have come meanwhile.
     if (!saved || saved.totalSteps !== totalSteps || s.totalSteps !== totalSteps) return;
     s.smoothed = { loss: keptEma(saved.charts.lossEma), accuracy: keptEma(saved.charts.accEma) };
+    if (Array.isArray(saved.charts.marks)) s.marks = saved.charts.marks;
     effect(s, Effect.CHARTS_RESTORE, { charts: saved.charts });
   },
 };
+
+/**
+ * A setting changed while a run is under way (training or paused, after some steps): kept as a
+ * mark at the current step, which the charts draw and the chart summaries list, so a jump in
+ * the loss has its reason beside it. Edits at the same step merge (typing 0.01 passes 0.0 and
+ * 0.01 never, but 0.1 on the way to 0.15 does): the first value stays `from`, a change back
+ * to it is no change.
+ */
+function markChanges(s, before, after) {
+  if (!before || s.totalSteps === 0 || (s.runState !== 'training' && s.runState !== 'paused')) return;
+  const last = s.marks.at(-1);
+  const merging = last?.step === s.totalSteps;
+  const from = new Map(merging ? last.changes.map((c) => [c.name, c.from]) : []);
+  const changes = [];
+  for (const field of s.schema) {
+    if (!(field.name in after)) continue;
+    const was = from.has(field.name) ? from.get(field.name) : before[field.name];
+    if (was !== after[field.name]) changes.push({ name: field.name, label: field.label, from: was, to: after[field.name] });
+  }
+  const kept = merging ? s.marks.slice(0, -1) : s.marks;
+  if (!changes.length && !merging) return;
+  s.marks = changes.length ? [...kept, { step: s.totalSteps, changes }] : kept;
+  effect(s, Effect.CHARTS_MARKS, { marks: s.marks });
+}

@@ -1,9 +1,21 @@
 // The Train card and the header's status: the status dot and words, Train / Pause / Reset (and
 // Reset's confirmation dialog), the MNIST download and epoch meters, the stats grid, and the
-// learning-rate readout beside the loss chart's title (it changes with the steps, like the stats).
+// learning-rate readout beside the loss chart's title and the charts' summaries in words below
+// them (they change with the steps, like the stats).
 // The settings fields inside the card are www/views/settings-view.js.
 import { Action } from '../state.js';
-import { downloadMeter, epochMeter, focusSuccessor, learningRateText, smoothingText, status, trainControls, trainStats } from '../ui-state.js';
+import {
+  accuracyChartText,
+  downloadMeter,
+  epochMeter,
+  focusSuccessor,
+  learningRateText,
+  lossChartText,
+  smoothingText,
+  status,
+  trainControls,
+  trainStats,
+} from '../ui-state.js';
 import { byId, setAttr, setDisabled, setProgressBar, setText } from './dom.js';
 
 export class TrainView {
@@ -26,6 +38,8 @@ export class TrainView {
       trainAccuracy: byId('train-acc'),
       learningRate: byId('lr-now'),
       smoothingWindow: byId('smoothing-window'),
+      lossChartText: byId('loss-chart-text'),
+      accuracyChartText: byId('accuracy-chart-text'),
     };
     const { train, pause, reset } = this.el;
     // Enter in a settings field presses Train, when it can be pressed.
@@ -93,5 +107,7 @@ export class TrainView {
     setText(el.trainAccuracy, stats.trainAccuracy);
     setText(el.learningRate, learningRateText(s));
     setText(el.smoothingWindow, smoothingText(s));
+    setText(el.lossChartText, lossChartText(s));
+    setText(el.accuracyChartText, accuracyChartText(s));
   }
 }
