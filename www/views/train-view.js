@@ -26,6 +26,9 @@ export class TrainView {
       train: byId('train'),
       pause: byId('pause'),
       reset: byId('reset'),
+      barTrain: byId('bar-train'), // the phone's sticky run bar: the same controls, and the epoch's progress
+      barPause: byId('bar-pause'),
+      barProgress: byId('bar-progress'),
       dataLabel: byId('data-label'),
       dataBar: byId('data-progress'),
       dataText: byId('data-text'),
@@ -41,22 +44,26 @@ export class TrainView {
       lossChartText: byId('loss-chart-text'),
       accuracyChartText: byId('accuracy-chart-text'),
     };
-    const { train, pause, reset } = this.el;
+    const { train, pause, reset, barTrain, barPause } = this.el;
     // Enter in a settings field presses Train, when it can be pressed.
     byId('settings').addEventListener('submit', (e) => {
       e.preventDefault();
       if (!train.disabled) train.click();
     });
-    train.addEventListener('click', () => dispatch({ type: Action.TRAIN }));
-    pause.addEventListener('click', () => dispatch({ type: Action.PAUSE }));
-    // Which of Train / Pause last had focus, kept while focus is lost (a disabled button drops
-    // it to the body), forgotten once the user puts it elsewhere: render() hands it on.
+    for (const button of [train, barTrain]) button.addEventListener('click', () => dispatch({ type: Action.TRAIN }));
+    for (const button of [pause, barPause]) button.addEventListener('click', () => dispatch({ type: Action.PAUSE }));
+    // Which of Train / Pause last had focus (in the card or the run bar), kept while focus is
+    // lost (a disabled button drops it to the body), forgotten once the user puts it elsewhere:
+    // render() hands it on to the other button of the same pair.
     this.focused = null;
-    for (const [name, button] of [['train', train], ['pause', pause]]) {
-      button.addEventListener('focus', () => (this.focused = name));
-      button.addEventListener('blur', (e) => {
-        if (e.relatedTarget) this.focused = null;
-      });
+    this.pairs = { card: { train, pause }, bar: { train: barTrain, pause: barPause } };
+    for (const [where, pair] of Object.entries(this.pairs)) {
+      for (const [name, button] of Object.entries(pair)) {
+        button.addEventListener('focus', () => (this.focused = { where, name }));
+        button.addEventListener('blur', (e) => {
+          if (e.relatedTarget) this.focused = null;
+        });
+      }
     }
 
     // Reset forgets the saved model too, so it asks first: an in-page <dialog> (modal, Escape and
@@ -81,13 +88,19 @@ export class TrainView {
     setText(el.statusText, text);
 
     const controls = trainControls(s);
-    setText(el.train, controls.train.label);
-    setDisabled(el.train, controls.train.disabled);
-    setDisabled(el.pause, controls.pause.disabled);
+    for (const [button, pausing] of [
+      [el.train, false],
+      [el.pause, true],
+      [el.barTrain, false],
+      [el.barPause, true],
+    ]) {
+      if (!pausing) setText(button, controls.train.label);
+      setDisabled(button, pausing ? controls.pause.disabled : controls.train.disabled);
+    }
     setDisabled(el.reset, controls.reset.disabled);
-    const successor = focusSuccessor(this.focused, controls);
+    const successor = this.focused && focusSuccessor(this.focused.name, controls);
     const lost = !document.activeElement || document.activeElement === document.body || document.activeElement.disabled;
-    if (successor && lost) el[successor].focus();
+    if (successor && lost) this.pairs[this.focused.where][successor].focus();
 
     const data = downloadMeter(s);
     setProgressBar(el.dataBar, data.now, data.max, data.text);
@@ -97,6 +110,9 @@ export class TrainView {
 
     const epoch = epochMeter(s);
     setProgressBar(el.epochBar, epoch.now, epoch.max, epoch.text);
+    // The bar shows the download until MNIST is in, then the epoch.
+    if (data.done) setProgressBar(el.barProgress, epoch.now, epoch.max, epoch.text);
+    else setProgressBar(el.barProgress, data.now, data.max, data.text);
     setText(el.epochText, epoch.text);
 
     const stats = trainStats(s);
