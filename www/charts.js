@@ -51,6 +51,7 @@ export class TrainingCharts {
     this.onDirty = onDirty; // asks the page for a frame
     this.dirty = false;
     this.lastRender = 0;
+    this.pastRuns = []; // earlier runs, faded: [{ label, loss: { x, y }, accuracy: { x, y } }]; Reset keeps them
     this.reset();
     this.#build();
     new ResizeObserver(() => this.#resize()).observe(lossEl);
@@ -112,6 +113,21 @@ export class TrainingCharts {
     this.#scheduleRender();
   }
 
+  /** Keeps the run's smoothed curves as an earlier run (the latest `keep`), before a reset. */
+  archive(label, keep) {
+    if (this.rawLoss.count === 0) return;
+    const loss = this.smoothLoss.series();
+    const acc = this.smoothAcc.series();
+    this.pastRuns = [...this.pastRuns, { label, loss: { x: loss.x, y: loss.mean }, accuracy: { x: acc.x, y: acc.mean } }].slice(-keep);
+    this.#build(); // the plots' series change
+  }
+
+  /** Forgets the earlier runs. */
+  clearRuns() {
+    this.pastRuns = [];
+    this.#build();
+  }
+
   /** The whole history as plain data (structured-cloneable), for IndexedDB. */
   snapshot() {
     const plain = (o) => ({ ...o });
@@ -171,12 +187,29 @@ export class TrainingCharts {
 
   #lossData() {
     const raw = this.rawLoss.series();
-    return [raw.x, raw.min, raw.max, this.smoothLoss.series().mean];
+    const current = [raw.x, raw.min, raw.max, this.smoothLoss.series().mean];
+    if (!this.pastRuns.length) return current;
+    return alignSeries({ x: raw.x, ys: current.slice(1) }, this.pastRuns.map((r) => r.loss));
   }
 
   #accuracyData() {
     const acc = this.smoothAcc.series();
-    return alignSeries({ x: acc.x, ys: [acc.mean] }, [this.estimates, this.fulls]);
+    return alignSeries({ x: acc.x, ys: [acc.mean] }, [this.estimates, this.fulls, ...this.pastRuns.map((r) => r.accuracy)]);
+  }
+
+  /** The earlier runs' series: grey, faded, each with its own dash so they can be told apart. */
+  #pastSeries(value) {
+    const dashes = [[6, 4], [2, 3], [10, 3, 2, 3]];
+    return this.pastRuns.map((r, i) => ({
+      label: r.label,
+      stroke: cssVar('--muted'),
+      alpha: 0.6,
+      width: 1.5,
+      dash: dashes[(this.pastRuns.length - 1 - i) % dashes.length],
+      spanGaps: true,
+      value,
+      points: { show: false },
+    }));
   }
 
   #render() {
@@ -253,9 +286,10 @@ export class TrainingCharts {
         width: width(this.lossEl),
         series: [
           { label: 'Step', value: (u, v) => (v == null ? '–' : String(v)) },
-          { label: 'Batch loss, lowest', stroke: raw, width: 1, value: lossValue, points: { show: false } },
-          { label: 'Batch loss', stroke: raw, width: 1, value: lossValue, points: { show: false } },
-          { label: 'Smoothed', stroke: smooth, width: 2, value: lossValue, points: { show: false } },
+          { label: 'Batch loss, lowest', stroke: raw, width: 1, value: lossValue, points: { show: false }, spanGaps: true },
+          { label: 'Batch loss', stroke: raw, width: 1, value: lossValue, points: { show: false }, spanGaps: true },
+          { label: 'Smoothed', stroke: smooth, width: 2, value: lossValue, points: { show: false }, spanGaps: true },
+          ...this.#pastSeries(lossValue),
         ],
         bands: [{ series: [2, 1], fill: cssVar('--chart-band') }],
         hooks: { draw: [(u) => this.#drawMarks(u, 'top')] }, // the loss falls away from the top
@@ -272,7 +306,7 @@ export class TrainingCharts {
         width: width(this.accuracyEl),
         series: [
           { label: 'Step', value: (u, v) => (v == null ? '–' : String(v)) },
-          { label: 'Train (smoothed)', stroke: cssVar('--chart-train'), width: 2, value: pct, points: { show: false } },
+          { label: 'Train (smoothed)', stroke: cssVar('--chart-train'), width: 2, value: pct, points: { show: false }, spanGaps: true },
           {
             label: 'Test, 1,000',
             stroke: cssVar('--chart-estimate'),
@@ -290,6 +324,7 @@ export class TrainingCharts {
             value: pct,
             points: { show: true, size: 8, fill: cssVar('--chart-full') },
           },
+          ...this.#pastSeries(pct),
         ],
         scales: {
           x: { time: false },
@@ -302,6 +337,8 @@ export class TrainingCharts {
       this.accuracyEl,
     );
     // uPlot draws axis titles on its canvas: the element says which (the end-to-end test reads them).
+    this.lossEl.dataset.pastRuns = String(this.pastRuns.length);
+    this.accuracyEl.dataset.pastRuns = String(this.pastRuns.length);
     for (const [plot, el] of [
       [this.lossPlot, this.lossEl],
       [this.accPlot, this.accuracyEl],

@@ -121,6 +121,10 @@ function run(effect) {
       return charts.reset();
     case Effect.CHARTS_MARKS:
       return charts.setMarks(effect.marks);
+    case Effect.CHARTS_ARCHIVE:
+      return charts.archive(effect.label, effect.keep);
+    case Effect.CHARTS_CLEAR_RUNS:
+      return charts.clearRuns();
     case Effect.CHARTS_KEEP:
       return saveCharts(effect.totalSteps, charts.snapshot()).catch(() => {});
     case Effect.CHARTS_LOAD:

@@ -46,6 +46,8 @@ export function initialState() {
     rate: [], // [at, images, ms] of recent training slices
     testAccuracy: NaN, // the latest full evaluation
     bestTest: { full: null, estimate: null }, // the best test score of this model's history: { accuracy, step } on 10,000 / 1,000 images
+    pastRuns: [], // earlier runs kept faded on the charts for comparison (at most PAST_RUNS): [{ label, steps, bestTest }]
+    runsArchived: 0, // runs kept so far, to number them
     marks: [], // settings changed mid-run: [{ step, changes: [{ name, label, from, to }] }], drawn on the charts
     evaluation: { estimate: NaN, full: null }, // the latest scores; `full` is the whole EVALUATION message
     restored: null, // READY's restored model, until it is replaced

@@ -284,6 +284,25 @@ export function accuracyChartText(s) {
   if (estimate && (!full || estimate.step > full.step)) {
     parts.push(`Best quick test ${formatPercent(estimate.accuracy)} on 1,000 test images, at step ${formatInt(estimate.step)}.`);
   }
-  if (!parts.length) return 'No scores yet: training and test accuracy appear here.';
-  return `${parts.join(' ')}${marksSentence(s)}`;
+  if (!parts.length) return `No scores yet: training and test accuracy appear here.${pastRunsSentence(s)}`;
+  return `${parts.join(' ')}${marksSentence(s)}${pastRunsSentence(s)}`;
+}
+
+/** The note above the charts when earlier runs are drawn faded: `{ shown, text }`. */
+export function pastRunsNote(s) {
+  const n = s.pastRuns.length;
+  if (!n) return { shown: false, text: '' };
+  const which = n === 1 ? 'The run before the last Reset is' : `The ${n} runs before the last Resets are`;
+  return { shown: true, text: `${which} drawn faded (grey, dashed) for comparison; the legends name their settings.` };
+}
+
+/** The earlier runs in words, for the accuracy chart's summary: each one's best test score. */
+function pastRunsSentence(s) {
+  if (!s.pastRuns.length) return '';
+  const runs = s.pastRuns.map((r) => {
+    const best = r.bestTest.full ?? r.bestTest.estimate;
+    const score = best ? `best test ${formatPercent(best.accuracy)} at step ${formatInt(best.step)}` : 'no test score';
+    return `${r.label} (${score})`;
+  });
+  return ` Earlier runs, faded: ${runs.join('; ')}.`;
 }

@@ -215,6 +215,27 @@ test('a setting changed mid-run is a mark at its step; edits at one step merge; 
   assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, totalSteps: 43, saved }).marks, saved.charts.marks);
 });
 
+test('Reset keeps the run as an earlier one (at most three, named by their settings); Clear forgets them', () => {
+  let s = steps(readyState(), P.state('training')[0], progress({ firstStep: 98 }));
+  s = step(s, { type: Action.RESET });
+  const label = 'Run 1: lr 0.006, batch 64, augmented, 60000 images, 100 steps';
+  assert.deepEqual(s.pastRuns, [{ label, steps: 100, bestTest: { full: null, estimate: null } }]);
+  const types = s.effects.map((e) => e.type);
+  assert.ok(types.indexOf(Effect.CHARTS_ARCHIVE) < types.indexOf(Effect.CHARTS_RESET), 'kept before the charts are reset');
+  assert.deepEqual(effects(s, Effect.CHARTS_ARCHIVE), [{ type: Effect.CHARTS_ARCHIVE, label, keep: 3 }]);
+  assert.deepEqual(step(s, { type: Action.RESET }).pastRuns, s.pastRuns, 'a Reset with nothing trained keeps nothing more');
+  for (let i = 0; i < 3; i++) s = steps(s, P.state('ready', 'reset')[0], P.state('training')[0], progress({ firstStep: 8 }), { type: Action.RESET });
+  assert.deepEqual(
+    s.pastRuns.map((r) => r.label.split(':')[0]),
+    ['Run 2', 'Run 3', 'Run 4'],
+    'the three latest',
+  );
+  const cleared = step(s, { type: Action.CLEAR_RUNS });
+  assert.deepEqual(cleared.pastRuns, []);
+  assert.deepEqual(cleared.effects, [{ type: Effect.CHARTS_CLEAR_RUNS }]);
+  assert.deepEqual(step(cleared, { type: Action.CLEAR_RUNS }).effects, [], 'nothing to clear');
+});
+
 test('EVALUATION: the best test score of the history and its step, by kind', () => {
   let s = steps(readyState(), P.state('training')[0]);
   const evaluation = (kind, step, accuracy) => P.evaluation({ kind, step, epoch: 0, accuracy, loss: 1, count: kind === 'full' ? 10000 : 1000 })[0];

@@ -10,6 +10,7 @@ import {
   lossChartText,
   markLabel,
   markText,
+  pastRunsNote,
   blockingError,
   buildInfo,
   controlsFor,
@@ -257,4 +258,16 @@ test('the charts in words: latest loss and learning rate, best test score and it
   const mark = { step: 5, changes: [{ label: 'Learning rate', from: 0.006, to: 0.02 }, { label: 'Augment the training images', from: true, to: false }] };
   assert.equal(markText(mark), 'Learning rate 0.006 → 0.02; Augment the training images on → off');
   assert.equal(markLabel(mark), 'learning rate → 0.02, …');
+});
+
+test('earlier runs: a note above the charts, and their best test scores in the accuracy summary', () => {
+  assert.deepEqual(pastRunsNote(run(READY, DATA)), { shown: false, text: '' });
+  const evaluation = P.evaluation({ kind: 'full', step: 42, epoch: 1, accuracy: 0.9, loss: 1, count: 10000 })[0];
+  const s = run(READY, DATA, P.state('training')[0], slice({ firstStep: 40 }), evaluation, { type: Action.RESET });
+  assert.deepEqual(pastRunsNote(s), { shown: true, text: 'The run before the last Reset is drawn faded (grey, dashed) for comparison; the legends name their settings.' });
+  assert.equal(
+    accuracyChartText(s),
+    'No scores yet: training and test accuracy appear here. Earlier runs, faded: Run 1: lr 0.006, batch 64, augmented, 60000 images, 42 steps (best test 90.0% at step 42).',
+  );
+  assert.equal(pastRunsNote(reduce(s, { type: Action.CLEAR_RUNS })).shown, false);
 });

@@ -12,6 +12,22 @@ import { clearError, effect, forgetHistory, keepCharts, requestPrediction, send 
 /** Images per second are measured over this much recent time. */
 export const RATE_WINDOW_MS = 3000;
 
+/** How many earlier runs the charts keep (faded) after a Reset, for comparison. */
+export const PAST_RUNS = 3;
+
+/** An earlier run's name in the charts' legends: its number and the settings that tell runs apart. */
+export function runLabel(n, settings, steps) {
+  const parts = [];
+  if (settings) {
+    if ('learningRate' in settings) parts.push(`lr ${+Number(settings.learningRate).toPrecision(6)}`);
+    if ('batchSize' in settings) parts.push(`batch ${settings.batchSize}`);
+    if ('augment' in settings) parts.push(settings.augment ? 'augmented' : 'not augmented');
+    if ('trainSize' in settings) parts.push(`${settings.trainSize} images`);
+  }
+  parts.push(`${steps} steps`);
+  return `Run ${n}: ${parts.join(', ')}`;
+}
+
 /** A plain EMA state from a kept chart snapshot's, or a fresh one. */
 const keptEma = (e) =>
   e && Number.isFinite(e.steps) ? { weight: e.weight, value: e.value, steps: e.steps, decay: Number.isFinite(e.decay) ? e.decay : e.weight ** e.steps } : emaStart();
@@ -109,6 +125,13 @@ export const runHandlers = {
     send(s, P.pause());
   },
   [Action.RESET](s) {
+    if (s.totalSteps > 0) {
+      // The run's curves stay on the charts, faded, so the next run can be compared with it.
+      s.runsArchived += 1;
+      const label = runLabel(s.runsArchived, s.settings, s.totalSteps);
+      effect(s, Effect.CHARTS_ARCHIVE, { label, keep: PAST_RUNS });
+      s.pastRuns = [...s.pastRuns, { label, steps: s.totalSteps, bestTest: s.bestTest }].slice(-PAST_RUNS);
+    }
     send(s, P.reset());
     s.awaitingReset = true; // messages of the old run still in flight are dropped
     s.imported = null;
@@ -117,6 +140,11 @@ export const runHandlers = {
     forgetHistory(s);
     s.totalSteps = 0;
     requestPrediction(s);
+  },
+  [Action.CLEAR_RUNS](s) {
+    if (!s.pastRuns.length) return;
+    s.pastRuns = [];
+    effect(s, Effect.CHARTS_CLEAR_RUNS);
   },
   [Action.CHARTS_LOADED](s, { totalSteps, saved }) {
     // Only the history of the model still shown: a reset or an import may have come meanwhile.

@@ -1,7 +1,7 @@
 // The Train card and the header's status: the status dot and words, Train / Pause / Reset (and
 // Reset's confirmation dialog), the MNIST download and epoch meters, the stats grid, and the
 // learning-rate readout beside the loss chart's title and the charts' summaries in words below
-// them (they change with the steps, like the stats).
+// them (they change with the steps, like the stats), and the note on earlier runs drawn faded.
 // The settings fields inside the card are www/views/settings-view.js.
 import { Action } from '../state.js';
 import {
@@ -11,12 +11,13 @@ import {
   focusSuccessor,
   learningRateText,
   lossChartText,
+  pastRunsNote,
   smoothingText,
   status,
   trainControls,
   trainStats,
 } from '../ui-state.js';
-import { byId, setAttr, setDisabled, setProgressBar, setText } from './dom.js';
+import { byId, setAttr, setDisabled, setHidden, setProgressBar, setText } from './dom.js';
 
 export class TrainView {
   constructor(dispatch) {
@@ -43,6 +44,8 @@ export class TrainView {
       smoothingWindow: byId('smoothing-window'),
       lossChartText: byId('loss-chart-text'),
       accuracyChartText: byId('accuracy-chart-text'),
+      pastRuns: byId('past-runs'),
+      pastRunsText: byId('past-runs-text'),
     };
     const { train, pause, reset, barTrain, barPause } = this.el;
     // Enter in a settings field presses Train, when it can be pressed.
@@ -52,6 +55,7 @@ export class TrainView {
     });
     for (const button of [train, barTrain]) button.addEventListener('click', () => dispatch({ type: Action.TRAIN }));
     for (const button of [pause, barPause]) button.addEventListener('click', () => dispatch({ type: Action.PAUSE }));
+    byId('clear-runs').addEventListener('click', () => dispatch({ type: Action.CLEAR_RUNS }));
     // Which of Train / Pause last had focus (in the card or the run bar), kept while focus is
     // lost (a disabled button drops it to the body), forgotten once the user puts it elsewhere:
     // render() hands it on to the other button of the same pair.
@@ -125,5 +129,8 @@ export class TrainView {
     setText(el.smoothingWindow, smoothingText(s));
     setText(el.lossChartText, lossChartText(s));
     setText(el.accuracyChartText, accuracyChartText(s));
+    const past = pastRunsNote(s);
+    setHidden(el.pastRuns, !past.shown);
+    setText(el.pastRunsText, past.text);
   }
 }
