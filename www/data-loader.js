@@ -91,11 +91,13 @@ export class DataLoader {
    * @param {(set, file) => void} o.end    the file's stream ended
    * @param {(set) => void} o.clear        drop a failed set's partial data
    * @param {() => void} o.onProgress      bytes moved (read `progress`)
+   * @param {{ keep(url, response), forget(url) }} [o.store]  keeps complete files for offline use (offline-cache.js)
    * @param {(set, message, failures: {set, file, why}[]) => void} o.onError  a set failed, or
    *   another of its files turned out to have failed too; `failures`: every file that failed
    */
-  constructor({ baseUrl, chunk, end, clear, onProgress, onError, fetchImpl = globalThis.fetch.bind(globalThis) }) {
+  constructor({ baseUrl, chunk, end, clear, onProgress, onError, store = null, fetchImpl = globalThis.fetch.bind(globalThis) }) {
     this.baseUrl = baseUrl;
+    this.store = store;
     this.send = { chunk, end, clear };
     this.onProgress = onProgress;
     this.onError = onError;
@@ -134,6 +136,7 @@ export class DataLoader {
   /** The worker could not parse a set's bytes: stop it and offer a retry. */
   fail(set, message) {
     this.controllers.get(set)?.abort();
+    for (const f of this.files) if (f.set === set) this.store?.forget(this.#url(f).href); // not kept for offline use
     this.#failed(set, message, { set, file: null, why: message });
   }
 
@@ -170,11 +173,16 @@ export class DataLoader {
     }
   }
 
+  #url(f) {
+    return new URL(f.url, new URL(this.baseUrl, globalThis.location?.href));
+  }
+
   async #loadFile(f, signal) {
     // The fetch itself is not aborted with its set: a file that fails on its own still says why.
     let res;
+    const url = this.#url(f);
     try {
-      res = await this.fetch(new URL(f.url, new URL(this.baseUrl, globalThis.location?.href)), {});
+      res = await this.fetch(url, {});
     } catch (err) {
       throw Object.assign(err ?? new Error('no response'), { beforeResponse: true });
     }
@@ -184,6 +192,7 @@ export class DataLoader {
       return;
     }
     if (!res.body) throw new Error('the response has no body');
+    this.store?.keep(url.href, res.clone()); // stored once whole; a broken download is not
     f.total = Number(res.headers.get('Content-Length'));
     const counter = new TransformStream({
       transform: (chunk, controller) => {

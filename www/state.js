@@ -57,6 +57,7 @@ export function initialState() {
     dataNote: '',
     ownSets: [], // 'train' | 'test': sets the user replaced with their own files
     storageNote: '',
+    offline: null, // the service worker's news: 'offline-ready' | 'updated' | 'unavailable' (built app only)
     classNames: DIGIT_NAMES,
     classNamesError: '',
     // The pad's predictions: at most one request in flight; answers to requests made before a

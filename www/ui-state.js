@@ -306,3 +306,15 @@ function pastRunsSentence(s) {
   });
   return ` Earlier runs, faded: ${runs.join('; ')}.`;
 }
+
+/** The footer's note on working offline (the built app's service worker), or ''. */
+export function offlineNote(s) {
+  switch (s.offline) {
+    case 'offline-ready':
+      return s.download.done ? 'Works offline: the page, the trainer and MNIST are kept in this browser.' : 'Works offline once MNIST has loaded.';
+    case 'updated':
+      return 'A new version of this page was installed; it is kept for offline use.';
+    default:
+      return '';
+  }
+}

@@ -175,3 +175,21 @@ test('DataLoader: a worker that refuses a set is a failure of that set, with its
   loader.fail('test', 'The MNIST test data could not be read: bad magic');
   assert.deepEqual(log.failures, [{ set: 'test', file: null, why: 'The MNIST test data could not be read: bad magic' }]);
 });
+
+test('DataLoader: each file is offered to the store for offline use; a set the worker refuses is forgotten', async () => {
+  const server = fakeServer();
+  const kept = [];
+  const forgotten = [];
+  const { loader, idle } = makeLoader(server);
+  loader.store = {
+    keep: async (url, response) => kept.push([new URL(url).pathname, (await response.arrayBuffer()).byteLength]),
+    forget: (url) => forgotten.push(new URL(url).pathname),
+  };
+  loader.start();
+  await idle;
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(kept.map(([p]) => p).sort(), DATA_FILES.map((f) => `/app/${f.url}`).sort());
+  for (const [, bytes] of kept) assert.ok(bytes > 20, 'the whole gzip file, not a part');
+  loader.fail('test', 'bad magic');
+  assert.deepEqual(forgotten.sort(), ['/app/data/t10k-images-idx3-ubyte.gz', '/app/data/t10k-labels-idx1-ubyte.gz']);
+});

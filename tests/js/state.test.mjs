@@ -236,6 +236,14 @@ test('Reset keeps the run as an earlier one (at most three, named by their setti
   assert.deepEqual(step(cleared, { type: Action.CLEAR_RUNS }).effects, [], 'nothing to clear');
 });
 
+test('OFFLINE: the service worker’s news is kept for the footer; an update’s note is not replaced', () => {
+  let s = step(initialState(), { type: Action.OFFLINE, status: 'offline-ready' });
+  assert.equal(s.offline, 'offline-ready');
+  s = step(s, { type: Action.OFFLINE, status: 'updated' });
+  assert.equal(step(s, { type: Action.OFFLINE, status: 'offline-ready' }).offline, 'updated');
+  assert.deepEqual(s.effects, []);
+});
+
 test('EVALUATION: the best test score of the history and its step, by kind', () => {
   let s = steps(readyState(), P.state('training')[0]);
   const evaluation = (kind, step, accuracy) => P.evaluation({ kind, step, epoch: 0, accuracy, loss: 1, count: kind === 'full' ? 10000 : 1000 })[0];

@@ -27,6 +27,7 @@ export const Action = Object.freeze({
   WORKER_FAILED: 'worker-failed', //     { message }          the worker script did not start
   CHARTS_LOADED: 'charts-loaded', //     { totalSteps, saved } the kept chart history, or null
   CLEAR_RUNS: 'clear-runs-clicked', //   forget the earlier runs drawn faded on the charts
+  OFFLINE: 'offline-status', //          { status: 'offline-ready' | 'updated' | 'unavailable' }  the service worker (offline-cache.js)
 });
 
 /** What main.js does for the reducer. */

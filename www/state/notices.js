@@ -85,4 +85,8 @@ export const noticeHandlers = {
   [Action.DISMISS](s) {
     clearError(s);
   },
+  [Action.OFFLINE](s, { status }) {
+    if (s.offline === 'updated' && status === 'offline-ready') return; // the update's note stays
+    s.offline = status;
+  },
 };
