@@ -44,6 +44,11 @@ export function offline() {
   return {
     name: 'offline',
     enforce: 'post', // after Vite's own HTML plugin: index.html is in the bundle
+    config(userConfig, { command }) {
+      // Whether the page registers the worker: in a build only. Not import.meta.env.PROD, which
+      // follows NODE_ENV and so is true in a dev server started after a build in the same process.
+      return { define: { 'import.meta.env.OFFLINE_WORKER': JSON.stringify(command === 'build') } };
+    },
     configResolved(config) {
       base = config.base;
     },

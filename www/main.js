@@ -103,11 +103,11 @@ const loader = new DataLoader({
     dispatch({ type: Action.DOWNLOAD_PROGRESS, ...loader.progress, bytes });
   },
   onError: (set, message, failures) => dispatch({ type: Action.DOWNLOAD_FAILED, set, message, failures }),
-  store: import.meta.env.PROD ? dataStore() : null, // the built app keeps MNIST for offline use
+  store: import.meta.env.OFFLINE_WORKER ? dataStore() : null, // the built app keeps MNIST for offline use
 });
 
 // The built app works offline after one visit (www/sw.js); the dev server skips the worker.
-if (import.meta.env.PROD) {
+if (import.meta.env.OFFLINE_WORKER) {
   registerOffline({ url: `${import.meta.env.BASE_URL}sw.js`, onStatus: (status) => dispatch({ type: Action.OFFLINE, status }) });
 }
 
