@@ -55,7 +55,10 @@ export function registerOffline({ url, onStatus }) {
           if (installing.state === 'activated') onStatus(hadController ? 'updated' : 'offline-ready');
         });
       });
-      if (registration.active && !registration.installing && !registration.waiting) onStatus('offline-ready');
+      if (registration.active && !registration.installing && !registration.waiting) {
+        onStatus('offline-ready');
+        registration.update().catch(() => {}); // a new version, if any, is installed on this visit (offline: nothing to do)
+      }
     })
     .catch(() => onStatus('unavailable'));
 }

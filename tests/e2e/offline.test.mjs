@@ -1,7 +1,8 @@
 // End-to-end: the built app works offline after one visit (issue 13, point 1). A production build
 // served by `vite preview`, Debian's Chromium: the first visit installs the service worker and
 // keeps MNIST; then the browser context goes offline, the page reloads from the caches, loads
-// MNIST, trains and reads a drawn digit. Also: the web app manifest and its icon, and the page's
+// MNIST, trains and reads a drawn digit; a new build deployed over it is picked up on the next
+// visit with a note. Also: the web app manifest and its icon, and the page's
 // gzip size before the data (the app shell without the wasm, and the wasm, reported apart).
 // The preview serves the COOP/COEP headers that cross-origin isolation needs (issue 11 adds them
 // to vite.config.js): pages and files served from the caches keep them, so the page offline is
@@ -105,5 +106,28 @@ test('the built app: installable, and offline after one visit it loads, trains a
     // A reload cancels what the old page still had in flight (net::ERR_ABORTED): not a failure.
     assert.deepEqual(problems.filter((p) => !/net::ERR_ABORTED$/.test(p)), []);
     await context.setOffline(false);
+  });
+
+  await t.test('a new version: picked up on the next visit online, with a note; the shell before stays one version', async () => {
+    const before = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('mnist-shell-')));
+    // Deploy a changed page over the old files (as a static host would: old hashed files stay).
+    const changed = { name: 'changed-page', transformIndexHtml: (html) => html.replace('</body>', '<!-- v2 --></body>') };
+    await build({
+      root: ROOT,
+      configFile: join(ROOT, 'vite.config.js'),
+      logLevel: 'warn',
+      plugins: [changed],
+      build: { outDir, emptyOutDir: false },
+    });
+    const problems = watch(page, port);
+    await page.reload();
+    await waitForState(page, 'ready');
+    await page.waitForFunction(() => /new version/.test(document.querySelector('[data-testid=offline-note]').textContent), null, { timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid=offline-note]').textContent(), 'A new version of this page was installed; it is kept for offline use.');
+    const after = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('mnist-shell-')));
+    assert.equal(after.length, 2, `this version's shell and the one before: ${after}`);
+    assert.ok(after.includes(before[0]) && after.some((k) => !before.includes(k)));
+    assert.match(await page.evaluate(() => document.documentElement.outerHTML), /<!-- v2 -->/, 'the page is the new one');
+    assert.deepEqual(problems.filter((p) => !/net::ERR_ABORTED$/.test(p)), []);
   });
 });
