@@ -11,6 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { defineConfig } from 'vite';
 import { prepareData } from './scripts/prepare-data.mjs';
+import { offline } from './scripts/vite-offline.mjs';
 
 function mnistData() {
   let prepared = null; // Promise<[{ name, path }]>, made once per process
@@ -66,7 +67,8 @@ function mnistData() {
 }
 
 export default defineConfig({
-  plugins: [mnistData()],
+  // offline(): the web app manifest and the service worker (scripts/vite-offline.mjs, www/sw.js).
+  plugins: [mnistData(), offline()],
   // The worker is an ES module worker (it imports the wasm package and shared modules).
   worker: { format: 'es' },
   build: {

@@ -13,6 +13,7 @@ import uPlot from 'uplot';
 import { Decimator, alignSeries } from './decimate.js';
 import { Ema, SMOOTHING } from './metrics.js';
 import { formatLoss, formatPercent } from './format.js';
+import { markLabel } from './ui-state.js';
 
 const CAPACITY = 1024; // buckets per series
 const RENDER_EVERY_MS = 200; // = the page's DRAW_EVERY_MS: charts redraw in every page frame
@@ -32,7 +33,14 @@ function axisStyle() {
   };
 }
 
-const stepAxis = () => ({ ...axisStyle(), values: (u, splits) => splits.map((v) => (v >= 1000 ? `${v / 1000}k` : v)) });
+/** An axis title (uPlot draws it beside the axis, as text in the DOM). */
+const titled = (label) => ({ label, labelSize: 16, labelFont: '600 11px system-ui, sans-serif' });
+
+const stepAxis = () => ({
+  ...axisStyle(),
+  ...titled('Training steps'),
+  values: (u, splits) => splits.map((v) => (v >= 1000 ? `${v / 1000}k` : v)),
+});
 
 export class TrainingCharts {
   /** @param {{ lossEl: HTMLElement, accuracyEl: HTMLElement, lossSummary: HTMLElement, onDirty: () => void }} els */
@@ -43,6 +51,7 @@ export class TrainingCharts {
     this.onDirty = onDirty; // asks the page for a frame
     this.dirty = false;
     this.lastRender = 0;
+    this.pastRuns = []; // earlier runs, faded: [{ label, loss: { x, y }, accuracy: { x, y } }]; Reset keeps them
     this.reset();
     this.#build();
     new ResizeObserver(() => this.#resize()).observe(lossEl);
@@ -59,6 +68,7 @@ export class TrainingCharts {
     this.firstLosses = [];
     this.estimates = { x: [], y: [] };
     this.fulls = { x: [], y: [] };
+    this.marks = []; // settings changed mid-run: [{ step, changes }] (state.marks)
     this.lossEl.dataset.points = '0';
     delete this.lossEl.dataset.lossStart;
     delete this.lossEl.dataset.lossLatest;
@@ -67,14 +77,17 @@ export class TrainingCharts {
     if (this.lossPlot) this.#render();
   }
 
-  /** One training slice: `losses[i]`, `accuracies[i]` belong to step firstStep + i + 1. */
-  addSteps(firstStep, losses, accuracies) {
+  /**
+   * One training slice: `losses[i]`, `accuracies[i]` belong to step firstStep + i + 1;
+   * `smoothing`: the run's weight (smoothingFor), the same the stats use.
+   */
+  addSteps(firstStep, losses, accuracies, smoothing = SMOOTHING) {
     for (let i = 0; i < losses.length; i++) {
       const x = firstStep + i + 1;
       if (this.firstLosses.length < 10) this.firstLosses.push(losses[i]);
       this.rawLoss.push(x, losses[i]);
-      this.smoothLoss.push(x, this.lossEma.push(losses[i]));
-      this.smoothAcc.push(x, this.accEma.push(accuracies[i]));
+      this.smoothLoss.push(x, this.lossEma.push(losses[i], smoothing));
+      this.smoothAcc.push(x, this.accEma.push(accuracies[i], smoothing));
     }
     this.#scheduleRender();
   }
@@ -92,6 +105,29 @@ export class TrainingCharts {
     this.#scheduleRender();
   }
 
+  /** Where settings changed mid-run: a dashed line and a short label on both charts. */
+  setMarks(marks) {
+    this.marks = marks;
+    this.lossEl.dataset.marks = String(marks.length);
+    this.accuracyEl.dataset.marks = String(marks.length);
+    this.#scheduleRender();
+  }
+
+  /** Keeps the run's smoothed curves as an earlier run (the latest `keep`), before a reset. */
+  archive(label, keep) {
+    if (this.rawLoss.count === 0) return;
+    const loss = this.smoothLoss.series();
+    const acc = this.smoothAcc.series();
+    this.pastRuns = [...this.pastRuns, { label, loss: { x: loss.x, y: loss.mean }, accuracy: { x: acc.x, y: acc.mean } }].slice(-keep);
+    this.#build(); // the plots' series change
+  }
+
+  /** Forgets the earlier runs. */
+  clearRuns() {
+    this.pastRuns = [];
+    this.#build();
+  }
+
   /** The whole history as plain data (structured-cloneable), for IndexedDB. */
   snapshot() {
     const plain = (o) => ({ ...o });
@@ -104,6 +140,7 @@ export class TrainingCharts {
       firstLosses: [...this.firstLosses],
       estimates: { x: [...this.estimates.x], y: [...this.estimates.y] },
       fulls: { x: [...this.fulls.x], y: [...this.fulls.y] },
+      marks: this.marks,
     };
   }
 
@@ -118,7 +155,7 @@ export class TrainingCharts {
     this.firstLosses = [...snap.firstLosses];
     this.estimates = { x: [...snap.estimates.x], y: [...snap.estimates.y] };
     this.fulls = { x: [...snap.fulls.x], y: [...snap.fulls.y] };
-    this.#scheduleRender();
+    this.setMarks(Array.isArray(snap.marks) ? snap.marks : []);
   }
 
   get smoothedLoss() {
@@ -150,12 +187,29 @@ export class TrainingCharts {
 
   #lossData() {
     const raw = this.rawLoss.series();
-    return [raw.x, raw.min, raw.max, this.smoothLoss.series().mean];
+    const current = [raw.x, raw.min, raw.max, this.smoothLoss.series().mean];
+    if (!this.pastRuns.length) return current;
+    return alignSeries({ x: raw.x, ys: current.slice(1) }, this.pastRuns.map((r) => r.loss));
   }
 
   #accuracyData() {
     const acc = this.smoothAcc.series();
-    return alignSeries({ x: acc.x, ys: [acc.mean] }, [this.estimates, this.fulls]);
+    return alignSeries({ x: acc.x, ys: [acc.mean] }, [this.estimates, this.fulls, ...this.pastRuns.map((r) => r.accuracy)]);
+  }
+
+  /** The earlier runs' series: grey, faded, each with its own dash so they can be told apart. */
+  #pastSeries(value) {
+    const dashes = [[6, 4], [2, 3], [10, 3, 2, 3]];
+    return this.pastRuns.map((r, i) => ({
+      label: r.label,
+      stroke: cssVar('--muted'),
+      alpha: 0.6,
+      width: 1.5,
+      dash: dashes[(this.pastRuns.length - 1 - i) % dashes.length],
+      spanGaps: true,
+      value,
+      points: { show: false },
+    }));
   }
 
   #render() {
@@ -171,6 +225,35 @@ export class TrainingCharts {
       this.lossEl.dataset.lossLatest = String(latest);
       this.lossSummary.textContent = `${formatLoss(start)} → ${formatLoss(latest)}`;
     }
+  }
+
+  /** uPlot's draw hook: the marks over the plotted area, in canvas pixels; labels at the top or the bottom (away from the curves). */
+  #drawMarks(u, at) {
+    if (!this.marks.length) return;
+    const { ctx } = u;
+    const { left, top, width, height } = u.bbox;
+    const dpr = devicePixelRatio || 1;
+    ctx.save();
+    ctx.strokeStyle = cssVar('--muted');
+    ctx.fillStyle = cssVar('--muted');
+    ctx.lineWidth = dpr;
+    ctx.setLineDash([4 * dpr, 3 * dpr]);
+    ctx.font = `${11 * dpr}px system-ui, sans-serif`;
+    ctx.textAlign = 'left'; // uPlot leaves its axes' alignment on the context
+    ctx.textBaseline = 'alphabetic';
+    const y = at === 'top' ? top + 12 * dpr : top + height - 6 * dpr;
+    for (const mark of this.marks) {
+      const x = Math.round(u.valToPos(mark.step, 'x', true));
+      if (!(x >= left && x <= left + width)) continue;
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+      const label = markLabel(mark);
+      const w = ctx.measureText(label).width;
+      ctx.fillText(label, x + 4 * dpr + w > left + width ? x - 4 * dpr - w : x + 4 * dpr, y);
+    }
+    ctx.restore();
   }
 
   #resize() {
@@ -203,13 +286,15 @@ export class TrainingCharts {
         width: width(this.lossEl),
         series: [
           { label: 'Step', value: (u, v) => (v == null ? '–' : String(v)) },
-          { label: 'Batch loss, lowest', stroke: raw, width: 1, value: lossValue, points: { show: false } },
-          { label: 'Batch loss', stroke: raw, width: 1, value: lossValue, points: { show: false } },
-          { label: 'Smoothed', stroke: smooth, width: 2, value: lossValue, points: { show: false } },
+          { label: 'Batch loss, lowest', stroke: raw, width: 1, value: lossValue, points: { show: false }, spanGaps: true },
+          { label: 'Batch loss', stroke: raw, width: 1, value: lossValue, points: { show: false }, spanGaps: true },
+          { label: 'Smoothed', stroke: smooth, width: 2, value: lossValue, points: { show: false }, spanGaps: true },
+          ...this.#pastSeries(lossValue),
         ],
         bands: [{ series: [2, 1], fill: cssVar('--chart-band') }],
+        hooks: { draw: [(u) => this.#drawMarks(u, 'top')] }, // the loss falls away from the top
         scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(max, 0.1)] } },
-        axes: [stepAxis(), { ...axisStyle(), size: 44, values: (u, s) => s.map((v) => +v.toFixed(2)) }],
+        axes: [stepAxis(), { ...axisStyle(), ...titled('Loss (cross-entropy)'), size: 44, values: (u, s) => s.map((v) => +v.toFixed(2)) }],
       },
       this.#lossData(),
       this.lossEl,
@@ -221,7 +306,7 @@ export class TrainingCharts {
         width: width(this.accuracyEl),
         series: [
           { label: 'Step', value: (u, v) => (v == null ? '–' : String(v)) },
-          { label: 'Train (smoothed)', stroke: cssVar('--chart-train'), width: 2, value: pct, points: { show: false } },
+          { label: 'Train (smoothed)', stroke: cssVar('--chart-train'), width: 2, value: pct, points: { show: false }, spanGaps: true },
           {
             label: 'Test, 1,000',
             stroke: cssVar('--chart-estimate'),
@@ -239,15 +324,26 @@ export class TrainingCharts {
             value: pct,
             points: { show: true, size: 8, fill: cssVar('--chart-full') },
           },
+          ...this.#pastSeries(pct),
         ],
         scales: {
           x: { time: false },
           y: { range: (u, min, max) => [Math.max(0, Math.floor(((min ?? 0) - 0.02) * 10) / 10), 1] },
         },
-        axes: [stepAxis(), { ...axisStyle(), size: 44, values: (u, s) => s.map((v) => `${Math.round(v * 100)}%`) }],
+        hooks: { draw: [(u) => this.#drawMarks(u, 'bottom')] }, // accuracy climbs away from the bottom
+        axes: [stepAxis(), { ...axisStyle(), ...titled('Accuracy'), size: 44, values: (u, s) => s.map((v) => `${Math.round(v * 100)}%`) }],
       },
       this.#accuracyData(),
       this.accuracyEl,
     );
+    // uPlot draws axis titles on its canvas: the element says which (the end-to-end test reads them).
+    this.lossEl.dataset.pastRuns = String(this.pastRuns.length);
+    this.accuracyEl.dataset.pastRuns = String(this.pastRuns.length);
+    for (const [plot, el] of [
+      [this.lossPlot, this.lossEl],
+      [this.accPlot, this.accuracyEl],
+    ]) {
+      el.dataset.axisTitles = plot.axes.map((a) => a.label).join(' | ');
+    }
   }
 }

@@ -8,6 +8,9 @@
 // so training can start on the first parsed training images while the rest (and the test set)
 // still stream in. A set whose download fails is dropped in the worker (`clear`) and can be
 // fetched again whole with `retry()`.
+// Each file that failed is named with its reason (`failures`): a file's fetch is not aborted
+// when its sibling fails (only its streaming is), so a blocked sibling reports its own reason
+// instead of vanishing behind the first one.
 
 /** The files, in the order they are requested. `url` is relative to the site's base URL. */
 export const DATA_FILES = Object.freeze([
@@ -88,10 +91,13 @@ export class DataLoader {
    * @param {(set, file) => void} o.end    the file's stream ended
    * @param {(set) => void} o.clear        drop a failed set's partial data
    * @param {() => void} o.onProgress      bytes moved (read `progress`)
-   * @param {(set, message) => void} o.onError
+   * @param {{ keep(url, response), forget(url) }} [o.store]  keeps complete files for offline use (offline-cache.js)
+   * @param {(set, message, failures: {set, file, why}[]) => void} o.onError  a set failed, or
+   *   another of its files turned out to have failed too; `failures`: every file that failed
    */
-  constructor({ baseUrl, chunk, end, clear, onProgress, onError, fetchImpl = globalThis.fetch.bind(globalThis) }) {
+  constructor({ baseUrl, chunk, end, clear, onProgress, onError, store = null, fetchImpl = globalThis.fetch.bind(globalThis) }) {
     this.baseUrl = baseUrl;
+    this.store = store;
     this.send = { chunk, end, clear };
     this.onProgress = onProgress;
     this.onError = onError;
@@ -99,6 +105,12 @@ export class DataLoader {
     this.files = DATA_FILES.map((f) => ({ ...f, loaded: 0, total: NaN, verified: false }));
     this.controllers = new Map(); // set -> AbortController of its running download
     this.failed = new Set();
+    this.failures = new Map(); // 'set/file' -> { set, file, why }: why each file failed ('set/data': the worker refused the set)
+  }
+
+  /** Every file that failed since its set was last requested: `[{ set, file: 'images'|'labels'|null, why }]`. */
+  get failureList() {
+    return [...this.failures.values()];
   }
 
   get progress() {
@@ -124,39 +136,63 @@ export class DataLoader {
   /** The worker could not parse a set's bytes: stop it and offer a retry. */
   fail(set, message) {
     this.controllers.get(set)?.abort();
-    this.#failed(set, message);
+    for (const f of this.files) if (f.set === set) this.store?.forget(this.#url(f).href); // not kept for offline use
+    this.#failed(set, message, { set, file: null, why: message });
   }
 
-  #failed(set, message) {
-    if (this.failed.has(set)) return;
+  #failed(set, message, failure) {
+    this.failures.set(`${failure.set}/${failure.file ?? 'data'}`, failure);
+    if (this.failed.has(set)) {
+      this.onError(set, message, this.failureList); // one more file of a set that failed already
+      return;
+    }
     this.failed.add(set);
     this.controllers.get(set)?.abort();
     this.controllers.delete(set);
     this.send.clear(set);
     for (const f of this.files) if (f.set === set) Object.assign(f, { loaded: 0, verified: false });
     this.onProgress();
-    this.onError(set, message);
+    this.onError(set, message, this.failureList);
   }
 
   #loadSet(set) {
     this.failed.delete(set);
     const controller = new AbortController();
     this.controllers.set(set, controller);
+    for (const key of [...this.failures.keys()]) if (key.startsWith(`${set}/`)) this.failures.delete(key);
     const files = this.files.filter((f) => f.set === set);
-    for (const f of files) Object.assign(f, { loaded: 0, total: NaN, verified: false });
+    for (const f of files) Object.assign(f, { loaded: 0, total: NaN, verified: false, attempt: (f.attempt ?? 0) + 1 });
     this.onProgress();
     for (const f of files) {
+      const attempt = f.attempt;
       this.#loadFile(f, controller.signal).catch((err) => {
-        if (controller.signal.aborted) return; // stopped on purpose (the other file failed)
-        this.#failed(set, describe(f, err));
+        if (f.attempt !== attempt) return; // a retry has replaced this download
+        if (controller.signal.aborted && !err?.beforeResponse) return; // stopped on purpose (the other file failed)
+        this.#failed(set, describe(f, err), { set, file: f.file, why: reason(err) });
       });
     }
   }
 
+  #url(f) {
+    return new URL(f.url, new URL(this.baseUrl, globalThis.location?.href));
+  }
+
   async #loadFile(f, signal) {
-    const res = await this.fetch(new URL(f.url, new URL(this.baseUrl, globalThis.location?.href)), { signal });
-    if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
+    // The fetch itself is not aborted with its set: a file that fails on its own still says why.
+    let res;
+    const url = this.#url(f);
+    try {
+      res = await this.fetch(url, {});
+    } catch (err) {
+      throw Object.assign(err ?? new Error('no response'), { beforeResponse: true });
+    }
+    if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status} ${res.statusText}`.trim()), { beforeResponse: true });
+    if (signal.aborted) {
+      res.body?.cancel().catch(() => {}); // its set failed meanwhile: it is fetched again whole on Retry
+      return;
+    }
     if (!res.body) throw new Error('the response has no body');
+    this.store?.keep(url.href, res.clone()); // stored once whole; a broken download is not
     f.total = Number(res.headers.get('Content-Length'));
     const counter = new TransformStream({
       transform: (chunk, controller) => {
@@ -178,8 +214,12 @@ export class DataLoader {
   }
 }
 
+/** Why a download failed, in words: "HTTP 404 Not Found", "the connection failed or was interrupted". */
+function reason(err) {
+  return err?.name === 'TypeError' ? 'the connection failed or was interrupted' : err?.message || String(err);
+}
+
 function describe(f, err) {
   const what = `${f.set === 'train' ? 'training' : 'test'} ${f.file}`;
-  const why = err?.name === 'TypeError' ? 'the connection failed or was interrupted' : err?.message || String(err);
-  return `Could not download the MNIST ${what} (${why}).`;
+  return `Could not download the MNIST ${what} (${reason(err)}).`;
 }

@@ -42,14 +42,14 @@ export class EvaluationView {
       if (evaluation.full) this.showFull(evaluation.full);
       else this.clear();
     }
-    const estimate = Number.isFinite(evaluation.estimate) ? formatPercent(evaluation.estimate) : '';
+    const estimate = formatPercent(evaluation.estimate); // '–' before any, like the other stats
     if (this.els.estimate.textContent !== estimate) this.els.estimate.textContent = estimate;
   }
 
   clear() {
     const { accuracy, estimate, detail, gallery, galleryNote } = this.els;
     accuracy.textContent = '';
-    estimate.textContent = '';
+    estimate.textContent = '–';
     detail.textContent = 'Appears after the first epoch.';
     clearTimeout(this.galleryTimer);
     this.lastGallery = null;

@@ -10,6 +10,7 @@ import { FromWorker } from './protocol.js';
 import { Action, Effect, handles, initialState, reduce } from './state.js';
 import { missingFeatures } from './browser-support.js';
 import { DataLoader } from './data-loader.js';
+import { dataStore, registerOffline } from './offline-cache.js';
 import { TrainingCharts } from './charts.js';
 import { EvaluationView } from './evaluation-view.js';
 import { loadCharts, saveCharts } from './model-store.js';
@@ -31,7 +32,7 @@ const ROUTINE = new Set([FromWorker.PROGRESS, FromWorker.DATA_STATUS, Action.DOW
 /** Events that change nothing shown (a prediction request): its answer draws. */
 const QUIET = new Set([Action.REPREDICT]);
 /** Actions of the page itself, not the user's: drawn in the next frame, like worker messages. */
-const FROM_PAGE = new Set([Action.DOWNLOAD_PROGRESS, Action.DOWNLOAD_FAILED, Action.WORKER_FAILED, Action.CHARTS_LOADED, Action.REPREDICT]);
+const FROM_PAGE = new Set([Action.OFFLINE, Action.DOWNLOAD_PROGRESS, Action.DOWNLOAD_FAILED, Action.WORKER_FAILED, Action.CHARTS_LOADED, Action.REPREDICT]);
 /** What the user did is drawn at once: its result may be read right after (aria-invalid, a dismissed alert). */
 const BY_USER = new Set(Object.values(Action).filter((type) => !FROM_PAGE.has(type)));
 
@@ -101,8 +102,14 @@ const loader = new DataLoader({
     const bytes = loader.files.reduce((sum, f) => sum + f.loaded, 0);
     dispatch({ type: Action.DOWNLOAD_PROGRESS, ...loader.progress, bytes });
   },
-  onError: (set, message) => dispatch({ type: Action.DOWNLOAD_FAILED, set, message }),
+  onError: (set, message, failures) => dispatch({ type: Action.DOWNLOAD_FAILED, set, message, failures }),
+  store: import.meta.env.OFFLINE_WORKER ? dataStore() : null, // the built app keeps MNIST for offline use
 });
+
+// The built app works offline after one visit (www/sw.js); the dev server skips the worker.
+if (import.meta.env.OFFLINE_WORKER) {
+  registerOffline({ url: `${import.meta.env.BASE_URL}sw.js`, onStatus: (status) => dispatch({ type: Action.OFFLINE, status }) });
+}
 
 // ---- effects -----------------------------------------------------------------------------------------
 function run(effect) {
@@ -114,11 +121,17 @@ function run(effect) {
     case Effect.SAVE_AUGMENT_CHOICES:
       return saveChoices(effect.choices);
     case Effect.CHARTS_STEPS:
-      return charts.addSteps(effect.firstStep, effect.losses, effect.accuracies);
+      return charts.addSteps(effect.firstStep, effect.losses, effect.accuracies, effect.smoothing);
     case Effect.CHARTS_EVALUATION:
       return charts.addEvaluation(effect.kind, effect.step, effect.accuracy);
     case Effect.CHARTS_RESET:
       return charts.reset();
+    case Effect.CHARTS_MARKS:
+      return charts.setMarks(effect.marks);
+    case Effect.CHARTS_ARCHIVE:
+      return charts.archive(effect.label, effect.keep);
+    case Effect.CHARTS_CLEAR_RUNS:
+      return charts.clearRuns();
     case Effect.CHARTS_KEEP:
       return saveCharts(effect.totalSteps, charts.snapshot()).catch(() => {});
     case Effect.CHARTS_LOAD:

@@ -28,6 +28,7 @@ export function initialState() {
     awaitingReset: false, // messages of the run before a Reset are ignored until it is confirmed
     error: null, // { message, retry: 'data' | 'reload' | null, kind }
     download: { loaded: 0, total: 0, done: false, bytes: 0 }, // MNIST, as the DataLoader sees it
+    downloadFailures: [], // [{ set, file: 'images'|'labels'|null, why }]: each MNIST file that failed, until Retry
     dataStatus: null, // the worker's { train, test } set status
     settings: null, // the last valid form values (kept ones or defaults from READY on)
     settingsRevision: 0, // bumped when the state, not the user, changes a value the form shows
@@ -44,6 +45,10 @@ export function initialState() {
     smoothed: { loss: emaStart(), accuracy: emaStart() }, // per-batch loss and accuracy, as the charts smooth them
     rate: [], // [at, images, ms] of recent training slices
     testAccuracy: NaN, // the latest full evaluation
+    bestTest: { full: null, estimate: null }, // the best test score of this model's history: { accuracy, step } on 10,000 / 1,000 images
+    pastRuns: [], // earlier runs kept faded on the charts for comparison (at most PAST_RUNS): [{ label, steps, bestTest }]
+    runsArchived: 0, // runs kept so far, to number them
+    marks: [], // settings changed mid-run: [{ step, changes: [{ name, label, from, to }] }], drawn on the charts
     evaluation: { estimate: NaN, full: null }, // the latest scores; `full` is the whole EVALUATION message
     restored: null, // READY's restored model, until it is replaced
     imported: null, // { name, totalSteps }: the model came from a file
@@ -52,6 +57,7 @@ export function initialState() {
     dataNote: '',
     ownSets: [], // 'train' | 'test': sets the user replaced with their own files
     storageNote: '',
+    offline: null, // the service worker's news: 'offline-ready' | 'updated' | 'unavailable' (built app only)
     classNames: DIGIT_NAMES,
     classNamesError: '',
     // The pad's predictions: at most one request in flight; answers to requests made before a

@@ -2,7 +2,7 @@
 // words, which controls are usable, and the text of the meters, stats, model note and file
 // controls. Pure functions of a state snapshot; the views (www/views/) only write their
 // results into the DOM. Tested in tests/js/ui-state.test.mjs.
-import { busyRate, emaValue, stepsRemaining, wallRate } from './metrics.js';
+import { busyRate, emaValue, stepsRemaining, wallRate, windowOf } from './metrics.js';
 import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent, formatRate } from './format.js';
 
 /** Error kinds shown in the alert without stopping anything: the status keeps saying what the trainer does. */
@@ -44,12 +44,16 @@ export function statusText(state, { workerReady, epochInRun, epochsInRun, testAc
   }
 }
 
-/** `{ train: { label, disabled }, pause: { disabled }, reset: { disabled } }`. */
-export function controlsFor({ state, runState, workerReady, trainUsable, settingsValid }) {
+/**
+ * `{ train: { label, disabled }, pause: { disabled }, reset: { disabled } }`. `totalSteps`: a
+ * model that has trained (kept from before a reload, or imported) continues, it does not start over.
+ */
+export function controlsFor({ state, runState, workerReady, trainUsable, settingsValid, totalSteps = 0 }) {
   const startable = workerReady && trainUsable > 0 && settingsValid;
   let label = 'Train';
   if (runState === 'paused') label = 'Resume';
   else if (runState === 'done') label = 'Train more';
+  else if (totalSteps > 0) label = 'Continue training';
   return {
     train: { label, disabled: !startable || runState === 'training' || state === 'loading' },
     pause: { disabled: runState !== 'training' },
@@ -66,6 +70,7 @@ const epochsInRun = (s) => s.progress?.epochsInRun || s.settings?.epochs || 0;
 /** The status: `{ state, text }`. */
 export function status(s) {
   const state = displayState({ workerReady: s.workerReady, error: blockingError(s.error), runState: s.runState, trainUsable: trainUsable(s) });
+  if (state === 'error' && s.error?.kind === 'data') return { state, text: 'Download failed' };
   const text = statusText(state, {
     workerReady: s.workerReady,
     epochInRun: s.progress?.epochInRun ?? 0,
@@ -83,7 +88,49 @@ export function trainControls(s) {
     workerReady: s.workerReady,
     trainUsable: trainUsable(s),
     settingsValid: s.settingsValid,
+    totalSteps: s.totalSteps,
   });
+}
+
+/**
+ * Where focus goes when the Train or Pause button that had it is disabled (pressing Train
+ * disables it and enables Pause, and the reverse): to the one that took its place, if enabled
+ * ('train' | 'pause'), else null. Without this, focus falls to the page's body and the next Tab
+ * starts over from the top.
+ */
+export function focusSuccessor(focused, controls) {
+  if (focused === 'train' && controls.train.disabled && !controls.pause.disabled) return 'pause';
+  if (focused === 'pause' && controls.pause.disabled && !controls.train.disabled) return 'train';
+  return null;
+}
+
+const FILE_NAMES = { 'train/images': 'training images', 'train/labels': 'training labels', 'test/images': 'test images', 'test/labels': 'test labels' };
+/** A failed file's name in words: "training images"; a set the worker refused: "training data". */
+const failedName = (f) => FILE_NAMES[`${f.set}/${f.file}`] ?? `${f.set === 'train' ? 'training' : 'test'} data`;
+const ORDER = ['train/labels', 'train/images', 'test/labels', 'test/images'];
+const inOrder = (failures) => [...failures].sort((a, b) => ORDER.indexOf(`${a.set}/${a.file}`) - ORDER.indexOf(`${b.set}/${b.file}`));
+/** "a, b and c". */
+const listText = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+/**
+ * The alert's text: the error's message, except for MNIST's download, where it names each file
+ * that failed and why, says what is usable now and what that allows, and that Retry fetches
+ * the missing files.
+ */
+export function alertText(s) {
+  if (!s.error) return '';
+  if (s.error.kind !== 'data' || !s.downloadFailures.length) return s.error.message;
+  const failures = inOrder(s.downloadFailures);
+  const files = failures.map((f) => `${failedName(f)} (${f.why.replace(/\.$/, '')})`);
+  const head = failures.length === 1 ? 'An MNIST file did not download' : `${failures.length} MNIST files did not download`;
+  const train = s.dataStatus?.train.usable ?? 0;
+  const test = s.dataStatus?.test.usable ?? 0;
+  const usable =
+    train + test === 0
+      ? 'Nothing is usable yet.'
+      : `Usable now: ${formatInt(train)} training and ${formatInt(test)} test images${train > 0 ? ', enough to train' : ''}.`;
+  const allows = train > 0 ? '' : test > 0 ? ' Training waits for the training set; the pad and its test digits work.' : '';
+  return `${head}: ${files.join('; ')}. ${usable}${allows} Retry fetches the missing files again.`;
 }
 
 /** The MNIST download bar: `{ now, max, done, text, label }`. */
@@ -92,9 +139,13 @@ export function downloadMeter(s) {
   const ds = s.dataStatus;
   const images = ds ? ds.train.usable + ds.test.usable : 0;
   const expected = ds ? (ds.train.expectedImages ?? 60000) + (ds.test.expectedImages ?? 10000) : 70000;
-  const text = done
-    ? `${formatInt(images)} images ready · ${formatBytes(total)} streamed`
-    : `${formatInt(images)} of ${formatInt(expected)} images · ${formatBytes(bytes)} of ${total > 1 ? formatBytes(total) : '…'}`;
+  const failed = inOrder(s.downloadFailures).map(failedName);
+  // After a failure the byte counts say nothing useful (the failed set starts over): say what is missing.
+  const text = failed.length
+    ? `${formatInt(images)} of ${formatInt(expected)} images usable · ${listText(failed)} did not download`
+    : done
+      ? `${formatInt(images)} images ready · ${formatBytes(total)} streamed`
+      : `${formatInt(images)} of ${formatInt(expected)} images · ${formatBytes(bytes)} of ${total > 1 ? formatBytes(total) : '…'}`;
   const own = new Set(s.ownSets);
   const label =
     own.size === 2 ? 'Your data' : own.has('train') ? 'Your training data, MNIST test' : own.has('test') ? 'MNIST training, your test data' : 'MNIST data';
@@ -104,7 +155,7 @@ export function downloadMeter(s) {
 /** The epoch bar: `{ now, max, text }` (batches of the current epoch). */
 export function epochMeter(s) {
   const p = s.progress;
-  if (!p) return { now: 0, max: 1, text: 'Not started' };
+  if (!p) return { now: 0, max: 1, text: s.totalSteps > 0 ? earlierTraining(s) : 'Not started' };
   const epochs = epochsInRun(s);
   const max = Math.max(1, p.stepsPerEpoch);
   const finished = s.runState === 'done' || (p.epochInRun >= p.epochsInRun && p.stepInEpoch === 0);
@@ -113,6 +164,13 @@ export function epochMeter(s) {
     ? `All ${epochs} epoch${epochs === 1 ? '' : 's'} done`
     : `Epoch ${Math.min(p.epochInRun + 1, epochs)} of ${epochs} · batch ${formatInt(now)} of ${formatInt(max)}`;
   return { now, max, text };
+}
+
+/** A model trained before this page's runs (kept, or imported): what it has done, from its saved counters. */
+function earlierTraining(s) {
+  const epochs = (s.imported ?? s.restored)?.epochs ?? 0;
+  const steps = `${formatInt(s.totalSteps)} step${s.totalSteps === 1 ? '' : 's'}`;
+  return epochs > 0 ? `${formatInt(epochs)} epoch${epochs === 1 ? '' : 's'} trained · ${steps}` : `${steps} trained`;
 }
 
 /** The stats grid's texts: `{ imagesPerSec, eta, steps, loss, trainAccuracy }`. */
@@ -128,6 +186,17 @@ export function trainStats(s) {
     loss: formatLoss(emaValue(s.smoothed.loss)),
     trainAccuracy: formatPercent(emaValue(s.smoothed.accuracy)),
   };
+}
+
+/**
+ * How Loss and Train accuracy are averaged, for the stats' description: the window fits the
+ * run (smoothingFor in metrics.js), so it is read from the state's own smoothing.
+ */
+export function smoothingText(s) {
+  const w = s.smoothed.loss;
+  if (!w.steps) return 'averaged over the last batches (up to 20, and at most a tenth of the run, so short runs are not behind)';
+  const n = windowOf(w.weight);
+  return n <= 1 ? 'of the last batch (this run is too short to average)' : `averaged over about the last ${n} batches (a tenth of this run, at most 20)`;
 }
 
 /** The readout beside the loss chart's title: "learning rate 0.0021", or '' before any step. */
@@ -178,3 +247,74 @@ export function buildInfo(s) {
 
 /** A layer's output shape: [26, 26, 32] -> "26×26×32". */
 export const shapeText = (output) => output.join('×');
+
+// ---- the charts' text ------------------------------------------------------------------------------
+
+const settingValue = (v) => (v === true ? 'on' : v === false ? 'off' : typeof v === 'number' ? String(+v.toPrecision(6)) : String(v));
+
+/** A setting changed mid-run, in words: "Learning rate 0.006 → 0.02; Augment the training images on → off". */
+export const markText = (mark) => mark.changes.map((c) => `${c.label} ${settingValue(c.from)} → ${settingValue(c.to)}`).join('; ');
+
+/** The short label drawn on the charts at a mark: "learning rate → 0.02" (", …" when more changed). */
+export function markLabel(mark) {
+  const [c, ...more] = mark.changes;
+  return `${c.label.toLowerCase()} → ${settingValue(c.to)}${more.length ? ', …' : ''}`;
+}
+
+function marksSentence(s) {
+  if (!s.marks.length) return '';
+  return ` Settings changed mid-run: ${s.marks.map((m) => `at step ${formatInt(m.step)}, ${markText(m)}`).join('; ')}.`;
+}
+
+/** The loss chart in words, beside it (screen readers get what the plot shows): latest, changes. */
+export function lossChartText(s) {
+  const loss = emaValue(s.smoothed.loss);
+  if (s.totalSteps === 0 || !Number.isFinite(loss)) return 'No training yet: the loss appears here, step by step.';
+  const lr = Number.isFinite(s.learningRate) ? `, at a learning rate of ${formatRate(s.learningRate)}` : '';
+  return `After ${formatInt(s.totalSteps)} steps the loss is ${formatLoss(loss)} (smoothed)${lr}.${marksSentence(s)}`;
+}
+
+/** The accuracy chart in words: the latest train accuracy, the best test score and at which step. */
+export function accuracyChartText(s) {
+  const train = emaValue(s.smoothed.accuracy);
+  const parts = [];
+  if (s.totalSteps > 0 && Number.isFinite(train)) parts.push(`Train accuracy ${formatPercent(train)} (smoothed) after ${formatInt(s.totalSteps)} steps.`);
+  const { full, estimate } = s.bestTest;
+  if (full) parts.push(`Best test accuracy ${formatPercent(full.accuracy)} on all 10,000 test images, at step ${formatInt(full.step)}.`);
+  if (estimate && (!full || estimate.step > full.step)) {
+    parts.push(`Best quick test ${formatPercent(estimate.accuracy)} on 1,000 test images, at step ${formatInt(estimate.step)}.`);
+  }
+  if (!parts.length) return `No scores yet: training and test accuracy appear here.${pastRunsSentence(s)}`;
+  return `${parts.join(' ')}${marksSentence(s)}${pastRunsSentence(s)}`;
+}
+
+/** The note above the charts when earlier runs are drawn faded: `{ shown, text }`. */
+export function pastRunsNote(s) {
+  const n = s.pastRuns.length;
+  if (!n) return { shown: false, text: '' };
+  const which = n === 1 ? 'The run before the last Reset is' : `The ${n} runs before the last Resets are`;
+  return { shown: true, text: `${which} drawn faded (grey, dashed) for comparison; the legends name their settings.` };
+}
+
+/** The earlier runs in words, for the accuracy chart's summary: each one's best test score. */
+function pastRunsSentence(s) {
+  if (!s.pastRuns.length) return '';
+  const runs = s.pastRuns.map((r) => {
+    const best = r.bestTest.full ?? r.bestTest.estimate;
+    const score = best ? `best test ${formatPercent(best.accuracy)} at step ${formatInt(best.step)}` : 'no test score';
+    return `${r.label} (${score})`;
+  });
+  return ` Earlier runs, faded: ${runs.join('; ')}.`;
+}
+
+/** The footer's note on working offline (the built app's service worker), or ''. */
+export function offlineNote(s) {
+  switch (s.offline) {
+    case 'offline-ready':
+      return s.download.done ? 'Works offline: the page, the trainer and MNIST are kept in this browser.' : 'Works offline once MNIST has loaded.';
+    case 'updated':
+      return 'A new version of this page was installed; it is kept for offline use.';
+    default:
+      return '';
+  }
+}

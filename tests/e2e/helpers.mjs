@@ -34,8 +34,11 @@ export function freePort() {
   });
 }
 
-/** Chromium with a throwaway profile; `close()` ends it and removes the profile. */
-export async function launchBrowser() {
+/**
+ * Chromium with a throwaway profile; `close()` ends it and removes the profile. `options`: more
+ * context options (a phone: `{ viewport, hasTouch, isMobile, deviceScaleFactor }`).
+ */
+export async function launchBrowser(options = {}) {
   const userDataDir = await mkdtemp(join(tmpdir(), 'mnist-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -43,6 +46,7 @@ export async function launchBrowser() {
     args: CHROMIUM_ARGS,
     viewport: { width: 1360, height: 1000 },
     acceptDownloads: true,
+    ...options,
   });
   const close = async () => {
     await context.close().catch(() => {});
@@ -63,11 +67,11 @@ export async function startDevServer(port) {
   return server;
 }
 
-/** Vite's dev server and a Chromium page; `close()` stops both. */
-export async function startApp() {
+/** Vite's dev server and a Chromium page (`options`: see launchBrowser); `close()` stops both. */
+export async function startApp(options = {}) {
   const port = await freePort();
   const server = await startDevServer(port);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser(options);
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const close = async () => {
     await browser.close();

@@ -45,12 +45,13 @@ test('overallProgress counts a file fully only once verified', () => {
 });
 
 /** An IDX-like payload per file and a fetch that serves it gzipped in 1 kB pieces. */
-function fakeServer({ failUrl = null, status = 200 } = {}) {
+function fakeServer({ failUrl = null, status = 200, blocked = [] } = {}) {
   const payloads = new Map(DATA_FILES.map((f, i) => [f.url, Uint8Array.from({ length: 3000 + i }, (_, j) => (j + i) % 256)]));
   const requests = [];
   const fetchImpl = async (url, { signal }) => {
     const path = new URL(url).pathname.replace(/^\/app\//, '');
     requests.push(path);
+    if (blocked.includes(path)) throw new TypeError('Failed to fetch'); // as a blocked request fails
     if (path === failUrl && status !== 200) return new Response('nope', { status, statusText: 'Not Found' });
     const gz = gzipSync(payloads.get(path));
     let body = streamOf(gz, 1024);
@@ -63,7 +64,7 @@ function fakeServer({ failUrl = null, status = 200 } = {}) {
         },
       });
     }
-    if (signal.aborted) throw signal.reason;
+    if (signal?.aborted) throw signal.reason;
     return new Response(body, { headers: { 'Content-Length': String(gz.length) } });
   };
   return { payloads, requests, fetchImpl };
@@ -91,8 +92,9 @@ function makeLoader(server) {
       for (const k of received.keys()) if (k.startsWith(set)) received.delete(k);
     },
     onProgress: () => {},
-    onError: (set, message) => {
+    onError: (set, message, failures) => {
       log.push(`error ${set}: ${message}`);
+      log.failures = failures;
       resolveIdle();
     },
   });
@@ -145,4 +147,49 @@ test('DataLoader reports an HTTP error', async () => {
   loader.start();
   await idle;
   assert.ok(log.some((l) => /error test: .*test labels \(HTTP 404 Not Found\)/.test(l)), log.join('\n'));
+});
+
+test('DataLoader names every file that failed, each with its reason; Retry forgets the set’s', async () => {
+  const blocked = DATA_FILES.map((f) => f.url);
+  const server = fakeServer({ blocked });
+  const { loader, log } = makeLoader(server);
+  loader.start();
+  await new Promise((r) => setTimeout(r, 50));
+  const names = (list) => list.map((f) => `${f.set}/${f.file}: ${f.why}`).sort();
+  const why = 'the connection failed or was interrupted';
+  const all = ['test/images', 'test/labels', 'train/images', 'train/labels'].map((k) => `${k}: ${why}`);
+  assert.deepEqual(names(loader.failureList), all, 'all four, not only the first of each set');
+  assert.deepEqual(names(log.failures), all, 'the last report lists them all');
+  assert.deepEqual([...loader.failed].sort(), ['test', 'train']);
+  assert.equal(log.filter((l) => l === 'clear train').length, 1, 'a set is cleared once');
+
+  // Only the training images are blocked now: Retry forgets the old failures and reports that one.
+  loader.fetch = fakeServer({ blocked: [DATA_FILES[1].url] }).fetchImpl;
+  loader.retry();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(names(loader.failureList), [`train/images: ${why}`]);
+});
+
+test('DataLoader: a worker that refuses a set is a failure of that set, with its message', () => {
+  const { loader, log } = makeLoader(fakeServer());
+  loader.fail('test', 'The MNIST test data could not be read: bad magic');
+  assert.deepEqual(log.failures, [{ set: 'test', file: null, why: 'The MNIST test data could not be read: bad magic' }]);
+});
+
+test('DataLoader: each file is offered to the store for offline use; a set the worker refuses is forgotten', async () => {
+  const server = fakeServer();
+  const kept = [];
+  const forgotten = [];
+  const { loader, idle } = makeLoader(server);
+  loader.store = {
+    keep: async (url, response) => kept.push([new URL(url).pathname, (await response.arrayBuffer()).byteLength]),
+    forget: (url) => forgotten.push(new URL(url).pathname),
+  };
+  loader.start();
+  await idle;
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(kept.map(([p]) => p).sort(), DATA_FILES.map((f) => `/app/${f.url}`).sort());
+  for (const [, bytes] of kept) assert.ok(bytes > 20, 'the whole gzip file, not a part');
+  loader.fail('test', 'bad magic');
+  assert.deepEqual(forgotten.sort(), ['/app/data/t10k-images-idx3-ubyte.gz', '/app/data/t10k-labels-idx1-ubyte.gz']);
 });

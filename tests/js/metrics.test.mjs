@@ -6,6 +6,8 @@ import {
   emaPush,
   emaStart,
   emaValue,
+  smoothingFor,
+  windowOf,
   addRateSample,
   argmax,
   busyRate,
@@ -43,6 +45,45 @@ test('the pure EMA agrees with Ema and never changes its input', () => {
     assert.equal(before.steps + 1, state.steps, 'a new state each time');
     assert.equal(emaValue(state), e.push(x));
   }
+});
+
+test('smoothingFor: a window of a tenth of the run, between 1 batch and 20', () => {
+  assert.equal(smoothingFor(47), 1 - 1 / 4.7);
+  assert.equal(windowOf(smoothingFor(47)), 5);
+  assert.equal(smoothingFor(200), 0.95);
+  assert.equal(smoothingFor(10_000), 0.95);
+  assert.equal(smoothingFor(5), 0, 'a 5-step run shows each batch as it is');
+  assert.equal(smoothingFor(0), 0.95, 'no run planned yet: the default');
+  assert.equal(smoothingFor(NaN), 0.95);
+  assert.equal(windowOf(0.95), 20);
+});
+
+test('a 47-step run: the smoothed value is near the last batches, not ~20 steps behind', () => {
+  // A learning curve as MNIST gives on 3,000 images: fast at first, a little noise.
+  const truth = (t) => 0.1 + 0.8 * (1 - Math.exp(-t / 15));
+  let fixed = emaStart(0.95);
+  let fitted = emaStart(smoothingFor(47));
+  for (let t = 1; t <= 47; t++) {
+    const x = truth(t) + 0.03 * Math.sin(t * 2.1);
+    fixed = emaPush(fixed, x);
+    fitted = emaPush(fitted, x);
+  }
+  assert.ok(Math.abs(emaValue(fitted) - truth(47)) < 0.03, `fitted window: ${emaValue(fitted)} vs ${truth(47)}`);
+  assert.ok(truth(47) - emaValue(fixed) > 0.08, 'the 20-batch window lags (why this exists)');
+});
+
+test('the EMA stays bias-corrected when its weight changes between pushes', () => {
+  let e = emaStart(0.95);
+  for (let i = 0; i < 3; i++) e = emaPush(e, 1.5);
+  for (let i = 0; i < 3; i++) e = emaPush(e, 1.5, 0.5); // a new run with a shorter window
+  assert.ok(Math.abs(emaValue(e) - 1.5) < 1e-12, 'a constant stays constant');
+  assert.equal(e.weight, 0.5);
+  const f = new Ema(0.9);
+  f.push(2, 0.9);
+  assert.ok(Math.abs(f.push(2, 0.2) - 2) < 1e-12);
+  // A state kept before `decay` existed (a saved chart history) reads as weight ** steps.
+  assert.ok(Math.abs(emaValue({ weight: 0.9, value: 0.19, steps: 2 }) - 1) < 1e-12);
+  assert.ok(Math.abs(emaValue(emaPush({ weight: 0.9, value: 0.19, steps: 2 }, 1)) - 1) < 1e-12);
 });
 
 test('rate samples: images over busy time within the window; wall rate between samples', () => {

@@ -7,7 +7,7 @@ import * as P from '../../www/protocol.js';
 import { FromWorker, ToWorker } from '../../www/protocol.js';
 import { ErrorName } from '../../www/errors.js';
 import { Action, Effect, handles, initialState, reduce } from '../../www/state.js';
-import { Ema } from '../../www/metrics.js';
+import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 
 const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true };
@@ -91,7 +91,7 @@ test('READY with a restored model: its counters, score, and its chart history is
   const saved = { totalSteps: 120, charts: { lossEma: ema, accEma: { weight: 0.95, value: 0.5, steps: 30 } } };
   const back = step(s, { type: Action.CHARTS_LOADED, totalSteps: 120, saved });
   assert.deepEqual(effects(back, Effect.CHARTS_RESTORE), [{ type: Effect.CHARTS_RESTORE, charts: saved.charts }]);
-  assert.deepEqual(back.smoothed.loss, ema, 'the stats show the restored smoothing');
+  assert.deepEqual(back.smoothed.loss, { ...ema, decay: 0.95 ** 30 }, 'the stats show the restored smoothing');
   for (const other of [null, { ...saved, totalSteps: 99 }]) {
     assert.deepEqual(step(s, { type: Action.CHARTS_LOADED, totalSteps: 120, saved: other }).effects, []);
   }
@@ -160,6 +160,26 @@ test('PROGRESS: steps, smoothed loss and accuracy as the charts smooth them, rat
   assert.deepEqual([...chart.losses], [Math.fround(2.3), Math.fround(2.1)]);
 });
 
+test('PROGRESS: a short run smooths over a window that fits it, the charts alike', () => {
+  // 3,000 images at batch 64 for one epoch: 47 steps, a window of ~5 batches, not 20.
+  const run = { stepsPerEpoch: 47, epochsInRun: 1 };
+  let s = steps(readyState(), P.state('training')[0]);
+  const accuracies = [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8];
+  for (let i = 0; i < accuracies.length; i += 2) {
+    s = step(s, progressMessage({ ...run, firstStep: i }, { losses: [1, 1], accuracies: accuracies.slice(i, i + 2) }));
+  }
+  const [chart] = effects(s, Effect.CHARTS_STEPS);
+  assert.equal(chart.smoothing, smoothingFor(47));
+  const shown = emaValue(s.smoothed.accuracy);
+  assert.ok(shown > 0.6, `six batches at 80% after eight at 10% read ${shown}: most of the way to 80%`);
+  // The same batches in a 300-step run keep the 20-batch window and read far lower.
+  let long = steps(readyState(), P.state('training')[0]);
+  for (let i = 0; i < accuracies.length; i += 2) {
+    long = step(long, progressMessage({ firstStep: i }, { losses: [1, 1], accuracies: accuracies.slice(i, i + 2) }));
+  }
+  assert.ok(emaValue(long.smoothed.accuracy) < 0.5, 'the 20-batch window: about half way');
+});
+
 test('PROGRESS: the learning rate of the last step is kept; Reset forgets it', () => {
   let s = readyState();
   assert.ok(Number.isNaN(s.learningRate), 'none before any step');
@@ -169,6 +189,69 @@ test('PROGRESS: the learning rate of the last step is kept; Reset forgets it', (
   assert.equal(s.learningRate, 0.0015, 'the schedule moves it slice by slice');
   s = step(s, { type: Action.RESET });
   assert.ok(Number.isNaN(s.learningRate));
+});
+
+test('a setting changed mid-run is a mark at its step; edits at one step merge; Reset forgets them', () => {
+  const raw = { ...DEFAULTS };
+  let s = readyState();
+  s = step(s, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: 0.01 } });
+  assert.deepEqual(s.marks, [], 'before a run: no mark');
+  s = steps(s, P.state('training')[0], progressMessage({ firstStep: 39 }));
+  assert.equal(s.totalSteps, 41);
+  s = step(s, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: 0.1 } });
+  s = step(s, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: 0.15 } }); // still typing, same step
+  assert.deepEqual(s.marks, [{ step: 41, changes: [{ name: 'learningRate', label: 'Learning rate', from: 0.01, to: 0.15 }] }]);
+  assert.deepEqual(effects(s, Effect.CHARTS_MARKS), [{ type: Effect.CHARTS_MARKS, marks: s.marks }]);
+  const back = step(s, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: 0.01 } });
+  assert.deepEqual(back.marks, [], 'changed back at the same step: no change');
+  s = steps(s, progressMessage({ firstStep: 41 }), P.state('paused')[0]);
+  s = step(s, { type: Action.SETTINGS_INPUT, raw: { ...raw, learningRate: 0.15, augment: false } });
+  assert.deepEqual(s.marks.at(-1), { step: 43, changes: [{ name: 'augment', label: 'Augment the training images', from: true, to: false }] });
+  s = step(s, { type: Action.RESET });
+  assert.deepEqual(s.marks, []);
+  // Kept with the charts: a reload brings them back.
+  const restored = step(initialState(), readyMessage({ restored: { savedAt: 1, epochs: 0, totalSteps: 43, testAccuracy: null } }));
+  const saved = { totalSteps: 43, charts: { lossEma: null, accEma: null, marks: [{ step: 41, changes: [] }] } };
+  assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, totalSteps: 43, saved }).marks, saved.charts.marks);
+});
+
+test('Reset keeps the run as an earlier one (at most three, named by their settings); Clear forgets them', () => {
+  let s = steps(readyState(), P.state('training')[0], progress({ firstStep: 98 }));
+  s = step(s, { type: Action.RESET });
+  const label = 'Run 1: lr 0.006, batch 64, augmented, 60000 images, 100 steps';
+  assert.deepEqual(s.pastRuns, [{ label, steps: 100, bestTest: { full: null, estimate: null } }]);
+  const types = s.effects.map((e) => e.type);
+  assert.ok(types.indexOf(Effect.CHARTS_ARCHIVE) < types.indexOf(Effect.CHARTS_RESET), 'kept before the charts are reset');
+  assert.deepEqual(effects(s, Effect.CHARTS_ARCHIVE), [{ type: Effect.CHARTS_ARCHIVE, label, keep: 3 }]);
+  assert.deepEqual(step(s, { type: Action.RESET }).pastRuns, s.pastRuns, 'a Reset with nothing trained keeps nothing more');
+  for (let i = 0; i < 3; i++) s = steps(s, P.state('ready', 'reset')[0], P.state('training')[0], progress({ firstStep: 8 }), { type: Action.RESET });
+  assert.deepEqual(
+    s.pastRuns.map((r) => r.label.split(':')[0]),
+    ['Run 2', 'Run 3', 'Run 4'],
+    'the three latest',
+  );
+  const cleared = step(s, { type: Action.CLEAR_RUNS });
+  assert.deepEqual(cleared.pastRuns, []);
+  assert.deepEqual(cleared.effects, [{ type: Effect.CHARTS_CLEAR_RUNS }]);
+  assert.deepEqual(step(cleared, { type: Action.CLEAR_RUNS }).effects, [], 'nothing to clear');
+});
+
+test('OFFLINE: the service worker’s news is kept for the footer; an update’s note is not replaced', () => {
+  let s = step(initialState(), { type: Action.OFFLINE, status: 'offline-ready' });
+  assert.equal(s.offline, 'offline-ready');
+  s = step(s, { type: Action.OFFLINE, status: 'updated' });
+  assert.equal(step(s, { type: Action.OFFLINE, status: 'offline-ready' }).offline, 'updated');
+  assert.deepEqual(s.effects, []);
+});
+
+test('EVALUATION: the best test score of the history and its step, by kind', () => {
+  let s = steps(readyState(), P.state('training')[0]);
+  const evaluation = (kind, step, accuracy) => P.evaluation({ kind, step, epoch: 0, accuracy, loss: 1, count: kind === 'full' ? 10000 : 1000 })[0];
+  s = steps(s, evaluation('estimate', 10, 0.8), evaluation('estimate', 20, 0.9), evaluation('estimate', 30, 0.85), evaluation('full', 30, 0.88));
+  assert.deepEqual(s.bestTest, { estimate: { accuracy: 0.9, step: 20 }, full: { accuracy: 0.88, step: 30 } });
+  assert.deepEqual(step(s, { type: Action.RESET }).bestTest, { full: null, estimate: null });
+  const kept = step(initialState(), readyMessage({ restored: { savedAt: 1, epochs: 1, totalSteps: 90, testAccuracy: 0.93 } }));
+  assert.deepEqual(kept.bestTest.full, { accuracy: 0.93, step: 90 });
 });
 
 test('EVALUATION: an estimate, then a full score that keeps the charts', () => {
@@ -291,7 +374,7 @@ test('import: busy while the worker reads it; a good file replaces the history, 
   const imported = step(s, P.imported({ epoch: 1, stepInEpoch: 0, stepsPerEpoch: 20, totalSteps: 20 })[0]);
   assert.equal(imported.busy, null);
   assert.equal(imported.totalSteps, 20);
-  assert.deepEqual(imported.imported, { name: 'mine.weights', totalSteps: 20 });
+  assert.deepEqual(imported.imported, { name: 'mine.weights', totalSteps: 20, epochs: 1 });
   assert.equal(effects(imported, Effect.CHARTS_RESET).length, 1, 'the history belonged to the replaced model');
   assert.equal(imported.progress, null);
   const unreadable = steps(readyState(), { type: Action.IMPORT_CHOSEN, name: 'gone.weights' }, { type: Action.IMPORT_UNREADABLE, message: 'NotFoundError' });
@@ -392,8 +475,17 @@ test('the download: progress, a failure with Retry, Dismiss; a worker that did n
   assert.deepEqual(s.download, { loaded: 10, total: 100, done: false, bytes: 12 });
   s = step(s, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'Could not download the MNIST test images.' });
   assert.deepEqual(s.error, { message: 'Could not download the MNIST test images.', retry: 'data', kind: 'data' });
+  assert.deepEqual(s.downloadFailures, [{ set: 'test', file: null, why: 'Could not download the MNIST test images.' }]);
+  // The loader's list of every file that failed is kept whole (the banner names each).
+  const failures = [
+    { set: 'train', file: 'images', why: 'HTTP 404 Not Found' },
+    { set: 'test', file: 'labels', why: 'the connection failed or was interrupted' },
+  ];
+  s = step(s, { type: Action.DOWNLOAD_FAILED, set: 'train', message: 'Could not download the MNIST training images (HTTP 404 Not Found).', failures });
+  assert.deepEqual(s.downloadFailures, failures);
   const retried = step(s, { type: Action.RETRY });
   assert.equal(retried.error, null);
+  assert.deepEqual(retried.downloadFailures, [], 'Retry fetches them again');
   assert.deepEqual(retried.effects, [{ type: Effect.LOADER_RETRY }]);
   const failed = step(initialState(), { type: Action.WORKER_FAILED, message: 'SyntaxError' });
   assert.equal(failed.error.message, 'The training worker failed to start: SyntaxError.');

@@ -5,6 +5,12 @@ import assert from 'node:assert/strict';
 import * as P from '../../www/protocol.js';
 import { Action, initialState, reduce } from '../../www/state.js';
 import {
+  accuracyChartText,
+  alertText,
+  lossChartText,
+  markLabel,
+  markText,
+  pastRunsNote,
   blockingError,
   buildInfo,
   controlsFor,
@@ -12,10 +18,12 @@ import {
   downloadMeter,
   epochMeter,
   fileControls,
+  focusSuccessor,
   learningRateText,
   modelNote,
   sampleEnabled,
   shapeText,
+  smoothingText,
   status,
   statusText,
   trainControls,
@@ -69,7 +77,7 @@ test('status: starting, loading, ready, training with the run’s epochs, blocke
   const training = run(READY, DATA, P.state('training')[0], slice({ epochInRun: 1 }));
   assert.deepEqual(status(training), { state: 'training', text: 'Training · epoch 2 of 3' });
   const failed = reduce(training, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'offline' });
-  assert.equal(status(failed).state, 'error');
+  assert.deepEqual(status(failed), { state: 'error', text: 'Download failed' });
   // A refused file or a diverged run is reported without stopping the status.
   const refused = reduce(training, P.error('import', 'bad file')[0]);
   assert.equal(status(refused).state, 'training');
@@ -151,4 +159,115 @@ test('learningRateText: the last step’s rate beside the loss chart, nothing be
   assert.equal(learningRateText(run(READY, DATA)), '');
   const s = run(READY, DATA, P.state('training')[0], slice({ learningRate: 0.0029871 }));
   assert.equal(learningRateText(s), 'learning rate 0.0030');
+});
+
+test('smoothingText: the stats say over how many batches Loss and Train accuracy are averaged', () => {
+  assert.match(smoothingText(run(READY, DATA)), /at most a tenth of the run/);
+  const long = run(READY, DATA, P.state('training')[0], slice());
+  assert.equal(smoothingText(long), 'averaged over about the last 20 batches (a tenth of this run, at most 20)');
+  const short = run(READY, DATA, P.state('training')[0], slice({ stepsPerEpoch: 47, epochsInRun: 1 }));
+  assert.equal(smoothingText(short), 'averaged over about the last 5 batches (a tenth of this run, at most 20)');
+  const tiny = run(READY, DATA, P.state('training')[0], slice({ stepsPerEpoch: 8, epochsInRun: 1 }));
+  assert.equal(smoothingText(tiny), 'of the last batch (this run is too short to average)');
+});
+
+test('focusSuccessor: focus goes to the control that replaced the disabled one', () => {
+  const c = (train, pause) => ({ train: { disabled: train }, pause: { disabled: pause }, reset: { disabled: false } });
+  assert.equal(focusSuccessor('train', c(true, false)), 'pause', 'Train pressed: the run started');
+  assert.equal(focusSuccessor('pause', c(false, true)), 'train', 'Pause pressed: Resume');
+  assert.equal(focusSuccessor('pause', c(false, true)), 'train', 'a run that ended: Train more');
+  assert.equal(focusSuccessor('train', c(true, true)), null, 'nothing to go to yet');
+  assert.equal(focusSuccessor('train', c(false, true)), null, 'still usable: stays');
+  assert.equal(focusSuccessor(null, c(true, false)), null, 'focus was elsewhere: not taken');
+});
+
+test('a model trained before (kept or imported): "Continue training", its epochs and steps', () => {
+  const restored = { savedAt: 1, epochs: 1, totalSteps: 90, testAccuracy: 0.9 };
+  const kept = run({ ...READY, restored }, DATA);
+  assert.equal(trainControls(kept).train.label, 'Continue training');
+  assert.deepEqual(epochMeter(kept), { now: 0, max: 1, text: '1 epoch trained · 90 steps' });
+  const partial = run({ ...READY, restored: { ...restored, epochs: 0, totalSteps: 1 } }, DATA);
+  assert.equal(epochMeter(partial).text, '1 step trained');
+  const imported = run(READY, DATA, P.imported({ epoch: 3, stepInEpoch: 0, stepsPerEpoch: 10, totalSteps: 30 })[0]);
+  assert.equal(trainControls(imported).train.label, 'Continue training');
+  assert.equal(epochMeter(imported).text, '3 epochs trained · 30 steps');
+  // Once a run starts, its own epoch shows; after a Reset it is a fresh model again.
+  const running = run({ ...READY, restored }, DATA, P.state('training')[0], slice());
+  assert.match(epochMeter(running).text, /^Epoch 1 of 3/);
+  const reset = run({ ...READY, restored }, DATA, { type: Action.RESET });
+  assert.equal(trainControls(reset).train.label, 'Train');
+  assert.equal(epochMeter(reset).text, 'Not started');
+});
+
+test('a failed download: the banner names each file and why, says what is usable; the caption too', () => {
+  const why = 'the connection failed or was interrupted';
+  const all = ['train/images', 'train/labels', 'test/images', 'test/labels'].map((k) => {
+    const [set, file] = k.split('/');
+    return { set, file, why };
+  });
+  const none = P.dataStatus({ train: { usable: 0, expectedImages: 60000 }, test: { usable: 0, expectedImages: 10000 } })[0];
+  const blocked = run(READY, none, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'x', failures: all });
+  assert.equal(
+    alertText(blocked),
+    `4 MNIST files did not download: training labels (${why}); training images (${why}); test labels (${why}); test images (${why}). ` +
+      'Nothing is usable yet. Retry fetches the missing files again.',
+  );
+  assert.equal(downloadMeter(blocked).text, '0 of 70,000 images usable · training labels, training images, test labels and test images did not download');
+
+  // Only the training images: the test set is in, which is not the whole data.
+  const testOnly = P.dataStatus({ train: { usable: 0, expectedImages: 60000 }, test: { usable: 10000, expectedImages: 10000 } })[0];
+  const images = [{ set: 'train', file: 'images', why: 'HTTP 404 Not Found' }];
+  const s = run(READY, { type: Action.DOWNLOAD_PROGRESS, loaded: 1, total: 2, done: false, bytes: 1.6e6 }, testOnly, {
+    type: Action.DOWNLOAD_FAILED,
+    set: 'train',
+    message: 'Could not download the MNIST training images (HTTP 404 Not Found).',
+    failures: images,
+  });
+  assert.equal(
+    alertText(s),
+    'An MNIST file did not download: training images (HTTP 404 Not Found). Usable now: 0 training and 10,000 test images. ' +
+      'Training waits for the training set; the pad and its test digits work. Retry fetches the missing files again.',
+  );
+  assert.equal(downloadMeter(s).text, '10,000 of 70,000 images usable · training images did not download');
+  // The test set failed but training data is in: training can go on.
+  const trainOnly = P.dataStatus({ train: { usable: 60000, expectedImages: 60000 }, test: { usable: 0, expectedImages: 10000 } })[0];
+  const t = run(READY, trainOnly, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'm', failures: [{ set: 'test', file: 'labels', why: 'HTTP 500' }] });
+  assert.match(alertText(t), /Usable now: 60,000 training and 0 test images, enough to train\. Retry/);
+  // Other errors are shown as they are; Retry clears the failures.
+  assert.equal(alertText(run(READY, P.error('import', 'bad file')[0])), 'The file was not imported, the model is unchanged: bad file');
+  assert.equal(alertText(run(READY, { type: Action.WORKER_FAILED, message: '' })), 'The training worker failed to start.');
+  const retried = reduce(t, { type: Action.RETRY });
+  assert.equal(alertText(retried), '');
+  assert.doesNotMatch(downloadMeter(retried).text, /did not download/);
+});
+
+test('the charts in words: latest loss and learning rate, best test score and its step, marks', () => {
+  assert.equal(lossChartText(run(READY, DATA)), 'No training yet: the loss appears here, step by step.');
+  assert.equal(accuracyChartText(run(READY, DATA)), 'No scores yet: training and test accuracy appear here.');
+  const evaluation = (kind, step, accuracy) => P.evaluation({ kind, step, epoch: 0, accuracy, loss: 1, count: 1000 })[0];
+  let s = run(READY, DATA, P.state('training')[0], slice({ firstStep: 40, learningRate: 0.0021 }), evaluation('estimate', 20, 0.6));
+  assert.equal(lossChartText(s), 'After 42 steps the loss is 1.487 (smoothed), at a learning rate of 0.0021.');
+  assert.equal(accuracyChartText(s), 'Train accuracy 50.0% (smoothed) after 42 steps. Best quick test 60.0% on 1,000 test images, at step 20.');
+  s = [evaluation('full', 42, 0.91), { type: Action.SETTINGS_INPUT, raw: { ...s.settings, learningRate: 0.02 } }].reduce(reduce, s);
+  assert.equal(
+    accuracyChartText(s),
+    'Train accuracy 50.0% (smoothed) after 42 steps. Best test accuracy 91.0% on all 10,000 test images, at step 42. ' +
+      'Settings changed mid-run: at step 42, Learning rate 0.006 → 0.02.',
+  );
+  assert.match(lossChartText(s), /Settings changed mid-run: at step 42, Learning rate 0\.006 → 0\.02\.$/);
+  const mark = { step: 5, changes: [{ label: 'Learning rate', from: 0.006, to: 0.02 }, { label: 'Augment the training images', from: true, to: false }] };
+  assert.equal(markText(mark), 'Learning rate 0.006 → 0.02; Augment the training images on → off');
+  assert.equal(markLabel(mark), 'learning rate → 0.02, …');
+});
+
+test('earlier runs: a note above the charts, and their best test scores in the accuracy summary', () => {
+  assert.deepEqual(pastRunsNote(run(READY, DATA)), { shown: false, text: '' });
+  const evaluation = P.evaluation({ kind: 'full', step: 42, epoch: 1, accuracy: 0.9, loss: 1, count: 10000 })[0];
+  const s = run(READY, DATA, P.state('training')[0], slice({ firstStep: 40 }), evaluation, { type: Action.RESET });
+  assert.deepEqual(pastRunsNote(s), { shown: true, text: 'The run before the last Reset is drawn faded (grey, dashed) for comparison; the legends name their settings.' });
+  assert.equal(
+    accuracyChartText(s),
+    'No scores yet: training and test accuracy appear here. Earlier runs, faded: Run 1: lr 0.006, batch 64, augmented, 60000 images, 42 steps (best test 90.0% at step 42).',
+  );
+  assert.equal(pastRunsNote(reduce(s, { type: Action.CLEAR_RUNS })).shown, false);
 });

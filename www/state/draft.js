@@ -50,6 +50,8 @@ export function forgetHistory(s) {
   s.learningRate = NaN;
   s.restored = null;
   s.testAccuracy = NaN;
+  s.bestTest = { full: null, estimate: null };
+  s.marks = [];
 }
 
 /** The user's files were refused: the data already loaded stays in use. */

@@ -23,9 +23,11 @@ export const Action = Object.freeze({
   RETRY: 'retry-clicked',
   DISMISS: 'dismiss-clicked',
   DOWNLOAD_PROGRESS: 'download-progress', // { loaded, total, done, bytes }  from the DataLoader
-  DOWNLOAD_FAILED: 'download-failed', // { set, message }
+  DOWNLOAD_FAILED: 'download-failed', // { set, message, failures: [{ set, file, why }] } every file that failed
   WORKER_FAILED: 'worker-failed', //     { message }          the worker script did not start
   CHARTS_LOADED: 'charts-loaded', //     { totalSteps, saved } the kept chart history, or null
+  CLEAR_RUNS: 'clear-runs-clicked', //   forget the earlier runs drawn faded on the charts
+  OFFLINE: 'offline-status', //          { status: 'offline-ready' | 'updated' | 'unavailable' }  the service worker (offline-cache.js)
 });
 
 /** What main.js does for the reducer. */
@@ -33,9 +35,12 @@ export const Effect = Object.freeze({
   SEND: 'send', //                       { message: [message, transfer] } to the worker
   SAVE_SETTINGS: 'save-settings', //     { schema, values }   into localStorage
   SAVE_AUGMENT_CHOICES: 'save-augment-choices', // { choices } augment per own data set (augment-policy.js)
-  CHARTS_STEPS: 'charts-steps', //       { firstStep, losses, accuracies }
+  CHARTS_STEPS: 'charts-steps', //       { firstStep, losses, accuracies, smoothing }
   CHARTS_EVALUATION: 'charts-evaluation', // { kind, step, accuracy }
   CHARTS_RESET: 'charts-reset', //       the history belonged to another model
+  CHARTS_MARKS: 'charts-marks', //       { marks }            where settings changed mid-run (state.marks)
+  CHARTS_ARCHIVE: 'charts-archive', //   { label, keep }          keep the run's curves as an earlier run (before CHARTS_RESET)
+  CHARTS_CLEAR_RUNS: 'charts-clear-runs', // forget the earlier runs' curves
   CHARTS_KEEP: 'charts-keep', //         { totalSteps }       save the history beside the model
   CHARTS_LOAD: 'charts-load', //         { totalSteps }       read it back (answers CHARTS_LOADED)
   CHARTS_RESTORE: 'charts-restore', //   { charts }           put it back

@@ -19,7 +19,7 @@ export const fileHandlers = {
     clearError(s, 'train');
     forgetHistory(s);
     s.totalSteps = m.progress.totalSteps;
-    s.imported = { name: s.pendingImport ?? 'a file', totalSteps: m.progress.totalSteps };
+    s.imported = { name: s.pendingImport ?? 'a file', totalSteps: m.progress.totalSteps, epochs: m.progress.epoch ?? 0 };
     s.pendingImport = null;
     requestPrediction(s);
   },

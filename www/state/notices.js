@@ -65,7 +65,9 @@ export const noticeHandlers = {
   [Action.DOWNLOAD_PROGRESS](s, { loaded, total, done, bytes }) {
     s.download = { loaded, total, done, bytes };
   },
-  [Action.DOWNLOAD_FAILED](s, { message }) {
+  [Action.DOWNLOAD_FAILED](s, { set, message, failures }) {
+    // Every file that failed, not only the last one (the banner names each, ui-state.js words it).
+    s.downloadFailures = failures?.length ? failures : [{ set, file: null, why: message }];
     showError(s, message, 'data');
   },
   [Action.WORKER_FAILED](s, { message }) {
@@ -77,9 +79,14 @@ export const noticeHandlers = {
       return;
     }
     clearError(s);
+    s.downloadFailures = []; // the failed sets are fetched again whole
     effect(s, Effect.LOADER_RETRY);
   },
   [Action.DISMISS](s) {
     clearError(s);
+  },
+  [Action.OFFLINE](s, { status }) {
+    if (s.offline === 'updated' && status === 'offline-ready') return; // the update's note stays
+    s.offline = status;
   },
 };

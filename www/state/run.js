@@ -3,7 +3,7 @@
 // Pause, Reset, and the chart history kept beside a restored model.
 import * as P from '../protocol.js';
 import { FromWorker } from '../protocol.js';
-import { addRateSample, emaPush, emaStart } from '../metrics.js';
+import { addRateSample, emaPush, emaStart, smoothingFor } from '../metrics.js';
 import { defaultSettings, validateSettings } from '../settings.js';
 import { MNIST } from '../augment-policy.js';
 import { Action, Effect } from './events.js';
@@ -12,8 +12,25 @@ import { clearError, effect, forgetHistory, keepCharts, requestPrediction, send 
 /** Images per second are measured over this much recent time. */
 export const RATE_WINDOW_MS = 3000;
 
+/** How many earlier runs the charts keep (faded) after a Reset, for comparison. */
+export const PAST_RUNS = 3;
+
+/** An earlier run's name in the charts' legends: its number and the settings that tell runs apart. */
+export function runLabel(n, settings, steps) {
+  const parts = [];
+  if (settings) {
+    if ('learningRate' in settings) parts.push(`lr ${+Number(settings.learningRate).toPrecision(6)}`);
+    if ('batchSize' in settings) parts.push(`batch ${settings.batchSize}`);
+    if ('augment' in settings) parts.push(settings.augment ? 'augmented' : 'not augmented');
+    if ('trainSize' in settings) parts.push(`${settings.trainSize} images`);
+  }
+  parts.push(`${steps} steps`);
+  return `Run ${n}: ${parts.join(', ')}`;
+}
+
 /** A plain EMA state from a kept chart snapshot's, or a fresh one. */
-const keptEma = (e) => (e && Number.isFinite(e.steps) ? { weight: e.weight, value: e.value, steps: e.steps } : emaStart());
+const keptEma = (e) =>
+  e && Number.isFinite(e.steps) ? { weight: e.weight, value: e.value, steps: e.steps, decay: Number.isFinite(e.decay) ? e.decay : e.weight ** e.steps } : emaStart();
 
 export const runHandlers = {
   [FromWorker.READY](s, m) {
@@ -25,6 +42,7 @@ export const runHandlers = {
     s.restored = m.restored;
     s.totalSteps = m.restored?.totalSteps ?? 0;
     s.testAccuracy = m.restored?.testAccuracy ?? NaN;
+    if (Number.isFinite(m.restored?.testAccuracy)) s.bestTest = { full: { accuracy: m.restored.testAccuracy, step: m.restored.totalSteps }, estimate: null };
     // The kept settings (main.js read them through the schema), so the trainer runs with them at once.
     s.settings = m.keptSettings ?? defaultSettings(m.schema);
     s.augmentChoices = m.augmentChoices ?? {};
@@ -50,17 +68,21 @@ export const runHandlers = {
     s.totalSteps = m.firstStep + m.losses.length;
     s.learningRate = m.learningRate ?? NaN;
     s.rate = addRateSample(s.rate, [m.at, m.images, m.ms], RATE_WINDOW_MS);
+    // The window fits the planned run (a tenth of it, at most 20 batches): see smoothingFor.
+    const smoothing = smoothingFor(m.stepsPerEpoch * m.epochsInRun);
     let { loss, accuracy } = s.smoothed;
     for (let i = 0; i < m.losses.length; i++) {
-      loss = emaPush(loss, m.losses[i]);
-      accuracy = emaPush(accuracy, m.accuracies[i]);
+      loss = emaPush(loss, m.losses[i], smoothing);
+      accuracy = emaPush(accuracy, m.accuracies[i], smoothing);
     }
     s.smoothed = { loss, accuracy };
-    effect(s, Effect.CHARTS_STEPS, { firstStep: m.firstStep, losses: m.losses, accuracies: m.accuracies });
+    effect(s, Effect.CHARTS_STEPS, { firstStep: m.firstStep, losses: m.losses, accuracies: m.accuracies, smoothing });
   },
   [FromWorker.EVALUATION](s, m) {
     if (s.awaitingReset) return;
     effect(s, Effect.CHARTS_EVALUATION, { kind: m.kind, step: m.step, accuracy: m.accuracy });
+    const best = s.bestTest[m.kind];
+    if (Number.isFinite(m.accuracy) && (!best || m.accuracy > best.accuracy)) s.bestTest = { ...s.bestTest, [m.kind]: { accuracy: m.accuracy, step: m.step } };
     if (m.kind === 'full') {
       keepCharts(s); // an epoch ended: the worker is saving the model too
       s.testAccuracy = m.accuracy;
@@ -76,6 +98,7 @@ export const runHandlers = {
     s.settingsErrors = r.errors;
     s.settingsValid = r.ok;
     if (!r.ok) return;
+    const previous = s.settings;
     s.settings = r.values;
     clearError(s, 'settings');
     let kept = r.values; // only valid settings are kept
@@ -88,6 +111,7 @@ export const runHandlers = {
       if (r.values.augment) s.dataSetNote = '';
       kept = { ...r.values, augment: s.mnistAugment };
     }
+    markChanges(s, previous, r.values);
     effect(s, Effect.SAVE_SETTINGS, { schema: s.schema, values: kept });
     send(s, P.configure(r.values)); // applies at once, even mid-run
   },
@@ -101,6 +125,13 @@ export const runHandlers = {
     send(s, P.pause());
   },
   [Action.RESET](s) {
+    if (s.totalSteps > 0) {
+      // The run's curves stay on the charts, faded, so the next run can be compared with it.
+      s.runsArchived += 1;
+      const label = runLabel(s.runsArchived, s.settings, s.totalSteps);
+      effect(s, Effect.CHARTS_ARCHIVE, { label, keep: PAST_RUNS });
+      s.pastRuns = [...s.pastRuns, { label, steps: s.totalSteps, bestTest: s.bestTest }].slice(-PAST_RUNS);
+    }
     send(s, P.reset());
     s.awaitingReset = true; // messages of the old run still in flight are dropped
     s.imported = null;
@@ -110,10 +141,40 @@ export const runHandlers = {
     s.totalSteps = 0;
     requestPrediction(s);
   },
+  [Action.CLEAR_RUNS](s) {
+    if (!s.pastRuns.length) return;
+    s.pastRuns = [];
+    effect(s, Effect.CHARTS_CLEAR_RUNS);
+  },
   [Action.CHARTS_LOADED](s, { totalSteps, saved }) {
     // Only the history of the model still shown: a reset or an import may have come meanwhile.
     if (!saved || saved.totalSteps !== totalSteps || s.totalSteps !== totalSteps) return;
     s.smoothed = { loss: keptEma(saved.charts.lossEma), accuracy: keptEma(saved.charts.accEma) };
+    if (Array.isArray(saved.charts.marks)) s.marks = saved.charts.marks;
     effect(s, Effect.CHARTS_RESTORE, { charts: saved.charts });
   },
 };
+
+/**
+ * A setting changed while a run is under way (training or paused, after some steps): kept as a
+ * mark at the current step, which the charts draw and the chart summaries list, so a jump in
+ * the loss has its reason beside it. Edits at the same step merge (typing 0.01 passes 0.0 and
+ * 0.01 never, but 0.1 on the way to 0.15 does): the first value stays `from`, a change back
+ * to it is no change.
+ */
+function markChanges(s, before, after) {
+  if (!before || s.totalSteps === 0 || (s.runState !== 'training' && s.runState !== 'paused')) return;
+  const last = s.marks.at(-1);
+  const merging = last?.step === s.totalSteps;
+  const from = new Map(merging ? last.changes.map((c) => [c.name, c.from]) : []);
+  const changes = [];
+  for (const field of s.schema) {
+    if (!(field.name in after)) continue;
+    const was = from.has(field.name) ? from.get(field.name) : before[field.name];
+    if (was !== after[field.name]) changes.push({ name: field.name, label: field.label, from: was, to: after[field.name] });
+  }
+  const kept = merging ? s.marks.slice(0, -1) : s.marks;
+  if (!changes.length && !merging) return;
+  s.marks = changes.length ? [...kept, { step: s.totalSteps, changes }] : kept;
+  effect(s, Effect.CHARTS_MARKS, { marks: s.marks });
+}

@@ -1,8 +1,8 @@
 // The page's notices outside the cards: the alert banner (an error, with Retry or Dismiss) and
-// the footer's build line and storage note; and, before anything starts, the message for a
+// the footer's build line, storage note and offline note; and, before anything starts, the message for a
 // browser that cannot run the trainer.
 import { Action } from '../state.js';
-import { NON_BLOCKING, buildInfo } from '../ui-state.js';
+import { NON_BLOCKING, alertText, buildInfo, offlineNote } from '../ui-state.js';
 import { byId, setHidden, setText } from './dom.js';
 
 /** Says what the browser lacks; nothing else starts (main.js stops there). */
@@ -23,13 +23,14 @@ export class NoticesView {
     this.dismiss = byId('dismiss-error');
     this.buildInfo = byId('build-info');
     this.storageNote = byId('storage-note');
+    this.offlineNote = byId('offline-note');
     this.retry.addEventListener('click', () => dispatch({ type: Action.RETRY }));
     this.dismiss.addEventListener('click', () => dispatch({ type: Action.DISMISS }));
   }
 
   render(s) {
     const e = s.error;
-    setText(this.text, e?.message ?? '');
+    setText(this.text, alertText(s));
     setHidden(this.alert, !e);
     if (e) {
       setHidden(this.retry, !e.retry);
@@ -39,5 +40,6 @@ export class NoticesView {
     const build = buildInfo(s);
     if (build) setText(this.buildInfo, build);
     setText(this.storageNote, s.storageNote);
+    setText(this.offlineNote, offlineNote(s));
   }
 }

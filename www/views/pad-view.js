@@ -30,6 +30,8 @@ export class PadView {
     byId('clear-pad').addEventListener('click', () => this.pad.clear());
     canvas.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' || e.key === 'Delete' || e.key === 'Backspace') this.pad.clear();
+      // The focused pad is not a scrolling surface: Space would scroll the page away under it.
+      if (e.key === ' ') e.preventDefault();
     });
     this.sample.addEventListener('click', () => dispatch({ type: Action.SAMPLE, pick: Math.random() }));
   }

@@ -1,10 +1,23 @@
 // The Train card and the header's status: the status dot and words, Train / Pause / Reset (and
 // Reset's confirmation dialog), the MNIST download and epoch meters, the stats grid, and the
-// learning-rate readout beside the loss chart's title (it changes with the steps, like the stats).
+// learning-rate readout beside the loss chart's title and the charts' summaries in words below
+// them (they change with the steps, like the stats), and the note on earlier runs drawn faded.
 // The settings fields inside the card are www/views/settings-view.js.
 import { Action } from '../state.js';
-import { downloadMeter, epochMeter, learningRateText, status, trainControls, trainStats } from '../ui-state.js';
-import { byId, setAttr, setDisabled, setProgressBar, setText } from './dom.js';
+import {
+  accuracyChartText,
+  downloadMeter,
+  epochMeter,
+  focusSuccessor,
+  learningRateText,
+  lossChartText,
+  pastRunsNote,
+  smoothingText,
+  status,
+  trainControls,
+  trainStats,
+} from '../ui-state.js';
+import { byId, setAttr, setDisabled, setHidden, setProgressBar, setText } from './dom.js';
 
 export class TrainView {
   constructor(dispatch) {
@@ -14,6 +27,9 @@ export class TrainView {
       train: byId('train'),
       pause: byId('pause'),
       reset: byId('reset'),
+      barTrain: byId('bar-train'), // the phone's sticky run bar: the same controls, and the epoch's progress
+      barPause: byId('bar-pause'),
+      barProgress: byId('bar-progress'),
       dataLabel: byId('data-label'),
       dataBar: byId('data-progress'),
       dataText: byId('data-text'),
@@ -25,15 +41,34 @@ export class TrainView {
       loss: byId('loss-now'),
       trainAccuracy: byId('train-acc'),
       learningRate: byId('lr-now'),
+      smoothingWindow: byId('smoothing-window'),
+      lossChartText: byId('loss-chart-text'),
+      accuracyChartText: byId('accuracy-chart-text'),
+      pastRuns: byId('past-runs'),
+      pastRunsText: byId('past-runs-text'),
     };
-    const { train, pause, reset } = this.el;
+    const { train, pause, reset, barTrain, barPause } = this.el;
     // Enter in a settings field presses Train, when it can be pressed.
     byId('settings').addEventListener('submit', (e) => {
       e.preventDefault();
       if (!train.disabled) train.click();
     });
-    train.addEventListener('click', () => dispatch({ type: Action.TRAIN }));
-    pause.addEventListener('click', () => dispatch({ type: Action.PAUSE }));
+    for (const button of [train, barTrain]) button.addEventListener('click', () => dispatch({ type: Action.TRAIN }));
+    for (const button of [pause, barPause]) button.addEventListener('click', () => dispatch({ type: Action.PAUSE }));
+    byId('clear-runs').addEventListener('click', () => dispatch({ type: Action.CLEAR_RUNS }));
+    // Which of Train / Pause last had focus (in the card or the run bar), kept while focus is
+    // lost (a disabled button drops it to the body), forgotten once the user puts it elsewhere:
+    // render() hands it on to the other button of the same pair.
+    this.focused = null;
+    this.pairs = { card: { train, pause }, bar: { train: barTrain, pause: barPause } };
+    for (const [where, pair] of Object.entries(this.pairs)) {
+      for (const [name, button] of Object.entries(pair)) {
+        button.addEventListener('focus', () => (this.focused = { where, name }));
+        button.addEventListener('blur', (e) => {
+          if (e.relatedTarget) this.focused = null;
+        });
+      }
+    }
 
     // Reset forgets the saved model too, so it asks first: an in-page <dialog> (modal, Escape and
     // Cancel close it, focus starts on Cancel) rather than window.confirm, which blocks the page.
@@ -57,10 +92,19 @@ export class TrainView {
     setText(el.statusText, text);
 
     const controls = trainControls(s);
-    setText(el.train, controls.train.label);
-    setDisabled(el.train, controls.train.disabled);
-    setDisabled(el.pause, controls.pause.disabled);
+    for (const [button, pausing] of [
+      [el.train, false],
+      [el.pause, true],
+      [el.barTrain, false],
+      [el.barPause, true],
+    ]) {
+      if (!pausing) setText(button, controls.train.label);
+      setDisabled(button, pausing ? controls.pause.disabled : controls.train.disabled);
+    }
     setDisabled(el.reset, controls.reset.disabled);
+    const successor = this.focused && focusSuccessor(this.focused.name, controls);
+    const lost = !document.activeElement || document.activeElement === document.body || document.activeElement.disabled;
+    if (successor && lost) this.pairs[this.focused.where][successor].focus();
 
     const data = downloadMeter(s);
     setProgressBar(el.dataBar, data.now, data.max, data.text);
@@ -70,6 +114,9 @@ export class TrainView {
 
     const epoch = epochMeter(s);
     setProgressBar(el.epochBar, epoch.now, epoch.max, epoch.text);
+    // The bar shows the download until MNIST is in, then the epoch.
+    if (data.done) setProgressBar(el.barProgress, epoch.now, epoch.max, epoch.text);
+    else setProgressBar(el.barProgress, data.now, data.max, data.text);
     setText(el.epochText, epoch.text);
 
     const stats = trainStats(s);
@@ -79,5 +126,11 @@ export class TrainView {
     setText(el.loss, stats.loss);
     setText(el.trainAccuracy, stats.trainAccuracy);
     setText(el.learningRate, learningRateText(s));
+    setText(el.smoothingWindow, smoothingText(s));
+    setText(el.lossChartText, lossChartText(s));
+    setText(el.accuracyChartText, accuracyChartText(s));
+    const past = pastRunsNote(s);
+    setHidden(el.pastRuns, !past.shown);
+    setText(el.pastRunsText, past.text);
   }
 }

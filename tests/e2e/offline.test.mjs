@@ -1,0 +1,133 @@
+// End-to-end: the built app works offline after one visit (issue 13, point 1). A production build
+// served by `vite preview`, Debian's Chromium: the first visit installs the service worker and
+// keeps MNIST; then the browser context goes offline, the page reloads from the caches, loads
+// MNIST, trains and reads a drawn digit; a new build deployed over it is picked up on the next
+// visit with a note. Also: the web app manifest and its icon, and the page's
+// gzip size before the data (the app shell without the wasm, and the wasm, reported apart).
+// The preview serves the COOP/COEP headers that cross-origin isolation needs (issue 11 adds them
+// to vite.config.js): pages and files served from the caches keep them, so the page offline is
+// still cross-origin isolated.
+//
+//   node --test tests/e2e/offline.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, preview } from 'vite';
+import { ROOT, dataComplete, drawStroke, freePort, launchBrowser, waitForState, watch } from './helpers.mjs';
+
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const SHELL_BUDGET = 150_000; // bytes, gzipped: everything the page loads before the data, but the wasm
+
+async function filesUnder(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out.push(join(entry.parentPath ?? entry.path, entry.name));
+  }
+  return out;
+}
+
+test('the built app: installable, and offline after one visit it loads, trains and reads a digit', { timeout: 300_000 }, async (t) => {
+  const outDir = await mkdtemp(join(tmpdir(), 'mnist-offline-'));
+  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.js'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const port = await freePort();
+  const server = await preview({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.js'),
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port, strictPort: true, headers: ISOLATION },
+  });
+  const { context, close } = await launchBrowser();
+  t.after(async () => {
+    await close();
+    await server.close().catch(() => {});
+    await rm(outDir, { recursive: true, force: true });
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const url = `http://127.0.0.1:${port}/`;
+
+  await t.test('the page before the data: gzip size of the app shell, and of the wasm', async () => {
+    const sizes = { shell: 0, wasm: [] };
+    for (const file of await filesUnder(outDir)) {
+      const name = relative(outDir, file);
+      if (name.startsWith('data/')) continue;
+      const gz = gzipSync(await readFile(file), { level: 9 }).length;
+      if (name.endsWith('.wasm')) sizes.wasm.push(gz);
+      else sizes.shell += gz;
+    }
+    t.diagnostic(`gzip: app shell ${(sizes.shell / 1000).toFixed(1)} kB; wasm ${sizes.wasm.map((b) => `${(b / 1000).toFixed(1)} kB`).join(' / ')} (one of the two builds loads)`);
+    assert.ok(sizes.shell <= SHELL_BUDGET, `the app shell is ${sizes.shell} bytes gzipped`);
+  });
+
+  await t.test('first visit: the manifest, the service worker, MNIST kept', async () => {
+    const problems = watch(page, port);
+    await page.goto(url);
+    await dataComplete(page);
+    await waitForState(page, 'ready');
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+    const manifest = await page.evaluate(async () => {
+      const href = document.querySelector('link[rel=manifest]').href;
+      const m = await (await fetch(href)).json();
+      const icon = await fetch(new URL(m.icons[0].src, href));
+      return { name: m.name, display: m.display, start: m.start_url, iconType: icon.headers.get('content-type'), iconOk: icon.ok };
+    });
+    assert.deepEqual(manifest, { name: 'MNIST trainer', display: 'standalone', start: './', iconType: 'image/svg+xml', iconOk: true });
+    await page.waitForFunction(async () => Boolean((await navigator.serviceWorker.ready).active && navigator.serviceWorker.controller), null, {
+      timeout: 30_000,
+    });
+    // The page keeps each MNIST file once it has all of it.
+    await page.waitForFunction(async () => (await (await caches.open('mnist-data-v1')).keys()).length === 4, null, { timeout: 30_000 });
+    await page.waitForFunction(() => /^Works offline/.test(document.querySelector('[data-testid=offline-note]').textContent), null, {
+      timeout: 10_000,
+    });
+    assert.deepEqual(problems, []);
+  });
+
+  await t.test('offline: reload, MNIST from the cache, train, draw', async () => {
+    await context.setOffline(true);
+    const problems = watch(page, port);
+    await page.reload();
+    assert.match(await page.title(), /MNIST/);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the cached page keeps its headers');
+    await dataComplete(page);
+    await waitForState(page, 'ready');
+    assert.match(await page.locator('#data-text').textContent(), /70,000 images ready/);
+    await page.getByTestId('train-size').fill('1000');
+    await page.getByTestId('epochs').fill('1');
+    await page.getByTestId('train').click();
+    await waitForState(page, 'done');
+    assert.ok(Number((await page.locator('#step').textContent()).replace(/,/g, '')) > 0);
+    await drawStroke(page, [[0.5, 0.18], [0.5, 0.82]]);
+    await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '', null, { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => navigator.onLine), false, 'the browser really was offline');
+    // A reload cancels what the old page still had in flight (net::ERR_ABORTED): not a failure.
+    assert.deepEqual(problems.filter((p) => !/net::ERR_ABORTED$/.test(p)), []);
+    await context.setOffline(false);
+  });
+
+  await t.test('a new version: picked up on the next visit online, with a note; the shell before stays one version', async () => {
+    const before = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('mnist-shell-')));
+    // Deploy a changed page over the old files (as a static host would: old hashed files stay).
+    const changed = { name: 'changed-page', transformIndexHtml: (html) => html.replace('</body>', '<!-- v2 --></body>') };
+    await build({
+      root: ROOT,
+      configFile: join(ROOT, 'vite.config.js'),
+      logLevel: 'warn',
+      plugins: [changed],
+      build: { outDir, emptyOutDir: false },
+    });
+    const problems = watch(page, port);
+    await page.reload();
+    await waitForState(page, 'ready');
+    await page.waitForFunction(() => /new version/.test(document.querySelector('[data-testid=offline-note]').textContent), null, { timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid=offline-note]').textContent(), 'A new version of this page was installed; it is kept for offline use.');
+    const after = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('mnist-shell-')));
+    assert.equal(after.length, 2, `this version's shell and the one before: ${after}`);
+    assert.ok(after.includes(before[0]) && after.some((k) => !before.includes(k)));
+    assert.match(await page.evaluate(() => document.documentElement.outerHTML), /<!-- v2 -->/, 'the page is the new one');
+    assert.deepEqual(problems.filter((p) => !/net::ERR_ABORTED$/.test(p)), []);
+  });
+});

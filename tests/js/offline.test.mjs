@@ -1,0 +1,90 @@
+// Working offline (issue 13): the page's data cache (www/offline-cache.js) against a fake Cache
+// Storage, the service worker as the build emits it (scripts/vite-offline.mjs: its settings
+// filled in, the source still a valid script), the manifest, and the footer's note.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DATA_CACHE, SHELL_CACHE_PREFIX, dataStore } from '../../www/offline-cache.js';
+import { manifest, serviceWorker } from '../../scripts/vite-offline.mjs';
+import { Action, initialState, reduce } from '../../www/state.js';
+import { offlineNote } from '../../www/ui-state.js';
+
+/** A Cache Storage with one cache per name, keyed by URL. */
+function fakeCaches() {
+  const stores = new Map();
+  return {
+    stores,
+    async open(name) {
+      if (!stores.has(name)) stores.set(name, new Map());
+      const store = stores.get(name);
+      return {
+        match: async (url) => store.get(String(url)),
+        put: async (url, response) => store.set(String(url), new Uint8Array(await response.arrayBuffer())),
+        delete: async (url) => store.delete(String(url)),
+      };
+    },
+  };
+}
+
+const URL_A = 'http://x.test/data/t10k-labels-idx1-ubyte.gz';
+
+test('dataStore keeps a whole, successful download once, and forgets a refused one', async () => {
+  const caches = fakeCaches();
+  const store = dataStore(caches);
+  await store.keep(URL_A, new Response(Uint8Array.from([0x1f, 0x8b, 1, 2])));
+  assert.deepEqual([...caches.stores.get(DATA_CACHE).get(URL_A)], [0x1f, 0x8b, 1, 2]);
+  await store.keep(URL_A, new Response(Uint8Array.from([9]))); // served from the cache: kept already
+  assert.deepEqual([...caches.stores.get(DATA_CACHE).get(URL_A)], [0x1f, 0x8b, 1, 2]);
+  await store.keep('http://x.test/data/missing.gz', new Response('nope', { status: 404 }));
+  assert.equal(caches.stores.get(DATA_CACHE).has('http://x.test/data/missing.gz'), false, 'an error page is not kept');
+  // A download that breaks off is not kept.
+  const broken = new ReadableStream({
+    start(c) {
+      c.enqueue(Uint8Array.from([0x1f]));
+      c.error(new TypeError('network error'));
+    },
+  });
+  await store.keep('http://x.test/data/broken.gz', new Response(broken));
+  assert.equal(caches.stores.get(DATA_CACHE).has('http://x.test/data/broken.gz'), false);
+  await store.forget(URL_A);
+  assert.equal(caches.stores.get(DATA_CACHE).has(URL_A), false);
+  // No Cache Storage (an insecure origin, a blocked one): nothing kept, nothing thrown.
+  await dataStore(undefined).keep(URL_A, new Response('x'));
+  await dataStore(undefined).forget(URL_A);
+});
+
+test('the service worker as built: its settings filled in, a valid script', async () => {
+  const shell = ['./', 'manifest.webmanifest', 'assets/index-abc.js'];
+  const source = await serviceWorker({ version: 'v123', shell });
+  assert.ok(!source.includes('self.__OFFLINE__'));
+  const settings = JSON.parse(source.match(/const OFFLINE = (\{.*?\});/)[1]);
+  assert.deepEqual(settings, {
+    version: 'v123',
+    shell,
+    shellCache: `${SHELL_CACHE_PREFIX}v123`,
+    shellPrefix: SHELL_CACHE_PREFIX,
+    dataCache: DATA_CACHE,
+    dataPath: 'data/',
+  });
+  // It parses as a classic script (a service worker is not a module here).
+  assert.doesNotThrow(() => new Function(source));
+});
+
+test('the manifest: installable as a standalone app with the icon', () => {
+  const m = manifest('assets/icon-x.svg');
+  assert.equal(m.display, 'standalone');
+  assert.equal(m.start_url, './');
+  assert.deepEqual(m.icons, [{ src: 'assets/icon-x.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }]);
+});
+
+test('the offline note: ready once MNIST is in, a new version said once', () => {
+  const s0 = initialState();
+  assert.equal(offlineNote(s0), '', 'the dev server, or no service worker yet');
+  const ready = reduce(s0, { type: Action.OFFLINE, status: 'offline-ready' });
+  assert.equal(offlineNote(ready), 'Works offline once MNIST has loaded.');
+  const loaded = reduce(ready, { type: Action.DOWNLOAD_PROGRESS, loaded: 1, total: 1, done: true, bytes: 1 });
+  assert.equal(offlineNote(loaded), 'Works offline: the page, the trainer and MNIST are kept in this browser.');
+  const updated = reduce(loaded, { type: Action.OFFLINE, status: 'updated' });
+  assert.equal(offlineNote(updated), 'A new version of this page was installed; it is kept for offline use.');
+  assert.equal(reduce(updated, { type: Action.OFFLINE, status: 'offline-ready' }).offline, 'updated', 'the update’s note stays');
+  assert.equal(offlineNote(reduce(s0, { type: Action.OFFLINE, status: 'unavailable' })), '');
+});
