@@ -130,6 +130,19 @@ export function trainStats(s) {
   };
 }
 
+/**
+ * The workers line under the stats: `{ text, note, checksums }`: "2 workers training · shared
+ * memory" while training, "2 workers · shared memory" otherwise; `checksums` is every worker's
+ * model checksum once a loop stopped, space-separated (equal when they hold the same model).
+ */
+export function workersInfo(s) {
+  const w = s.workers;
+  if (!w) return { text: '', note: '', checksums: '' };
+  const count = s.runState === 'training' ? w.training : w.wanted;
+  const words = `${count} worker${count === 1 ? '' : 's'}${s.runState === 'training' ? ' training' : ''}`;
+  return { text: count > 1 ? `${words} · ${w.transport}` : words, note: w.note, checksums: w.checksums.join(' ') };
+}
+
 /** The readout beside the loss chart's title: "learning rate 0.0021", or '' before any step. */
 export function learningRateText(s) {
   const lr = s.learningRate;

@@ -12,12 +12,17 @@
 //   page ──PREDICT──▶ trainer.predict → PREDICTION   (between any two slices)
 //   page ──CONFIGURE──▶ trainer.setConfig → CONFIGURED { config: trainer.config() }   (likewise)
 // Errors travel with the core's `name` (errors.js); the worker branches on it, never on text.
+//
+// Training runs on every core the Workers setting asks for: this worker coordinates compute
+// workers (worker-pool.js) that each take a share of every batch; WORKERS tells the page how
+// many train, how, and (when a loop stops) every worker's model checksum.
 import * as P from './protocol.js';
 import { ToWorker } from './protocol.js';
 import { ErrorName } from './errors.js';
 import { evaluateSet, misreadGallery } from './worker-evaluation.js';
 import { checkUserSets, loadUserSets } from './worker-data.js';
 import { sleep, trainSlice, yieldToEvents } from './worker-slices.js';
+import { WorkerPool, wantedWorkers } from './worker-pool.js';
 import { clearModel } from './model-store.js';
 import { restoreTrainer, saveTrainer } from './worker-store.js';
 import { loadWasm } from './wasm.js';
@@ -41,6 +46,10 @@ let estimateEveryMs = ESTIMATE_EVERY_MS;
 let pendingFull = false; // an epoch ended before the test set was complete
 let lastFullAccuracy = null;
 let statusTimer = null;
+let pool = null; // the compute workers (worker-pool.js)
+let coordinatorMemory = null; // this worker's wasm memory
+let workersNote = '';
+let lastChecksums = [];
 
 const post = (message) => P.send(self, message);
 const fail = (where) => (err) => post(P.error(where, err));
@@ -55,6 +64,19 @@ self.onmessage = (event) => (started ? handle(event.data) : inbox.push(event.dat
     const loaded = await loadWasm();
     wasm = loaded.wasm;
     trainer = new wasm.Trainer();
+    pool = new WorkerPool({
+      build: loaded.build,
+      module: loaded.module,
+      params: wasm.parameterCount(),
+      // SharedArrayBuffer can be posted only when the page is cross-origin isolated (COOP/COEP).
+      shared: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
+      onNote: (text) => {
+        workersNote = text;
+        postWorkers();
+      },
+      onChange: () => postWorkers(),
+    });
+    coordinatorMemory = loaded.memory;
     const restored = await restore();
     started = true;
     post(
@@ -158,6 +180,23 @@ function configure(settings) {
   trainer.setConfig(settings);
   if (run) run.epochs = trainer.config().epochs;
   post(P.configured(trainer.config()));
+  pool.setWanted(wantedWorkers(trainer.config().workers));
+  postWorkers();
+}
+
+/** Tells the page how many workers train, how they exchange gradients, and their memory. */
+function postWorkers() {
+  post(
+    P.workers({
+      training: pool.training,
+      wanted: pool.wanted,
+      transport: pool.transport,
+      memory: [coordinatorMemory?.buffer.byteLength ?? 0, ...pool.memory],
+      checksums: lastChecksums,
+      syncMs: pool.syncMs,
+      note: workersNote,
+    }),
+  );
 }
 
 function setState(value, reason = '') {
@@ -183,6 +222,8 @@ async function trainLoop() {
   if (loopActive) return; // the running loop sees the new state at its next check
   loopActive = true;
   const gen = generation;
+  pool.invalidate(); // a reset, an import or a restore may have changed the model since
+  lastChecksums = [];
   try {
     while (state === 'training' && gen === generation) {
       if (run && epochInRun() >= run.epochs) {
@@ -197,7 +238,9 @@ async function trainLoop() {
         break;
       }
       if (pendingFull && testComplete()) await fullEvaluation(gen);
-      const slice = trainOneSlice();
+      if (pool.needsSync) await pool.sync(trainer);
+      if (state !== 'training' || gen !== generation) break;
+      const slice = await trainOneSlice(gen);
       if (!slice) {
         setState('paused', 'No training images are loaded yet.');
         break;
@@ -228,14 +271,24 @@ async function trainLoop() {
     }
   } finally {
     loopActive = false;
+    reportChecksums(gen).catch(fail('train'));
   }
 }
 
+/** Every worker's model checksum once a loop stops (the e2e test compares them). */
+async function reportChecksums(gen) {
+  if (gen !== generation || loopActive) return;
+  const sums = await pool.checksums(trainer);
+  if (gen !== generation || loopActive) return;
+  lastChecksums = sums.map((c) => c.toString(16).padStart(8, '0'));
+  postWorkers();
+}
+
 /** One slice of training (worker-slices.js), as a PROGRESS payload; null without data. */
-function trainOneSlice() {
-  if (trainer.dataStatus().train.usable === 0) return null; // trainPart would throw NoData
+async function trainOneSlice(gen) {
+  if (trainer.dataStatus().train.usable === 0) return null; // beginStep would throw NoData
   const firstStep = counters.totalSteps;
-  const slice = trainSlice(trainer, SLICE_MS);
+  const slice = await trainSlice(trainer, pool, SLICE_MS, () => state === 'training' && gen === generation);
   trainMsSinceEstimate += slice.ms;
   if (slice.partial) return slice;
   const { epoch, stepInEpoch, stepsPerEpoch, totalSteps } = slice.last;
@@ -243,7 +296,8 @@ function trainOneSlice() {
   const epochDone = !slice.failure && slice.last.epochDone;
   const batchSize = trainer.config().batchSize;
   const { learningRate } = slice.last;
-  return { ...slice, ...counters, firstStep, epochInRun: epochInRun(), epochsInRun: run?.epochs ?? 0, batchSize, learningRate, epochDone };
+  const workers = slice.workers;
+  return { ...slice, ...counters, firstStep, epochInRun: epochInRun(), epochsInRun: run?.epochs ?? 0, batchSize, learningRate, epochDone, workers };
 }
 
 // ---- evaluation ---------------------------------------------------------------------------------------

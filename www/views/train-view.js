@@ -3,7 +3,7 @@
 // learning-rate readout beside the loss chart's title (it changes with the steps, like the stats).
 // The settings fields inside the card are www/views/settings-view.js.
 import { Action } from '../state.js';
-import { downloadMeter, epochMeter, learningRateText, status, trainControls, trainStats } from '../ui-state.js';
+import { downloadMeter, epochMeter, learningRateText, status, trainControls, trainStats, workersInfo } from '../ui-state.js';
 import { byId, setAttr, setDisabled, setProgressBar, setText } from './dom.js';
 
 export class TrainView {
@@ -25,6 +25,8 @@ export class TrainView {
       loss: byId('loss-now'),
       trainAccuracy: byId('train-acc'),
       learningRate: byId('lr-now'),
+      workers: byId('workers-training'),
+      workersNote: byId('workers-note'),
     };
     const { train, pause, reset } = this.el;
     // Enter in a settings field presses Train, when it can be pressed.
@@ -79,5 +81,10 @@ export class TrainView {
     setText(el.loss, stats.loss);
     setText(el.trainAccuracy, stats.trainAccuracy);
     setText(el.learningRate, learningRateText(s));
+    const workers = workersInfo(s);
+    setText(el.workers, workers.text);
+    setAttr(el.workers, 'data-checksums', workers.checksums);
+    setText(el.workersNote, workers.note);
+    el.workersNote.hidden = !workers.note;
   }
 }
