@@ -143,17 +143,17 @@ export class WorkerPool {
    * the compute workers are loaded again before the next step). Throws what `finishStep` throws
    * (a diverged step is applied nowhere). `pause()` lets the coordinator's messages in.
    */
-  async step(trainer, { sliceMs, pause }) {
+  async step(trainer, { sliceMs, pause, keepGoing = () => true }) {
     this.stepping = true;
     try {
-      return await this.#step(trainer, sliceMs, pause);
+      return await this.#step(trainer, sliceMs, pause, keepGoing);
     } finally {
       this.stepping = false;
       this.#adjust();
     }
   }
 
-  async #step(trainer, sliceMs, pause) {
+  async #step(trainer, sliceMs, pause, keepGoing) {
     const ready = this.helpers.filter((h) => h.ready && !h.dead && h.synced);
     const parts = trainer.beginStep(1 + ready.length);
     const used = ready.slice(0, parts - 1);
@@ -161,13 +161,16 @@ export class WorkerPool {
     const batch = trainer.stepImages();
     const augment = trainer.stepAugments();
     const replies = used.map((h, i) => this.#send(h, trainer, i + 1, batch, augment));
-    let alive = await this.#computeOwn(trainer, sliceMs, pause);
+    // Alone, a large batch may stay under way across a pause (as trainPart's did).
+    const suspend = used.length === 0 ? () => !keepGoing() : () => false;
+    let alive = await this.#computeOwn(trainer, sliceMs, pause, suspend);
+    if (alive === 'suspended') return null;
     const results = await Promise.all(replies);
     const t0 = performance.now();
     if (alive && results.some((r) => r.failed)) {
       used.forEach((h, i) => results[i].failed && this.#drop(h, results[i].failed));
       trainer.computeStepAlone(); // the same batch, the same distortions, on this worker
-      alive = await this.#computeOwn(trainer, sliceMs, pause);
+      alive = await this.#computeOwn(trainer, sliceMs, pause, () => false);
     } else if (alive) {
       for (let i = 0; i < used.length; i++) {
         trainer.exchangeGradient().set(results[i].grad);
@@ -199,13 +202,17 @@ export class WorkerPool {
     return report;
   }
 
-  /** Computes the coordinator's share in parts; false if the batch was dropped meanwhile. */
-  async #computeOwn(trainer, sliceMs, pause) {
+  /**
+   * Computes the coordinator's share in parts, letting messages in every `sliceMs`; false if the
+   * batch was dropped meanwhile, 'suspended' if `suspend()` said to stop there (it stays under way).
+   */
+  async #computeOwn(trainer, sliceMs, pause, suspend) {
     let t = performance.now();
     while (trainer.trainOwn(PART_IMAGES) > 0) {
       if (performance.now() - t < sliceMs) continue;
       await pause();
       if (!trainer.stepUnderWay()) return false;
+      if (suspend()) return 'suspended';
       t = performance.now();
     }
     return true;

@@ -19,10 +19,11 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Trains whole batches over the worker pool (worker-pool.js; one worker is the same path with
  * no compute worker) until `sliceMs` is spent, an epoch ends or `keepGoing()` turns false.
- * A batch is never left half done: the coordinator yields to its messages inside a step
- * (so pause is answered within a part, whatever the batch size) and the step completes.
+ * The coordinator yields to its messages inside a step (a large batch, or while it waits for
+ * its compute workers); a step that compute workers share always completes.
  * Returns `{ partial: true, ms }` when no batch completed (one was dropped by a reset, an
- * import or new data), else `{ losses, accuracies, images, ms, last, failure, workers }`: one
+ * import or new data, or a pause came while one worker alone computes a large batch: it stays
+ * under way, as `trainPart` leaves it, and the next slice goes on with it), else `{ losses, accuracies, images, ms, last, failure, workers }`: one
  * loss and accuracy per batch, `last` the last batch's report, `failure` the error of a step
  * refused after some batches had completed (thrown if none had), `workers` those that trained.
  */
@@ -37,14 +38,14 @@ export async function trainSlice(trainer, pool, sliceMs, keepGoing) {
   do {
     let r;
     try {
-      r = await pool.step(trainer, { sliceMs, pause: yieldToEvents });
+      r = await pool.step(trainer, { sliceMs, pause: yieldToEvents, keepGoing });
     } catch (err) {
       // A diverged step is not applied; report the batches before it, then stop.
       if (losses.length === 0) throw err;
       failure = err;
       break;
     }
-    if (!r) break;
+    if (!r) break; // dropped, or (one worker) left under way for the next slice
     images += r.images;
     losses.push(r.loss);
     accuracies.push(r.accuracy);

@@ -50,6 +50,8 @@ let pool = null; // the compute workers (worker-pool.js)
 let coordinatorMemory = null; // this worker's wasm memory
 let workersNote = '';
 let lastChecksums = [];
+let sliceInFlight = false; // a training slice is awaiting its compute workers or yielding
+let pauseDeferred = false; // a PAUSE came inside a slice: told when the slice is done
 
 const post = (message) => P.send(self, message);
 const fail = (where) => (err) => post(P.error(where, err));
@@ -140,7 +142,13 @@ function handle(m) {
         }
         break;
       case ToWorker.PAUSE:
-        if (state === 'training') {
+        if (state === 'training' && sliceInFlight) {
+          // Inside a step (this worker yields while its compute workers finish theirs): no new
+          // step starts; the pause is told, and the model saved, once the slice has posted its
+          // last PROGRESS, so the page's step count stops where the pause says it did.
+          state = 'paused';
+          pauseDeferred = true;
+        } else if (state === 'training') {
           setState('paused');
           persist();
         }
@@ -240,17 +248,20 @@ async function trainLoop() {
       if (pendingFull && testComplete()) await fullEvaluation(gen);
       if (pool.needsSync) await pool.sync(trainer);
       if (state !== 'training' || gen !== generation) break;
-      const slice = await trainOneSlice(gen);
+      sliceInFlight = true;
+      const slice = await trainOneSlice(gen).finally(() => (sliceInFlight = false));
       if (!slice) {
         setState('paused', 'No training images are loaded yet.');
         break;
       }
       if (slice.partial) {
         // A large batch spans slices: nothing to report yet, but let messages through.
+        tellPause();
         await yieldToEvents();
         continue;
       }
       post(P.progress(slice));
+      tellPause();
       if (slice.failure) throw slice.failure;
       if (slice.epochDone) {
         if (testComplete()) await fullEvaluation(gen);
@@ -264,15 +275,25 @@ async function trainLoop() {
   } catch (err) {
     const diverged = err?.name === ErrorName.diverged;
     post(P.error('train', err));
-    if (gen === generation && state === 'training') {
+    if (gen === generation && (state === 'training' || pauseDeferred)) {
+      pauseDeferred = false;
       setState('paused', err?.message ?? String(err));
       // The facade refused the step that diverged: the weights are the last good ones. Keep them.
       if (diverged) persist();
     }
   } finally {
     loopActive = false;
+    tellPause();
     reportChecksums(gen).catch(fail('train'));
   }
+}
+
+/** Tells a PAUSE that came inside the slice just done (see PAUSE). */
+function tellPause() {
+  if (!pauseDeferred) return;
+  pauseDeferred = false;
+  setState('paused');
+  persist();
 }
 
 /** Every worker's model checksum once a loop stops (the e2e test compares them). */
@@ -359,6 +380,7 @@ async function restore() {
 function importModel(bytes) {
   trainer.importWeights(bytes); // throws first: nothing below runs for a bad file
   generation += 1; // a running loop or evaluation of the old model stops
+  pauseDeferred = false;
   run = null;
   trainMsSinceEstimate = 0;
   lastFullAccuracy = null;
@@ -385,6 +407,7 @@ function replaceData(sets) {
 }
 
 function resetModel() {
+  pauseDeferred = false;
   generation += 1;
   resets += 1;
   run = null;

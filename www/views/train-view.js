@@ -84,6 +84,7 @@ export class TrainView {
     const workers = workersInfo(s);
     setText(el.workers, workers.text);
     setAttr(el.workers, 'data-checksums', workers.checksums);
+    setAttr(el.workers, 'data-memory', workers.memory);
     setText(el.workersNote, workers.note);
     el.workersNote.hidden = !workers.note;
   }
