@@ -46,9 +46,11 @@ export class WorkerPool {
    * @param {boolean} o.shared  use SharedArrayBuffer channels (the page is cross-origin isolated)
    * @param {(text: string) => void} o.onNote  a worker failed or could not start
    * @param {() => void} o.onChange  the set of training workers changed
+   * @param {(id: number) => Worker} [o.spawn]  starts a compute worker (the benchmark's own
+   *   script); by default www/compute-worker.js
    */
-  constructor({ build, module, params, shared, onNote, onChange }) {
-    Object.assign(this, { build, module, params, shared, onNote, onChange });
+  constructor({ build, module, params, shared, onNote, onChange, spawn = null }) {
+    Object.assign(this, { build, module, params, shared, onNote, onChange, spawn });
     this.helpers = []; // compute workers, in share order (share k + 1)
     this.wanted = 1;
     this.nextId = 1;
@@ -56,7 +58,8 @@ export class WorkerPool {
     this.lr = NaN; // the rate of the last summed gradient (this.sum)
     this.sum = shared ? new SharedArrayBuffer(params * 4) : null;
     this.sumView = shared ? new Float32Array(this.sum) : null;
-    this.syncMs = 0; // time spent exchanging and summing, last step
+    this.syncMs = 0; // last step: adding the shares, Adam's step, the sum handed on (the exchange)
+    this.waitMs = 0; // last step: waiting for the compute workers after the own share
   }
 
   /** 'shared memory' or 'messages'. */
@@ -165,8 +168,10 @@ export class WorkerPool {
     const suspend = used.length === 0 ? () => !keepGoing() : () => false;
     let alive = await this.#computeOwn(trainer, sliceMs, pause, suspend);
     if (alive === 'suspended') return null;
+    const ownDone = performance.now();
     const results = await Promise.all(replies);
     const t0 = performance.now();
+    this.waitMs = t0 - ownDone;
     if (alive && results.some((r) => r.failed)) {
       used.forEach((h, i) => results[i].failed && this.#drop(h, results[i].failed));
       trainer.computeStepAlone(); // the same batch, the same distortions, on this worker
@@ -276,7 +281,9 @@ export class WorkerPool {
     this.helpers.push(h);
     const fail = (why) => this.#drop(h, why);
     try {
-      h.worker = new Worker(new URL('./compute-worker.js', import.meta.url), { type: 'module', name: `compute-${h.id}` });
+      h.worker = this.spawn
+        ? this.spawn(h.id)
+        : new Worker(new URL('./compute-worker.js', import.meta.url), { type: 'module', name: `compute-${h.id}` });
     } catch (err) {
       fail(`could not start (${err?.message ?? err})`);
       return;
