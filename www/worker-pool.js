@@ -172,6 +172,8 @@ export class WorkerPool {
     const results = await Promise.all(replies);
     const t0 = performance.now();
     this.waitMs = t0 - ownDone;
+    // A reset, an import or new data while the compute workers finished: the batch is gone.
+    if (alive && !trainer.stepUnderWay()) alive = false;
     if (alive && results.some((r) => r.failed)) {
       used.forEach((h, i) => results[i].failed && this.#drop(h, results[i].failed));
       trainer.computeStepAlone(); // the same batch, the same distortions, on this worker

@@ -284,6 +284,9 @@ async function trainLoop() {
   } finally {
     loopActive = false;
     tellPause();
+    // TRAIN came after a reset or an import while this loop was still awaiting: it returned at
+    // once, leaving the run to this loop, which stopped for the new generation. Run it now.
+    if (state === 'training' && gen !== generation) trainLoop();
     reportChecksums(gen).catch(fail('train'));
   }
 }
