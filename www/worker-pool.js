@@ -265,7 +265,7 @@ export class WorkerPool {
         Atomics.wait(ctrl, X.DONE, done, 50); // a worker may block; briefly, to notice a dead one
       }
     }
-    if (meta[X.FAILED] === 1) return { failed: 'its step failed' };
+    if (meta[X.FAILED] === 1) return { failed: 'failed during a step' };
     return { lossSum: meta[X.LOSS_SUM], correct: meta[X.CORRECT], images: meta[X.IMAGES], grad };
   }
 
@@ -310,7 +310,7 @@ export class WorkerPool {
           h.buffers = { pixels: m.pixels, labels: m.labels, seeds: m.seeds, grad: m.grad, sum: m.sum };
           const p = h.pending;
           h.pending = null;
-          if (p?.seq === m.seq) p.resolve(m.failed ? { failed: 'its step failed' } : { lossSum: m.lossSum, correct: m.correct, images: m.images, grad: m.grad });
+          if (p?.seq === m.seq) p.resolve(m.failed ? { failed: 'failed during a step' } : { lossSum: m.lossSum, correct: m.correct, images: m.images, grad: m.grad });
           break;
         }
         case X.Msg.FAILED:
