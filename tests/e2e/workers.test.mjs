@@ -1,9 +1,10 @@
 // Training on every core (www/worker-pool.js), through the real compute workers in Chromium:
 // one step on 2 workers gives the weights of one step on 1 (to 1e-5 of the largest weight),
 // every worker ends a run with the same model checksum, pause and resume work mid-run, the main
-// thread stays free, the memory of 2 workers stays under 150 MB; and the same run without
-// cross-origin isolation (postMessage with transferred buffers instead of SharedArrayBuffer)
-// ends with the very same checksum.
+// thread stays free, the memory of 2 workers stays under 150 MB, the worker count can change
+// mid-run; and without cross-origin isolation (postMessage with transferred buffers instead of
+// SharedArrayBuffer) the same step ends with the very same bits, and a run ends with identical
+// workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -85,6 +86,7 @@ test('workers, cross-origin isolated: shared memory', { timeout: 240_000 }, asyn
     await settings(page, { workers: '2' });
     const sums = await trainToEnd(page, 2);
     assert.equal(sums[0], sums[1], 'both workers hold the same bits');
+    isolatedChecksum = sums[0];
     const two = await exportedParams(page);
     const scale = one.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
     let worst = 0;
@@ -127,7 +129,6 @@ test('workers, cross-origin isolated: shared memory', { timeout: 240_000 }, asyn
     const sums = await trainToEnd(page, 2); // Resume
     assert.equal(await steps(), 32, 'the whole epoch: 2,000 images in batches of 64');
     assert.equal(new Set(sums).size, 1, `every worker holds the same model: ${sums}`);
-    isolatedChecksum = sums[0];
     const longTasks = await page.evaluate(() => window.__longTasks);
     t.diagnostic(`main-thread long tasks while training: ${JSON.stringify(longTasks)}`);
     assert.deepEqual(longTasks.filter((d) => d > 50), [], 'no main-thread task over 50 ms');
@@ -136,6 +137,26 @@ test('workers, cross-origin isolated: shared memory', { timeout: 240_000 }, asyn
     assert.equal(memory.length, 2);
     assert.ok(memory[1] < memory[0], 'a compute worker holds no data set');
     assert.ok(memory[0] + memory[1] < 150e6, `2 workers take ${memory[0] + memory[1]} bytes`);
+  });
+
+  await t.test('the worker count changes mid-run: 2, 1, then 2 again; the run goes on', async () => {
+    await reset(page);
+    await settings(page, { 'train-size': '8000', epochs: '1', workers: '2' });
+    await page.getByTestId('train').click();
+    const stepsAbove = (n) => page.waitForFunction((k) => Number(document.querySelector('#step').textContent.replace(/,/g, '')) >= k, n, { timeout: 60_000 });
+    const shows = (text) => page.waitForFunction((w) => document.querySelector('[data-testid=workers-training]').textContent.startsWith(w), text, { timeout: 30_000 });
+    await stepsAbove(5);
+    await page.selectOption('[data-testid=workers]', '1');
+    await shows('1 worker training');
+    const atOne = Number((await page.locator('#step').textContent()).replace(/,/g, ''));
+    await stepsAbove(atOne + 5);
+    await page.selectOption('[data-testid=workers]', '2');
+    await shows('2 workers training');
+    assert.equal(await page.getByTestId('status').getAttribute('data-state'), 'training', 'still training: the change did not end the run');
+    await waitForState(page, 'done');
+    const sums = await checksums(page, 2);
+    assert.equal(new Set(sums).size, 1, `the compute worker that joined holds the coordinator's model: ${sums}`);
+    assert.equal(await page.getByTestId('workers-note').isVisible(), false, 'no worker failed');
   });
   assert.deepEqual(problems, []);
 });
@@ -148,6 +169,12 @@ test('workers without cross-origin isolation: postMessage, the same model bit fo
   assert.equal(await page.evaluate(() => crossOriginIsolated), false);
   await page.waitForSelector('[data-testid=workers]');
   await dataComplete(page);
+  // The isolated test's step on 2 workers, over messages: the same bits.
+  await settings(page, { 'train-size': '64', epochs: '1', workers: '2' });
+  const step = await trainToEnd(page, 2);
+  assert.equal(step[0], step[1]);
+  if (isolatedChecksum) assert.equal(step[0], isolatedChecksum, 'the same step over shared memory ended with the same bits');
+  await reset(page);
   await settings(page, { 'train-size': '2000', epochs: '1', workers: '2' });
   await page.getByTestId('train').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=workers-training]').textContent.startsWith('2 workers training'), null, {
@@ -157,6 +184,5 @@ test('workers without cross-origin isolation: postMessage, the same model bit fo
   await waitForState(page, 'done');
   const sums = await checksums(page, 2);
   assert.equal(new Set(sums).size, 1, `every worker holds the same model: ${sums}`);
-  if (isolatedChecksum) assert.equal(sums[0], isolatedChecksum, 'the same run over shared memory ended with the same bits');
   assert.deepEqual(problems, []);
 });
