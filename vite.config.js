@@ -66,6 +66,15 @@ function mnistData() {
   };
 }
 
+// Cross-origin isolation: with these two headers the page (and its workers) may use
+// SharedArrayBuffer, which the training worker shares gradients with its compute workers through
+// (www/worker-pool.js). Every resource is same-origin, so `require-corp` blocks nothing; a host
+// that cannot send them gets the postMessage path instead. The CSP stays in index.html.
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   // offline(): the web app manifest and the service worker (scripts/vite-offline.mjs, www/sw.js).
   plugins: [mnistData(), offline()],
@@ -76,7 +85,7 @@ export default defineConfig({
     // Never inline the .wasm as base64: it is fetched and compiled as a stream.
     assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
   },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers: ISOLATION },
+  preview: { host: '127.0.0.1', headers: ISOLATION },
 });
 

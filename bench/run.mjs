@@ -20,6 +20,7 @@
 //   --budget=N              re-run configurations disturbed by other processes only while the run fits
 //                           in N s (default 300)
 //   --global-limit=N        hard stop after N s (default 900)
+//   --workers=N             the data-parallel configuration also measures N workers (always 1 and 2)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,7 +41,7 @@ const opt = (name, dflt) => {
   if (!a) return dflt;
   return a.includes('=') ? a.slice(a.indexOf('=') + 1) : true;
 };
-const KNOWN = ['quick', 'only', 'train-seconds', 'steps-per-call', 'no-profile', 'no-peak', 'out', 'no-save', 'wait-quiet', 'wait-quiet-each', 'budget', 'global-limit'];
+const KNOWN = ['quick', 'only', 'train-seconds', 'steps-per-call', 'no-profile', 'no-peak', 'out', 'no-save', 'wait-quiet', 'wait-quiet-each', 'budget', 'global-limit', 'workers'];
 for (const a of argv) {
   const name = a.replace(/^--/, '').split('=')[0];
   if (!a.startsWith('--') || !KNOWN.includes(name)) {
@@ -60,6 +61,8 @@ const WAIT_QUIET = Number(opt('wait-quiet', QUICK ? 0 : 30));
 const WAIT_EACH = Number(opt('wait-quiet-each', QUICK ? 0 : 5));
 const BUDGET = Number(opt('budget', QUICK ? 0 : 300));
 const GLOBAL_LIMIT_S = Number(opt('global-limit', 900));
+// Worker counts of the data-parallel configuration: 1 and 2 always, and --workers N.
+const WORKER_COUNTS = [...new Set([1, 2, Number(opt('workers', 2))])].filter((n) => Number.isInteger(n) && n >= 1 && n <= 8).sort((a, b) => a - b);
 
 const err = (...a) => process.stderr.write(a.join(' ') + '\n');
 const elapsed = () => ((Date.now() - T_START) / 1000).toFixed(0).padStart(4) + 's';
@@ -79,6 +82,11 @@ const CONFIGS = [
   {
     id: 'ours-simd', kind: 'ours', label: 'mnist-wasm, SIMD128 build (pkg/), in a worker',
     page: 'bench/pages/ours.html', q: ours('simd'), timeout: 240,
+  },
+  {
+    // The app's WorkerPool (www/worker-pool.js): batch 64 cut over N workers, for each N in turn.
+    id: 'ours-parallel', kind: 'parallel', label: `mnist-wasm SIMD, data-parallel over ${WORKER_COUNTS.join(' / ')} workers (www/worker-pool.js; the coordinator in a worker)`,
+    page: 'bench/pages/parallel.html', q: { build: 'simd', workers: WORKER_COUNTS.join(','), warmupSeconds: WARMUP_S, trainSeconds: TRAIN_S }, timeout: 60 + WORKER_COUNTS.length * (TRAIN_S + WARMUP_S + 40),
   },
   {
     id: 'tfjs-wasm-simd-1thread', kind: 'tfjs', label: 'TF.js 4.22 wasm, SIMD binary without threads (WASM_HAS_MULTITHREAD_SUPPORT=false), im2col shim, main thread',
@@ -389,6 +397,33 @@ async function main() {
   if (summary['tfjs-wasm-simd-threaded'] && summary['tfjs-wasm-simd-threaded'].cross_origin_isolated === false) {
     summary['tfjs-wasm-simd-threaded'].note = 'page was NOT crossOriginIsolated: no wasm threads';
   }
+  // Data parallel: images/s per worker count, the exchange per step, scaling efficiency.
+  const par = results['ours-parallel'];
+  let dataParallel = null;
+  if (par) {
+    const runs = par.runs ?? {};
+    const one = runs[1]?.images_per_sec ?? null;
+    dataParallel = {
+      batch_size: 64,
+      transport: par.transport ?? null,
+      by_workers: Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, {
+        train_img_per_s: +r.images_per_sec.toFixed(1),
+        step_ms_median: +r.step_ms.median.toFixed(2),
+        // Adding the shares' gradients, Adam's step, handing the sum on (the coordinator's exchange).
+        sync_ms_median: +r.sync_ms.median.toFixed(3),
+        sync_ms_p90: +r.sync_ms.p90.toFixed(3),
+        // Waiting for the compute workers after the coordinator's own share (load imbalance).
+        wait_ms_median: +r.wait_ms.median.toFixed(3),
+        speedup_over_1: one ? +(r.images_per_sec / one).toFixed(3) : null,
+        scaling_efficiency: one ? +(r.images_per_sec / (one * Number(n))).toFixed(3) : null,
+        identical_workers: r.identical_workers,
+        wasm_memory_mb: r.wasm_memory_bytes.map((b) => +(b / 2 ** 20).toFixed(1)),
+      }])),
+      notes: par.notes ?? [],
+      foreign_cpu_cores_during_run: par.cpu_load?.foreign_cores ?? null,
+      error: par.error ?? null,
+    };
+  }
   const S = (id, k) => summary[id]?.[k] ?? null;
   const ratio = (a, b) => (a != null && b != null && b > 0 ? +(a / b).toFixed(3) : null);
   const ratios = {
@@ -408,6 +443,7 @@ async function main() {
     target('training img/s, SIMD build / scalar build', '>= 4x', ratios.train_simd_over_scalar, (v) => v >= 4),
     target('single-image inference latency, ours SIMD, median ms', '<= 0.25 ms', S('ours-simd', 'single_image_latency_ms_median'), (v) => v <= 0.25),
     target('batched inference img/s, ours SIMD / TF.js wasm 1 thread', '>= 1.5x', ratios.batched_inference_ours_simd_over_tfjs_1thread, (v) => v >= 1.5),
+    target('training img/s, 2 workers / 1 worker (data parallel, batch 64)', '>= 1.8x', dataParallel?.by_workers?.[2]?.speedup_over_1 ?? null, (v) => v >= 1.8),
   ];
 
   const prof = results['ours-simd-profile'];
@@ -443,6 +479,7 @@ async function main() {
     builds: pkgs,
     flops: { train_flops_per_image: FLOPS.train_flops_per_image, forward_flops_per_image: FLOPS.forward_flops_per_image, params: FLOPS.params },
     summary,
+    data_parallel: dataParallel,
     ratios,
     targets,
     ceiling_1thread: peak ? { ...peak, foreign_cpu_cores_during_run: results.peak.cpu_load?.foreign_cores } : null,
@@ -465,6 +502,14 @@ async function main() {
   md.push('| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
   for (const [id, r] of Object.entries(summary)) {
     md.push(`| ${id} | ${fmt(r.train_img_per_s)} | ${fmt(r.train_gflops, 2)} | ${fmt(r.single_image_latency_ms_median, 3)} | ${fmt(r.batched_inference_img_per_s)} | ${fmt(r.batched_inference_gflops, 2)} | ${r.measured_in ?? '-'}${r.wasm_threads > 1 ? `, ${r.wasm_threads} wasm threads` : ''} | ${fmt(r.foreign_cpu_cores_during_run, 2)} |${r.error ? ' ERROR: ' + r.error : ''}`);
+  }
+  if (dataParallel?.by_workers) {
+    md.push('');
+    md.push(`| data parallel (${dataParallel.transport}) workers | train img/s | step ms | exchange ms | wait ms | speed-up | efficiency | wasm MiB per worker |`);
+    md.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const [n, r] of Object.entries(dataParallel.by_workers)) {
+      md.push(`| ${n} | ${fmt(r.train_img_per_s)} | ${fmt(r.step_ms_median, 2)} | ${fmt(r.sync_ms_median, 3)} | ${fmt(r.wait_ms_median, 2)} | ${fmt(r.speedup_over_1, 2)} | ${fmt(r.scaling_efficiency, 2)} | ${r.wasm_memory_mb.join(', ')} |`);
+    }
   }
   md.push('');
   for (const t of targets) md.push(`- ${t.figure}: ${t.value == null ? '-' : fmt(t.value, 3)} (target ${t.target}) ${t.met == null ? 'n/a' : t.met ? 'MET' : 'not met'}`);

@@ -20,6 +20,11 @@ pub enum Kind {
         min: f64,
         max: f64,
     },
+    /// A whole number in `0..=max` where 0 means "auto" (the page picks): an integer to
+    /// everything but the form, which shows 0 as `auto` (the schema's `zeroMeans`).
+    Auto {
+        max: f64,
+    },
     /// A finite number in `min..=max`, or `(min, max]` when `exclusive_min`.
     Number {
         min: f64,
@@ -59,6 +64,9 @@ pub struct FieldInfo {
     pub max: Option<f64>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exclusive_min: bool,
+    /// What 0 means and how the form shows it (`"auto"`), for a [`Kind::Auto`] setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zero_means: Option<&'static str>,
 }
 
 /// A Rust field type a setting can have.
@@ -111,7 +119,7 @@ impl SettingType for bool {
 impl Kind {
     fn name(self) -> &'static str {
         match self {
-            Kind::Integer { .. } => "integer",
+            Kind::Integer { .. } | Kind::Auto { .. } => "integer",
             Kind::Number { .. } => "number",
             Kind::Boolean => "boolean",
         }
@@ -121,6 +129,14 @@ impl Kind {
     fn check(self, name: &str, value: &Value) -> Result<()> {
         let refuse = |reason: String| Err(Error::config(name, shown(value), reason));
         match (self, value) {
+            (Kind::Auto { max }, Value::Number(x))
+                if x.fract() == 0.0 && (0.0..=max).contains(x) =>
+            {
+                Ok(())
+            }
+            (Kind::Auto { max }, _) => refuse(format!(
+                "must be 0 (auto) or a whole number from 1 to {max}"
+            )),
             (Kind::Boolean, Value::Bool(_)) => Ok(()),
             (Kind::Boolean, _) => refuse("must be true or false".into()),
             (Kind::Integer { min, max }, Value::Number(x)) => {
@@ -159,6 +175,7 @@ impl Kind {
     fn limits(self) -> (Option<f64>, Option<f64>, bool) {
         match self {
             Kind::Integer { min, max } => (Some(min), Some(max), false),
+            Kind::Auto { max } => (Some(0.0), Some(max), false),
             Kind::Number {
                 min,
                 max,
@@ -231,6 +248,7 @@ macro_rules! settings {
                     min,
                     max,
                     exclusive_min,
+                    zero_means: matches!(kind, Kind::Auto { .. }).then_some("auto"),
                 }
             },)*]
         }
@@ -298,6 +316,12 @@ settings! {
         "Augment the training images",
         "Distort training images at random (turns, sizes, shifts and wobbles) so the network \
          reads drawn digits better.";
+    /// Web Workers training together in the page, each on its share of every batch (0: one per
+    /// core, at most 8; www/worker-pool.js). The core trains the same whatever the count.
+    workers: u32 = 0, Kind::Auto { max: 8.0 }, form: true,
+        "Workers",
+        "Web Workers training together, each on its share of every batch; auto uses one per \
+         core (at most 8). The results are the same to rounding.";
     /// Seeds the initial weights, the shuffling and the distortions.
     seed: u32 = 42, Kind::Integer { min: 0.0, max: u32::MAX as f64 }, form: false,
         "Seed", "Seeds the initial weights, the order of the images and the distortions.";

@@ -17,8 +17,8 @@
 //!   [`Trainer::import_weights`] start a new plan, warming up again from its own first step;
 //!   a trainer that never had `start_run` called plans from its first step ever.
 
-use rand::SeedableRng;
 use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
@@ -108,9 +108,38 @@ struct Pending {
     len: usize,
     /// The last batch of the epoch's order.
     last: bool,
+    /// Images of this trainer's own share (`0..own_end`) computed so far.
     done: usize,
+    /// This trainer computes images `0..own_end`; the rest are other workers' shares
+    /// ([`Trainer::begin_step`]), added by [`Trainer::add_share`].
+    own_end: usize,
+    /// Shares the batch is cut into ([`share_range`]).
+    parts: usize,
+    /// Images whose gradient is in: `done` plus the shares added.
+    accounted: usize,
+    /// Distort the images (the `augment` setting when the batch began).
+    augment: bool,
     loss_sum: f64,
     correct: usize,
+}
+
+/// Loss and correct count of a share of a batch ([`Trainer::share_gradient`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareStats {
+    /// Summed (not mean) cross-entropy over the share's images.
+    pub loss_sum: f64,
+    pub correct: usize,
+    pub images: usize,
+}
+
+/// Images `start..end` of share `k` of `parts` of a batch of `len` images: consecutive, in
+/// order, sizes differing by at most one (the first ones larger). The one place a batch is cut.
+pub fn share_range(len: usize, parts: usize, k: usize) -> std::ops::Range<usize> {
+    let parts = parts.max(1);
+    let (base, extra) = (len / parts, len % parts);
+    let start = k * base + k.min(extra);
+    start..start + base + usize::from(k < extra)
 }
 
 /// Model, optimizer, data and progress.
@@ -135,6 +164,11 @@ pub struct Trainer {
     run_start: u64,
     x: Vec<f32>,
     y: Vec<u8>,
+    /// The batch under way: its images' indices in the training set and each image's
+    /// augmentation seed (drawn for every image, so a distortion depends on the image's place
+    /// in the batch, not on which worker computes it).
+    batch_indices: Vec<u32>,
+    batch_seeds: Vec<u32>,
     /// Distorts the training images when `config.augment` (its scratch buffers reused).
     augmenter: Augmenter,
 }
@@ -145,6 +179,11 @@ fn shuffle_rng(seed: u32) -> Pcg64Mcg {
 
 fn augment_rng(seed: u32) -> Pcg64Mcg {
     Pcg64Mcg::seed_from_u64(u64::from(seed) ^ 0xa11_6e4d_0000)
+}
+
+/// The generator that distorts one image, from its seed (see `Trainer::batch_seeds`).
+fn image_rng(seed: u32) -> Pcg64Mcg {
+    Pcg64Mcg::seed_from_u64(u64::from(seed) ^ 0x1_3a9e_0000_0000)
 }
 
 /// Evaluation works through the data in slices of this many images.
@@ -180,6 +219,8 @@ impl Trainer {
             run_start: 0,
             x: vec![0.0; MAX_BATCH.max(EVAL_SLICE) * PIXELS],
             y: vec![0; MAX_BATCH.max(EVAL_SLICE)],
+            batch_indices: Vec::with_capacity(MAX_BATCH),
+            batch_seeds: Vec::with_capacity(MAX_BATCH),
             augmenter: Augmenter::new(Augmentations::SETTING),
         })
     }
@@ -376,29 +417,200 @@ impl Trainer {
     /// No usable training data, or the loss diverged: that step is not applied, and its batch
     /// is skipped.
     pub fn train_part(&mut self, max_images: usize) -> Result<StepReport> {
-        let mut pending = match self.pending.take() {
-            Some(p) => p,
-            None => self.start_batch()?,
+        // One worker is the general path with one share (see `begin_step`).
+        self.begin_step(1)?;
+        let images = self.train_own(max_images)?;
+        if !self.step_ready() {
+            return Ok(self.report(f32::NAN, f32::NAN, images, 0, false));
+        }
+        let mut report = self.finish_step()?;
+        report.images = images;
+        Ok(report)
+    }
+
+    /// Starts the next batch unless one is under way, to be computed in `parts` shares
+    /// ([`share_range`]): this trainer computes share 0 ([`Trainer::train_own`]), the caller
+    /// hands shares `1..` to other workers ([`Trainer::share_input`]) and adds their gradients
+    /// in order ([`Trainer::add_share`]) before [`Trainer::finish_step`]. Returns the number
+    /// of shares the batch is cut into: at most `parts` and the batch's size, and 1 when a
+    /// batch was already under way (it is finished here, alone).
+    ///
+    /// # Errors
+    /// No usable training data.
+    pub fn begin_step(&mut self, parts: usize) -> Result<usize> {
+        if let Some(p) = self.pending {
+            return Ok(p.parts);
+        }
+        let mut pending = self.start_batch()?;
+        let parts = parts.clamp(1, pending.len);
+        pending.parts = parts;
+        pending.own_end = share_range(pending.len, parts, 0).end;
+        self.pending = Some(pending);
+        Ok(parts)
+    }
+
+    /// Images in the batch under way (0 when none is).
+    pub fn step_images(&self) -> usize {
+        self.pending.map_or(0, |p| p.len)
+    }
+
+    /// Whether the batch under way distorts its images (false when none is under way).
+    pub fn step_augments(&self) -> bool {
+        self.pending.is_some_and(|p| p.augment)
+    }
+
+    /// Whether a batch is under way.
+    pub fn step_under_way(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Share `k` (from 1; share 0 is this trainer's) of the batch under way, as another worker needs it: the raw pixel
+    /// bytes, labels and (when the batch augments) augmentation seeds of its images, written
+    /// to the front of the caller's buffers. Returns the share's image count.
+    ///
+    /// # Errors
+    /// No batch under way, `k` out of range, or buffers too short.
+    pub fn share_input(
+        &self,
+        k: usize,
+        pixels: &mut [u8],
+        labels: &mut [u8],
+        seeds: &mut [u32],
+    ) -> Result<usize> {
+        let Some(p) = self.pending else {
+            return Err(Error::NoData("no batch is under way".into()));
+        };
+        if k == 0 || k >= p.parts {
+            return Err(Error::argument(
+                "share",
+                k,
+                "must be one of the other workers' shares",
+            ));
+        }
+        let range = share_range(p.len, p.parts, k);
+        let n = range.len();
+        if pixels.len() < n * PIXELS || labels.len() < n || seeds.len() < n {
+            return Err(Error::shape("share buffers", n * PIXELS, pixels.len()));
+        }
+        for (j, &i) in self.batch_indices[range.clone()].iter().enumerate() {
+            pixels[j * PIXELS..(j + 1) * PIXELS].copy_from_slice(self.train.image(i as usize));
+        }
+        labels[..n].copy_from_slice(&self.y[range.clone()]);
+        if p.augment {
+            seeds[..n].copy_from_slice(&self.batch_seeds[range]);
+        }
+        Ok(n)
+    }
+
+    /// Computes at most `max_images` (whole micro-batches of 16) of this trainer's share of
+    /// the batch under way, summing their gradient; returns the images computed.
+    ///
+    /// # Errors
+    /// No batch under way, or the training set changed under it.
+    pub fn train_own(&mut self, max_images: usize) -> Result<usize> {
+        let Some(mut pending) = self.pending else {
+            return Err(Error::NoData("no batch is under way".into()));
         };
         let (mut budget, mut images) = (max_images.max(1), 0);
-        while pending.done < pending.len && budget > 0 {
-            let b = MICRO_BATCH.min(pending.len - pending.done);
-            let (x, y) = (
-                &self.x[pending.done * PIXELS..(pending.done + b) * PIXELS],
-                &self.y[pending.done..pending.done + b],
+        while pending.done < pending.own_end && budget > 0 {
+            let (a, b) = (
+                pending.done,
+                MICRO_BATCH.min(pending.own_end - pending.done),
             );
-            let first = pending.done == 0;
-            let (loss, correct) = self.model.accumulate_micro(x, y, pending.len, first);
+            let x = &mut self.x[a * PIXELS..(a + b) * PIXELS];
+            self.train
+                .fill_batch(&self.batch_indices[a..a + b], x, &mut self.y[a..a + b])?;
+            if pending.augment {
+                for (image, &seed) in x.chunks_exact_mut(PIXELS).zip(&self.batch_seeds[a..a + b]) {
+                    self.augmenter.distort(&mut image_rng(seed), image);
+                }
+            }
+            let (loss, correct) =
+                self.model
+                    .accumulate_micro(x, &self.y[a..a + b], pending.len, a == 0);
             pending.loss_sum += loss;
             pending.correct += correct;
             pending.done += b;
+            pending.accounted += b;
             images += b;
             budget = budget.saturating_sub(b);
         }
-        if pending.done < pending.len {
-            self.pending = Some(pending);
-            return Ok(self.report(f32::NAN, f32::NAN, images, 0, false));
+        self.pending = Some(pending);
+        Ok(images)
+    }
+
+    /// Images of this trainer's own share still to compute (0 when none is under way).
+    pub fn own_remaining(&self) -> usize {
+        self.pending.map_or(0, |p| p.own_end - p.done)
+    }
+
+    /// Adds another worker's share gradient (of the batch under way, scaled to the whole
+    /// batch: [`Trainer::share_gradient`]) to the batch's. Call after this trainer's own
+    /// share is complete, once per share, in share order: the sum is then the same bits on
+    /// every run.
+    ///
+    /// # Errors
+    /// No batch under way, the own share incomplete, more images than the batch holds, or a
+    /// gradient of the wrong length.
+    pub fn add_share(&mut self, grad: &[f32], stats: ShareStats) -> Result<()> {
+        let Some(mut pending) = self.pending else {
+            return Err(Error::NoData("no batch is under way".into()));
+        };
+        if grad.len() != self.model.grads.len() {
+            return Err(Error::shape("gradient", self.model.grads.len(), grad.len()));
         }
+        if pending.done < pending.own_end || pending.accounted + stats.images > pending.len {
+            return Err(Error::argument(
+                "share",
+                stats.images,
+                "does not fit the batch under way",
+            ));
+        }
+        // A plain loop: LLVM vectorizes it to SIMD128 in the wasm build.
+        for (g, s) in self.model.grads.iter_mut().zip(grad) {
+            *g += *s;
+        }
+        pending.loss_sum += stats.loss_sum;
+        pending.correct += stats.correct;
+        pending.accounted += stats.images;
+        self.pending = Some(pending);
+        Ok(())
+    }
+
+    /// The batch under way is computed alone from here: its other shares are dropped (a
+    /// worker failed) and this trainer computes the whole batch again, images and
+    /// distortions as before.
+    pub fn compute_step_alone(&mut self) {
+        if let Some(p) = &mut self.pending {
+            p.own_end = p.len;
+            p.parts = 1;
+            p.done = 0;
+            p.accounted = 0;
+            p.loss_sum = 0.0;
+            p.correct = 0;
+        }
+    }
+
+    /// Every image of the batch under way is in: [`Trainer::finish_step`] may run.
+    pub fn step_ready(&self) -> bool {
+        self.pending.is_some_and(|p| p.accounted == p.len)
+    }
+
+    /// Adam's step with the batch's summed gradient, at the scheduled rate; the counters move
+    /// on. The gradient applied stays readable ([`Trainer::step_gradient`]) for the other
+    /// workers ([`Trainer::apply_gradient`]), and the report's `learning_rate` is the rate.
+    /// `images` in the report is the batch's size.
+    ///
+    /// # Errors
+    /// No complete batch, or the loss diverged: the step is not applied and its batch is
+    /// skipped.
+    pub fn finish_step(&mut self) -> Result<StepReport> {
+        if !self.step_ready() {
+            return Err(Error::NoData("the batch under way is not complete".into()));
+        }
+        let Some(pending) = self.pending.take() else {
+            return Err(Error::NoData("no batch is under way".into()));
+        };
         let loss = (pending.loss_sum / pending.len as f64) as f32;
         // Planned before the epoch's end clears its order (which sizes the epoch).
         self.adam.config.lr = self.next_learning_rate();
@@ -411,10 +623,120 @@ impl Trainer {
             self.epoch += 1;
         }
         let accuracy = pending.correct as f32 / pending.len as f32;
-        Ok(self.report(loss, accuracy, images, 1, epoch_done))
+        Ok(self.report(loss, accuracy, pending.len, 1, epoch_done))
     }
 
-    /// Takes the next batch of this epoch's order into the batch buffers.
+    /// The gradient of the last step (as applied by [`Trainer::finish_step`]), or of the
+    /// last share computed by [`Trainer::share_gradient`].
+    pub fn step_gradient(&self) -> &[f32] {
+        &self.model.grads
+    }
+
+    /// The gradient of a share of another trainer's batch (what [`Trainer::share_input`]
+    /// gave: `labels.len()` images as raw bytes, their labels and seeds), scaled so that the
+    /// shares' gradients add up to the mean over the whole batch of `batch` images, written
+    /// to `grad`. Distorts each image from its seed when `augment`. Touches neither the
+    /// parameters nor this trainer's own batch. Allocates nothing.
+    ///
+    /// # Errors
+    /// Inconsistent lengths, an empty share, more images than `batch` or [`MAX_BATCH`], or a
+    /// label above 9; nothing is computed then.
+    pub fn share_gradient(
+        &mut self,
+        pixels: &[u8],
+        labels: &[u8],
+        seeds: &[u32],
+        batch: usize,
+        augment: bool,
+        grad: &mut [f32],
+    ) -> Result<ShareStats> {
+        let n = labels.len();
+        if n == 0 || n > batch || batch > MAX_BATCH {
+            return Err(Error::argument(
+                "share",
+                n,
+                "must hold 1 to `batch` (at most 1024) images",
+            ));
+        }
+        if pixels.len() != n * PIXELS {
+            return Err(Error::shape("share pixels", n * PIXELS, pixels.len()));
+        }
+        if augment && seeds.len() != n {
+            return Err(Error::shape("share seeds", n, seeds.len()));
+        }
+        if grad.len() != self.model.grads.len() {
+            return Err(Error::shape("gradient", self.model.grads.len(), grad.len()));
+        }
+        if let Some(&t) = labels.iter().find(|&&t| usize::from(t) >= CLASSES) {
+            return Err(Error::config("label", t, "must be 0-9"));
+        }
+        // A batch of this trainer's own stays where it is (its images are re-read anyway).
+        let mut stats = ShareStats::default();
+        for a in (0..n).step_by(MICRO_BATCH) {
+            let b = MICRO_BATCH.min(n - a);
+            let x = &mut self.x[a * PIXELS..(a + b) * PIXELS];
+            for (out, &p) in x.iter_mut().zip(&pixels[a * PIXELS..(a + b) * PIXELS]) {
+                *out = f32::from(p) / 255.0;
+            }
+            if augment {
+                for (image, &seed) in x.chunks_exact_mut(PIXELS).zip(&seeds[a..a + b]) {
+                    self.augmenter.distort(&mut image_rng(seed), image);
+                }
+            }
+            let (loss, correct) = self
+                .model
+                .accumulate_micro(x, &labels[a..a + b], batch, a == 0);
+            stats.loss_sum += loss;
+            stats.correct += correct;
+            stats.images += b;
+        }
+        grad.copy_from_slice(&self.model.grads);
+        Ok(stats)
+    }
+
+    /// Adam's step with a gradient another worker summed ([`Trainer::step_gradient`] after
+    /// its [`Trainer::finish_step`]) at its rate `lr`: every worker then holds the same
+    /// parameters and optimizer state. Counters do not move (the coordinating trainer keeps
+    /// them).
+    ///
+    /// # Errors
+    /// A gradient of the wrong length or not finite; nothing changes then.
+    pub fn apply_gradient(&mut self, grad: &[f32], lr: f32) -> Result<()> {
+        if grad.len() != self.model.grads.len() {
+            return Err(Error::shape("gradient", self.model.grads.len(), grad.len()));
+        }
+        if grad.iter().any(|g| !g.is_finite()) {
+            return Err(Error::Diverged { loss: f32::NAN });
+        }
+        self.adam.config.lr = lr;
+        self.adam.step(&mut self.model.params, grad);
+        Ok(())
+    }
+
+    /// A checksum of the parameters and Adam's state (moments and step count), bit for bit:
+    /// workers that hold the same model give the same number.
+    pub fn state_checksum(&self) -> u32 {
+        let mut h = 0x811c_9dc5u32; // FNV-1a over the bits
+        let mut eat = |word: u32| {
+            for byte in word.to_le_bytes() {
+                h = (h ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+            }
+        };
+        for &x in self
+            .model
+            .params
+            .iter()
+            .chain(&self.adam.m)
+            .chain(&self.adam.v)
+        {
+            eat(x.to_bits());
+        }
+        eat(self.adam.t as u32);
+        h
+    }
+
+    /// Takes the next batch of this epoch's order: its indices, labels and distortion seeds
+    /// (the pixels are read as each share is computed).
     fn start_batch(&mut self) -> Result<Pending> {
         if self.epoch_size() == 0 {
             return Err(Error::NoData("no training images are loaded yet".into()));
@@ -427,18 +749,38 @@ impl Trainer {
         }
         let end = (self.cursor + self.config.batch_size).min(self.order.len());
         let len = end - self.cursor;
-        let (x, y) = (&mut self.x[..len * PIXELS], &mut self.y[..len]);
-        self.train.fill_batch(&self.order[self.cursor..end], x, y)?;
-        if self.config.augment {
-            for image in x.chunks_exact_mut(PIXELS) {
-                self.augmenter.distort(&mut self.augment_rng, image);
-            }
+        self.batch_indices.clear();
+        self.batch_indices
+            .extend_from_slice(&self.order[self.cursor..end]);
+        let augment = self.config.augment;
+        self.batch_seeds.clear();
+        if augment {
+            let rng = &mut self.augment_rng;
+            self.batch_seeds.extend((0..len).map(|_| rng.next_u32()));
+        }
+        if let Some(&bad) = self
+            .batch_indices
+            .iter()
+            .find(|&&i| i as usize >= self.train.len())
+        {
+            return Err(Error::shape(
+                "example index",
+                format!("below {}", self.train.len()),
+                bad,
+            ));
+        }
+        for (label, &i) in self.y[..len].iter_mut().zip(&self.batch_indices) {
+            *label = self.train.label(i as usize);
         }
         self.cursor = end;
         Ok(Pending {
             len,
             last: end == self.order.len(),
             done: 0,
+            own_end: len,
+            parts: 1,
+            accounted: 0,
+            augment,
             loss_sum: 0.0,
             correct: 0,
         })

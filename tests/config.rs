@@ -38,11 +38,49 @@ fn defaults_are_the_schemas_and_valid() {
             "finalLrShare",
             "trainSize",
             "augment",
+            "workers",
             "seed"
         ]
     );
     assert_eq!(defaults[2].1, Value::Number(0.006), "exact decimal");
     assert_eq!(defaults[4].1, Value::Number(0.05), "exact decimal");
+}
+
+#[test]
+fn workers_is_auto_or_a_count_up_to_8() {
+    let field = schema()
+        .into_iter()
+        .find(|f| f.name == "workers")
+        .expect("a workers setting");
+    assert_eq!(
+        (field.kind, field.min, field.max),
+        ("integer", Some(0.0), Some(8.0))
+    );
+    assert_eq!(field.zero_means, Some("auto"));
+    assert_eq!(field.default, Value::Number(0.0));
+    let base = TrainerConfig::default();
+    for ok in [0.0, 1.0, 8.0] {
+        let c = base
+            .patched([("workers", Value::Number(ok))])
+            .expect("valid");
+        assert_eq!(c.workers, ok as u32);
+    }
+    for bad in [
+        Value::Number(9.0),
+        Value::Number(-1.0),
+        Value::Number(1.5),
+        Value::Bool(true),
+    ] {
+        let err = base.patched([("workers", bad)]).expect_err("refused");
+        assert!(err.to_string().contains("0 (auto)"), "{err}");
+    }
+    // Only the workers setting says what its 0 means.
+    assert!(
+        schema()
+            .iter()
+            .filter(|f| f.name != "workers")
+            .all(|f| f.zero_means.is_none())
+    );
 }
 
 #[test]

@@ -117,3 +117,53 @@ fn warmed_up_augmented_trainer_step_does_not_allocate() {
     t.train_steps(3).expect("trains");
     assert_eq!(allocations() - before, 0);
 }
+
+#[test]
+fn warmed_up_data_parallel_step_does_not_allocate() {
+    let config = TrainerConfig {
+        batch_size: 48,
+        augment: true,
+        ..TrainerConfig::default()
+    };
+    let mut t = Trainer::new(config).expect("valid config");
+    t.train = random_set(100);
+    let mut helper = Trainer::new(TrainerConfig::default()).expect("valid config");
+    let mut pixels = vec![0u8; 48 * PIXELS];
+    let (mut labels, mut seeds) = (vec![0u8; 48], vec![0u32; 48]);
+    let mut grad = vec![0.0f32; PARAM_COUNT];
+    let mut step = |t: &mut Trainer, helper: &mut Trainer| {
+        let parts = t.begin_step(2).expect("data");
+        let batch = t.step_images();
+        if parts == 2 {
+            let n = t
+                .share_input(1, &mut pixels, &mut labels, &mut seeds)
+                .expect("share");
+            let stats = helper
+                .share_gradient(
+                    &pixels[..n * PIXELS],
+                    &labels[..n],
+                    &seeds[..n],
+                    batch,
+                    true,
+                    &mut grad,
+                )
+                .expect("gradient");
+            t.train_own(usize::MAX).expect("own");
+            t.add_share(&grad, stats).expect("fits");
+        } else {
+            t.train_own(usize::MAX).expect("own");
+        }
+        let r = t.finish_step().expect("finite");
+        helper
+            .apply_gradient(t.step_gradient(), r.learning_rate)
+            .expect("finite");
+    };
+    for _ in 0..3 {
+        step(&mut t, &mut helper);
+    }
+    let before = allocations();
+    for _ in 0..6 {
+        step(&mut t, &mut helper);
+    }
+    assert_eq!(allocations() - before, 0);
+}

@@ -54,6 +54,9 @@ export const FromWorker = Object.freeze({
   EXPORTED: 'exported', //      { format, bytes: Uint8Array }      bytes.buffer transferred
   IMPORTED: 'imported', //      { progress: { epoch, stepInEpoch, stepsPerEpoch, totalSteps } }
   DATA_REPLACED: 'data-replaced', // { sets: ['train'?, 'test'?], names: [file names], trainFiles: [the training set's two] }
+  // WORKERS: { training, wanted, transport: 'shared memory'|'messages', memory: [bytes per worker,
+  //            the coordinator first], checksums: [hex, per worker, once a loop stopped], syncMs, note }
+  WORKERS: 'workers',
 });
 
 // The distinct ArrayBuffers behind some typed arrays (a buffer listed twice makes postMessage throw).
@@ -112,6 +115,7 @@ export const progress = ({
   stepsPerEpoch,
   batchSize,
   learningRate,
+  workers = 1,
 }) => [
   {
     type: FromWorker.PROGRESS,
@@ -127,6 +131,7 @@ export const progress = ({
     stepsPerEpoch,
     batchSize,
     learningRate,
+    workers,
   },
   buffersOf(losses, accuracies),
 ];
@@ -159,6 +164,10 @@ export const prediction = (id, probs) => [{ type: FromWorker.PREDICTION, id, pro
 /** `err`: anything thrown (its message, name and field travel), or a message for the user. */
 export const error = (where, err, extra = {}) => [{ type: FromWorker.ERROR, where, ...describeError(err), ...extra }, []];
 
+export const workers = ({ training, wanted, transport, memory, checksums, syncMs, note }) => [
+  { type: FromWorker.WORKERS, training, wanted, transport, memory: [...memory], checksums: [...checksums], syncMs, note },
+  [],
+];
 export const exported = (format, bytes) => [{ type: FromWorker.EXPORTED, format, bytes }, buffersOf(bytes)];
 export const imported = (progress) => [{ type: FromWorker.IMPORTED, progress: { ...progress } }, []];
 export const dataReplaced = (sets, names, trainFiles = []) => [{ type: FromWorker.DATA_REPLACED, sets, names, trainFiles }, []];

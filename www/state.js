@@ -40,6 +40,7 @@ export function initialState() {
     settingsValid: false,
     trainerConfig: null, // the worker's trainer.config(), as of its last CONFIGURED
     progress: null, // the last PROGRESS message
+    workers: null, // the worker's last WORKERS: { training, wanted, transport, memory, checksums, syncMs, note }
     learningRate: NaN, // Adam's rate at the last step trained (PROGRESS), NaN before any
     totalSteps: 0,
     smoothed: { loss: emaStart(), accuracy: emaStart() }, // per-batch loss and accuracy, as the charts smooth them

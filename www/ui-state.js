@@ -199,6 +199,22 @@ export function smoothingText(s) {
   return n <= 1 ? 'of the last batch (this run is too short to average)' : `averaged over about the last ${n} batches (a tenth of this run, at most 20)`;
 }
 
+/**
+ * The workers line under the stats: `{ text, note, checksums, memory }`: "2 workers training ·
+ * shared memory" while training, "2 workers · shared memory" otherwise (those ready: a compute
+ * worker still starting joins when it is ready); `checksums` is every worker's
+ * model checksum once a loop stopped, space-separated (equal when they hold the same model);
+ * `memory` each worker's wasm memory in bytes, the coordinator (which holds the data) first.
+ */
+export function workersInfo(s) {
+  const w = s.workers;
+  if (!w) return { text: '', note: '', checksums: '', memory: '' };
+  const count = w.training; // the coordinator and the compute workers ready to take part
+  const words = `${count} worker${count === 1 ? '' : 's'}${s.runState === 'training' ? ' training' : ''}`;
+  const memory = w.memory.join(' ');
+  return { text: count > 1 ? `${words} · ${w.transport}` : words, note: w.note, checksums: w.checksums.join(' '), memory };
+}
+
 /** The readout beside the loss chart's title: "learning rate 0.0021", or '' before any step. */
 export function learningRateText(s) {
   const lr = s.learningRate;

@@ -12,12 +12,17 @@
 //   page ──PREDICT──▶ trainer.predict → PREDICTION   (between any two slices)
 //   page ──CONFIGURE──▶ trainer.setConfig → CONFIGURED { config: trainer.config() }   (likewise)
 // Errors travel with the core's `name` (errors.js); the worker branches on it, never on text.
+//
+// Training runs on every core the Workers setting asks for: this worker coordinates compute
+// workers (worker-pool.js) that each take a share of every batch; WORKERS tells the page how
+// many train, how, and (when a loop stops) every worker's model checksum.
 import * as P from './protocol.js';
 import { ToWorker } from './protocol.js';
 import { ErrorName } from './errors.js';
 import { evaluateSet, misreadGallery } from './worker-evaluation.js';
 import { checkUserSets, loadUserSets } from './worker-data.js';
 import { sleep, trainSlice, yieldToEvents } from './worker-slices.js';
+import { WorkerPool, wantedWorkers } from './worker-pool.js';
 import { clearModel } from './model-store.js';
 import { restoreTrainer, saveTrainer } from './worker-store.js';
 import { loadWasm } from './wasm.js';
@@ -41,6 +46,12 @@ let estimateEveryMs = ESTIMATE_EVERY_MS;
 let pendingFull = false; // an epoch ended before the test set was complete
 let lastFullAccuracy = null;
 let statusTimer = null;
+let pool = null; // the compute workers (worker-pool.js)
+let coordinatorMemory = null; // this worker's wasm memory
+let workersNote = '';
+let lastChecksums = [];
+let sliceInFlight = false; // a training slice is awaiting its compute workers or yielding
+let pauseDeferred = false; // a PAUSE came inside a slice: told when the slice is done
 
 const post = (message) => P.send(self, message);
 const fail = (where) => (err) => post(P.error(where, err));
@@ -55,6 +66,19 @@ self.onmessage = (event) => (started ? handle(event.data) : inbox.push(event.dat
     const loaded = await loadWasm();
     wasm = loaded.wasm;
     trainer = new wasm.Trainer();
+    pool = new WorkerPool({
+      build: loaded.build,
+      module: loaded.module,
+      params: wasm.parameterCount(),
+      // SharedArrayBuffer can be posted only when the page is cross-origin isolated (COOP/COEP).
+      shared: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
+      onNote: (text) => {
+        workersNote = text;
+        postWorkers();
+      },
+      onChange: () => postWorkers(),
+    });
+    coordinatorMemory = loaded.memory;
     const restored = await restore();
     started = true;
     post(
@@ -118,7 +142,13 @@ function handle(m) {
         }
         break;
       case ToWorker.PAUSE:
-        if (state === 'training') {
+        if (state === 'training' && sliceInFlight) {
+          // Inside a step (this worker yields while its compute workers finish theirs): no new
+          // step starts; the pause is told, and the model saved, once the slice has posted its
+          // last PROGRESS, so the page's step count stops where the pause says it did.
+          state = 'paused';
+          pauseDeferred = true;
+        } else if (state === 'training') {
           setState('paused');
           persist();
         }
@@ -158,6 +188,23 @@ function configure(settings) {
   trainer.setConfig(settings);
   if (run) run.epochs = trainer.config().epochs;
   post(P.configured(trainer.config()));
+  pool.setWanted(wantedWorkers(trainer.config().workers));
+  postWorkers();
+}
+
+/** Tells the page how many workers train, how they exchange gradients, and their memory. */
+function postWorkers() {
+  post(
+    P.workers({
+      training: pool.training,
+      wanted: pool.wanted,
+      transport: pool.transport,
+      memory: [coordinatorMemory?.buffer.byteLength ?? 0, ...pool.memory],
+      checksums: lastChecksums,
+      syncMs: pool.syncMs,
+      note: workersNote,
+    }),
+  );
 }
 
 function setState(value, reason = '') {
@@ -183,6 +230,8 @@ async function trainLoop() {
   if (loopActive) return; // the running loop sees the new state at its next check
   loopActive = true;
   const gen = generation;
+  pool.invalidate(); // a reset, an import or a restore may have changed the model since
+  lastChecksums = [];
   try {
     while (state === 'training' && gen === generation) {
       if (run && epochInRun() >= run.epochs) {
@@ -197,17 +246,22 @@ async function trainLoop() {
         break;
       }
       if (pendingFull && testComplete()) await fullEvaluation(gen);
-      const slice = trainOneSlice();
+      if (pool.needsSync) await pool.sync(trainer);
+      if (state !== 'training' || gen !== generation) break;
+      sliceInFlight = true;
+      const slice = await trainOneSlice(gen).finally(() => (sliceInFlight = false));
       if (!slice) {
         setState('paused', 'No training images are loaded yet.');
         break;
       }
       if (slice.partial) {
         // A large batch spans slices: nothing to report yet, but let messages through.
+        tellPause();
         await yieldToEvents();
         continue;
       }
       post(P.progress(slice));
+      tellPause();
       if (slice.failure) throw slice.failure;
       if (slice.epochDone) {
         if (testComplete()) await fullEvaluation(gen);
@@ -221,21 +275,44 @@ async function trainLoop() {
   } catch (err) {
     const diverged = err?.name === ErrorName.diverged;
     post(P.error('train', err));
-    if (gen === generation && state === 'training') {
+    if (gen === generation && (state === 'training' || pauseDeferred)) {
+      pauseDeferred = false;
       setState('paused', err?.message ?? String(err));
       // The facade refused the step that diverged: the weights are the last good ones. Keep them.
       if (diverged) persist();
     }
   } finally {
     loopActive = false;
+    tellPause();
+    // TRAIN came after a reset or an import while this loop was still awaiting: it returned at
+    // once, leaving the run to this loop, which stopped for the new generation. Run it now.
+    if (state === 'training' && gen !== generation) trainLoop();
+    reportChecksums(gen).catch(fail('train'));
   }
 }
 
+/** Tells a PAUSE that came inside the slice just done (see PAUSE). */
+function tellPause() {
+  if (!pauseDeferred) return;
+  pauseDeferred = false;
+  setState('paused');
+  persist();
+}
+
+/** Every worker's model checksum once a loop stops (the e2e test compares them). */
+async function reportChecksums(gen) {
+  if (gen !== generation || loopActive) return;
+  const sums = await pool.checksums(trainer);
+  if (gen !== generation || loopActive) return;
+  lastChecksums = sums.map((c) => c.toString(16).padStart(8, '0'));
+  postWorkers();
+}
+
 /** One slice of training (worker-slices.js), as a PROGRESS payload; null without data. */
-function trainOneSlice() {
-  if (trainer.dataStatus().train.usable === 0) return null; // trainPart would throw NoData
+async function trainOneSlice(gen) {
+  if (trainer.dataStatus().train.usable === 0) return null; // beginStep would throw NoData
   const firstStep = counters.totalSteps;
-  const slice = trainSlice(trainer, SLICE_MS);
+  const slice = await trainSlice(trainer, pool, SLICE_MS, () => state === 'training' && gen === generation);
   trainMsSinceEstimate += slice.ms;
   if (slice.partial) return slice;
   const { epoch, stepInEpoch, stepsPerEpoch, totalSteps } = slice.last;
@@ -243,7 +320,8 @@ function trainOneSlice() {
   const epochDone = !slice.failure && slice.last.epochDone;
   const batchSize = trainer.config().batchSize;
   const { learningRate } = slice.last;
-  return { ...slice, ...counters, firstStep, epochInRun: epochInRun(), epochsInRun: run?.epochs ?? 0, batchSize, learningRate, epochDone };
+  const workers = slice.workers;
+  return { ...slice, ...counters, firstStep, epochInRun: epochInRun(), epochsInRun: run?.epochs ?? 0, batchSize, learningRate, epochDone, workers };
 }
 
 // ---- evaluation ---------------------------------------------------------------------------------------
@@ -305,6 +383,7 @@ async function restore() {
 function importModel(bytes) {
   trainer.importWeights(bytes); // throws first: nothing below runs for a bad file
   generation += 1; // a running loop or evaluation of the old model stops
+  pauseDeferred = false;
   run = null;
   trainMsSinceEstimate = 0;
   lastFullAccuracy = null;
@@ -331,6 +410,7 @@ function replaceData(sets) {
 }
 
 function resetModel() {
+  pauseDeferred = false;
   generation += 1;
   resets += 1;
   run = null;

@@ -59,6 +59,12 @@ test('the production build works under its Content-Security-Policy', { timeout: 
   await dataComplete(page);
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'ready');
   assert.match(await page.locator('#build-info').textContent(), /WebAssembly/);
+  // `vite preview` sends COOP/COEP and the bundle holds the compute worker: two workers start.
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  await page.selectOption('[data-testid=workers]', '2');
+  await page.waitForFunction(() => document.querySelector('[data-testid=workers-training]').textContent === '2 workers · shared memory', null, {
+    timeout: 30_000,
+  });
 
   // The data files are plain gzip files, not content-encoded responses.
   const headers = await page.evaluate(async () => {

@@ -55,22 +55,32 @@ export async function launchBrowser(options = {}) {
   return { context, close };
 }
 
-/** Vite's dev server for the app on 127.0.0.1:`port`, listening. */
-export async function startDevServer(port) {
+/**
+ * The headers of a host that cannot isolate the page: no SharedArrayBuffer, so the compute
+ * workers exchange gradients by postMessage (they override vite.config.js's COOP/COEP).
+ */
+export const NOT_ISOLATED = Object.freeze({
+  'Cross-Origin-Opener-Policy': 'unsafe-none',
+  'Cross-Origin-Embedder-Policy': 'unsafe-none',
+});
+
+/** Vite's dev server for the app on 127.0.0.1:`port`, listening (`headers` override the config's). */
+export async function startDevServer(port, { headers } = {}) {
   const server = await createServer({
     root: ROOT,
     configFile: join(ROOT, 'vite.config.js'),
     logLevel: 'warn',
-    server: { host: '127.0.0.1', port, strictPort: true },
+    server: { host: '127.0.0.1', port, strictPort: true, ...(headers ? { headers } : {}) },
   });
   await server.listen();
   return server;
 }
 
-/** Vite's dev server and a Chromium page (`options`: see launchBrowser); `close()` stops both. */
-export async function startApp(options = {}) {
+/** Vite's dev server and a Chromium page (`headers`: the dev server's, see startDevServer; the
+ * other options: the browser context's, see launchBrowser); `close()` stops both. */
+export async function startApp({ headers, ...options } = {}) {
   const port = await freePort();
-  const server = await startDevServer(port);
+  const server = await startDevServer(port, { headers });
   const browser = await launchBrowser(options);
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const close = async () => {

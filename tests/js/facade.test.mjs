@@ -86,7 +86,10 @@ test('unknown and mistyped settings are refused, naming the field, and change no
 test('the schema gives every setting its type, limits and default; the config follows it', () => {
   const schema = f.settingsSchema();
   const byName = Object.fromEntries(schema.map((field) => [field.name, field]));
-  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'augment', 'seed']);
+  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'augment', 'workers', 'seed']);
+  // Workers: a whole number where 0 means auto (the form shows a select).
+  assert.deepEqual({ ...byName.workers, help: '' }, { name: 'workers', type: 'integer', label: 'Workers', help: '', default: 0, form: true, min: 0, max: 8, zeroMeans: 'auto' });
+  assert.equal(thrown(() => new f.Trainer({ workers: 9 })).field, 'workers');
   assert.deepEqual(
     { ...byName.learningRate, help: '' },
     { name: 'learningRate', type: 'number', label: 'Learning rate', help: '', default: 0.006, form: true, min: 0, max: 1, exclusiveMin: true },
@@ -101,6 +104,41 @@ test('the schema gives every setting its type, limits and default; the config fo
   assert.deepEqual(new f.Trainer().config(), defaults);
   const t = new f.Trainer({ learningRate: 0.003 });
   assert.equal(t.config().learningRate, 0.003);
+});
+
+test('data parallel through the facade: a step split two ways equals the step alone; both workers hold the same bits', () => {
+  const settings = { batchSize: 64, augment: true };
+  const alone = loaded(settings);
+  const coordinator = loaded(settings);
+  const helper = new f.Trainer({ seed: 3 }); // the same initial weights, no data
+  assert.equal(helper.stateChecksum(), coordinator.stateChecksum());
+  let owed = NaN;
+  for (let s = 0; s < 3; s++) {
+    alone.trainPart(1024);
+    if (!Number.isNaN(owed)) {
+      helper.exchangeGradient().set(coordinator.stepGradient());
+      helper.applyGradient(owed);
+    }
+    assert.equal(coordinator.beginStep(2), 2);
+    const count = coordinator.shareInput(1);
+    assert.equal(count, coordinator.stepImages() / 2); // 64, then the epoch's last 36
+    helper.exchangePixels().set(coordinator.exchangePixels().subarray(0, count * 784));
+    helper.exchangeLabels().set(coordinator.exchangeLabels().subarray(0, count));
+    helper.exchangeSeeds().set(coordinator.exchangeSeeds().subarray(0, count));
+    const stats = helper.shareGradient(count, coordinator.stepImages(), coordinator.stepAugments());
+    assert.equal(stats.images, count);
+    while (coordinator.trainOwn(16) > 0);
+    coordinator.exchangeGradient().set(helper.exchangeGradient());
+    coordinator.addShare(stats.lossSum, stats.correct, stats.images);
+    owed = coordinator.finishStep().learningRate;
+  }
+  helper.exchangeGradient().set(coordinator.stepGradient());
+  helper.applyGradient(owed);
+  assert.equal(helper.stateChecksum(), coordinator.stateChecksum());
+  assert.deepEqual(coordinator.progress(), alone.progress());
+  const a = alone.predictBatch(new Float32Array(784 * 4).fill(0.3));
+  const b = coordinator.predictBatch(new Float32Array(784 * 4).fill(0.3));
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-5 * Math.max(1e-3, Math.abs(a[i])), `${a[i]} vs ${b[i]}`);
 });
 
 test("the model description is the core's network, its parameters adding up", () => {

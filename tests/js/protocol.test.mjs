@@ -35,6 +35,7 @@ test('every constructor builds a message of a known type', () => {
     P.error('data', 'boom', { set: 'train' }),
     P.exportModel('weights'),
     P.importModel(new Uint8Array(8)),
+    P.workers({ training: 2, wanted: 2, transport: 'messages', memory: [1, 2], checksums: [], syncMs: 0, note: '' }),
     P.dataReplace({ train: { images: { name: 'a', bytes: new Uint8Array(4) }, labels: { name: 'b', bytes: new Uint8Array(4) } } }),
     P.exported('weights', new Uint8Array(8)),
     P.imported({ epoch: 1, stepInEpoch: 2, stepsPerEpoch: 3, totalSteps: 4 }),

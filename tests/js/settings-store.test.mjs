@@ -22,7 +22,7 @@ const saveSettings = (values, storage) => save(SCHEMA, values, storage);
 const serializeSettings = (values) => serialize(SCHEMA, values);
 const validateSettings = (raw) => validate(SCHEMA, raw);
 
-const MINE = Object.freeze({ epochs: 7, batchSize: 128, learningRate: 0.0005, schedule: false, trainSize: 2000, augment: false });
+const MINE = Object.freeze({ epochs: 7, batchSize: 128, learningRate: 0.0005, schedule: false, trainSize: 2000, augment: false, workers: 2 });
 const json = (over) => JSON.stringify({ ...MINE, ...over });
 
 /** Just enough of Web Storage: getItem / setItem over a Map. */
@@ -111,6 +111,8 @@ test('an out-of-range or fractional number takes its default; the others are kep
     ['trainSize', 0],
     ['trainSize', 60001],
     ['trainSize', 1e9],
+    ['workers', 9],
+    ['workers', 1.5],
   ];
   for (const [name, value] of cases) {
     const got = restoreSettings(json({ [name]: value }));
@@ -176,12 +178,14 @@ test('storage that is missing, blocked or full never throws', () => {
 
 test('the key and format are those of the hand-written form before the schema', () => {
   assert.equal(SETTINGS_KEY, 'mnist-trainer.settings');
-  const kept = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"schedule":false,"trainSize":2000,"augment":false}';
+  const kept = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"schedule":false,"trainSize":2000,"augment":false,"workers":2}';
   assert.deepEqual(restoreSettings(kept), MINE);
   assert.equal(serializeSettings(MINE), kept);
+  // Kept before the Workers setting existed: it takes its default (0, auto).
+  assert.deepEqual(restoreSettings(kept.replace(',"workers":2', '')), { ...MINE, workers: 0 });
   // Kept before the schedule existed: it takes its default (on).
   const older = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"trainSize":2000,"augment":false}';
-  assert.deepEqual(restoreSettings(older), { ...MINE, schedule: true });
+  assert.deepEqual(restoreSettings(older), { ...MINE, schedule: true, workers: 0 });
 });
 
 test('saving as the page does: valid changes are kept, half-typed values are not', () => {

@@ -10,8 +10,8 @@ import { Action, Effect, handles, initialState, reduce } from '../../www/state.j
 import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 
-const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true };
-const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false };
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, workers: 0 };
+const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false, workers: 2 };
 const PIXELS = new Float32Array(784).fill(0.5);
 
 function deepFreeze(value) {
@@ -101,9 +101,9 @@ test('READY with a restored model: its counters, score, and its chart history is
 
 test('SETTINGS_INPUT: a valid form is kept and configures the trainer; an invalid one neither', () => {
   const s = readyState();
-  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false };
+  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false, workers: '2' };
   const good = step(s, { type: Action.SETTINGS_INPUT, raw });
-  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false };
+  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false, workers: 2 };
   assert.deepEqual(good.settings, values);
   assert.equal(good.settingsValid, true);
   assert.deepEqual(effects(good, Effect.SAVE_SETTINGS), [{ type: Effect.SAVE_SETTINGS, schema: SCHEMA, values }]);
@@ -451,7 +451,7 @@ test('errors are told apart by name: a diverged run pauses with the advice, neve
   const refused = step(s, workerError('train', 'batchSize 0 must be a whole number from 1 to 1024', { name: ErrorName.settings, field: 'batchSize' }));
   assert.equal(refused.error.kind, 'settings');
   assert.equal(refused.settingsErrors.batchSize, 'batchSize 0 must be a whole number from 1 to 1024');
-  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', augment: true } });
+  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', augment: true, workers: '0' } });
   assert.deepEqual(edited.settingsErrors, {});
   assert.equal(edited.error, null);
 });
@@ -501,6 +501,16 @@ test('data status, verified files and the applied config are recorded', () => {
   assert.deepEqual(step(s, P.fileDone('test', 'labels')[0]).effects, [{ type: Effect.LOADER_VERIFIED, set: 'test', file: 'labels' }]);
   const config = { seed: 42, batchSize: 64, learningRate: 0.001, trainSize: 60000, augment: true, epochs: 3 };
   assert.deepEqual(step(s, P.configured(config)[0]).trainerConfig, config);
+});
+
+test('WORKERS: how many train, how, their checksums and any note are kept for the view', () => {
+  const s = readyState();
+  const m = { training: 2, wanted: 2, transport: 'shared memory', memory: [70e6, 8e6], checksums: ['0a0b0c0d', '0a0b0c0d'], syncMs: 0.3, note: '' };
+  const next = step(s, P.workers(m)[0]);
+  assert.deepEqual(next.workers, m);
+  const noted = step(next, P.workers({ ...m, training: 1, wanted: 1, note: 'Compute worker 1 stopped' })[0]);
+  assert.equal(noted.workers.note, 'Compute worker 1 stopped');
+  assert.equal(noted.workers.training, 1);
 });
 
 test('every event type was exercised above', () => {

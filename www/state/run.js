@@ -78,6 +78,9 @@ export const runHandlers = {
     s.smoothed = { loss, accuracy };
     effect(s, Effect.CHARTS_STEPS, { firstStep: m.firstStep, losses: m.losses, accuracies: m.accuracies, smoothing });
   },
+  [FromWorker.WORKERS](s, m) {
+    s.workers = { training: m.training, wanted: m.wanted, transport: m.transport, memory: m.memory, checksums: m.checksums, syncMs: m.syncMs, note: m.note };
+  },
   [FromWorker.EVALUATION](s, m) {
     if (s.awaitingReset) return;
     effect(s, Effect.CHARTS_EVALUATION, { kind: m.kind, step: m.step, accuracy: m.accuracy });

@@ -65,7 +65,10 @@ export class SettingsView {
     for (const part of this.parts) part.remove();
     this.inputs.clear();
     this.messages.clear();
-    this.parts = formFields(schema).flatMap((f) => (f.type === 'boolean' ? this.#checkbox(f, values) : [this.#number(f, values)]));
+    this.parts = formFields(schema).flatMap((f) => {
+      if (f.type === 'boolean') return this.#checkbox(f, values);
+      return [f.zeroMeans ? this.#choice(f, values) : this.#number(f, values)];
+    });
     this.before.before(...this.parts);
     this.placeholder.hidden = true;
     this.form.removeAttribute('aria-busy');
@@ -90,6 +93,27 @@ export class SettingsView {
     this.messages.set(field.name, message);
     const wrap = make('div', { className: 'field' });
     wrap.append(make('label', { htmlFor: id, textContent: field.label }), input, message);
+    if (hint) wrap.append(hint);
+    return wrap;
+  }
+
+  /**
+   * A whole number where 0 means `zeroMeans` ("auto"): a select of 0 (shown as "auto") and
+   * min..max, so nothing invalid can be typed; its value is the number's text, like an input's.
+   */
+  #choice(field, values) {
+    const id = fieldId(field.name);
+    const hint = field.help ? make('p', { id: `${id}-hint`, className: 'hint', textContent: field.help }) : null;
+    const select = make('select', { id }, { 'data-testid': id });
+    if (hint) select.setAttribute('aria-describedby', hint.id);
+    for (let v = 0; v <= field.max; v++) {
+      select.append(make('option', { value: String(v), textContent: v === 0 ? field.zeroMeans : String(v) }));
+    }
+    select.value = String(values[field.name]);
+    select.addEventListener('change', () => this.#changed());
+    this.inputs.set(field.name, select);
+    const wrap = make('div', { className: 'field' });
+    wrap.append(make('label', { htmlFor: id, textContent: field.label }), select);
     if (hint) wrap.append(hint);
     return wrap;
   }

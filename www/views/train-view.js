@@ -16,6 +16,7 @@ import {
   status,
   trainControls,
   trainStats,
+  workersInfo,
 } from '../ui-state.js';
 import { byId, setAttr, setDisabled, setHidden, setProgressBar, setText } from './dom.js';
 
@@ -46,6 +47,8 @@ export class TrainView {
       accuracyChartText: byId('accuracy-chart-text'),
       pastRuns: byId('past-runs'),
       pastRunsText: byId('past-runs-text'),
+      workers: byId('workers-training'),
+      workersNote: byId('workers-note'),
     };
     const { train, pause, reset, barTrain, barPause } = this.el;
     // Enter in a settings field presses Train, when it can be pressed.
@@ -132,5 +135,11 @@ export class TrainView {
     const past = pastRunsNote(s);
     setHidden(el.pastRuns, !past.shown);
     setText(el.pastRunsText, past.text);
+    const workers = workersInfo(s);
+    setText(el.workers, workers.text);
+    setAttr(el.workers, 'data-checksums', workers.checksums);
+    setAttr(el.workers, 'data-memory', workers.memory);
+    setText(el.workersNote, workers.note);
+    el.workersNote.hidden = !workers.note;
   }
 }
