@@ -17,8 +17,8 @@
 //!   [`Trainer::import_weights`] start a new plan, warming up again from its own first step;
 //!   a trainer that never had `start_run` called plans from its first step ever.
 
-use rand::SeedableRng;
 use rand::seq::SliceRandom;
+use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,7 @@ use crate::data::augment::{Augmentations, Augmenter};
 use crate::error::{Error, Result};
 use crate::model::{CLASSES, MAX_BATCH, MICRO_BATCH, Model, PIXELS};
 use crate::optim::{Adam, AdamConfig};
+use crate::teach::{Drawings, TeachConfig, TeachReport, Teacher};
 use crate::weights;
 
 /// What a call to [`Trainer::train_steps`] did.
@@ -137,6 +138,11 @@ pub struct Trainer {
     y: Vec<u8>,
     /// Distorts the training images when `config.augment` (its scratch buffers reused).
     augmenter: Augmenter,
+    /// The user's labelled drawings (`crate::teach`): fine-tunes, and regular batches with
+    /// `config.train_on_drawings`.
+    drawings: Drawings,
+    /// The fine-tune's optimizer and batches; it also draws the drawings for regular batches.
+    teacher: Teacher,
 }
 
 fn shuffle_rng(seed: u32) -> Pcg64Mcg {
@@ -181,6 +187,8 @@ impl Trainer {
             x: vec![0.0; MAX_BATCH.max(EVAL_SLICE) * PIXELS],
             y: vec![0; MAX_BATCH.max(EVAL_SLICE)],
             augmenter: Augmenter::new(Augmentations::ALL),
+            drawings: Drawings::default(),
+            teacher: Teacher::new(TeachConfig::default(), config.seed),
         })
     }
 
@@ -285,6 +293,7 @@ impl Trainer {
         self.total_steps = 0;
         self.run_start = 0;
         self.adam.config.lr = self.config.learning_rate;
+        self.teacher.reset(seed);
     }
 
     /// Starts a planned run (see the module header): the next step is its first.
@@ -434,6 +443,22 @@ impl Trainer {
                 self.augmenter.distort(&mut self.augment_rng, image);
             }
         }
+        if self.config.train_on_drawings && !self.drawings.is_empty() {
+            // The batch's last places go to the user's drawings, distorted (their MNIST
+            // images sit this epoch out).
+            let share = f64::from(self.config.drawings_share);
+            let k = ((len as f64 * share).round() as usize).clamp(1, len);
+            for slot in len - k..len {
+                let i = self.teacher.rng().random_range(0..self.drawings.len());
+                let image = &mut x[slot * PIXELS..(slot + 1) * PIXELS];
+                for (out, &p) in image.iter_mut().zip(self.drawings.image(i)) {
+                    *out = f32::from(p) / 255.0;
+                }
+                y[slot] = self.drawings.label(i);
+                let (rng, augmenter) = self.teacher.rng_and_augmenter();
+                augmenter.distort(rng, image);
+            }
+        }
         self.cursor = end;
         Ok(Pending {
             len,
@@ -569,6 +594,86 @@ impl Trainer {
         weights::encode(&self.model.params, adam, self.epoch, self.total_steps)
     }
 
+    /// The weights file without Adam's state: parameters and counters only, a model to start
+    /// from (the page's pretrained model), a third of [`Trainer::export_weights`]'s size.
+    ///
+    /// # Errors
+    /// Only if the buffers were resized behind the trainer's back.
+    pub fn export_params(&self) -> Result<Vec<u8>> {
+        weights::encode(&self.model.params, None, self.epoch, self.total_steps)
+    }
+
+    /// Replaces the user's drawings (`images`: `n·784` bytes, `labels`: `n`); on an error
+    /// they stay as they were.
+    ///
+    /// # Errors
+    /// See [`Drawings::new`].
+    pub fn set_drawings(&mut self, images: &[u8], labels: &[u8]) -> Result<()> {
+        self.drawings = Drawings::new(images, labels)?;
+        Ok(())
+    }
+
+    pub fn drawings(&self) -> &Drawings {
+        &self.drawings
+    }
+
+    /// The fine-tune's settings (batch mix, steps, rate); see [`crate::teach`].
+    pub fn teach_config_mut(&mut self) -> &mut TeachConfig {
+        &mut self.teacher.config
+    }
+
+    /// Fine-tunes the model on the drawings: `steps` Adam steps of the teacher's own optimizer
+    /// on [`crate::teach::mix_batch`] batches around drawing `newest` (the one just taught, if
+    /// any), with replayed training images. The run's counters, schedule and Adam state do not
+    /// move; a batch under way in `train_part` is kept.
+    ///
+    /// # Errors
+    /// `newest` past the drawings, nothing to train on, or divergence (the diverged step is not
+    /// applied; earlier steps are).
+    pub fn fine_tune(&mut self, newest: Option<usize>, steps: usize) -> Result<TeachReport> {
+        let (mut loss, mut mix) = (f32::NAN, Default::default());
+        for _ in 0..steps {
+            (loss, mix) = self.teacher.step(
+                &mut self.model,
+                &self.train,
+                &self.drawings,
+                newest,
+                self.config.augment,
+            )?;
+        }
+        let (mut probability, mut predicted) = (f32::NAN, CLASSES as u8);
+        if let Some(i) = newest {
+            let image: Vec<f32> = self
+                .drawings
+                .image(i)
+                .iter()
+                .map(|&p| f32::from(p) / 255.0)
+                .collect();
+            let mut probs = [0.0f32; CLASSES];
+            self.model.predict(&image, &mut probs)?;
+            let (class, _) = crate::loss::top_class(&probs);
+            predicted = class as u8;
+            probability = probs[usize::from(self.drawings.label(i))];
+        }
+        Ok(TeachReport {
+            steps,
+            loss,
+            mix,
+            probability,
+            predicted,
+        })
+    }
+
+    /// Every layer's output for one image (784 pixels in [0, 1]) into `out`
+    /// ([`crate::network::ACTIVATION_LEN`] values, laid out by
+    /// [`crate::network::activation_layout`]).
+    ///
+    /// # Errors
+    /// See [`Model::activations`].
+    pub fn activations(&mut self, pixels: &[f32], out: &mut [f32]) -> Result<()> {
+        self.model.activations(pixels, out)
+    }
+
     /// Loads a weights file; on any error the trainer is unchanged.
     ///
     /// # Errors
@@ -584,6 +689,7 @@ impl Trainer {
             }
             None => self.adam.reset(),
         }
+        self.teacher.reset(self.config.seed);
         self.epoch = ckpt.epochs;
         self.total_steps = ckpt.steps;
         self.run_start = ckpt.steps;

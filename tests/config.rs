@@ -38,6 +38,8 @@ fn defaults_are_the_schemas_and_valid() {
             "finalLrShare",
             "trainSize",
             "augment",
+            "trainOnDrawings",
+            "drawingsShare",
             "seed"
         ]
     );

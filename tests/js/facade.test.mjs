@@ -86,7 +86,7 @@ test('unknown and mistyped settings are refused, naming the field, and change no
 test('the schema gives every setting its type, limits and default; the config follows it', () => {
   const schema = f.settingsSchema();
   const byName = Object.fromEntries(schema.map((field) => [field.name, field]));
-  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'augment', 'seed']);
+  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'augment', 'trainOnDrawings', 'drawingsShare', 'seed']);
   assert.deepEqual(
     { ...byName.learningRate, help: '' },
     { name: 'learningRate', type: 'number', label: 'Learning rate', help: '', default: 0.006, form: true, min: 0, max: 1, exclusiveMin: true },

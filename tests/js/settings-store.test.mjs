@@ -22,7 +22,7 @@ const saveSettings = (values, storage) => save(SCHEMA, values, storage);
 const serializeSettings = (values) => serialize(SCHEMA, values);
 const validateSettings = (raw) => validate(SCHEMA, raw);
 
-const MINE = Object.freeze({ epochs: 7, batchSize: 128, learningRate: 0.0005, schedule: false, trainSize: 2000, augment: false });
+const MINE = Object.freeze({ epochs: 7, batchSize: 128, learningRate: 0.0005, schedule: false, trainSize: 2000, augment: false, trainOnDrawings: true, drawingsShare: 0.25 });
 const json = (over) => JSON.stringify({ ...MINE, ...over });
 
 /** Just enough of Web Storage: getItem / setItem over a Map. */
@@ -176,12 +176,15 @@ test('storage that is missing, blocked or full never throws', () => {
 
 test('the key and format are those of the hand-written form before the schema', () => {
   assert.equal(SETTINGS_KEY, 'mnist-trainer.settings');
-  const kept = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"schedule":false,"trainSize":2000,"augment":false}';
+  const kept = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"schedule":false,"trainSize":2000,"augment":false,"trainOnDrawings":true,"drawingsShare":0.25}';
   assert.deepEqual(restoreSettings(kept), MINE);
   assert.equal(serializeSettings(MINE), kept);
+  // Kept before "Train on my drawings too" existed: both take their defaults.
+  const beforeDrawings = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"schedule":false,"trainSize":2000,"augment":false}';
+  assert.deepEqual(restoreSettings(beforeDrawings), { ...MINE, trainOnDrawings: false, drawingsShare: 0.1 });
   // Kept before the schedule existed: it takes its default (on).
   const older = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"trainSize":2000,"augment":false}';
-  assert.deepEqual(restoreSettings(older), { ...MINE, schedule: true });
+  assert.deepEqual(restoreSettings(older), { ...MINE, schedule: true, trainOnDrawings: false, drawingsShare: 0.1 });
 });
 
 test('saving as the page does: valid changes are kept, half-typed values are not', () => {
