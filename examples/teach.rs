@@ -80,7 +80,8 @@ mod native {
         let drawn = read_set(dir, "drawn")?;
         let variants = read_set(dir, "variants")?;
         {
-            // Overrides for tuning: TEACH_LR, TEACH_BATCH, TEACH_NEWEST, TEACH_OTHERS, TEACH_MAX.
+            // Overrides for tuning: TEACH_LR, _BATCH, _NEWEST, _OTHERS, _MIN, _MAX, _EPS, _CONF,
+            // _FROM (first layer trained), _AFFINE (affine distortions only).
             let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
             let c = t.teach_config_mut();
             if let Some(v) = env("TEACH_LR") {
@@ -107,6 +108,12 @@ mod native {
             if let Some(v) = env("TEACH_CONF") {
                 c.confident = v as f32;
             }
+            if let Some(v) = env("TEACH_FROM") {
+                c.first_layer = v as usize;
+            }
+            if env("TEACH_AFFINE").is_some() {
+                c.distortions = mnist_wasm::data::augment::Augmentations::AFFINE;
+            }
         }
         let cfg = *t.teach_config_mut();
         println!("fine-tune: {cfg:?}");
@@ -114,10 +121,12 @@ mod native {
         let before = test_accuracy(&mut t)?;
         let mut misread = Vec::new();
         let mut drawn_right = 0;
+        // TEACH_RIGHT=1 (a control): teach drawings it already reads right instead.
+        let control = std::env::var("TEACH_RIGHT").is_ok();
         for i in 0..drawn.len() {
-            if read_as(&mut t, &drawn, i)? == drawn.label(i) {
-                drawn_right += 1;
-            } else if misread.len() < count {
+            let right = read_as(&mut t, &drawn, i)? == drawn.label(i);
+            drawn_right += usize::from(right);
+            if right == control && misread.len() < count {
                 misread.push(i);
             }
         }

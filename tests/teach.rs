@@ -181,6 +181,8 @@ fn a_fine_tune_teaches_a_misread_drawing_and_keeps_the_task() {
     t.teach_config_mut().max_steps = 40;
     t.teach_config_mut().learning_rate = 1e-3;
     let cfg = *t.teach_config_mut();
+    let frozen = mnist_wasm::network::LAYER_OFFSETS[cfg.first_layer];
+    let features = t.model().params[..frozen].to_vec();
     let (mut steps, steps_before) = (0, t.total_steps());
     let report = loop {
         let r = t.fine_tune(Some(0), cfg.steps_per_call).expect("fine-tune");
