@@ -631,16 +631,30 @@ impl Trainer {
     /// `newest` past the drawings, nothing to train on, or divergence (the diverged step is not
     /// applied; earlier steps are).
     pub fn fine_tune(&mut self, newest: Option<usize>, steps: usize) -> Result<TeachReport> {
+        // A batch under way in `train_part` has its gradient summed in the model's buffer,
+        // which the fine-tune's steps overwrite: keep it aside.
+        let kept = self.pending.map(|_| self.model.grads.clone());
         let (mut loss, mut mix) = (f32::NAN, Default::default());
+        let mut result = Ok(());
         for _ in 0..steps {
-            (loss, mix) = self.teacher.step(
+            match self.teacher.step(
                 &mut self.model,
                 &self.train,
                 &self.drawings,
                 newest,
                 self.config.augment,
-            )?;
+            ) {
+                Ok(r) => (loss, mix) = r,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
         }
+        if let Some(grads) = kept {
+            self.model.grads.copy_from_slice(&grads);
+        }
+        result?;
         let (mut probability, mut predicted) = (f32::NAN, CLASSES as u8);
         if let Some(i) = newest {
             let image: Vec<f32> = self

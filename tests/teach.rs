@@ -202,6 +202,12 @@ fn a_fine_tune_teaches_a_misread_drawing_and_keeps_the_task() {
         steps_before,
         "the run's counters do not move"
     );
+    assert!(frozen > 0);
+    assert_eq!(
+        t.model().params[..frozen],
+        features[..],
+        "the layers before first_layer keep their weights"
+    );
     let after = t
         .evaluate(mnist_wasm::data::Split::Test, 0, None)
         .expect("eval")
@@ -210,6 +216,34 @@ fn a_fine_tune_teaches_a_misread_drawing_and_keeps_the_task() {
         after >= before - 0.02,
         "the task is kept: {before} -> {after}"
     );
+}
+
+#[test]
+fn a_fine_tune_between_two_parts_of_a_batch_leaves_that_batch_as_it_was() {
+    // A correction mid-run can fall between two `train_part` calls of one large batch: the
+    // gradient summed over the batch's first part must survive the fine-tune's steps. With a
+    // fine-tune rate of 0 the weights stay put, so the batch's step must be exactly as without.
+    let run = |teach: bool| {
+        let config = TrainerConfig {
+            seed: 6,
+            batch_size: 64,
+            ..Default::default()
+        };
+        let mut t = Trainer::new(config).expect("trainer");
+        t.train = toy_set(128);
+        let (images, labels) = drawings(2);
+        t.set_drawings(&images, &labels).expect("valid");
+        t.teach_config_mut().learning_rate = 0.0;
+        t.train_part(32).expect("first half");
+        if teach {
+            let r = t.fine_tune(Some(0), 2).expect("fine-tune");
+            assert_eq!(r.steps, 2);
+        }
+        let r = t.train_part(32).expect("second half");
+        assert_eq!(r.steps, 1, "the batch completed");
+        t.model().params.clone()
+    };
+    assert_eq!(run(true), run(false));
 }
 
 #[test]
