@@ -21,8 +21,10 @@ function drawTiles(canvas, count, side, cols, value) {
     const [ox, oy] = [(t % cols) * (side + GAP), Math.floor(t / cols) * (side + GAP)];
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++) {
-        const v = Math.round(255 * Math.min(1, Math.max(0, value(t, y, x))));
-        image.data.set([v, v, v, 255], 4 * ((oy + y) * w + ox + x));
+        const v = 255 * Math.min(1, Math.max(0, value(t, y, x))); // the clamped array rounds
+        const o = 4 * ((oy + y) * w + ox + x);
+        image.data[o] = image.data[o + 1] = image.data[o + 2] = v;
+        image.data[o + 3] = 255;
       }
     }
   }

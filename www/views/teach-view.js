@@ -55,7 +55,8 @@ export class TeachView {
       const canvas = make('canvas', { width: 28, height: 28 }, { role: 'img', 'aria-label': `Drawing ${k + 1}, labelled ${names[d.label] ?? d.label}` });
       const image = new ImageData(28, 28);
       d.pixels.forEach((p, i) => {
-        image.data.set([255 - p, 255 - p, 255 - p, 255], 4 * i);
+        image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = 255 - p;
+        image.data[4 * i + 3] = 255;
       });
       canvas.getContext('2d').putImageData(image, 0, 0);
       const select = make('select', {}, { 'aria-label': `Label of drawing ${k + 1}` });
