@@ -322,6 +322,18 @@ settings! {
         "Workers",
         "Web Workers training together, each on its share of every batch; auto uses one per \
          core (at most 8). The results are the same to rounding.";
+    /// Put the user's drawings ("Your drawings", [`crate::teach`]) into the regular training
+    /// batches too, in `drawings_share` of each batch's places.
+    train_on_drawings: bool = false, Kind::Boolean, form: true,
+        "Train on my drawings too",
+        "Mix your drawings (Your drawings, under the pad) into every training batch, distorted \
+         at random, so each epoch keeps teaching the model your handwriting.";
+    /// Share of each training batch taken by the user's drawings (with `train_on_drawings`).
+    drawings_share: f32 = 0.1,
+        Kind::Number { min: 0.0, max: 0.5, exclusive_min: true }, form: true,
+        "Share of my drawings",
+        "With \"Train on my drawings too\": how much of each training batch your drawings take \
+         (0.1: about 6 of 64 images).";
     /// Seeds the initial weights, the shuffling and the distortions.
     seed: u32 = 42, Kind::Integer { min: 0.0, max: u32::MAX as f64 }, form: false,
         "Seed", "Seeds the initial weights, the order of the images and the distortions.";

@@ -20,6 +20,7 @@ pub mod optim;
 
 pub use model::{Model, PARAM_COUNT};
 pub mod safetensors;
+pub mod teach;
 pub mod trainer;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

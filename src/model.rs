@@ -16,7 +16,9 @@ use rand::{Rng, RngExt};
 use crate::error::{Error, Result};
 use crate::layers::{Layer, Workspace};
 use crate::loss::{self, LossStats};
-use crate::network::{DEPTH, INPUT, LAYER_OFFSETS, LAYERS, OUTPUT};
+use crate::network::{
+    ACTIVATION_LEN, ACTIVATION_OFFSETS, DEPTH, INPUT, LAYER_OFFSETS, LAYERS, OUTPUT,
+};
 use crate::optim::Adam;
 
 pub use crate::network::{
@@ -285,6 +287,34 @@ impl Model {
                 &mut probs[start * CLASSES..(start + b) * CLASSES],
             );
         });
+        Ok(())
+    }
+
+    /// Every layer's output for one image (`x`: 784 pixels) into `out`, laid out as
+    /// [`crate::network::activation_layout`] says: after each ReLU, the class probabilities
+    /// last. Allocates nothing, changes no parameter.
+    ///
+    /// # Errors
+    /// `x` not one image of finite pixels, `out` not [`ACTIVATION_LEN`] long.
+    pub fn activations(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
+        if x.len() != PIXELS {
+            return Err(Error::shape("image pixels", PIXELS, x.len()));
+        }
+        if out.len() != ACTIVATION_LEN {
+            return Err(Error::shape(
+                "activations buffer",
+                ACTIVATION_LEN,
+                out.len(),
+            ));
+        }
+        validate_pixels(x)?;
+        self.forward_micro(1, x);
+        for (i, layer) in self.buf.out.iter().enumerate() {
+            let (start, end) = (ACTIVATION_OFFSETS[i], ACTIVATION_OFFSETS[i + 1]);
+            out[start..end].copy_from_slice(&layer[..end - start]);
+        }
+        let logits = &self.buf.out[DEPTH - 1][..CLASSES];
+        loss::softmax(CLASSES, logits, &mut out[ACTIVATION_OFFSETS[DEPTH - 1]..]);
         Ok(())
     }
 

@@ -54,6 +54,75 @@ pub const LAYER_OFFSETS: [usize; DEPTH + 1] = {
 /// Total number of parameters: 93,322 (tests/model.rs checks it against the README).
 pub const PARAM_COUNT: usize = LAYER_OFFSETS[DEPTH];
 
+/// Where each layer's output for one image starts in an activations buffer (the layers'
+/// outputs one after the other, each in its NHWC layout; see [`activation_layout`]); the last
+/// entry is the total, [`ACTIVATION_LEN`].
+pub const ACTIVATION_OFFSETS: [usize; DEPTH + 1] = {
+    let mut out = [0; DEPTH + 1];
+    let mut i = 0;
+    while i < DEPTH {
+        out[i + 1] = out[i] + LAYERS[i].out_shape().elements();
+        i += 1;
+    }
+    out
+};
+
+/// Values in one image's activations buffer: every layer's output (37,610).
+pub const ACTIVATION_LEN: usize = ACTIVATION_OFFSETS[DEPTH];
+
+/// One layer's part of an activations buffer, as the page's "Look inside" panel reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationInfo {
+    /// Keras' layer name (`conv2d_1`).
+    pub name: String,
+    /// Keras' class (`Conv2D`, `MaxPooling2D`, `Flatten`, `Dense`).
+    pub kind: String,
+    /// For people, e.g. `Conv2D 64, 3x3, ReLU`.
+    pub label: String,
+    /// One image's output shape, NHWC without the batch (`[11, 11, 64]`).
+    pub shape: Vec<usize>,
+    /// First value in the buffer.
+    pub offset: usize,
+    /// Values: the shape's product.
+    pub len: usize,
+}
+
+/// Every layer's place in an activations buffer, in network order. The last layer's part holds
+/// the class probabilities (softmax applied), the others what the layer outputs (after its
+/// ReLU when it has one).
+pub fn activation_layout() -> Vec<ActivationInfo> {
+    LAYERS
+        .iter()
+        .zip(layer_names())
+        .enumerate()
+        .map(|(i, (layer, name))| ActivationInfo {
+            name,
+            kind: layer.keras_class().into(),
+            label: layer.label(),
+            shape: layer.out_shape().dims().to_vec(),
+            offset: ACTIVATION_OFFSETS[i],
+            len: ACTIVATION_OFFSETS[i + 1] - ACTIVATION_OFFSETS[i],
+        })
+        .collect()
+}
+
+/// Read-only views of an activations buffer, one per layer with its Keras name, in its
+/// one-image shape (`[H, W, C]` for a convolution or pooling, `[N]` after flatten).
+///
+/// # Panics
+/// If `activations` is shorter than [`ACTIVATION_LEN`] (a caller's bug).
+pub fn activation_views(
+    activations: &[f32],
+) -> impl Iterator<Item = (String, ArrayViewD<'_, f32>)> {
+    activation_layout().into_iter().map(move |a| {
+        let view =
+            ArrayViewD::from_shape(IxDyn(&a.shape), &activations[a.offset..a.offset + a.len])
+                .expect("the slice has the shape's length");
+        (a.name, view)
+    })
+}
+
 const fn connect() -> [LayerSpec; DEPTH] {
     let mut layers = [LayerSpec::flatten(); DEPTH];
     let mut shape = INPUT;

@@ -18,7 +18,7 @@
 //!   a trainer that never had `start_run` called plans from its first step ever.
 
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,7 @@ use crate::data::augment::{Augmentations, Augmenter};
 use crate::error::{Error, Result};
 use crate::model::{CLASSES, MAX_BATCH, MICRO_BATCH, Model, PIXELS};
 use crate::optim::{Adam, AdamConfig};
+use crate::teach::{Drawings, TeachConfig, TeachReport, Teacher};
 use crate::weights;
 
 /// What a call to [`Trainer::train_steps`] did.
@@ -171,6 +172,35 @@ pub struct Trainer {
     batch_seeds: Vec<u32>,
     /// Distorts the training images when `config.augment` (its scratch buffers reused).
     augmenter: Augmenter,
+    /// The user's labelled drawings (`crate::teach`): fine-tunes, and regular batches with
+    /// `config.train_on_drawings`.
+    drawings: Drawings,
+    /// The fine-tune's optimizer and batches; it also draws the drawings for regular batches.
+    teacher: Teacher,
+}
+
+/// In a batch entry's index, marks one of the user's drawings rather than a training image.
+const DRAWING: u32 = 1 << 31;
+
+/// The pixel bytes of a batch entry (`Trainer::batch_indices`): a training image, or with the
+/// [`DRAWING`] bit one of the user's drawings.
+///
+/// # Errors
+/// The training set or the drawings changed under the batch.
+fn batch_image<'a>(train: &'a DataSet, drawings: &'a Drawings, i: u32) -> Result<&'a [u8]> {
+    let (what, len, k) = if i & DRAWING != 0 {
+        ("drawing index", drawings.len(), (i & !DRAWING) as usize)
+    } else {
+        ("example index", train.len(), i as usize)
+    };
+    if k >= len {
+        return Err(Error::shape(what, format!("below {len}"), k));
+    }
+    Ok(if i & DRAWING != 0 {
+        drawings.image(k)
+    } else {
+        train.image(k)
+    })
 }
 
 fn shuffle_rng(seed: u32) -> Pcg64Mcg {
@@ -222,6 +252,8 @@ impl Trainer {
             batch_indices: Vec::with_capacity(MAX_BATCH),
             batch_seeds: Vec::with_capacity(MAX_BATCH),
             augmenter: Augmenter::new(Augmentations::SETTING),
+            drawings: Drawings::default(),
+            teacher: Teacher::new(TeachConfig::default(), config.seed),
         })
     }
 
@@ -326,6 +358,7 @@ impl Trainer {
         self.total_steps = 0;
         self.run_start = 0;
         self.adam.config.lr = self.config.learning_rate;
+        self.teacher.reset(seed);
     }
 
     /// Starts a planned run (see the module header): the next step is its first.
@@ -493,7 +526,11 @@ impl Trainer {
             return Err(Error::shape("share buffers", n * PIXELS, pixels.len()));
         }
         for (j, &i) in self.batch_indices[range.clone()].iter().enumerate() {
-            pixels[j * PIXELS..(j + 1) * PIXELS].copy_from_slice(self.train.image(i as usize));
+            pixels[j * PIXELS..(j + 1) * PIXELS].copy_from_slice(batch_image(
+                &self.train,
+                &self.drawings,
+                i,
+            )?);
         }
         labels[..n].copy_from_slice(&self.y[range.clone()]);
         if p.augment {
@@ -517,9 +554,13 @@ impl Trainer {
                 pending.done,
                 MICRO_BATCH.min(pending.own_end - pending.done),
             );
+            for j in a..a + b {
+                let bytes = batch_image(&self.train, &self.drawings, self.batch_indices[j])?;
+                for (out, &p) in self.x[j * PIXELS..(j + 1) * PIXELS].iter_mut().zip(bytes) {
+                    *out = f32::from(p) / 255.0;
+                }
+            }
             let x = &mut self.x[a * PIXELS..(a + b) * PIXELS];
-            self.train
-                .fill_batch(&self.batch_indices[a..a + b], x, &mut self.y[a..a + b])?;
             if pending.augment {
                 for (image, &seed) in x.chunks_exact_mut(PIXELS).zip(&self.batch_seeds[a..a + b]) {
                     self.augmenter.distort(&mut image_rng(seed), image);
@@ -772,6 +813,18 @@ impl Trainer {
         for (label, &i) in self.y[..len].iter_mut().zip(&self.batch_indices) {
             *label = self.train.label(i as usize);
         }
+        if self.config.train_on_drawings && !self.drawings.is_empty() {
+            // The batch's last places go to the user's drawings (their MNIST images sit this
+            // epoch out), named by index with the DRAWING bit (`batch_image`), so every
+            // worker's share reads them the same way; they are distorted as the batch is.
+            let share = f64::from(self.config.drawings_share);
+            let k = ((len as f64 * share).round() as usize).clamp(1, len);
+            for slot in len - k..len {
+                let i = self.teacher.rng().random_range(0..self.drawings.len());
+                self.batch_indices[slot] = DRAWING | i as u32;
+                self.y[slot] = self.drawings.label(i);
+            }
+        }
         self.cursor = end;
         Ok(Pending {
             len,
@@ -911,6 +964,100 @@ impl Trainer {
         weights::encode(&self.model.params, adam, self.epoch, self.total_steps)
     }
 
+    /// The weights file without Adam's state: parameters and counters only, a model to start
+    /// from (the page's pretrained model), a third of [`Trainer::export_weights`]'s size.
+    ///
+    /// # Errors
+    /// Only if the buffers were resized behind the trainer's back.
+    pub fn export_params(&self) -> Result<Vec<u8>> {
+        weights::encode(&self.model.params, None, self.epoch, self.total_steps)
+    }
+
+    /// Replaces the user's drawings (`images`: `n·784` bytes, `labels`: `n`); on an error
+    /// they stay as they were.
+    ///
+    /// # Errors
+    /// See [`Drawings::new`].
+    pub fn set_drawings(&mut self, images: &[u8], labels: &[u8]) -> Result<()> {
+        self.drawings = Drawings::new(images, labels)?;
+        Ok(())
+    }
+
+    pub fn drawings(&self) -> &Drawings {
+        &self.drawings
+    }
+
+    /// The fine-tune's settings (batch mix, steps, rate); see [`crate::teach`].
+    pub fn teach_config_mut(&mut self) -> &mut TeachConfig {
+        &mut self.teacher.config
+    }
+
+    /// Fine-tunes the model on the drawings: `steps` Adam steps of the teacher's own optimizer
+    /// on [`crate::teach::mix_batch`] batches around drawing `newest` (the one just taught, if
+    /// any), with replayed training images. The run's counters, schedule and Adam state do not
+    /// move; a batch under way in `train_part` is kept.
+    ///
+    /// # Errors
+    /// `newest` past the drawings, nothing to train on, or divergence (the diverged step is not
+    /// applied; earlier steps are).
+    pub fn fine_tune(&mut self, newest: Option<usize>, steps: usize) -> Result<TeachReport> {
+        // A batch under way in `train_part` has its gradient summed in the model's buffer,
+        // which the fine-tune's steps overwrite: keep it aside.
+        let kept = self.pending.map(|_| self.model.grads.clone());
+        let (mut loss, mut mix) = (f32::NAN, Default::default());
+        let mut result = Ok(());
+        for _ in 0..steps {
+            match self.teacher.step(
+                &mut self.model,
+                &self.train,
+                &self.drawings,
+                newest,
+                self.config.augment,
+            ) {
+                Ok(r) => (loss, mix) = r,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        if let Some(grads) = kept {
+            self.model.grads.copy_from_slice(&grads);
+        }
+        result?;
+        let (mut probability, mut predicted) = (f32::NAN, CLASSES as u8);
+        if let Some(i) = newest {
+            let image: Vec<f32> = self
+                .drawings
+                .image(i)
+                .iter()
+                .map(|&p| f32::from(p) / 255.0)
+                .collect();
+            let mut probs = [0.0f32; CLASSES];
+            self.model.predict(&image, &mut probs)?;
+            let (class, _) = crate::loss::top_class(&probs);
+            predicted = class as u8;
+            probability = probs[usize::from(self.drawings.label(i))];
+        }
+        Ok(TeachReport {
+            steps,
+            loss,
+            mix,
+            probability,
+            predicted,
+        })
+    }
+
+    /// Every layer's output for one image (784 pixels in [0, 1]) into `out`
+    /// ([`crate::network::ACTIVATION_LEN`] values, laid out by
+    /// [`crate::network::activation_layout`]).
+    ///
+    /// # Errors
+    /// See [`Model::activations`].
+    pub fn activations(&mut self, pixels: &[f32], out: &mut [f32]) -> Result<()> {
+        self.model.activations(pixels, out)
+    }
+
     /// Loads a weights file; on any error the trainer is unchanged.
     ///
     /// # Errors
@@ -926,6 +1073,7 @@ impl Trainer {
             }
             None => self.adam.reset(),
         }
+        self.teacher.reset(self.config.seed);
         self.epoch = ckpt.epochs;
         self.total_steps = ckpt.steps;
         self.run_start = ckpt.steps;

@@ -39,6 +39,8 @@ fn defaults_are_the_schemas_and_valid() {
             "trainSize",
             "augment",
             "workers",
+            "trainOnDrawings",
+            "drawingsShare",
             "seed"
         ]
     );

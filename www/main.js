@@ -24,6 +24,10 @@ import { SettingsView } from './views/settings-view.js';
 import { ModelView, saveFile } from './views/model-view.js';
 import { DataView } from './views/data-view.js';
 import { PadView } from './views/pad-view.js';
+import { TeachView } from './views/teach-view.js';
+import { LayerView } from './views/layer-view.js';
+import { DrawingsStore, fromIdx, gzip, idbBackend, toIdx } from './drawings-store.js';
+import { classifyFiles, readFileBytes } from './user-files.js';
 
 const REPREDICT_EVERY_MS = 600; // refresh the pad's prediction while the weights change
 const DRAW_EVERY_MS = 200; // progress comes ~25 times a second; 5 frames a second show it
@@ -86,7 +90,7 @@ const evaluation = new EvaluationView({
   galleryNote: byId('gallery-note'),
 });
 const pad = new PadView(dispatch);
-const views = [new NoticesView(dispatch), new TrainView(dispatch), new SettingsView(dispatch), new ModelView(dispatch), new DataView(dispatch), pad, evaluation];
+const views = [new NoticesView(dispatch), new TrainView(dispatch), new SettingsView(dispatch), new ModelView(dispatch), new DataView(dispatch), pad, evaluation, new TeachView(dispatch), new LayerView(dispatch)];
 const frames = renderLoop((now) => {
   for (const view of views) view.render(state);
   return charts.flush(now);
@@ -152,10 +156,66 @@ function run(effect) {
       return saveFile(effect.bytes, effect.name);
     case Effect.PAD_SHOW:
       return pad.showImage(effect.pixels);
+    case Effect.DRAWINGS_LOAD:
+      return drawingsChanged(Promise.resolve());
+    case Effect.DRAWING_ADD:
+      return drawingsChanged(drawings.add(effect.pixels, effect.label).then((d) => d.id));
+    case Effect.DRAWING_RELABEL:
+      return drawingsChanged(drawings.relabel(effect.id, effect.label));
+    case Effect.DRAWING_DELETE:
+      return drawingsChanged(drawings.remove(effect.id));
+    case Effect.DRAWINGS_EXPORT:
+      return exportDrawings(effect.drawings);
+    case Effect.DRAWINGS_IMPORT:
+      return drawingsChanged(importDrawings(effect.files));
+    case Effect.FETCH_PRETRAINED:
+      return fetchPretrained().then(
+        ({ bytes, info }) => dispatch({ type: Action.PRETRAINED_READ, bytes, info }),
+        (err) => dispatch({ type: Action.PRETRAINED_FAILED, message: err?.message ?? String(err) }),
+      );
     default:
       throw new Error(`unknown effect ${effect.type}`);
   }
 }
+
+// ---- Your drawings (IndexedDB) and the pretrained model --------------------------------------------
+const drawings = new DrawingsStore(idbBackend());
+
+/** After a change of the store (`done` resolves to a new drawing's id, or nothing): DRAWINGS_LOADED. */
+function drawingsChanged(done) {
+  return done
+    .then(async (added) => dispatch({ type: Action.DRAWINGS_LOADED, drawings: await drawings.list(), added: typeof added === 'number' ? added : null }))
+    .catch(async (err) => {
+      const kept = await drawings.list().catch(() => []);
+      dispatch({ type: Action.DRAWINGS_LOADED, drawings: kept, message: `Your drawings could not be changed: ${err?.message ?? err}` });
+    });
+}
+
+async function exportDrawings(list) {
+  const { images, labels } = toIdx(list);
+  saveFile(await gzip(images), 'my-drawings-images-idx3-ubyte.gz');
+  saveFile(await gzip(labels), 'my-drawings-labels-idx1-ubyte.gz');
+}
+
+/** IDX files (raw or gzip; sorted by magic as the own-data card sorts them) into the store. */
+async function importDrawings(files) {
+  const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await readFileBytes(f) })));
+  const sorted = classifyFiles(read, 'train');
+  if (!sorted.ok) throw new Error(sorted.message);
+  for (const set of Object.values(sorted.sets)) {
+    for (const d of fromIdx(set.images.bytes, set.labels.bytes)) await drawings.add(d.pixels, d.label);
+  }
+}
+
+const PRETRAINED_URL = `${import.meta.env.BASE_URL}pretrained/mnist-pretrained.weights`;
+
+async function fetchPretrained() {
+  const [weights, info] = await Promise.all([fetch(PRETRAINED_URL), fetch(`${PRETRAINED_URL}.json`)]);
+  for (const r of [weights, info]) if (!r.ok) throw new Error(`${r.url}: HTTP ${r.status}`);
+  return { bytes: new Uint8Array(await weights.arrayBuffer()), info: await info.json() };
+}
+
+run({ type: Effect.DRAWINGS_LOAD });
 
 setInterval(() => dispatch({ type: Action.REPREDICT, visible: !document.hidden }), REPREDICT_EVERY_MS);
 loader.start();

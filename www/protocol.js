@@ -33,6 +33,10 @@ export const ToWorker = Object.freeze({
   EXPORT: 'export', //         { format: 'weights'|'safetensors' }
   IMPORT: 'import', //         { bytes: Uint8Array }              bytes.buffer transferred
   DATA_REPLACE: 'data-replace', // { sets: { train?|test?: { images: {name, bytes}, labels: {name, bytes} } } }
+  // Look inside and teach it (www/worker-teach.js):
+  LAYERS: 'layers', //         { id, pixels: Float32Array(784) }   every layer's output for the pad's drawing
+  DRAWINGS: 'drawings', //     { images: Uint8Array(n*784), labels: Uint8Array(n) }   Your drawings, all of them
+  TEACH: 'teach', //           { id, images, labels, newest }   the drawings, then a fine-tune around drawing `newest`
 });
 
 /** Messages the worker sends to the page. */
@@ -48,7 +52,7 @@ export const FromWorker = Object.freeze({
   EVALUATION: 'evaluation', //  see evaluation() below
   PREDICTION: 'prediction', //  { id, probs: Float32Array(10) }   probs.buffer transferred
   SAMPLE_IMAGE: 'sample-image', // { set, index, label, pixels: Uint8Array(784) }
-  // ERROR: { where: 'init'|'data'|'train'|'predict'|'storage'|'export'|'import'|'user-data',
+  // ERROR: { where: 'init'|'data'|'train'|'predict'|'storage'|'export'|'import'|'user-data'|'teach'|'layers',
   //          message, name (ErrorName in errors.js: branch on it), field? (a setting), set? }
   ERROR: 'error',
   EXPORTED: 'exported', //      { format, bytes: Uint8Array }      bytes.buffer transferred
@@ -57,6 +61,11 @@ export const FromWorker = Object.freeze({
   // WORKERS: { training, wanted, transport: 'shared memory'|'messages', memory: [bytes per worker,
   //            the coordinator first], checksums: [hex, per worker, once a loop stopped], syncMs, note }
   WORKERS: 'workers',
+  // LAYER_VIEWS: { id, layout: activationLayout(), activations: Float32Array, filters: Float32Array(32*9) }
+  //              or { id, error: message }
+  LAYER_VIEWS: 'layer-views',
+  // TAUGHT: { id, label, predicted, probability, steps, ms }   a fine-tune finished, or { id, error: message }
+  TAUGHT: 'taught',
 });
 
 // The distinct ArrayBuffers behind some typed arrays (a buffer listed twice makes postMessage throw).
@@ -171,6 +180,22 @@ export const workers = ({ training, wanted, transport, memory, checksums, syncMs
 export const exported = (format, bytes) => [{ type: FromWorker.EXPORTED, format, bytes }, buffersOf(bytes)];
 export const imported = (progress) => [{ type: FromWorker.IMPORTED, progress: { ...progress } }, []];
 export const dataReplaced = (sets, names, trainFiles = []) => [{ type: FromWorker.DATA_REPLACED, sets, names, trainFiles }, []];
+
+export const layers = (id, pixels) => [{ type: ToWorker.LAYERS, id, pixels }, buffersOf(pixels)];
+export const drawings = (images, labels) => [{ type: ToWorker.DRAWINGS, images, labels }, buffersOf(images, labels)];
+export const teach = (id, images, labels, newest) => [
+  { type: ToWorker.TEACH, id, images, labels, newest },
+  buffersOf(images, labels),
+];
+export const layerViews = (id, layout, activations, filters) => [
+  { type: FromWorker.LAYER_VIEWS, id, layout, activations, filters },
+  buffersOf(activations, filters),
+];
+export const taught = ({ id, label, predicted, probability, steps, ms, error }) => [
+  { type: FromWorker.TAUGHT, id, label, predicted, probability, steps, ms, ...(error ? { error } : {}) },
+  [],
+];
+export const layerViewsFailed = (id, error) => [{ type: FromWorker.LAYER_VIEWS, id, error }, []];
 
 /** Sends `[message, transfer]` on a Worker or a worker's global scope. */
 export function send(target, [message, transfer]) {

@@ -12,10 +12,11 @@ import { fileHandlers } from './state/files.js';
 import { noticeHandlers } from './state/notices.js';
 import { padHandlers } from './state/pad.js';
 import { runHandlers } from './state/run.js';
+import { insideFollow, insideHandlers, insideState } from './state/inside.js';
 
 export { Action, Effect } from './state/events.js';
 
-const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers };
+const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers, ...insideHandlers };
 
 export function initialState() {
   return {
@@ -67,6 +68,7 @@ export function initialState() {
     padInk: false,
     prediction: null, // ten probabilities, or null
     sampleCaption: '',
+    ...insideState(), // Your drawings, teaching, layer views, the pretrained model (state/inside.js)
     effects: [],
   };
 }
@@ -76,6 +78,7 @@ export function reduce(state, event) {
   const handler = HANDLERS[event.type];
   const next = { ...state, effects: [] };
   if (handler) handler(next, event);
+  insideFollow(next, event);
   return next;
 }
 

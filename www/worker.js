@@ -21,6 +21,7 @@ import { ToWorker } from './protocol.js';
 import { ErrorName } from './errors.js';
 import { evaluateSet, misreadGallery } from './worker-evaluation.js';
 import { checkUserSets, loadUserSets } from './worker-data.js';
+import { fineTune, layerViews } from './worker-teach.js';
 import { sleep, trainSlice, yieldToEvents } from './worker-slices.js';
 import { WorkerPool, wantedWorkers } from './worker-pool.js';
 import { clearModel } from './model-store.js';
@@ -104,6 +105,7 @@ const FAILS_IN = {
   [ToWorker.EXPORT]: 'export',
   [ToWorker.IMPORT]: 'import',
   [ToWorker.DATA_REPLACE]: 'user-data',
+  [ToWorker.DRAWINGS]: 'teach',
 };
 
 function handle(m) {
@@ -170,6 +172,20 @@ function handle(m) {
         break;
       case ToWorker.DATA_REPLACE:
         replaceData(m.sets);
+        break;
+      case ToWorker.LAYERS:
+        try {
+          const v = layerViews(wasm, trainer, m.pixels);
+          post(P.layerViews(m.id, v.layout, v.activations, v.filters));
+        } catch (err) {
+          post(P.layerViewsFailed(m.id, err?.message ?? String(err)));
+        }
+        break;
+      case ToWorker.DRAWINGS:
+        trainer.setDrawings(m.images, m.labels);
+        break;
+      case ToWorker.TEACH:
+        teach(m);
         break;
       default:
         throw new Error(`unknown message type ${m.type}`);
@@ -406,6 +422,26 @@ function replaceData(sets) {
   if (order.includes('test') && counters.totalSteps > 0) {
     pendingFull = true;
     if (!loopActive) fullEvaluation(generation).catch(fail('train'));
+  }
+}
+
+/**
+ * A correction: the drawings, then a fine-tune in short calls (worker-teach.js). Paused, done or
+ * mid-run alike; mid-run its calls fall between two training slices, so the drawing joins what
+ * is trained at once. The model is saved after it.
+ */
+async function teach(m) {
+  const gen = generation;
+  try {
+    const r = await fineTune(wasm, trainer, m, { pause: yieldToEvents, stale: () => gen !== generation });
+    // The coordinator's model moved outside a step: the compute workers load it again before
+    // their next one (a step that fell between the fine-tune's calls is at most one behind).
+    pool.invalidate();
+    if (!r) return;
+    post(P.taught({ id: m.id, ...r }));
+    if (state !== 'training') persist();
+  } catch (err) {
+    post(P.taught({ id: m.id, error: err?.message ?? String(err) }));
   }
 }
 

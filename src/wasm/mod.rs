@@ -68,6 +68,20 @@ pub fn model_description() -> Result<JsValue, JsValue> {
     to_js(&crate::model::describe())
 }
 
+/// Where each layer's output sits in `layerViews`' buffer: `[{ name, kind, label, shape,
+/// offset, len }]` in network order (see `crate::network::activation_layout`); the buffer
+/// holds `activationLength()` values.
+#[wasm_bindgen(js_name = activationLayout)]
+pub fn activation_layout() -> Result<JsValue, JsValue> {
+    to_js(&crate::network::activation_layout())
+}
+
+/// Values in one image's activations (every layer's output): 37,610.
+#[wasm_bindgen(js_name = activationLength)]
+pub fn activation_length() -> usize {
+    crate::network::ACTIVATION_LEN
+}
+
 /// The error names by kind: `{ shape: "ShapeError", settings: "SettingsError", ... }`.
 #[wasm_bindgen(js_name = errorNames)]
 pub fn error_names() -> Result<JsValue, JsValue> {
@@ -466,6 +480,83 @@ impl Trainer {
     #[wasm_bindgen(js_name = predictBatch)]
     pub fn predict_batch(&mut self, pixels: &[f32]) -> Result<Vec<f32>, JsValue> {
         self.inner.predict(pixels).map_err(js_err)
+    }
+
+    /// Every layer's output for one image (784 pixels in [0, 1]) written into `out`, the
+    /// caller's `Float32Array(activationLength())`, laid out as `activationLayout()` says:
+    /// after each ReLU; the last layer's part holds the ten probabilities.
+    #[wasm_bindgen(js_name = layerViews)]
+    pub fn layer_views(&mut self, pixels: &[f32], out: &mut [f32]) -> Result<(), JsValue> {
+        self.inner.activations(pixels, out).map_err(js_err)
+    }
+
+    /// The first convolution's filters into `out` (`Float32Array(filters · kh · kw)`, 32 x 3 x 3):
+    /// filter by filter, each row-major, from the `[KH, KW, 1, F]` kernel.
+    #[wasm_bindgen(js_name = firstFilters)]
+    pub fn first_filters(&self, out: &mut [f32]) -> Result<(), JsValue> {
+        let kernel = self
+            .inner
+            .model()
+            .param_view(0)
+            .and_then(|v| v.into_dimensionality::<ndarray::Ix4>().ok())
+            .ok_or_else(|| js_err(Error::NoData("the first layer has no 4-d kernel".into())))?;
+        let (kh, kw, _, filters) = kernel.dim();
+        if out.len() != filters * kh * kw {
+            return Err(js_err(Error::shape(
+                "filters buffer",
+                filters * kh * kw,
+                out.len(),
+            )));
+        }
+        // [KH, KW, F] (input channel 0) → [F, KH, KW].
+        let view = kernel.index_axis(ndarray::Axis(2), 0);
+        let by_filter = view.permuted_axes([2, 0, 1]);
+        for (o, &v) in out.iter_mut().zip(by_filter.iter()) {
+            *o = v;
+        }
+        Ok(())
+    }
+
+    /// Replaces "Your drawings": `images` n·784 bytes (0-255), `labels` n classes. A bad
+    /// argument leaves the drawings as they were.
+    #[wasm_bindgen(js_name = setDrawings)]
+    pub fn set_drawings(&mut self, images: &[u8], labels: &[u8]) -> Result<(), JsValue> {
+        self.inner.set_drawings(images, labels).map_err(js_err)
+    }
+
+    /// `steps` Adam steps of the fine-tune (its own optimizer) on batches mixing drawing
+    /// `newest` (undefined: none), the other drawings and replayed training images; returns
+    /// `{ steps, loss, mix: { newest, others, replay }, probability, predicted, done }`, where
+    /// `done` says whether a fine-tune that had taken `stepsBefore` steps before this call is
+    /// over (`crate::teach::TeachConfig::done`).
+    #[wasm_bindgen(js_name = fineTune)]
+    pub fn fine_tune(
+        &mut self,
+        newest: Option<u32>,
+        steps: u32,
+        steps_before: u32,
+    ) -> Result<JsValue, JsValue> {
+        let report = self
+            .inner
+            .fine_tune(newest.map(|i| i as usize), steps as usize)
+            .map_err(js_err)?;
+        let done = self
+            .inner
+            .teach_config_mut()
+            .done(steps_before as usize + report.steps, &report);
+        #[derive(Serialize)]
+        struct Done {
+            #[serde(flatten)]
+            report: crate::teach::TeachReport,
+            done: bool,
+        }
+        to_js(&Done { report, done })
+    }
+
+    /// Steps per `fineTune` call the worker makes between looks at its messages.
+    #[wasm_bindgen(js_name = teachStepsPerCall)]
+    pub fn teach_steps_per_call(&mut self) -> usize {
+        self.inner.teach_config_mut().steps_per_call
     }
 
     /// The raw 784 bytes of one loaded image.

@@ -40,6 +40,11 @@ test('every constructor builds a message of a known type', () => {
     P.exported('weights', new Uint8Array(8)),
     P.imported({ epoch: 1, stepInEpoch: 2, stepsPerEpoch: 3, totalSteps: 4 }),
     P.dataReplaced(['train'], ['a', 'b']),
+    P.layers(1, new Float32Array(784)),
+    P.drawings(new Uint8Array(784), new Uint8Array(1)),
+    P.teach(1, new Uint8Array(784), new Uint8Array(1), 0),
+    P.layerViews(1, [], new Float32Array(4), new Float32Array(288)),
+    P.taught({ id: 1, label: 3, predicted: 3, probability: 0.9, steps: 4, ms: 100 }),
   ];
   const covered = new Set(built.map(([m]) => m.type));
   assert.deepEqual([...covered].sort(), [...known].sort(), 'each message type has a constructor');

@@ -8,10 +8,11 @@ import { FromWorker, ToWorker } from '../../www/protocol.js';
 import { ErrorName } from '../../www/errors.js';
 import { Action, Effect, handles, initialState, reduce } from '../../www/state.js';
 import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
+import { PRETRAINED_NAME, pretrainedNote } from '../../www/state/inside.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 
-const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, workers: 0 };
-const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false, workers: 2 };
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, workers: 0, trainOnDrawings: false, drawingsShare: 0.1 };
+const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false, workers: 2, trainOnDrawings: false, drawingsShare: 0.1 };
 const PIXELS = new Float32Array(784).fill(0.5);
 
 function deepFreeze(value) {
@@ -101,9 +102,9 @@ test('READY with a restored model: its counters, score, and its chart history is
 
 test('SETTINGS_INPUT: a valid form is kept and configures the trainer; an invalid one neither', () => {
   const s = readyState();
-  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false, workers: '2' };
+  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false, workers: '2', drawingsShare: '0.1' };
   const good = step(s, { type: Action.SETTINGS_INPUT, raw });
-  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false, workers: 2 };
+  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false, workers: 2, trainOnDrawings: false, drawingsShare: 0.1 };
   assert.deepEqual(good.settings, values);
   assert.equal(good.settingsValid, true);
   assert.deepEqual(effects(good, Effect.SAVE_SETTINGS), [{ type: Effect.SAVE_SETTINGS, schema: SCHEMA, values }]);
@@ -451,7 +452,7 @@ test('errors are told apart by name: a diverged run pauses with the advice, neve
   const refused = step(s, workerError('train', 'batchSize 0 must be a whole number from 1 to 1024', { name: ErrorName.settings, field: 'batchSize' }));
   assert.equal(refused.error.kind, 'settings');
   assert.equal(refused.settingsErrors.batchSize, 'batchSize 0 must be a whole number from 1 to 1024');
-  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', augment: true, workers: '0' } });
+  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', augment: true, workers: '0', drawingsShare: '0.1' } });
   assert.deepEqual(edited.settingsErrors, {});
   assert.equal(edited.error, null);
 });
@@ -511,6 +512,100 @@ test('WORKERS: how many train, how, their checksums and any note are kept for th
   const noted = step(next, P.workers({ ...m, training: 1, wanted: 1, note: 'Compute worker 1 stopped' })[0]);
   assert.equal(noted.workers.note, 'Compute worker 1 stopped');
   assert.equal(noted.workers.training, 1);
+});
+
+// ---- teach it, look inside, the pretrained model (www/state/inside.js) ------------------------------
+const drawn = (s) => step(s, { type: Action.PAD_CHANGED, pixels: PIXELS, empty: false });
+const kept = (id, label) => ({ id, label, pixels: new Uint8Array(784).fill(id) });
+
+test('teach: the drawing is kept, then the worker fine-tunes on it and the prediction is asked again', () => {
+  const idle = readyState();
+  assert.deepEqual(step(idle, { type: Action.TEACH, digit: 7 }).effects, [], 'nothing on the pad, nothing to teach');
+  const answered = step(drawn(idle), P.prediction(drawn(idle).pad.seq, new Float32Array(10).fill(0.1))[0]);
+  let s = step(answered, { type: Action.TEACH, digit: 7 });
+  assert.equal(s.teach.state, 'learning');
+  const [add] = effects(s, Effect.DRAWING_ADD);
+  assert.equal(add.label, 7);
+  assert.equal(add.pixels.length, 784);
+  assert.equal(add.pixels[0], 128, 'pixels kept as bytes (0.5 -> 128)');
+  assert.deepEqual(step(s, { type: Action.TEACH, digit: 3 }).effects, [], 'one correction at a time');
+  s = step(s, { type: Action.DRAWINGS_LOADED, drawings: [kept(1, 4), kept(2, 7)], added: 2 });
+  const [[teach]] = sent(s);
+  assert.equal(teach.type, ToWorker.TEACH);
+  assert.deepEqual([teach.newest, [...teach.labels], teach.images.length], [1, [4, 7], 2 * 784]);
+  assert.equal(s.drawings.length, 2);
+  const stale = step(s, P.taught({ id: teach.id - 1, label: 7, predicted: 7, probability: 0.9, steps: 4, ms: 50 })[0]);
+  assert.equal(stale.teach.state, 'learning', 'an older answer is ignored');
+  const learned = step(s, P.taught({ id: teach.id, label: 7, predicted: 7, probability: 0.93, steps: 6, ms: 80 })[0]);
+  assert.equal(learned.teach.state, 'learned');
+  assert.match(learned.teach.text, /reads your drawing as a 7 \(93 %\), after 6 steps/);
+  assert.deepEqual(sentTypes(learned), [ToWorker.PREDICT], 'the pad is read again');
+  const still = step(s, P.taught({ id: teach.id, label: 7, predicted: 1, probability: 0.2, steps: 12, ms: 80 })[0]);
+  assert.match(still.teach.text, /Still read as a 1/);
+  const failed = step(s, P.taught({ id: teach.id, error: 'diverged' })[0]);
+  assert.equal(failed.teach.state, 'error');
+});
+
+test('Your drawings: changes go to the store, and the worker gets the list after each', () => {
+  const s = readyState();
+  assert.deepEqual(step(s, { type: Action.DRAWING_RELABEL, id: 3, label: 5 }).effects, [{ type: Effect.DRAWING_RELABEL, id: 3, label: 5 }]);
+  assert.deepEqual(step(s, { type: Action.DRAWING_DELETE, id: 3 }).effects, [{ type: Effect.DRAWING_DELETE, id: 3 }]);
+  assert.deepEqual(step(s, { type: Action.DRAWINGS_EXPORT }).effects, [], 'nothing to export');
+  const files = [{ name: 'a' }];
+  assert.deepEqual(step(s, { type: Action.DRAWINGS_IMPORT, files }).effects, [{ type: Effect.DRAWINGS_IMPORT, files }]);
+  const list = [kept(1, 0), kept(4, 9)];
+  const loaded = step(s, { type: Action.DRAWINGS_LOADED, drawings: list });
+  const [[m]] = sent(loaded);
+  assert.deepEqual([m.type, [...m.labels]], [ToWorker.DRAWINGS, [0, 9]]);
+  assert.equal(loaded.teach.state, 'idle');
+  assert.deepEqual(step(loaded, { type: Action.DRAWINGS_EXPORT }).effects, [{ type: Effect.DRAWINGS_EXPORT, drawings: list }]);
+  const refused = step(s, { type: Action.DRAWINGS_LOADED, drawings: list, message: 'not IDX' });
+  assert.deepEqual([refused.teach.state, refused.teach.text], ['error', 'not IDX']);
+});
+
+test('look inside: asked for while open, one request in flight, at most every 250 ms while training', () => {
+  let s = drawn(readyState());
+  assert.deepEqual(sentTypes(s), [ToWorker.PREDICT], 'closed: no layer views');
+  s = step(s, { type: Action.LAYERS_TOGGLE, open: true });
+  const [[first]] = sent(s);
+  assert.equal(first.type, ToWorker.LAYERS);
+  assert.equal(first.pixels[0], 0.5);
+  s = drawn(s);
+  assert.ok(!sentTypes(s).includes(ToWorker.LAYERS), 'one in flight');
+  assert.equal(s.layers.pending, true);
+  const view = P.layerViews(first.id, [], new Float32Array(4), new Float32Array(288))[0];
+  s = step(s, view);
+  assert.equal(s.layers.view, view);
+  assert.ok(sentTypes(s).includes(ToWorker.LAYERS), 'the waiting drawing goes next');
+  s = step(s, P.layerViews(first.id + 1, [], new Float32Array(4), new Float32Array(288))[0]);
+  s = step(s, progress({ at: 10_000 }));
+  assert.ok(sentTypes(s).includes(ToWorker.LAYERS), 'weights changed');
+  s = step(s, P.layerViews(first.id + 2, [], new Float32Array(4), new Float32Array(288))[0]);
+  assert.ok(!sentTypes(step(s, progress({ at: 10_200 }))).includes(ToWorker.LAYERS), 'not within 250 ms');
+  assert.ok(sentTypes(step(s, progress({ at: 10_250 }))).includes(ToWorker.LAYERS));
+  const failed = step(s, { ...P.layerViewsFailed(99, 'boom')[0] });
+  assert.equal(failed.layers.view, s.layers.view, 'a failure keeps the last view');
+  assert.equal(failed.layers.error, 'boom');
+  const closed = step(s, { type: Action.LAYERS_TOGGLE, open: false });
+  assert.ok(!sentTypes(drawn(closed)).includes(ToWorker.LAYERS));
+});
+
+test('the pretrained model: fetched on click, imported like a file, its note says its accuracy', () => {
+  let s = step(readyState(), { type: Action.PRETRAINED });
+  assert.deepEqual(effects(s, Effect.FETCH_PRETRAINED).length, 1);
+  assert.equal(s.busy, 'import');
+  assert.equal(pretrainedNote(s), 'Loading the pretrained model…');
+  assert.deepEqual(step(s, { type: Action.PRETRAINED }).effects, [], 'not twice');
+  const info = { testAccuracy: 0.9945, epochs: 5, seed: 42 };
+  s = step(s, { type: Action.PRETRAINED_READ, bytes: new Uint8Array(8), info });
+  assert.deepEqual(sentTypes(s), [ToWorker.IMPORT]);
+  s = step(s, P.imported({ epoch: 5, stepInEpoch: 0, stepsPerEpoch: 938, totalSteps: 4690 })[0]);
+  assert.equal(s.imported.name, PRETRAINED_NAME);
+  assert.match(pretrainedNote(s), /^Pretrained natively \(5 epochs, seed 42\): 99\.45 % on the MNIST test set/);
+  const failed = step(step(readyState(), { type: Action.PRETRAINED }), { type: Action.PRETRAINED_FAILED, message: 'HTTP 404' });
+  assert.equal(failed.busy, null);
+  assert.match(failed.error.message, /pretrained model could not be loaded, the model is unchanged: HTTP 404/);
+  assert.equal(pretrainedNote(failed), '');
 });
 
 test('every event type was exercised above', () => {

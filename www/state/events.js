@@ -28,6 +28,17 @@ export const Action = Object.freeze({
   CHARTS_LOADED: 'charts-loaded', //     { totalSteps, saved } the kept chart history, or null
   CLEAR_RUNS: 'clear-runs-clicked', //   forget the earlier runs drawn faded on the charts
   OFFLINE: 'offline-status', //          { status: 'offline-ready' | 'updated' | 'unavailable' }  the service worker (offline-cache.js)
+  // Teach it, look inside, the pretrained model (state/inside.js):
+  TEACH: 'teach-clicked', //             { digit }            "It's a …" under the prediction
+  DRAWINGS_LOADED: 'drawings-loaded', // { drawings, added?, message? }  the store's drawings after a change
+  DRAWING_RELABEL: 'drawing-relabel-chosen', // { id, label }
+  DRAWING_DELETE: 'drawing-delete-clicked', // { id }
+  DRAWINGS_EXPORT: 'drawings-export-clicked',
+  DRAWINGS_IMPORT: 'drawings-import-chosen', // { files }   IDX files (raw or gzip)
+  LAYERS_TOGGLE: 'layers-toggled', //    { open }             the Look inside panel
+  PRETRAINED: 'pretrained-clicked',
+  PRETRAINED_READ: 'pretrained-read', // { bytes, info }      fetched
+  PRETRAINED_FAILED: 'pretrained-failed', // { message }
 });
 
 /** What main.js does for the reducer. */
@@ -50,4 +61,11 @@ export const Effect = Object.freeze({
   RELOAD: 'reload',
   SAVE_FILE: 'save-file', //             { bytes, name }      an exported model
   PAD_SHOW: 'pad-show', //               { pixels }           a test image onto the pad
+  DRAWING_ADD: 'drawing-add', //         { pixels, label }    keep it, then DRAWINGS_LOADED { added }
+  DRAWING_RELABEL: 'drawing-relabel', // { id, label }        then DRAWINGS_LOADED
+  DRAWING_DELETE: 'drawing-delete', //   { id }               then DRAWINGS_LOADED
+  DRAWINGS_EXPORT: 'drawings-export', // { drawings }         two gzipped IDX downloads
+  DRAWINGS_IMPORT: 'drawings-import', // { files }            read, keep, then DRAWINGS_LOADED
+  DRAWINGS_LOAD: 'drawings-load', //                          at start: DRAWINGS_LOADED
+  FETCH_PRETRAINED: 'fetch-pretrained', //                    then PRETRAINED_READ or PRETRAINED_FAILED
 });

@@ -35,6 +35,9 @@ function workerError(s, m) {
     case 'user-data':
       userDataFailed(s, m.message);
       break;
+    case 'teach':
+      showError(s, `Your drawings could not be used: ${m.message}`, null, 'teach');
+      break;
     case 'predict':
       s.pad = { ...s.pad, inFlight: false };
       showError(s, `Prediction failed: ${m.message}`, null, 'train');

@@ -1,0 +1,159 @@
+// Teach it, look inside, the pretrained model, in Chromium against the dev server: the pretrained
+// model is fetched only on click, says its accuracy and reads a drawn digit; the layer views are
+// drawn (non-blank) for a drawing; a drawn digit the model misreads is taught with "It's a …"
+// and then read right; Your drawings go out as gzipped IDX files and come back, are relabelled
+// and deleted, and survive a reload.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp, watch } from './helpers.mjs';
+import { drawnDigits } from '../../bench/drawn-digits.mjs';
+
+/** Candidates the pretrained model misreads natively (examples/teach.rs on bench/teach-set.mjs's set). */
+const MISREAD = [9, 168, 189, 214, 249, 316, 390, 419];
+
+async function replay(page, strokes) {
+  await page.evaluate(() => document.getElementById('clear-pad').click());
+  const pad = page.getByTestId('draw-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  const at = (p) => [box.x + p.x * box.width, box.y + p.y * box.height];
+  for (const stroke of strokes) {
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (const p of stroke.slice(1)) await page.mouse.move(...at(p));
+    await page.mouse.up();
+  }
+}
+
+/** The prediction once it has stopped changing for 300 ms. */
+async function settled(page) {
+  await page.evaluate(() => {
+    window.__settle = { key: null, since: performance.now() };
+  });
+  await page.waitForFunction(
+    () => {
+      const key = [...document.querySelectorAll('[data-testid=probabilities] > *')].map((li) => li.dataset.prob).join(',');
+      const w = window.__settle;
+      if (key !== w.key) Object.assign(w, { key, since: performance.now() });
+      return document.querySelector('[data-testid=prediction]').textContent !== '' && performance.now() - w.since >= 300;
+    },
+    null,
+    { polling: 50, timeout: 20_000 },
+  );
+  return page.evaluate(() => document.querySelector('[data-testid=prediction]').textContent);
+}
+
+/** Whether a canvas has more than one colour. */
+const nonBlank = (page, selector) =>
+  page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4) seen.add(d[i]);
+    return seen.size > 2;
+  }, selector);
+
+test('pretrained, look inside, teach it, and the drawings after a reload', { timeout: 600_000 }, async () => {
+  const app = await startApp();
+  const { page } = app;
+  const problems = watch(page, app.port);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: true });
+  });
+  try {
+    await page.goto(app.url);
+    const load = page.getByTestId('load-pretrained');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=load-pretrained]').disabled, null, { timeout: 60_000 });
+    assert.ok(!requests.some((u) => u.includes('pretrained')), 'not in the initial download');
+
+    // The pretrained model: fetched on click, its accuracy said, a drawn digit read.
+    await load.click();
+    await page.waitForFunction(() => /99\.\d\d % on the MNIST test set/.test(document.querySelector('[data-testid=pretrained-note]').textContent), null, { timeout: 60_000 });
+    assert.ok(requests.some((u) => u.endsWith('/pretrained/mnist-pretrained.weights')));
+    const digits = drawnDigits({ count: 1500, seed: 12 }); // bench/teach-set.mjs's set: MISREAD indexes it
+    const easy = digits.find((d) => d.label === 3);
+    await replay(page, easy.strokes);
+    assert.equal(await settled(page), '3', 'the pretrained model reads a drawn 3');
+
+    // Look inside: every canvas labelled, and drawn for the pad's drawing.
+    await page.evaluate(() => {
+      window.__longTasks = []; // from here on: the layer views and the corrections
+    });
+    await page.locator('[data-testid=layer-views] > summary').click();
+    for (const sel of ['[data-testid=filters]', '[data-layer=conv1]', '[data-layer=conv2]', '[data-layer=conv3]', '[data-testid=layer-dense]', '[data-testid=layer-output]']) {
+      await page
+        .waitForFunction((s) => document.querySelector(s)?.width > 10, sel, { timeout: 20_000 })
+        .catch(async (e) => {
+          const sizes = await page.evaluate(() => [...document.querySelectorAll('.layer-views canvas')].map((c) => `${c.id} ${c.width}x${c.height}`));
+          throw new Error(`${sel} not drawn: ${sizes.join(', ')}; ${problems.join('; ')}: ${e.message}`);
+        });
+      assert.ok(await nonBlank(page, sel), `${sel} is drawn`);
+      assert.ok((await page.locator(sel).getAttribute('aria-label')).length > 20, `${sel} has a text label`);
+    }
+
+    // Teach it: a drawn digit the model misreads, then read right.
+    let taught = null;
+    for (const index of MISREAD) {
+      const d = digits[index];
+      if (!d) continue;
+      await replay(page, d.strokes);
+      const read = await settled(page);
+      if (read !== String(d.label)) {
+        taught = d;
+        break;
+      }
+    }
+    assert.ok(taught, 'one of the candidates is misread on the page too');
+    const button = page.getByRole('button', { name: `It's a ${taught.label}` });
+    assert.equal(await button.getAttribute('data-digit'), String(taught.label));
+    let read = null;
+    for (let attempt = 0; attempt < 3 && read !== String(taught.label); attempt++) {
+      const t0 = Date.now();
+      await button.click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=teach-status]').dataset.state !== 'learning', null, { timeout: 30_000 });
+      // A figure, not a check (timing stays out of tests on this shared machine).
+      console.log(`# taught test digit #${taught.index} as ${taught.label}: ${Date.now() - t0} ms click to status; ${await page.getByTestId('teach-status').textContent()}`);
+      assert.equal(await page.getByTestId('teach-status').getAttribute('data-state'), 'learned');
+      read = await settled(page);
+    }
+    assert.equal(read, String(taught.label), 'the taught drawing is read as its label');
+    // A figure, not a check: this machine is shared (see www/README.md on long tasks).
+    console.log(`# main-thread tasks over 50 ms while looking inside and teaching: ${JSON.stringify(await page.evaluate(() => window.__longTasks.map(Math.round)))}`);
+    const labels = await page.$$eval('[data-testid=my-drawings] > [data-label]', (els) => els.map((e) => e.dataset.label));
+    assert.ok(labels.length >= 1 && labels.every((l) => l === String(taught.label)));
+
+    // Export as gzipped IDX, import them back (doubling the gallery), relabel one, delete one.
+    const items = '[data-testid=my-drawings] > [data-label]';
+    const count = (n) => page.waitForFunction(([sel, k]) => document.querySelectorAll(sel).length === k, [items, n], { timeout: 30_000 });
+    await page.locator('#my-drawings-panel > summary').click();
+    const downloads = [];
+    page.on('download', (d) => downloads.push(d));
+    await page.getByTestId('export-drawings').click();
+    for (let i = 0; i < 50 && downloads.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(downloads.map((d) => d.suggestedFilename()).sort(), ['my-drawings-images-idx3-ubyte.gz', 'my-drawings-labels-idx1-ubyte.gz']);
+    const paths = await Promise.all(downloads.map(async (d) => {
+      const path = `/tmp/${d.suggestedFilename()}-${process.pid}`;
+      await d.saveAs(path);
+      return path;
+    }));
+    await page.getByTestId('import-drawings').setInputFiles(paths);
+    await count(2 * labels.length);
+    const other = String((taught.label + 1) % 10);
+    await page.locator(`${items}:last-child select`).selectOption(other);
+    await page.waitForFunction(([sel, l]) => [...document.querySelectorAll(sel)].at(-1).dataset.label === l, [items, other], { timeout: 30_000 });
+    await page.locator(`${items}:first-child button[data-delete]`).click();
+    await count(2 * labels.length - 1);
+    const before = await page.$$eval(items, (els) => els.map((e) => e.dataset.label));
+
+    // Kept across a reload.
+    await page.reload();
+    await count(before.length);
+    assert.deepEqual(await page.$$eval(items, (els) => els.map((e) => e.dataset.label)), before);
+    assert.deepEqual(problems, []);
+  } finally {
+    await app.close();
+  }
+});

@@ -1,0 +1,142 @@
+// The reducer's handlers for "Teach it", "Look inside" and the pretrained model:
+// - teach: "It's a …" keeps the pad's drawing in Your drawings (an effect: IndexedDB), then the
+//   worker fine-tunes on it (TEACH → TAUGHT); `teach.state` is idle | learning | learned | error;
+//   the gallery's drawings (`drawings`) are the store's, reloaded after every change, and the
+//   worker's copy is replaced with them (DRAWINGS) so "Train on my drawings too" sees them;
+// - layers: while the panel is open, every layer's output for the pad's drawing (LAYERS →
+//   LAYER_VIEWS), one request in flight, at most one every LAYERS_EVERY_MS while weights change;
+// - pretrained: fetched on click (an effect), then imported like a weights file.
+// `insideFollow` runs after every event (state.js) and asks for new layer views when the
+// drawing or the weights changed.
+import * as P from '../protocol.js';
+import { FromWorker } from '../protocol.js';
+import { packDrawings } from '../drawings-store.js';
+import { Action, Effect } from './events.js';
+import { clearError, effect, requestPrediction, send, showError } from './draft.js';
+
+export const PRETRAINED_NAME = 'the pretrained model';
+export const LAYERS_EVERY_MS = 250;
+
+export function insideState() {
+  return {
+    drawings: [], // [{ id, label, pixels: Uint8Array(784) }], oldest first (drawings-store.js)
+    teach: { state: 'idle', label: null, seq: 0, text: '' },
+    layers: { open: false, seq: 0, inFlight: false, pending: false, lastAt: -Infinity, view: null, error: '' },
+    pretrained: null, // null | { loading: true } | { info }: the .json beside the weights
+  };
+}
+
+/** The pad's drawing as kept: 784 bytes, as MNIST stores pixels. */
+export const toBytes = (pixels) => Uint8Array.from(pixels, (p) => Math.round(Math.min(1, Math.max(0, p)) * 255));
+
+function requestLayers(s, at) {
+  const l = s.layers;
+  if (!l.open || !s.workerReady) return;
+  if (l.inFlight) {
+    s.layers = { ...l, pending: true };
+    return;
+  }
+  const pixels = s.pad.current ? Float32Array.from(s.pad.current) : new Float32Array(784);
+  s.layers = { ...l, seq: l.seq + 1, inFlight: true, pending: false, lastAt: at ?? l.lastAt };
+  send(s, P.layers(l.seq + 1, pixels));
+}
+
+const WEIGHTS_CHANGED = new Set([FromWorker.IMPORTED, FromWorker.TAUGHT, FromWorker.READY]);
+
+/** After any event: new layer views when the drawing changed, or the weights did (throttled). */
+export function insideFollow(s, event) {
+  if (!s.layers?.open) return;
+  if (event.type === Action.PAD_CHANGED || WEIGHTS_CHANGED.has(event.type)) requestLayers(s);
+  else if (event.type === FromWorker.STATE && event.reason === 'reset') requestLayers(s);
+  else if (event.type === FromWorker.PROGRESS && event.at - s.layers.lastAt >= LAYERS_EVERY_MS) requestLayers(s, event.at);
+}
+
+export const insideHandlers = {
+  [Action.TEACH](s, { digit }) {
+    if (!s.pad.current || !s.workerReady || s.teach.state === 'learning') return;
+    s.teach = { ...s.teach, state: 'learning', label: digit, text: `Learning that this is a ${s.classNames[digit] ?? digit}…` };
+    effect(s, Effect.DRAWING_ADD, { pixels: toBytes(s.pad.current), label: digit });
+  },
+  [Action.DRAWINGS_LOADED](s, { drawings, added = null, message = '' }) {
+    s.drawings = drawings;
+    const { images, labels } = packDrawings(drawings);
+    if (message) {
+      s.teach = { ...s.teach, state: 'error', text: message };
+      send(s, P.drawings(images, labels));
+      return;
+    }
+    const newest = added === null ? -1 : drawings.findIndex((d) => d.id === added);
+    if (newest < 0) {
+      send(s, P.drawings(images, labels));
+      return;
+    }
+    const seq = s.teach.seq + 1;
+    s.teach = { ...s.teach, seq };
+    send(s, P.teach(seq, images, labels, newest));
+  },
+  [Action.DRAWING_RELABEL](s, { id, label }) {
+    effect(s, Effect.DRAWING_RELABEL, { id, label });
+  },
+  [Action.DRAWING_DELETE](s, { id }) {
+    effect(s, Effect.DRAWING_DELETE, { id });
+  },
+  [Action.DRAWINGS_EXPORT](s) {
+    if (s.drawings.length) effect(s, Effect.DRAWINGS_EXPORT, { drawings: s.drawings });
+  },
+  [Action.DRAWINGS_IMPORT](s, { files }) {
+    effect(s, Effect.DRAWINGS_IMPORT, { files });
+  },
+  [FromWorker.TAUGHT](s, m) {
+    if (m.id !== s.teach.seq) return;
+    if (m.error) {
+      s.teach = { ...s.teach, state: 'error', text: `The model could not learn it: ${m.error}` };
+      return;
+    }
+    const name = (d) => s.classNames[d] ?? String(d);
+    const right = m.predicted === m.label;
+    const text = right
+      ? `Learned: it now reads your drawing as a ${name(m.label)} (${Math.round(m.probability * 100)} %), after ${m.steps} steps.`
+      : `Still read as a ${name(m.predicted)} after ${m.steps} steps (${Math.round(m.probability * 100)} % for ${name(m.label)}); teach it again, or draw more like it.`;
+    s.teach = { ...s.teach, state: 'learned', text, right };
+    requestPrediction(s);
+  },
+
+  [Action.LAYERS_TOGGLE](s, { open }) {
+    s.layers = { ...s.layers, open };
+    if (open) requestLayers(s);
+  },
+  [FromWorker.LAYER_VIEWS](s, m) {
+    const pending = s.layers.pending;
+    s.layers = { ...s.layers, inFlight: false, pending: false, view: m.error ? s.layers.view : m, error: m.error ?? '' };
+    if (pending) requestLayers(s);
+  },
+
+  [Action.PRETRAINED](s) {
+    if (s.busy) return;
+    s.busy = 'import';
+    s.pendingImport = PRETRAINED_NAME;
+    s.pretrained = { loading: true };
+    effect(s, Effect.FETCH_PRETRAINED);
+  },
+  [Action.PRETRAINED_READ](s, { bytes, info }) {
+    s.pretrained = { info };
+    clearError(s, 'import');
+    send(s, P.importModel(bytes)); // then IMPORTED, as for a file (state/files.js)
+  },
+  [Action.PRETRAINED_FAILED](s, { message }) {
+    s.busy = null;
+    s.pendingImport = null;
+    s.pretrained = null;
+    showError(s, `The pretrained model could not be loaded, the model is unchanged: ${message}`, null, 'import');
+  },
+};
+
+/** The note beside "Use a pretrained model": what it is while it is the model in use. */
+export function pretrainedNote(s) {
+  if (s.pretrained?.loading) return 'Loading the pretrained model…';
+  const info = s.pretrained?.info;
+  if (!info || s.imported?.name !== PRETRAINED_NAME) return '';
+  const acc = (100 * info.testAccuracy).toFixed(2);
+  const now = s.totalSteps === s.imported.totalSteps ? '' : ' You have trained it further since.';
+  return `Pretrained natively (${info.epochs} epochs, seed ${info.seed}): ${acc} % on the MNIST test set. Train on to improve it, or Reset for fresh weights.${now}`;
+}

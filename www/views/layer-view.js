@@ -1,0 +1,83 @@
+// "Look inside the network": the collapsible panel under the pad. Draws the latest LAYER_VIEWS
+// (state/inside.js keeps it): conv1's 32 filters (3x3; light adds ink, dark subtracts), the maps
+// after each convolution's ReLU as a grid of tiles (each layer on its own scale: the brightest
+// value is white), the 64 dense activations and the 10 outputs. Which part of the buffer is which
+// layer comes with the message (the core's activationLayout(): src/network.rs), not from here.
+// Draws at native size with putImageData (CSS scales the canvases up, pixelated): ~1 ms.
+import { Action } from '../state.js';
+import { byId, setHidden, setText } from './dom.js';
+
+const GAP = 1; // pixels between two tiles
+
+/** Writes `tiles` (count, side) into a canvas as a grid of `cols` columns; `value(t, y, x)` in [0, 1]. */
+function drawTiles(canvas, count, side, cols, value) {
+  const rows = Math.ceil(count / cols);
+  const w = cols * (side + GAP) - GAP;
+  const h = rows * (side + GAP) - GAP;
+  if (canvas.width !== w || canvas.height !== h) Object.assign(canvas, { width: w, height: h });
+  const image = new ImageData(w, h);
+  image.data.fill(40); // the gaps: dark grey
+  for (let t = 0; t < count; t++) {
+    const [ox, oy] = [(t % cols) * (side + GAP), Math.floor(t / cols) * (side + GAP)];
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const v = 255 * Math.min(1, Math.max(0, value(t, y, x))); // the clamped array rounds
+        const o = 4 * ((oy + y) * w + ox + x);
+        image.data[o] = image.data[o + 1] = image.data[o + 2] = v;
+        image.data[o + 3] = 255;
+      }
+    }
+  }
+  canvas.getContext('2d').putImageData(image, 0, 0);
+}
+
+function maxOf(a, from, len, f = (v) => v) {
+  let m = 0;
+  for (let i = from; i < from + len; i++) m = Math.max(m, f(a[i]));
+  return m || 1;
+}
+
+export class LayerView {
+  constructor(dispatch) {
+    this.panel = byId('layer-views');
+    this.note = byId('layer-views-note');
+    this.canvases = {
+      filters: byId('layer-filters'),
+      conv1: byId('layer-conv1'),
+      conv2: byId('layer-conv2'),
+      conv3: byId('layer-conv3'),
+      dense: byId('layer-dense'),
+      output: byId('layer-output'),
+    };
+    this.panel.addEventListener('toggle', () => dispatch({ type: Action.LAYERS_TOGGLE, open: this.panel.open }));
+    this.shown = null;
+  }
+
+  render(s) {
+    const { view, error } = s.layers;
+    setText(this.note, error ? `The layers could not be shown: ${error}` : s.pad.current ? 'For the drawing on the pad, with the weights as they are now.' : 'Draw a digit to see what each layer makes of it.');
+    setHidden(this.note, false);
+    if (!view || view === this.shown || !this.panel.open) return;
+    this.shown = view;
+    this.draw(view);
+  }
+
+  draw({ layout, activations: a, filters }) {
+    const c = this.canvases;
+    const fmax = maxOf(filters, 0, filters.length, Math.abs);
+    drawTiles(c.filters, filters.length / 9, 3, 8, (t, y, x) => 0.5 + filters[t * 9 + y * 3 + x] / (2 * fmax));
+    const convs = layout.filter((l) => l.kind === 'Conv2D');
+    [c.conv1, c.conv2, c.conv3].forEach((canvas, k) => {
+      const l = convs[k];
+      if (!l) return;
+      const [h, w, ch] = l.shape;
+      const m = maxOf(a, l.offset, l.len);
+      drawTiles(canvas, ch, h, 8, (t, y, x) => a[l.offset + (y * w + x) * ch + t] / m);
+    });
+    const dense = layout.filter((l) => l.kind === 'Dense');
+    const [hidden, output] = [dense[0], dense[dense.length - 1]];
+    const m = maxOf(a, hidden.offset, hidden.len);
+    drawTiles(c.dense, hidden.len, 1, hidden.len, (t) => a[hidden.offset + t] / m);
+    drawTiles(c.output, output.len, 1, output.len, (t) => a[output.offset + t]);
+  }
+}

@@ -1,0 +1,71 @@
+// "Teach it" and the pretrained model, in the pad card: the ten "It's a …" buttons and the
+// status under the prediction, the Your drawings gallery (relabel, delete, export, import), and
+// "Use a pretrained model" with its note. Dispatches the user's actions; renders state/inside.js.
+import { Action } from '../state.js';
+import { pretrainedNote } from '../state/inside.js';
+import { byId, make, setAttr, setDisabled, setText } from './dom.js';
+
+export class TeachView {
+  constructor(dispatch) {
+    this.buttons = [...byId('teach').querySelectorAll('button[data-digit]')];
+    for (const b of this.buttons) b.addEventListener('click', () => dispatch({ type: Action.TEACH, digit: Number(b.dataset.digit) }));
+    this.status = byId('teach-status');
+    this.gallery = byId('my-drawings');
+    this.count = byId('my-drawings-count');
+    this.pretrained = byId('load-pretrained');
+    this.pretrainedNote = byId('pretrained-note');
+    this.pretrained.addEventListener('click', () => dispatch({ type: Action.PRETRAINED }));
+    byId('export-drawings').addEventListener('click', () => dispatch({ type: Action.DRAWINGS_EXPORT }));
+    const input = byId('import-drawings');
+    input.addEventListener('change', () => {
+      const files = [...input.files];
+      input.value = '';
+      if (files.length) dispatch({ type: Action.DRAWINGS_IMPORT, files });
+    });
+    this.gallery.addEventListener('change', (e) => {
+      const item = e.target.closest('[data-id]');
+      if (item) dispatch({ type: Action.DRAWING_RELABEL, id: Number(item.dataset.id), label: Number(e.target.value) });
+    });
+    this.gallery.addEventListener('click', (e) => {
+      const item = e.target.closest('button[data-delete]')?.closest('[data-id]');
+      if (item) dispatch({ type: Action.DRAWING_DELETE, id: Number(item.dataset.id) });
+    });
+    this.shown = null; // the drawings list last rendered
+    this.shownNames = null;
+  }
+
+  render(s) {
+    const off = !s.workerReady || !s.pad.current || s.teach.state === 'learning';
+    for (const b of this.buttons) setDisabled(b, off);
+    setAttr(this.status, 'data-state', s.teach.state);
+    setText(this.status, s.teach.text);
+    setDisabled(this.pretrained, !s.workerReady || Boolean(s.busy));
+    setText(this.pretrainedNote, pretrainedNote(s));
+    if (s.drawings !== this.shown || s.classNames !== this.shownNames) {
+      this.shown = s.drawings;
+      this.shownNames = s.classNames;
+      this.renderGallery(s.drawings, s.classNames);
+    }
+  }
+
+  /** One item per drawing: its 28x28 image, a label picker and Delete. Redrawn only when the list changes. */
+  renderGallery(drawings, names) {
+    setText(this.count, drawings.length ? `(${drawings.length})` : '');
+    const items = drawings.map((d, k) => {
+      const canvas = make('canvas', { width: 28, height: 28 }, { role: 'img', 'aria-label': `Drawing ${k + 1}, labelled ${names[d.label] ?? d.label}` });
+      const image = new ImageData(28, 28);
+      d.pixels.forEach((p, i) => {
+        image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = 255 - p;
+        image.data[4 * i + 3] = 255;
+      });
+      canvas.getContext('2d').putImageData(image, 0, 0);
+      const select = make('select', {}, { 'aria-label': `Label of drawing ${k + 1}` });
+      names.forEach((name, digit) => select.append(make('option', { value: String(digit), textContent: name, selected: digit === d.label })));
+      const del = make('button', { type: 'button', className: 'button ghost small', textContent: 'Delete' }, { 'data-delete': '', 'aria-label': `Delete drawing ${k + 1}` });
+      const li = make('li', { className: 'my-drawing' }, { 'data-id': String(d.id), 'data-label': String(d.label) });
+      li.append(canvas, select, del);
+      return li;
+    });
+    this.gallery.replaceChildren(...items);
+  }
+}
