@@ -241,3 +241,42 @@ fn bad_shares_are_refused_and_change_nothing() {
         "own share not computed yet"
     );
 }
+
+#[test]
+fn the_users_drawings_in_a_batch_reach_the_other_workers_shares() {
+    // The batch's last places (the helper's share, at half the batch) hold the drawings.
+    let with_drawings = || {
+        let mut t = coordinator(true);
+        t.set_config(TrainerConfig {
+            train_on_drawings: true,
+            drawings_share: 0.5,
+            ..t.config()
+        })
+        .expect("valid config");
+        let images: Vec<u8> = (0..3 * PIXELS).map(|i| (i * 7 % 256) as u8).collect();
+        t.set_drawings(&images, &[1, 4, 7]).expect("drawings");
+        t
+    };
+    let (mut alone, mut split) = (with_drawings(), with_drawings());
+    let mut helpers = [helper()];
+    let plain = {
+        let mut t = coordinator(true);
+        t.train_part(usize::MAX).expect("trains");
+        t.model().params.clone()
+    };
+    for _ in 0..2 {
+        let one = alone.train_part(usize::MAX).expect("trains");
+        let loss = split_step(&mut split, &mut helpers);
+        assert!(
+            (loss - one.loss).abs() <= 1e-5 * one.loss.abs(),
+            "{loss} vs {}",
+            one.loss
+        );
+        assert_close(&split.model().params, &alone.model().params, 1e-5);
+    }
+    assert_eq!(helpers[0].model().params, split.model().params);
+    // The drawings did take part: the first step differs from one without them.
+    let mut first = with_drawings();
+    first.train_part(usize::MAX).expect("trains");
+    assert_ne!(first.model().params, plain);
+}
