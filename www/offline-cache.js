@@ -49,13 +49,18 @@ export function registerOffline({ url, onStatus }) {
   navigator.serviceWorker
     .register(url)
     .then((registration) => {
-      registration.addEventListener('updatefound', () => {
-        const installing = registration.installing;
-        installing?.addEventListener('statechange', () => {
-          if (installing.state === 'activated') onStatus(hadController ? 'updated' : 'offline-ready');
-        });
-      });
-      if (registration.active && !registration.installing && !registration.waiting) {
+      // A new worker may be installing, or already installed and waiting, before this runs
+      // (the browser checks for an update as it navigates): follow it whenever it came.
+      const follow = (worker) => {
+        if (!worker) return;
+        const done = () => worker.state === 'activated' && onStatus(hadController ? 'updated' : 'offline-ready');
+        if (worker.state === 'activated') done();
+        else worker.addEventListener('statechange', done);
+      };
+      registration.addEventListener('updatefound', () => follow(registration.installing));
+      const pending = registration.installing ?? registration.waiting;
+      if (pending) follow(pending);
+      else if (registration.active) {
         onStatus('offline-ready');
         registration.update().catch(() => {}); // a new version, if any, is installed on this visit (offline: nothing to do)
       }

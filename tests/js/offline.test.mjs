@@ -3,7 +3,7 @@
 // filled in, the source still a valid script), the manifest, and the footer's note.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATA_CACHE, SHELL_CACHE_PREFIX, dataStore } from '../../www/offline-cache.js';
+import { DATA_CACHE, SHELL_CACHE_PREFIX, dataStore, registerOffline } from '../../www/offline-cache.js';
 import { manifest, serviceWorker } from '../../scripts/vite-offline.mjs';
 import { Action, initialState, reduce } from '../../www/state.js';
 import { offlineNote } from '../../www/ui-state.js';
@@ -87,4 +87,58 @@ test('the offline note: ready once MNIST is in, a new version said once', () => 
   assert.equal(offlineNote(updated), 'A new version of this page was installed; it is kept for offline use.');
   assert.equal(reduce(updated, { type: Action.OFFLINE, status: 'offline-ready' }).offline, 'updated', 'the update’s note stays');
   assert.equal(offlineNote(reduce(s0, { type: Action.OFFLINE, status: 'unavailable' })), '');
+});
+
+/** A service worker in `state` that can move on: `to(state)` fires its statechange. */
+function fakeWorker(state) {
+  const listeners = [];
+  return {
+    state,
+    addEventListener: (type, f) => type === 'statechange' && listeners.push(f),
+    to(next) {
+      this.state = next;
+      for (const f of listeners) f();
+    },
+  };
+}
+
+/** Runs registerOffline against a navigator whose registration is `registration`. */
+async function register(registration, { controller = true } = {}) {
+  const seen = [];
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  Object.defineProperty(globalThis, 'navigator', {
+    configurable: true,
+    value: { serviceWorker: { controller: controller ? {} : null, register: async () => registration } },
+  });
+  try {
+    registerOffline({ url: 'sw.js', onStatus: (s) => seen.push(s) });
+    await new Promise((r) => setTimeout(r, 0));
+  } finally {
+    if (saved) Object.defineProperty(globalThis, 'navigator', saved);
+    else delete globalThis.navigator;
+  }
+  return seen;
+}
+
+const registration = (slots) => ({ active: null, installing: null, waiting: null, update: async () => {}, addEventListener() {}, ...slots });
+
+test('registerOffline: a new version is told however far it got before the page looked', async () => {
+  // Installed and waiting before the page's script ran (the browser checked as it navigated).
+  const waiting = fakeWorker('installed');
+  const seen = await register(registration({ active: fakeWorker('activated'), waiting }));
+  assert.deepEqual(seen, [], 'not yet: it still waits');
+  waiting.to('activating');
+  waiting.to('activated');
+  assert.deepEqual(seen, ['updated']);
+  // Still installing.
+  const installing = fakeWorker('installing');
+  const seen2 = await register(registration({ active: fakeWorker('activated'), installing }));
+  installing.to('activated');
+  assert.deepEqual(seen2, ['updated']);
+  // Nothing new: the app is ready offline. A first visit (no controller) says ready, not updated.
+  assert.deepEqual(await register(registration({ active: fakeWorker('activated') })), ['offline-ready']);
+  const first = fakeWorker('installing');
+  const seen3 = await register(registration({ installing: first }), { controller: false });
+  first.to('activated');
+  assert.deepEqual(seen3, ['offline-ready']);
 });
