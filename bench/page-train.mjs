@@ -5,14 +5,20 @@
 const LONG = { timeout: 900_000 }; // a few epochs on a loaded 2-core machine
 
 /**
- * Trains a planned run of `epochs` with the page's other settings as they are. Resolves when the
+ * Trains a planned run of `epochs` (and `workers`, if given) with the page's other settings as
+ * they are. Resolves when the
  * run is done, with `{ evaluations: [{ seconds, accuracy, shown, detail }], seconds }`: each full
  * test evaluation the page showed (accuracy a fraction, `shown` as printed, e.g. "99.1%"), and
  * the whole run, in seconds from the click. `log` gets the status line every 15 s.
  */
-export async function trainInPage(page, { epochs = 1, log = () => {} } = {}) {
+export async function trainInPage(page, { epochs = 1, workers = null, log = () => {} } = {}) {
   await page.getByTestId('epochs').fill(String(epochs));
   await page.waitForFunction((e) => document.querySelector('#settings').dataset.appliedEpochs === String(e), epochs, { timeout: 10_000 });
+  if (workers !== null) {
+    // The Workers setting: 0 is auto (one per core, at most 8).
+    await page.getByTestId('workers').selectOption(String(workers));
+    await page.waitForFunction((w) => document.querySelector('#settings').dataset.appliedWorkers === String(w), workers, { timeout: 10_000 });
+  }
   // Watch the full evaluation's detail line ("… after epoch 1 (step 938) …"): it changes once per
   // full evaluation, even when the accuracy reads the same.
   await page.evaluate(() => {
@@ -44,6 +50,7 @@ export async function trainInPage(page, { epochs = 1, log = () => {} } = {}) {
     return {
       evaluations: window.__fullEvaluations.map(({ at, ...e }) => ({ seconds: s(at), ...e })),
       seconds: s(performance.now()),
+      workers: document.querySelector('[data-testid=workers-training]')?.textContent ?? '',
     };
   });
 }

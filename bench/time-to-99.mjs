@@ -8,6 +8,7 @@
 //   --epochs N     the planned run (default 1: the learning-rate schedule spans it)
 //   --runs N       fresh pages, one after the other (default 1); each starts from a new model
 //   --target F     the accuracy to time (default 0.99)
+//   --workers N    the Workers setting (0 = auto, one per core; default: the page's, auto)
 //   --port P       the dev server's port (default: a free one)
 import { dataComplete, freePort, launchBrowser, startDevServer } from '../tests/e2e/helpers.mjs';
 import { timeToAccuracy, trainInPage } from './page-train.mjs';
@@ -15,7 +16,7 @@ import { timeToAccuracy, trainInPage } from './page-train.mjs';
 const T_START = Date.now();
 const log = (...a) => process.stderr.write(`${((Date.now() - T_START) / 1000).toFixed(0).padStart(4)}s ${a.join(' ')}\n`);
 
-const KNOWN = { epochs: 1, runs: 1, target: 0.99, port: null };
+const KNOWN = { epochs: 1, runs: 1, target: 0.99, port: null, workers: null };
 
 function parseOptions(argv) {
   const opts = { ...KNOWN };
@@ -26,7 +27,7 @@ function parseOptions(argv) {
       process.exit(2);
     }
     const v = Number(m[2] ?? argv[++i]);
-    if (!Number.isFinite(v) || v <= 0) {
+    if (!Number.isFinite(v) || v < 0 || (v === 0 && m[1] !== 'workers')) {
       process.stderr.write(`--${m[1]} needs a positive number\n`);
       process.exit(2);
     }
@@ -49,7 +50,7 @@ async function oneRun(browser, port, opts) {
       await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'ready', null, { timeout: 60_000 });
     }
     log(`training ${opts.epochs} epoch(s)`);
-    const run = await trainInPage(page, { epochs: opts.epochs, log });
+    const run = await trainInPage(page, { epochs: opts.epochs, workers: opts.workers, log });
     for (const e of run.evaluations) log(`  ${e.seconds} s: ${(100 * e.accuracy).toFixed(2)} % (${e.detail})`);
     return { time_to_target_s: timeToAccuracy(run.evaluations, opts.target), ...run };
   } finally {
@@ -69,9 +70,10 @@ async function main() {
     const out = {
       date_utc: new Date().toISOString(),
       command: `npm run bench:time -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
-      what: `seconds from the Train click to the first full test evaluation at >= ${opts.target}, page defaults, Epochs ${opts.epochs}`,
+      what: `seconds from the Train click to the first full test evaluation at >= ${opts.target}, page defaults, Epochs ${opts.epochs}, Workers ${opts.workers ?? 'as kept (auto)'}`,
       target: opts.target,
       epochs: opts.epochs,
+      workers: opts.workers,
       time_to_target_s: times,
       reached: times.filter((t) => t !== null).length,
       runs,
