@@ -326,8 +326,8 @@ settings! {
     /// batches too, in `drawings_share` of each batch's places.
     train_on_drawings: bool = false, Kind::Boolean, form: true,
         "Train on my drawings too",
-        "Mix your drawings (Your drawings, under the pad) into every training batch, distorted \
-         at random, so each epoch keeps teaching the model your handwriting.";
+        "Mix your drawings (Your drawings, under the pad) into every training batch (distorted \
+         at random when augmenting), so each epoch keeps teaching the model your handwriting.";
     /// Share of each training batch taken by the user's drawings (with `train_on_drawings`).
     drawings_share: f32 = 0.1,
         Kind::Number { min: 0.0, max: 0.5, exclusive_min: true }, form: true,
