@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
 import { formatPercent } from '../../www/format.js';
-import { ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, readPrediction, readPreview, startApp, watch } from './helpers.mjs';
+import { ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, pauseAndTime, readPrediction, readPreview, startApp, watch } from './helpers.mjs';
 
 const SCREENSHOT = process.env.E2E_SCREENSHOT || '/tmp/app.png';
 const TRAIN = { trainSize: 2000, batchSize: 32, epochs: 5, learningRate: 0.002 }; // 63 steps/epoch, 315 steps
@@ -192,20 +192,7 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
     assert.equal(await state(), 'training');
 
     // Pause: measured from the click to the status saying so.
-    const pauseMs = await page.evaluate(
-      () =>
-        new Promise((done) => {
-          const el = document.querySelector('[data-testid=status]');
-          const t0 = performance.now();
-          new MutationObserver((_, obs) => {
-            if (el.dataset.state === 'paused') {
-              obs.disconnect();
-              done(performance.now() - t0);
-            }
-          }).observe(el, { attributes: true });
-          document.querySelector('[data-testid=pause]').click();
-        }),
-    );
+    const pauseMs = await pauseAndTime(page);
     t.diagnostic(`pause acknowledged after ${pauseMs.toFixed(0)} ms`);
     assert.ok(pauseMs < 500, `pause took ${pauseMs} ms`);
     // The step counter is drawn in the same frame as the status; the worker sends its last

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { NOT_ISOLATED, dataComplete, startApp, waitForState, watch } from './helpers.mjs';
+import { NOT_ISOLATED, dataComplete, pauseAndTime, startApp, waitForState, watch } from './helpers.mjs';
 
 const PARAMS = 93_322;
 const HEADER = 40; // src/weights.rs: the parameters follow a 40-byte header
@@ -106,20 +106,7 @@ test('workers, cross-origin isolated: shared memory', { timeout: 240_000 }, asyn
     });
     assert.match(await workersEl(page).textContent(), /2 workers training · shared memory/);
     await page.waitForFunction(() => Number(document.querySelector('#step').textContent) >= 5, null, { timeout: 30_000 });
-    const pauseMs = await page.evaluate(
-      () =>
-        new Promise((done) => {
-          const el = document.querySelector('[data-testid=status]');
-          const t0 = performance.now();
-          new MutationObserver((_, obs) => {
-            if (el.dataset.state === 'paused') {
-              obs.disconnect();
-              done(performance.now() - t0);
-            }
-          }).observe(el, { attributes: true });
-          document.querySelector('[data-testid=pause]').click();
-        }),
-    );
+    const pauseMs = await pauseAndTime(page);
     t.diagnostic(`pause acknowledged after ${pauseMs.toFixed(0)} ms`);
     assert.ok(pauseMs < 500, `pause took ${pauseMs} ms`);
     const steps = async () => Number((await page.locator('#step').textContent()).replace(/,/g, ''));

@@ -3,29 +3,11 @@
 // and evaluation writes into the caller's buffers. Needs `bash scripts/build-wasm.sh`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadFacade } from './wasm-node.mjs';
+import { loadFacade, toyIdx as idxFiles } from './wasm-node.mjs';
 import { ErrorName } from '../../www/errors.js';
 
 const f = await loadFacade();
 
-/** A learnable toy set in IDX format: class k is a bright bar on row 2k + 4. */
-function idxFiles(n) {
-  const images = new Uint8Array(16 + n * 784);
-  const labels = new Uint8Array(8 + n);
-  const view = new DataView(images.buffer);
-  view.setUint32(0, 2051);
-  view.setUint32(4, n);
-  view.setUint32(8, 28);
-  view.setUint32(12, 28);
-  new DataView(labels.buffer).setUint32(0, 2049);
-  new DataView(labels.buffer).setUint32(4, n);
-  for (let i = 0; i < n; i++) {
-    const k = (i * 7 + 3) % 10;
-    labels[8 + i] = k;
-    for (let x = 4; x < 24; x++) images[16 + i * 784 + (2 * k + 4) * 28 + x] = 255;
-  }
-  return { images, labels };
-}
 
 function loaded(settings = {}) {
   const t = new f.Trainer({ seed: 3, batchSize: 16, augment: false, ...settings });

@@ -5,33 +5,16 @@
 // is dropped with a note too. Needs `bash scripts/build-wasm.sh`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadFacade } from './wasm-node.mjs';
+import { loadFacade, toyIdx } from './wasm-node.mjs';
 import { WorkerPool, wantedWorkers } from '../../www/worker-pool.js';
 import * as X from '../../www/exchange.js';
 
 const f = await loadFacade();
 
-function idxFiles(n) {
-  const images = new Uint8Array(16 + n * 784);
-  const labels = new Uint8Array(8 + n);
-  const view = new DataView(images.buffer);
-  view.setUint32(0, 2051);
-  view.setUint32(4, n);
-  view.setUint32(8, 28);
-  view.setUint32(12, 28);
-  new DataView(labels.buffer).setUint32(0, 2049);
-  new DataView(labels.buffer).setUint32(4, n);
-  for (let i = 0; i < n; i++) {
-    const k = (i * 7 + 3) % 10;
-    labels[8 + i] = k;
-    for (let x = 4; x < 24; x++) images[16 + i * 784 + (2 * k + 4) * 28 + x] = 200 + (i % 50);
-  }
-  return { images, labels };
-}
 
 function trainer() {
   const t = new f.Trainer({ seed: 5, batchSize: 32, augment: true });
-  const { images, labels } = idxFiles(96);
+  const { images, labels } = toyIdx(96, (i) => 200 + (i % 50));
   t.pushData('train', 'images', images);
   t.pushData('train', 'labels', labels);
   t.finishData('train', 'images');
