@@ -57,9 +57,10 @@ export function pushAll(trainer, data) {
   return { push_ms: now() - t0, train_usable: st.train.usable, test_usable: st.test.usable };
 }
 
-export async function makeTrainer(wasm, log, seed = 1234) {
+export async function makeTrainer(wasm, log, seed = 1234, { augment = false } = {}) {
   const data = await loadMnist();
-  const trainer = new wasm.Trainer({ seed, learningRate: 0.001, schedule: false, batchSize: BATCH, augment: false });
+  // Augmentation off by default, as the Keras example and TF.js train; `augment` measures its cost.
+  const trainer = new wasm.Trainer({ seed, learningRate: 0.001, schedule: false, batchSize: BATCH, augment });
   const push = pushAll(trainer, data);
   log(`data: fetched in ${data.loadMs.toFixed(0)} ms, pushed into the Trainer in ${push.push_ms.toFixed(0)} ms`);
   return { trainer, data, push };
@@ -207,7 +208,9 @@ export async function runBench(q, log, where) {
   const wasm = loaded.wasm;
   const info = baseInfo(wasm, loaded, where);
   log(`${q.build}: simdEnabled()=${info.simd_enabled}, ${info.params} params, init ${loaded.init_ms.toFixed(0)} ms`);
-  const { trainer, data, push } = await makeTrainer(wasm, log);
+  const augment = q.augment === true || q.augment === 'true';
+  const { trainer, data, push } = await makeTrainer(wasm, log, undefined, { augment });
+  info.augment = augment;
   info.mnist_load_ms = data.loadMs;
   info.data_push = push;
 
