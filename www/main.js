@@ -10,7 +10,7 @@ import { FromWorker } from './protocol.js';
 import { Action, Effect, handles, initialState, reduce } from './state.js';
 import { missingFeatures } from './browser-support.js';
 import { DataLoader } from './data-loader.js';
-import { dataStore, registerOffline } from './offline-cache.js';
+import { PRETRAINED_PATH, dataStore, registerOffline } from './offline-cache.js';
 import { TrainingCharts } from './charts.js';
 import { EvaluationView } from './evaluation-view.js';
 import { loadCharts, saveCharts } from './model-store.js';
@@ -207,7 +207,7 @@ async function importDrawings(files) {
   }
 }
 
-const PRETRAINED_URL = `${import.meta.env.BASE_URL}pretrained/mnist-pretrained.weights`;
+const PRETRAINED_URL = `${import.meta.env.BASE_URL}${PRETRAINED_PATH}mnist-pretrained.weights`;
 
 async function fetchPretrained() {
   const [weights, info] = await Promise.all([fetch(PRETRAINED_URL), fetch(`${PRETRAINED_URL}.json`)]);

@@ -7,6 +7,8 @@
 /** Cache names: one shell per version (the worker deletes old ones), one data cache for all versions. */
 export const SHELL_CACHE_PREFIX = 'mnist-shell-';
 export const DATA_CACHE = 'mnist-data-v1';
+/** Where the pretrained model lives (fetched only on its button; the worker keeps it once fetched). */
+export const PRETRAINED_PATH = 'pretrained/';
 
 /**
  * Keeps MNIST's files for offline use. `keep(url, response)` stores a complete, successful

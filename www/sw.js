@@ -7,13 +7,15 @@
 //   the app shell            precached at install: the page, scripts, styles, both wasm builds, icon, manifest
 //   data/*.gz (MNIST)        from the data cache, which the page fills after a complete download
 //                            (offline-cache.js); not precached: 11 MB the page downloads anyway
+//   pretrained/*             network first, kept in the data cache once fetched (the page fetches
+//                            it only when its button is pressed), else the kept copy
 //
 // Responses are cached as the server sent them, headers included, so a page served from the cache
 // keeps its Cross-Origin-Opener/Embedder-Policy headers (cross-origin isolation, issue 11), and
 // everything it loads is same-origin. Only same-origin GET requests are answered here.
 'use strict';
 
-const OFFLINE = self.__OFFLINE__; // replaced by the build: { version, shell: [urls], shellCache, shellPrefix, dataCache, dataPath }
+const OFFLINE = self.__OFFLINE__; // replaced by the build: { version, shell: [urls], shellCache, shellPrefix, dataCache, dataPath, pretrainedPath }
 const SCOPE = new URL(self.registration.scope);
 const PAGE = new URL('./', SCOPE).href;
 const NAVIGATION_TIMEOUT_MS = 4000; // a connection this slow is treated as none: the cached page
@@ -51,6 +53,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) return;
   if (request.mode === 'navigate') event.respondWith(page(request));
   else if (url.pathname.startsWith(new URL(OFFLINE.dataPath, SCOPE).pathname)) event.respondWith(data(request));
+  else if (url.pathname.startsWith(new URL(OFFLINE.pretrainedPath, SCOPE).pathname)) event.respondWith(keptOnceFetched(request));
   else event.respondWith(shellFile(request));
 });
 
@@ -72,6 +75,20 @@ async function page(request) {
 async function data(request) {
   const kept = await caches.open(OFFLINE.dataCache).then((c) => c.match(request, MATCH));
   return kept ?? fetch(request);
+}
+
+/** The pretrained model: the network's (kept for offline), else the kept copy. */
+async function keptOnceFetched(request) {
+  const cache = await caches.open(OFFLINE.dataCache);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (err) {
+    const kept = await cache.match(request, MATCH);
+    if (kept) return kept;
+    throw err;
+  }
 }
 
 /** A script, style, wasm or icon: this version's kept copy, else any version's, else the network. */

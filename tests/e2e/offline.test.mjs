@@ -29,7 +29,16 @@ async function filesUnder(dir) {
   return out;
 }
 
-test('the built app: installable, and offline after one visit it loads, trains and reads a digit', { timeout: 300_000 }, async (t) => {
+/** Presses "Use a pretrained model" and waits until the page says its accuracy. */
+async function loadPretrained(page) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid=load-pretrained]').disabled, null, { timeout: 60_000 });
+  await page.getByTestId('load-pretrained').click();
+  await page.waitForFunction(() => /99\.\d\d % on the MNIST test set/.test(document.querySelector('[data-testid=pretrained-note]').textContent), null, {
+    timeout: 60_000,
+  });
+}
+
+test('the built app: installable, and offline after one visit it loads, trains, reads a digit and loads the pretrained model', { timeout: 300_000 }, async (t) => {
   const outDir = await mkdtemp(join(tmpdir(), 'mnist-offline-'));
   await build({ root: ROOT, configFile: join(ROOT, 'vite.config.js'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   const port = await freePort();
@@ -84,6 +93,8 @@ test('the built app: installable, and offline after one visit it loads, trains a
     await page.waitForFunction(() => /^Works offline/.test(document.querySelector('[data-testid=offline-note]').textContent), null, {
       timeout: 10_000,
     });
+    // The pretrained model, once fetched online, is kept too (checked offline below).
+    await loadPretrained(page);
     assert.deepEqual(problems, []);
   });
 
@@ -103,6 +114,7 @@ test('the built app: installable, and offline after one visit it loads, trains a
     assert.ok(Number((await page.locator('#step').textContent()).replace(/,/g, '')) > 0);
     await drawStroke(page, [[0.5, 0.18], [0.5, 0.82]]);
     await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '', null, { timeout: 10_000 });
+    await loadPretrained(page);
     assert.equal(await page.evaluate(() => navigator.onLine), false, 'the browser really was offline');
     // A reload cancels what the old page still had in flight (net::ERR_ABORTED): not a failure.
     assert.deepEqual(problems.filter((p) => !/net::ERR_ABORTED$/.test(p)), []);
