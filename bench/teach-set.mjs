@@ -12,9 +12,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { drawnDigits, mulberry32 } from './drawn-digits.mjs';
 import { renderStrokes } from '../www/preprocess.js';
+import { PEN_WIDTH } from '../www/draw-pad.js';
+import { toIdx } from '../www/drawings-store.js';
+import { toBytes as pixelsToBytes } from '../www/state/inside.js';
 
 export const VARIANTS = 5;
-const PAD_PEN = 0.075; // the pad's visible pen, as a share of its side (minSpan, as the page passes it)
 
 const gauss = (rand) => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 
@@ -34,26 +36,12 @@ export function variant(strokes, rand) {
 
 /** A drawing as the page sends it, then stores it: 784 bytes. */
 export function toBytes(strokes) {
-  const { pixels } = renderStrokes(strokes, { minSpan: PAD_PEN });
-  return Uint8Array.from(pixels, (p) => Math.round(p * 255));
+  return pixelsToBytes(renderStrokes(strokes, { minSpan: PEN_WIDTH }).pixels);
 }
 
-export function idxImages(images) {
-  const out = Buffer.alloc(16 + images.length * 784);
-  out.writeUInt32BE(2051, 0);
-  out.writeUInt32BE(images.length, 4);
-  out.writeUInt32BE(28, 8);
-  out.writeUInt32BE(28, 12);
-  images.forEach((img, k) => out.set(img, 16 + k * 784));
-  return out;
-}
-
-export function idxLabels(labels) {
-  const out = Buffer.alloc(8 + labels.length);
-  out.writeUInt32BE(2049, 0);
-  out.writeUInt32BE(labels.length, 4);
-  out.set(labels, 8);
-  return out;
+/** The IDX files (images, labels) of 28x28 byte images and their labels, as the page exports drawings. */
+export function idxFiles(images, labels) {
+  return toIdx(images.map((pixels, k) => ({ pixels, label: labels[k] })));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -64,9 +52,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const variants = digits.flatMap((d) => Array.from({ length: VARIANTS }, () => toBytes(variant(d.strokes, rand))));
   const labels = digits.map((d) => d.label);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'drawn-images.idx'), idxImages(images));
-  writeFileSync(join(dir, 'drawn-labels.idx'), idxLabels(labels));
-  writeFileSync(join(dir, 'variants-images.idx'), idxImages(variants));
-  writeFileSync(join(dir, 'variants-labels.idx'), idxLabels(labels.flatMap((l) => Array(VARIANTS).fill(l))));
+  const drawn = idxFiles(images, labels);
+  const others = idxFiles(variants, labels.flatMap((l) => Array(VARIANTS).fill(l)));
+  writeFileSync(join(dir, 'drawn-images.idx'), drawn.images);
+  writeFileSync(join(dir, 'drawn-labels.idx'), drawn.labels);
+  writeFileSync(join(dir, 'variants-images.idx'), others.images);
+  writeFileSync(join(dir, 'variants-labels.idx'), others.labels);
   console.log(`wrote ${images.length} drawings and ${variants.length} variants to ${dir}`);
 }

@@ -9,7 +9,7 @@
 //   node scripts/preprocess-figure.mjs [test index, default 7 (a 9)] > docs/preprocessing.svg
 import { readTestSet, redraw, strokesOfImage } from '../bench/drawn-digits.mjs';
 import { mulberry32 } from '../bench/prng.mjs';
-import { MNIST_BOX, MNIST_PEN, MNIST_SIZE, pointsBox, rasterize, renderStrokes } from '../www/preprocess.js';
+import { MNIST_SIZE, boxStrokes, pointsBox, rasterize, renderStrokes } from '../www/preprocess.js';
 import { PEN_WIDTH } from '../www/draw-pad.js';
 
 const index = Number(process.argv[2] ?? 7);
@@ -22,14 +22,7 @@ const CELL = PAD / MNIST_SIZE;
 const f = (v) => Math.round(v * 100) / 100;
 
 /** The box-centred first pass of renderStrokes: scaled into the 20 px box, not yet moved. */
-function scaledOnly(drawing) {
-  const box = pointsBox(drawing);
-  const span = Math.max(box.maxX - box.minX, box.maxY - box.minY, PEN_WIDTH);
-  const scale = (MNIST_BOX - MNIST_PEN) / span;
-  const dx = MNIST_SIZE / 2 - ((box.minX + box.maxX) / 2) * scale;
-  const dy = MNIST_SIZE / 2 - ((box.minY + box.maxY) / 2) * scale;
-  return rasterize(drawing.map((s) => s.map((p) => ({ x: p.x * scale + dx, y: p.y * scale + dy }))));
-}
+const scaledOnly = (drawing) => rasterize(boxStrokes(drawing, { minSpan: PEN_WIDTH }).strokes);
 
 function padPanel(x, y, drawing) {
   const box = pointsBox(drawing);

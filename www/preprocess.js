@@ -115,15 +115,11 @@ function transform(strokes, scale, dx, dy) {
  * where a point p lands at p * scale + offset in the 28x28 field.
  */
 export function renderStrokes(strokes, { minSpan = 0, pen = MNIST_PEN } = {}) {
-  const box = pointsBox(strokes);
-  if (!box) return null;
-  const span = Math.max(box.maxX - box.minX, box.maxY - box.minY, minSpan);
-  // The pen's centre line spans 20 - pen px, so the ink, edges included, spans MNIST's 20 px box.
-  const scale = span > 0 ? (MNIST_BOX - pen) / span : 0;
+  const boxed = boxStrokes(strokes, { minSpan, pen });
+  if (!boxed) return null;
+  const { box, scale, cx, cy } = boxed;
   // First pass: the box's centre on the field's centre, to find the centre of mass.
-  const cx = ((box.minX + box.maxX) / 2) * scale;
-  const cy = ((box.minY + box.maxY) / 2) * scale;
-  const first = rasterize(transform(strokes, scale, MNIST_SIZE / 2 - cx, MNIST_SIZE / 2 - cy), pen);
+  const first = rasterize(boxed.strokes, pen);
   const com = centreOfMass(first, MNIST_SIZE, MNIST_SIZE);
   if (!com) return null;
   // Second pass: shifted so the centre of mass lands on (14, 14) (sub-pixel: the strokes are
@@ -136,6 +132,23 @@ export function renderStrokes(strokes, { minSpan = 0, pen = MNIST_PEN } = {}) {
   const offset = { x: MNIST_SIZE / 2 - cx + shiftX, y: MNIST_SIZE / 2 - cy + shiftY };
   const pixels = rasterize(transform(strokes, scale, offset.x, offset.y), pen);
   return { pixels, scale, offset };
+}
+
+/**
+ * Steps 1-2: the points' bounding box, and the strokes scaled (aspect kept) so the box's longer
+ * side (at least `minSpan`) fills MNIST's 20 px box, the box's centre on the field's centre.
+ * Returns null for no points, else `{ box, scale, cx, cy, strokes }` (`cx`, `cy`: the box's
+ * centre after scaling, before it is moved to (14, 14)).
+ */
+export function boxStrokes(strokes, { minSpan = 0, pen = MNIST_PEN } = {}) {
+  const box = pointsBox(strokes);
+  if (!box) return null;
+  const span = Math.max(box.maxX - box.minX, box.maxY - box.minY, minSpan);
+  // The pen's centre line spans 20 - pen px, so the ink, edges included, spans MNIST's 20 px box.
+  const scale = span > 0 ? (MNIST_BOX - pen) / span : 0;
+  const cx = ((box.minX + box.maxX) / 2) * scale;
+  const cy = ((box.minY + box.maxY) / 2) * scale;
+  return { box, scale, cx, cy, strokes: transform(strokes, scale, MNIST_SIZE / 2 - cx, MNIST_SIZE / 2 - cy) };
 }
 
 function clamp(v, lo, hi) {
