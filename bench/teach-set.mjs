@@ -7,7 +7,8 @@
 //
 //   node bench/teach-set.mjs [outDir=/tmp/teach-set] [count=1500] [seed=12]
 // writes drawn-images.idx / drawn-labels.idx (count drawings) and variants-images.idx /
-// variants-labels.idx (count x VARIANTS, drawing k's at k*VARIANTS...), raw IDX (magic 2051/2049).
+// variants-labels.idx (count x VARIANTS, drawing k's at k*VARIANTS...), raw IDX (magic 2051/2049),
+// and drawn-sources.txt (the MNIST test index each drawing traces, a line each).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { drawnDigits, mulberry32 } from './drawn-digits.mjs';
@@ -58,5 +59,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(join(dir, 'drawn-labels.idx'), drawn.labels);
   writeFileSync(join(dir, 'variants-images.idx'), others.images);
   writeFileSync(join(dir, 'variants-labels.idx'), others.labels);
+  // Which MNIST test digit each drawing traces, one index a line (the misreads' originals).
+  writeFileSync(join(dir, 'drawn-sources.txt'), digits.map((d) => d.index).join('\n') + '\n');
   console.log(`wrote ${images.length} drawings and ${variants.length} variants to ${dir}`);
 }

@@ -1,12 +1,16 @@
 //! Measures "teach it" (src/teach.rs) natively: the pretrained model is taught, one by one, drawn
 //! digits it misreads, the way the page does it after each "It's a …" click, then checked.
 //!
-//! `node bench/teach-set.mjs` first (drawn MNIST test digits and 5 new drawings of each by the
-//! same hand, in /tmp/teach-set), then
+//! `node bench/teach-set.mjs [dir] [count]` first (drawn MNIST test digits and 5 new drawings of
+//! each by the same hand), then
 //! `cargo run --release --example teach -- [weights=public/pretrained/mnist-pretrained.weights]
-//! [dir=/tmp/teach-set] [count=20]`. Reports: each taught drawing read as its label afterwards;
-//! the share of the new drawings of the taught digits read right (before and after); MNIST test
-//! accuracy before and after; steps and time per fine-tune.
+//! [dir=/tmp/teach-set] [count=20] [groups=1]`. Each group of `count` misread drawings is taught
+//! from the pretrained model afresh, as a new visitor would. Reports per group and over all:
+//! each taught drawing read as its label afterwards; the share of the new drawings of the taught
+//! digits read right (before and after); MNIST test accuracy before and after, with how many
+//! test digits flipped each way and whether the drawings' own MNIST originals were misread
+//! before; steps and time per fine-tune. `TEACH_VERBOSE=1` lists every correction and the most
+//! common MNIST misreadings; `TEACH_*` variables override the fine-tune's settings (below).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -27,7 +31,6 @@ mod native {
     use std::time::Instant;
 
     use mnist_wasm::data::{DataSet, Split, load_mnist};
-    use mnist_wasm::model::PIXELS;
     use mnist_wasm::{Trainer, TrainerConfig};
 
     const VARIANTS: usize = 5;
@@ -51,14 +54,37 @@ mod native {
         Ok(best as u8)
     }
 
-    fn test_accuracy(t: &mut Trainer) -> Result<f64, String> {
+    /// Which MNIST test digits the model reads right (and, with TEACH_VERBOSE, the most common
+    /// misreadings).
+    fn test_right(t: &mut Trainer) -> Result<Vec<bool>, String> {
         let r = t
             .evaluate(Split::Test, 0, None)
             .map_err(|e| e.to_string())?;
-        let correct = (0..r.count)
-            .filter(|&i| r.predictions[i] == t.test.label(i))
-            .count();
-        Ok(correct as f64 / r.count as f64)
+        if std::env::var("TEACH_VERBOSE").is_ok() {
+            let mut pairs = std::collections::BTreeMap::new();
+            for i in 0..r.count {
+                if r.predictions[i] != t.test.label(i) {
+                    *pairs
+                        .entry((t.test.label(i), r.predictions[i]))
+                        .or_insert(0) += 1;
+                }
+            }
+            let mut top: Vec<_> = pairs.into_iter().collect();
+            top.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+            let top: Vec<String> = top
+                .iter()
+                .take(5)
+                .map(|((a, b), n)| format!("{a}->{b} x{n}"))
+                .collect();
+            println!("MNIST test misreadings, most common: {}", top.join(", "));
+        }
+        Ok((0..r.count)
+            .map(|i| r.predictions[i] == t.test.label(i))
+            .collect())
+    }
+
+    fn accuracy(right: &[bool]) -> f64 {
+        right.iter().filter(|&&r| r).count() as f64 / right.len().max(1) as f64
     }
 
     pub fn run() -> Result<(), String> {
@@ -71,6 +97,11 @@ mod native {
             .get(2)
             .map_or(Ok(20), |c| c.parse())
             .map_err(|e| format!("{e}"))?;
+        let groups: usize = args
+            .get(3)
+            .map_or(Ok(1), |c| c.parse())
+            .map_err(|e| format!("{e}"))?;
+        let verbose = std::env::var("TEACH_VERBOSE").is_ok();
 
         let mut t = Trainer::new(TrainerConfig::default()).map_err(|e| e.to_string())?;
         let bytes = std::fs::read(weights).map_err(|e| format!("{weights}: {e}"))?;
@@ -118,7 +149,12 @@ mod native {
         let cfg = *t.teach_config_mut();
         println!("fine-tune: {cfg:?}");
 
-        let before = test_accuracy(&mut t)?;
+        let right_before = test_right(&mut t)?;
+        let before = accuracy(&right_before);
+        // The MNIST test digit each drawing traces (bench/teach-set.mjs), when written.
+        let sources: Vec<usize> = std::fs::read_to_string(format!("{dir}/drawn-sources.txt"))
+            .map(|text| text.lines().filter_map(|l| l.trim().parse().ok()).collect())
+            .unwrap_or_default();
         let mut misread = Vec::new();
         let mut drawn_right = 0;
         // TEACH_RIGHT=1 (a control): teach drawings it already reads right instead.
@@ -126,7 +162,7 @@ mod native {
         for i in 0..drawn.len() {
             let right = read_as(&mut t, &drawn, i)? == drawn.label(i);
             drawn_right += usize::from(right);
-            if right == control && misread.len() < count {
+            if right == control && misread.len() < count * groups {
                 misread.push(i);
             }
         }
@@ -137,24 +173,108 @@ mod native {
             100.0 * drawn_right as f64 / drawn.len() as f64,
             misread.len()
         );
+        let mut sum = Outcome::default();
+        let runs = misread.chunks(count).count();
+        for (g, group) in misread.chunks(count).enumerate() {
+            // Each group starts from the same model, as a new visitor would.
+            t.import_weights(&bytes).map_err(|e| e.to_string())?;
+            let o = teach_group(&mut t, &drawn, &variants, group, verbose)?;
+            let right_after = test_right(&mut t)?;
+            let after = accuracy(&right_after);
+            let n = group.len();
+            let lost: Vec<usize> = (0..right_after.len())
+                .filter(|&i| right_before[i] && !right_after[i])
+                .collect();
+            let gained: Vec<usize> = (0..right_after.len())
+                .filter(|&i| !right_before[i] && right_after[i])
+                .collect();
+            let originals: Vec<usize> = group
+                .iter()
+                .filter_map(|&i| sources.get(i).copied())
+                .collect();
+            println!(
+                "group {g}: MNIST test digits now misread {}, now read right {} ({} of them the \
+                 taught drawings' originals); originals the model misread before: {}/{}",
+                lost.len(),
+                gained.len(),
+                gained.iter().filter(|i| originals.contains(i)).count(),
+                originals.iter().filter(|&&i| !right_before[i]).count(),
+                originals.len(),
+            );
+            println!(
+                "group {g}: taught drawings read as their label {}/{n}; new drawings of them read \
+                 right {}/{} ({:.1}%, before {}); MNIST test {:.2}% ({:+.2} pp); fine-tune {:.0} ms \
+                 mean, {:.0} ms worst (native)",
+                o.taught_right,
+                o.variants_after,
+                n * VARIANTS,
+                100.0 * o.variants_after as f64 / (n * VARIANTS) as f64,
+                o.variants_before,
+                100.0 * after,
+                100.0 * (after - before),
+                o.total_ms / n.max(1) as f64,
+                o.worst_ms,
+            );
+            sum.taught_right += o.taught_right;
+            sum.variants_before += o.variants_before;
+            sum.variants_after += o.variants_after;
+            sum.total_ms += o.total_ms;
+            sum.worst_ms = sum.worst_ms.max(o.worst_ms);
+            sum.drop_pp += 100.0 * (after - before);
+        }
+        let n = misread.len();
+        println!(
+            "after ({runs} groups of up to {count}, each from the pretrained model): taught drawings \
+             read as their label {}/{n}; new drawings of them read right {}/{} ({:.1}%, before \
+             {:.1}%); MNIST test {:+.2} pp (mean per group); fine-tune {:.0} ms mean, {:.0} ms worst \
+             (native)",
+            sum.taught_right,
+            sum.variants_after,
+            n * VARIANTS,
+            100.0 * sum.variants_after as f64 / (n * VARIANTS) as f64,
+            100.0 * sum.variants_before as f64 / (n * VARIANTS) as f64,
+            sum.drop_pp / runs.max(1) as f64,
+            sum.total_ms / n.max(1) as f64,
+            sum.worst_ms,
+        );
+        Ok(())
+    }
+
+    #[derive(Default)]
+    struct Outcome {
+        taught_right: usize,
+        variants_before: usize,
+        variants_after: usize,
+        total_ms: f64,
+        worst_ms: f64,
+        drop_pp: f64,
+    }
+
+    /// Teaches `group` (drawn digits the model misreads) one by one, as the page does.
+    fn teach_group(
+        t: &mut Trainer,
+        drawn: &DataSet,
+        variants: &DataSet,
+        group: &[usize],
+        verbose: bool,
+    ) -> Result<Outcome, String> {
+        let cfg = *t.teach_config_mut();
         let variants_right = |t: &mut Trainer| -> Result<usize, String> {
             let mut n = 0;
-            for &i in &misread {
+            for &i in group {
                 for v in 0..VARIANTS {
-                    n += usize::from(
-                        read_as(t, &variants, i * VARIANTS + v)?
-                            == variants.label(i * VARIANTS + v),
-                    );
+                    let k = i * VARIANTS + v;
+                    n += usize::from(read_as(t, variants, k)? == variants.label(k));
                 }
             }
             Ok(n)
         };
-        let v_before = variants_right(&mut t)?;
-
+        let mut o = Outcome {
+            variants_before: variants_right(t)?,
+            ..Outcome::default()
+        };
         let (mut images, mut labels) = (Vec::new(), Vec::new());
-        let mut worst_ms = 0.0f64;
-        let mut total_ms = 0.0;
-        for (k, &i) in misread.iter().enumerate() {
+        for (k, &i) in group.iter().enumerate() {
             images.extend_from_slice(drawn.image(i));
             labels.push(drawn.label(i));
             let start = Instant::now();
@@ -172,40 +292,21 @@ mod native {
                 }
             }
             let ms = start.elapsed().as_secs_f64() * 1e3;
-            worst_ms = worst_ms.max(ms);
-            total_ms += ms;
-            println!(
-                "taught #{i} as {}: {steps} steps, {ms:.0} ms, now read as {} (p = {:.3})",
-                drawn.label(i),
-                report.predicted,
-                report.probability
-            );
+            o.worst_ms = o.worst_ms.max(ms);
+            o.total_ms += ms;
+            if verbose {
+                println!(
+                    "taught #{i} as {}: {steps} steps, {ms:.0} ms, now read as {} (p = {:.3})",
+                    drawn.label(i),
+                    report.predicted,
+                    report.probability
+                );
+            }
         }
-        let mut taught_right = 0;
-        for &i in &misread {
-            taught_right += usize::from(read_as(&mut t, &drawn, i)? == drawn.label(i));
+        for &i in group {
+            o.taught_right += usize::from(read_as(t, drawn, i)? == drawn.label(i));
         }
-        let v_after = variants_right(&mut t)?;
-        let after = test_accuracy(&mut t)?;
-        let mut drawn_after = 0;
-        for i in 0..drawn.len() {
-            drawn_after += usize::from(read_as(&mut t, &drawn, i)? == drawn.label(i));
-        }
-        let n = misread.len();
-        println!(
-            "after: taught drawings read as their label {taught_right}/{n}; new drawings of them \
-             read right {v_after}/{} ({:.1}%, before {v_before}, {:.1}%); MNIST test {:.2}% \
-             ({:+.2} pp); all drawn digits {drawn_after}/{}; fine-tune {:.0} ms mean, {worst_ms:.0} ms worst \
-             (native)",
-            n * VARIANTS,
-            100.0 * v_after as f64 / (n * VARIANTS) as f64,
-            100.0 * v_before as f64 / (n * VARIANTS) as f64,
-            100.0 * after,
-            100.0 * (after - before),
-            drawn.len(),
-            total_ms / n.max(1) as f64,
-        );
-        let _ = PIXELS;
-        Ok(())
+        o.variants_after = variants_right(t)?;
+        Ok(o)
     }
 }
