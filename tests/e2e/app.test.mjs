@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
 import { formatPercent } from '../../www/format.js';
-import { FREEZE_MS, ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, pauseAndTime, readPrediction, readPreview, startApp, watch } from './helpers.mjs';
+import { ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, pauseAndTime, readPrediction, readPreview, startApp, watch } from './helpers.mjs';
 
 const SCREENSHOT = process.env.E2E_SCREENSHOT || '/tmp/app.png';
 const TRAIN = { trainSize: 2000, batchSize: 32, epochs: 5, learningRate: 0.002 }; // 63 steps/epoch, 315 steps
@@ -245,15 +245,13 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
     assert.equal(await page.getByTestId('epoch-progress').getAttribute('aria-valuenow'), await page.getByTestId('epoch-progress').getAttribute('aria-valuemax'));
   });
 
-  await t.test('the main thread never froze while training', async () => {
+  await t.test('the main thread had no task over 50 ms while training', async () => {
     const long = await page.evaluate(
       ([from, to]) => window.__longTasks.filter((e) => e.start >= from && e.start <= to),
       [trainStart, trainEnd],
     );
-    // The figure is tasks over 50 ms (none on an idle machine); the check is a freeze a person would
-    // feel, FREEZE_MS, since a loaded 2-core machine can stretch a 5 ms frame past 50 ms.
-    t.diagnostic(`training window ${((trainEnd - trainStart) / 1000).toFixed(1)} s, tasks over 50 ms: ${JSON.stringify(long)}`);
-    assert.deepEqual(long.filter((e) => e.duration > FREEZE_MS), [], `no main-thread task over ${FREEZE_MS} ms`);
+    t.diagnostic(`training window ${((trainEnd - trainStart) / 1000).toFixed(1)} s, long tasks: ${JSON.stringify(long)}`);
+    assert.deepEqual(long, []);
   });
 
   await t.test('reads digits drawn with the mouse; a cleared pad shows nothing', async () => {

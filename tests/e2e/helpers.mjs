@@ -91,12 +91,6 @@ export async function startApp({ headers, ...options } = {}) {
 }
 
 /** Collects console errors, page errors, failed and third-party requests. */
-/**
- * A main-thread task this long is a freeze a person would feel (a stroke that stutters). Tests fail
- * on it; tasks over 50 ms, which a loaded 2-core machine produces from 5 ms frames, are reported.
- */
-export const FREEZE_MS = 200;
-
 export function watch(page, port) {
   const problems = [];
   page.on('console', (m) => {
