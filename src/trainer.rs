@@ -177,6 +177,8 @@ pub struct Trainer {
     drawings: Drawings,
     /// The fine-tune's optimizer and batches; it also draws the drawings for regular batches.
     teacher: Teacher,
+    /// Where a fine-tune keeps the gradient of a batch under way (`train_part`) meanwhile.
+    grads_aside: Vec<f32>,
 }
 
 /// In a batch entry's index, marks one of the user's drawings rather than a training image.
@@ -254,6 +256,7 @@ impl Trainer {
             augmenter: Augmenter::new(Augmentations::SETTING),
             drawings: Drawings::default(),
             teacher: Teacher::new(TeachConfig::default(), config.seed),
+            grads_aside: Vec::new(),
         })
     }
 
@@ -1003,7 +1006,11 @@ impl Trainer {
     pub fn fine_tune(&mut self, newest: Option<usize>, steps: usize) -> Result<TeachReport> {
         // A batch under way in `train_part` has its gradient summed in the model's buffer,
         // which the fine-tune's steps overwrite: keep it aside.
-        let kept = self.pending.map(|_| self.model.grads.clone());
+        let kept = self.pending.is_some();
+        if kept {
+            self.grads_aside.clear();
+            self.grads_aside.extend_from_slice(&self.model.grads);
+        }
         let (mut loss, mut mix) = (f32::NAN, Default::default());
         let mut result = Ok(());
         for _ in 0..steps {
@@ -1021,8 +1028,8 @@ impl Trainer {
                 }
             }
         }
-        if let Some(grads) = kept {
-            self.model.grads.copy_from_slice(&grads);
+        if kept {
+            self.model.grads.copy_from_slice(&self.grads_aside);
         }
         result?;
         let (mut probability, mut predicted) = (f32::NAN, CLASSES as u8);
