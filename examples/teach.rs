@@ -9,8 +9,11 @@
 //! each taught drawing read as its label afterwards; the share of the new drawings of the taught
 //! digits read right (before and after); MNIST test accuracy before and after, with how many
 //! test digits flipped each way and whether the drawings' own MNIST originals were misread
-//! before; steps and time per fine-tune. `TEACH_VERBOSE=1` lists every correction and the most
-//! common MNIST misreadings; `TEACH_*` variables override the fine-tune's settings (below).
+//! before; steps and time per fine-tune. `TEACH_LEARN=1` follows each group's corrections with
+//! "Learn them for good" (`learn_drawings_config`, one epoch) and reports both;
+//! `TEACH_RETRAIN=E` instead trains E epochs with the drawings in every batch, from fresh weights
+//! (or the pretrained ones with `TEACH_WARM=1`). `TEACH_VERBOSE=1` lists every correction and
+//! the most common MNIST misreadings; other `TEACH_*` variables override settings (below).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -31,6 +34,7 @@ mod native {
     use std::time::Instant;
 
     use mnist_wasm::data::{DataSet, Split, load_mnist};
+    use mnist_wasm::teach::learn_drawings_config;
     use mnist_wasm::{Trainer, TrainerConfig};
 
     const VARIANTS: usize = 5;
@@ -102,6 +106,8 @@ mod native {
             .map_or(Ok(1), |c| c.parse())
             .map_err(|e| format!("{e}"))?;
         let verbose = std::env::var("TEACH_VERBOSE").is_ok();
+        // TEACH_LEARN=1: after each group's fine-tunes, "Learn them for good" (one epoch).
+        let learn = std::env::var("TEACH_LEARN").is_ok();
 
         let mut t = Trainer::new(TrainerConfig::default()).map_err(|e| e.to_string())?;
         let bytes = std::fs::read(weights).map_err(|e| format!("{weights}: {e}"))?;
@@ -175,10 +181,59 @@ mod native {
         );
         let mut sum = Outcome::default();
         let runs = misread.chunks(count).count();
+        // TEACH_RETRAIN=E (an upper bound): no corrections; a fresh model trains E epochs with
+        // the group's drawings in every batch (`train_on_drawings`, share TEACH_SHARE or 0.05).
+        let retrain = std::env::var("TEACH_RETRAIN")
+            .ok()
+            .and_then(|v| v.parse::<u32>().ok());
         for (g, group) in misread.chunks(count).enumerate() {
-            // Each group starts from the same model, as a new visitor would.
-            t.import_weights(&bytes).map_err(|e| e.to_string())?;
-            let o = teach_group(&mut t, &drawn, &variants, group, verbose)?;
+            let o = if let Some(epochs) = retrain {
+                let share = std::env::var("TEACH_SHARE").unwrap_or_else(|_| "0.05".into());
+                let mut args: Vec<String> = [
+                    "--epochs",
+                    &epochs.to_string(),
+                    "--train-on-drawings",
+                    "true",
+                    "--drawings-share",
+                    &share,
+                ]
+                .map(String::from)
+                .into();
+                // TEACH_ARGS: more settings, e.g. "--train-size 6400 --learning-rate 0.001".
+                args.extend(
+                    std::env::var("TEACH_ARGS")
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(String::from),
+                );
+                let config = TrainerConfig::default()
+                    .with_args(args)
+                    .map_err(|e| e.to_string())?;
+                let mut fresh = Trainer::new(config).map_err(|e| e.to_string())?;
+                // TEACH_WARM=1: from the pretrained weights, not fresh ones.
+                if std::env::var("TEACH_WARM").is_ok() {
+                    fresh.import_weights(&bytes).map_err(|e| e.to_string())?;
+                }
+                std::mem::swap(&mut fresh.train, &mut t.train);
+                std::mem::swap(&mut fresh.test, &mut t.test);
+                t = fresh;
+                retrain_group(&mut t, &drawn, &variants, group, epochs)?
+            } else {
+                // Each group starts from the same model, as a new visitor would.
+                t.import_weights(&bytes).map_err(|e| e.to_string())?;
+                let o = teach_group(&mut t, &drawn, &variants, group, verbose)?;
+                if learn {
+                    report(
+                        &format!("group {g} (fine-tunes alone)"),
+                        &o,
+                        group.len(),
+                        100.0 * (accuracy(&test_right(&mut t)?) - before),
+                    );
+                    learn_for_good(&mut t, &drawn, &variants, group, o)?
+                } else {
+                    o
+                }
+            };
             let right_after = test_right(&mut t)?;
             let after = accuracy(&right_after);
             let n = group.len();
@@ -201,20 +256,7 @@ mod native {
                 originals.iter().filter(|&&i| !right_before[i]).count(),
                 originals.len(),
             );
-            println!(
-                "group {g}: taught drawings read as their label {}/{n}; new drawings of them read \
-                 right {}/{} ({:.1}%, before {}); MNIST test {:.2}% ({:+.2} pp); fine-tune {:.0} ms \
-                 mean, {:.0} ms worst (native)",
-                o.taught_right,
-                o.variants_after,
-                n * VARIANTS,
-                100.0 * o.variants_after as f64 / (n * VARIANTS) as f64,
-                o.variants_before,
-                100.0 * after,
-                100.0 * (after - before),
-                o.total_ms / n.max(1) as f64,
-                o.worst_ms,
-            );
+            report(&format!("group {g}"), &o, n, 100.0 * (after - before));
             sum.taught_right += o.taught_right;
             sum.variants_before += o.variants_before;
             sum.variants_after += o.variants_after;
@@ -240,14 +282,108 @@ mod native {
         Ok(())
     }
 
+    fn report(what: &str, o: &Outcome, n: usize, drop_pp: f64) {
+        println!(
+            "{what}: taught drawings read as their label {}/{n}; new drawings of them read right \
+             {}/{} ({:.1}%, before {}); MNIST test {drop_pp:+.2} pp; fine-tune {:.0} ms mean, {:.0} \
+             ms worst (native){}",
+            o.taught_right,
+            o.variants_after,
+            n * VARIANTS,
+            100.0 * o.variants_after as f64 / (n * VARIANTS) as f64,
+            o.variants_before,
+            o.total_ms / n.max(1) as f64,
+            o.worst_ms,
+            if o.learn_ms > 0.0 {
+                format!(
+                    "; Learn them for good {:.1} s (native, one thread)",
+                    o.learn_ms / 1e3
+                )
+            } else {
+                String::new()
+            },
+        );
+    }
+
+    /// After the fine-tunes: "Learn them for good", one annealed epoch with the drawings
+    /// (`learn_drawings_config`), then the group checked again.
+    fn learn_for_good(
+        t: &mut Trainer,
+        drawn: &DataSet,
+        variants: &DataSet,
+        group: &[usize],
+        mut o: Outcome,
+    ) -> Result<Outcome, String> {
+        let config = t.config();
+        let mut learn = learn_drawings_config(&config);
+        // TEACH_LEARN_RATE: another peak learning rate, for tuning.
+        if let Some(lr) = std::env::var("TEACH_LEARN_RATE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            learn.learning_rate = lr;
+        }
+        t.set_config(learn).map_err(|e| e.to_string())?;
+        let start = Instant::now();
+        t.start_run();
+        while !t.train_steps(100).map_err(|e| e.to_string())?.epoch_done {}
+        o.learn_ms = start.elapsed().as_secs_f64() * 1e3;
+        t.set_config(config).map_err(|e| e.to_string())?;
+        o.taught_right = 0;
+        o.variants_after = 0;
+        for &i in group {
+            o.taught_right += usize::from(read_as(t, drawn, i)? == drawn.label(i));
+            for v in 0..VARIANTS {
+                let k = i * VARIANTS + v;
+                o.variants_after += usize::from(read_as(t, variants, k)? == variants.label(k));
+            }
+        }
+        Ok(o)
+    }
+
     #[derive(Default)]
     struct Outcome {
+        learn_ms: f64,
         taught_right: usize,
         variants_before: usize,
         variants_after: usize,
         total_ms: f64,
         worst_ms: f64,
         drop_pp: f64,
+    }
+
+    /// Trains `t` from its fresh weights for `epochs` with `group` among its drawings.
+    fn retrain_group(
+        t: &mut Trainer,
+        drawn: &DataSet,
+        variants: &DataSet,
+        group: &[usize],
+        epochs: u32,
+    ) -> Result<Outcome, String> {
+        let (mut images, mut labels) = (Vec::new(), Vec::new());
+        for &i in group {
+            images.extend_from_slice(drawn.image(i));
+            labels.push(drawn.label(i));
+        }
+        t.set_drawings(&images, &labels)
+            .map_err(|e| e.to_string())?;
+        let start = Instant::now();
+        t.start_run();
+        for _ in 0..epochs {
+            while !t.train_steps(100).map_err(|e| e.to_string())?.epoch_done {}
+        }
+        let mut o = Outcome {
+            total_ms: start.elapsed().as_secs_f64() * 1e3,
+            ..Outcome::default()
+        };
+        for &i in group {
+            o.taught_right += usize::from(read_as(t, drawn, i)? == drawn.label(i));
+            for v in 0..VARIANTS {
+                let k = i * VARIANTS + v;
+                o.variants_after += usize::from(read_as(t, variants, k)? == variants.label(k));
+            }
+        }
+        Ok(o)
     }
 
     /// Teaches `group` (drawn digits the model misreads) one by one, as the page does.

@@ -995,6 +995,20 @@ impl Trainer {
         &mut self.teacher.config
     }
 
+    /// Applies the settings of "Learn them for good" ([`crate::teach::learn_drawings_config`])
+    /// for the next planned run; a later [`Trainer::set_config`] replaces them.
+    ///
+    /// # Errors
+    /// No drawings to learn; nothing changes then.
+    pub fn use_learn_drawings_config(&mut self) -> Result<()> {
+        if self.drawings.is_empty() {
+            return Err(Error::NoData(
+                "no drawings to learn: correct a guess with \"It's a …\" first".into(),
+            ));
+        }
+        self.set_config(crate::teach::learn_drawings_config(&self.config))
+    }
+
     /// Fine-tunes the model on the drawings: `steps` Adam steps of the teacher's own optimizer
     /// on [`crate::teach::mix_batch`] batches around drawing `newest` (the one just taught, if
     /// any), with replayed training images. The run's counters, schedule and Adam state do not

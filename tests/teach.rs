@@ -1,5 +1,6 @@
 //! "Teach it" and "Look inside": the fine-tune's batch mix (src/teach.rs), the fine-tune itself
-//! on a toy task, the drawings in regular epochs, and every layer's activations for one image.
+//! on a toy task, the drawings in regular epochs, "Learn them for good", and every layer's
+//! activations for one image.
 
 mod common;
 
@@ -7,8 +8,10 @@ use mnist_wasm::data::DataSet;
 use mnist_wasm::data::augment::{Augmentations, Augmenter};
 use mnist_wasm::model::PIXELS;
 use mnist_wasm::network::{ACTIVATION_LEN, activation_layout, activation_views, describe};
-use mnist_wasm::teach::{Drawings, Mix, TeachConfig, mix_batch};
-use mnist_wasm::{Trainer, TrainerConfig};
+use mnist_wasm::teach::{
+    Drawings, LEARN_DRAWINGS_RATE, Mix, TeachConfig, learn_drawings_config, mix_batch,
+};
+use mnist_wasm::{Error, Trainer, TrainerConfig};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
@@ -314,4 +317,42 @@ fn one_call_gives_every_layer_for_one_image() {
         t.activations(&image[..100], &mut out).is_err(),
         "a short image is refused"
     );
+}
+
+#[test]
+fn learn_them_for_good_is_one_annealed_epoch_with_the_drawings_and_needs_some() {
+    let user = TrainerConfig {
+        epochs: 7,
+        batch_size: 32,
+        learning_rate: 0.01,
+        schedule: false,
+        train_size: 2000,
+        augment: false,
+        train_on_drawings: false,
+        drawings_share: 0.2,
+        ..TrainerConfig::default()
+    };
+    let learn = learn_drawings_config(&user);
+    assert_eq!(
+        learn,
+        TrainerConfig {
+            epochs: 1,
+            learning_rate: LEARN_DRAWINGS_RATE,
+            schedule: true,
+            train_on_drawings: true,
+            ..user
+        }
+    );
+    learn.validate().expect("valid settings");
+
+    let mut t = Trainer::new(user).expect("a trainer");
+    let err = t.use_learn_drawings_config().expect_err("no drawings yet");
+    assert!(matches!(err, Error::NoData(_)), "{err}");
+    assert_eq!(t.config(), user, "nothing changed");
+    let (images, labels) = drawings(2);
+    t.set_drawings(&images, &labels).expect("drawings");
+    t.use_learn_drawings_config().expect("applied");
+    assert_eq!(t.config(), learn);
+    t.set_config(user).expect("the form's settings again");
+    assert_eq!(t.config(), user);
 }

@@ -132,6 +132,11 @@ function handle(m) {
         break;
       case ToWorker.TRAIN:
         configure(m.settings);
+        if (m.learnDrawings) {
+          // "Learn them for good": this run only; the next TRAIN or CONFIGURE sets the form's again.
+          trainer.useLearnDrawingsConfig();
+          post(P.configured(trainer.config()));
+        }
         trainer.startRun(); // a new planned run: the learning rate warms up again (src/trainer.rs)
         run = { startEpoch: counters.epoch, epochs: trainer.config().epochs };
         setState('training');

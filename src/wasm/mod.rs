@@ -553,6 +553,14 @@ impl Trainer {
         to_js(&Done { report, done })
     }
 
+    /// Switches to the settings of "Learn them for good" for the next run (one annealed epoch
+    /// with the drawings in every batch, `crate::teach::learn_drawings_config`); `setConfig`
+    /// switches back. Throws (`NoData`) without drawings, changing nothing.
+    #[wasm_bindgen(js_name = useLearnDrawingsConfig)]
+    pub fn use_learn_drawings_config(&mut self) -> Result<(), JsValue> {
+        self.inner.use_learn_drawings_config().map_err(js_err)
+    }
+
     /// Steps per `fineTune` call the worker makes between looks at its messages.
     #[wasm_bindgen(js_name = teachStepsPerCall)]
     pub fn teach_steps_per_call(&mut self) -> usize {

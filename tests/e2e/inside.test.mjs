@@ -1,8 +1,9 @@
 // Teach it, look inside, the pretrained model, in Chromium against the dev server: the pretrained
 // model is fetched only on click, says its accuracy and reads a drawn digit; the layer views are
 // drawn (non-blank) for a drawing; a drawn digit the model misreads is taught with "It's a …"
-// and then read right; Your drawings go out as gzipped IDX files and come back, are relabelled
-// and deleted, and survive a reload.
+// and then read right, and still after "Learn them for good" (one epoch with the drawings); Your
+// drawings go out as gzipped IDX files and come back, are relabelled and deleted, and survive a
+// reload.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, watch } from './helpers.mjs';
@@ -124,6 +125,21 @@ test('pretrained, look inside, teach it, and the drawings after a reload', { tim
     console.log(`# main-thread tasks over 50 ms while looking inside and teaching: ${JSON.stringify(await page.evaluate(() => window.__longTasks.map(Math.round)))}`);
     const labels = await page.$$eval('[data-testid=my-drawings] > [data-label]', (els) => els.map((e) => e.dataset.label));
     assert.ok(labels.length >= 1 && labels.every((l) => l === String(taught.label)));
+
+    // Learn them for good: a run of one epoch (2,000 images here) with the drawings in every
+    // batch, at the core's gentle rate; the taught drawing is still read as its label after it.
+    await page.locator('#my-drawings-panel > summary').click();
+    await page.getByTestId('train-size').fill('2000');
+    const learn = page.getByTestId('learn-drawings');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=learn-drawings]').disabled, null, { timeout: 60_000 });
+    await learn.click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'done', null, { timeout: 120_000 });
+    const applied = await page.evaluate(() => ({ ...document.querySelector('#settings').dataset }));
+    assert.equal(Math.fround(Number(applied.appliedLearningRate)), Math.fround(0.002), 'the run used LEARN_DRAWINGS_RATE');
+    assert.equal(await page.getByTestId('epoch-progress').getAttribute('aria-valuenow'), await page.getByTestId('epoch-progress').getAttribute('aria-valuemax'), 'one whole epoch');
+    await replay(page, taught.strokes);
+    assert.equal(await settled(page), String(taught.label), 'still read as its label after learning them for good');
+    await page.locator('#my-drawings-panel > summary').click();
 
     // Export as gzipped IDX, import them back (doubling the gallery), relabel one, delete one.
     const items = '[data-testid=my-drawings] > [data-label]';

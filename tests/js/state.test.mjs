@@ -608,6 +608,19 @@ test('the pretrained model: fetched on click, imported like a file, its note say
   assert.equal(pretrainedNote(failed), '');
 });
 
+test('LEARN_DRAWINGS: a run of its own with the drawings, only when there are some and no run is under way', () => {
+  const s = readyState({ keptSettings: KEPT });
+  assert.deepEqual(step(s, { type: Action.LEARN_DRAWINGS }).effects, [], 'no drawings yet');
+  const withDrawings = step(s, { type: Action.DRAWINGS_LOADED, drawings: [kept(1, 4)] });
+  const learn = step(withDrawings, { type: Action.LEARN_DRAWINGS });
+  assert.deepEqual(sent(learn), [P.train(KEPT, true)]);
+  assert.equal(sent(learn)[0][0].learnDrawings, true);
+  assert.equal(sent(step(withDrawings, { type: Action.TRAIN }))[0][0].learnDrawings, false, 'Train is a regular run');
+  const running = step(learn, P.state('training')[0]);
+  assert.deepEqual(step(running, { type: Action.LEARN_DRAWINGS }).effects, [], 'not while a run is under way');
+  assert.deepEqual(step(initialState(), { type: Action.LEARN_DRAWINGS }).effects, [], 'not before READY');
+});
+
 test('every event type was exercised above', () => {
   const all = [...Object.values(FromWorker), ...Object.values(Action)];
   assert.deepEqual(all.filter((type) => !seen.has(type)), []);

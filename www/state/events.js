@@ -6,6 +6,7 @@
 export const Action = Object.freeze({
   SETTINGS_INPUT: 'settings-input', //   { raw: { name: text | boolean } }  every edit of the form
   TRAIN: 'train-clicked', //             Train, Resume or Train more
+  LEARN_DRAWINGS: 'learn-drawings-clicked', // "Learn them for good": one epoch with Your drawings
   PAUSE: 'pause-clicked',
   RESET: 'reset-confirmed', //           after the dialog
   EXPORT: 'export-clicked', //           { format: 'weights' | 'safetensors' }

@@ -124,6 +124,13 @@ export const runHandlers = {
     s.rate = [];
     send(s, s.runState === 'paused' ? P.resume() : P.train(s.settings));
   },
+  [Action.LEARN_DRAWINGS](s) {
+    // A run of its own, with the core's settings for it (src/teach.rs learn_drawings_config).
+    if (!s.workerReady || !s.settingsValid || !s.drawings?.length || s.runState === 'training') return;
+    for (const kind of ['train', 'diverged', 'settings']) clearError(s, kind);
+    s.rate = [];
+    send(s, P.train(s.settings, true));
+  },
   [Action.PAUSE](s) {
     send(s, P.pause());
   },

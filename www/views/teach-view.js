@@ -1,8 +1,9 @@
 // "Teach it" and the pretrained model, in the pad card: the ten "It's a …" buttons and the
-// status under the prediction, the Your drawings gallery (relabel, delete, export, import), and
-// "Use a pretrained model" with its note. Dispatches the user's actions; renders state/inside.js.
+// status under the prediction, the Your drawings gallery (relabel, delete, export, import, Learn
+// them for good), and "Use a pretrained model" with its note. Dispatches the user's actions; renders state/inside.js.
 import { Action } from '../state.js';
 import { pretrainedNote } from '../state/inside.js';
+import { trainControls } from '../ui-state.js';
 import { byId, make, setAttr, setDisabled, setText } from './dom.js';
 
 export class TeachView {
@@ -16,6 +17,8 @@ export class TeachView {
     this.pretrainedNote = byId('pretrained-note');
     this.pretrained.addEventListener('click', () => dispatch({ type: Action.PRETRAINED }));
     byId('export-drawings').addEventListener('click', () => dispatch({ type: Action.DRAWINGS_EXPORT }));
+    this.learn = byId('learn-drawings');
+    this.learn.addEventListener('click', () => dispatch({ type: Action.LEARN_DRAWINGS }));
     const input = byId('import-drawings');
     input.addEventListener('change', () => {
       const files = [...input.files];
@@ -40,6 +43,8 @@ export class TeachView {
     setAttr(this.status, 'data-state', s.teach.state);
     setText(this.status, s.teach.text);
     setDisabled(this.pretrained, !s.workerReady || Boolean(s.busy));
+    // Startable like Train (data, valid settings, no run under way), and with drawings to learn.
+    setDisabled(this.learn, !s.drawings.length || trainControls(s).train.disabled);
     setText(this.pretrainedNote, pretrainedNote(s));
     if (s.drawings !== this.shown || s.classNames !== this.shownNames) {
       this.shown = s.drawings;
