@@ -316,6 +316,11 @@ mod native {
     ) -> Result<Outcome, String> {
         let config = t.config();
         let mut learn = learn_drawings_config(&config);
+        // TEACH_LEARN_ARGS: settings over it, e.g. "--drawings-share 0.05".
+        let args = std::env::var("TEACH_LEARN_ARGS").unwrap_or_default();
+        learn = learn
+            .with_args(args.split_whitespace().map(String::from))
+            .map_err(|e| e.to_string())?;
         // TEACH_LEARN_RATE: another peak learning rate, for tuning.
         if let Some(lr) = std::env::var("TEACH_LEARN_RATE")
             .ok()

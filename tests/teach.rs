@@ -9,7 +9,8 @@ use mnist_wasm::data::augment::{Augmentations, Augmenter};
 use mnist_wasm::model::PIXELS;
 use mnist_wasm::network::{ACTIVATION_LEN, activation_layout, activation_views, describe};
 use mnist_wasm::teach::{
-    Drawings, LEARN_DRAWINGS_RATE, Mix, TeachConfig, learn_drawings_config, mix_batch,
+    Drawings, LEARN_DRAWINGS_RATE, LEARN_DRAWINGS_SHARE, Mix, TeachConfig, learn_drawings_config,
+    mix_batch,
 };
 use mnist_wasm::{Error, Trainer, TrainerConfig};
 use rand::SeedableRng;
@@ -340,6 +341,7 @@ fn learn_them_for_good_is_one_annealed_epoch_with_the_drawings_and_needs_some() 
             learning_rate: LEARN_DRAWINGS_RATE,
             schedule: true,
             train_on_drawings: true,
+            drawings_share: LEARN_DRAWINGS_SHARE,
             ..user
         }
     );
