@@ -19,14 +19,12 @@
 //                      (for `cargo run --release --example augment -- --drawn DIR`)
 import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { dataComplete, freePort, launchBrowser, ROOT, startDevServer } from '../tests/e2e/helpers.mjs';
+import { elapsedSeconds, log, openApp, runBench, startBenchApp } from './bench-app.mjs';
 import { drawnDigits, SIZE_BUCKETS } from './drawn-digits.mjs';
 import { nodeModel, readDigitsInNode, writeIdx } from './drawn-node.mjs';
 import { clearPad, exportWeights, importWeights, readDigit } from './page-pad.mjs';
 import { timeToAccuracy, trainInPage } from './page-train.mjs';
 
-const T_START = Date.now();
-const log = (...a) => process.stderr.write(`${((Date.now() - T_START) / 1000).toFixed(0).padStart(4)}s ${a.join(' ')}\n`);
 
 const KNOWN = ['count', 'seed', 'weights', 'save-weights', 'port', 'node', 'idx'];
 const FLAGS = ['node']; // options without a value
@@ -93,19 +91,10 @@ async function main() {
   }
   if (opts.node) return mainInNode(opts, set);
 
-  const port = opts.port ?? (await freePort());
-  const server = await startDevServer(port);
-  const browser = await launchBrowser();
-  const close = async () => {
-    await browser.close();
-    await server.close().catch(() => {});
-  };
+  const { port, browser, close } = await startBenchApp(opts.port);
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('pageerror', (e) => log('page error:', e.message));
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await dataComplete(page);
-    await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'ready', null, { timeout: 60_000 });
+    await openApp(page, port);
     log('app ready, MNIST loaded');
 
     let model;
@@ -161,7 +150,7 @@ function report(opts, setInfo, model, results) {
     set: { source: 'MNIST test images (t10k), skeleton traced and redrawn', seed: opts.seed, ...setInfo },
     model,
     ...score(results),
-    seconds: Math.round((Date.now() - T_START) / 1000),
+    seconds: elapsedSeconds(),
   };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
 }
@@ -177,7 +166,4 @@ async function mainInNode(opts, set) {
   report(opts, { read: 'in Node: www/preprocess.js and pkg/, no browser' }, model, readDigitsInNode(trainer, set));
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e.stack || e}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -13,14 +13,12 @@
 // `cargo run --release --example teach -- FILE /tmp/teach-big N 4` after
 // `node bench/teach-set.mjs /tmp/teach-big S`.
 import { resolve } from 'node:path';
-import { dataComplete, freePort, launchBrowser, startDevServer } from '../tests/e2e/helpers.mjs';
+import { log, openApp, runBench, startBenchApp } from './bench-app.mjs';
 import { drawnDigits, mulberry32 } from './drawn-digits.mjs';
 import { nodeModel, readDigitsInNode } from './drawn-node.mjs';
 import { importWeights, readDigit } from './page-pad.mjs';
 import { VARIANTS, variant } from './teach-set.mjs';
 
-const T_START = Date.now();
-const log = (...a) => process.stderr.write(`${((Date.now() - T_START) / 1000).toFixed(0).padStart(4)}s ${a.join(' ')}\n`);
 const LONG = { timeout: 900_000 };
 
 function parseOptions(argv) {
@@ -59,15 +57,10 @@ async function main() {
   const group = misread.slice(opts.group * opts.count, (opts.group + 1) * opts.count).map((r) => r.i);
   log(`${misread.length} of ${digits.length} drawings misread in Node; group ${opts.group}: ${group.length} of them`);
 
-  const port = await freePort();
-  const server = await startDevServer(port);
-  const browser = await launchBrowser();
+  const { port, browser, close } = await startBenchApp();
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('pageerror', (e) => log('page error:', e.message));
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await dataComplete(page);
-    await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'ready', null, { timeout: 60_000 });
+    await openApp(page, port);
     await importWeights(page, opts.weights);
     const before = await matrixAccuracy(page);
     log(`imported ${opts.weights}: ${(100 * before).toFixed(2)} % on the test set`);
@@ -137,12 +130,8 @@ async function main() {
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    await browser.close();
-    await server.close().catch(() => {});
+    await close();
   }
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e.stack || e}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -10,11 +10,9 @@
 //   --target F     the accuracy to time (default 0.99)
 //   --workers N    the Workers setting (0 = auto, one per core; default: the page's, auto)
 //   --port P       the dev server's port (default: a free one)
-import { dataComplete, freePort, launchBrowser, startDevServer } from '../tests/e2e/helpers.mjs';
+import { elapsedSeconds, log, openApp, runBench, startBenchApp } from './bench-app.mjs';
 import { timeToAccuracy, trainInPage } from './page-train.mjs';
 
-const T_START = Date.now();
-const log = (...a) => process.stderr.write(`${((Date.now() - T_START) / 1000).toFixed(0).padStart(4)}s ${a.join(' ')}\n`);
 
 const KNOWN = { epochs: 1, runs: 1, target: 0.99, port: null, workers: null };
 
@@ -38,11 +36,8 @@ function parseOptions(argv) {
 
 async function oneRun(browser, port, opts) {
   const page = await browser.context.newPage();
-  page.on('pageerror', (e) => log('page error:', e.message));
   try {
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await dataComplete(page);
-    await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'ready', null, { timeout: 60_000 });
+    await openApp(page, port);
     // A new model each run: a model kept in IndexedDB from an earlier run would start ahead.
     if (await page.getByTestId('reset').isEnabled()) {
       await page.getByTestId('reset').click();
@@ -60,9 +55,7 @@ async function oneRun(browser, port, opts) {
 
 async function main() {
   const opts = parseOptions(process.argv.slice(2));
-  const port = opts.port ?? (await freePort());
-  const server = await startDevServer(port);
-  const browser = await launchBrowser();
+  const { port, browser, close } = await startBenchApp(opts.port);
   try {
     const runs = [];
     for (let r = 0; r < opts.runs; r++) runs.push(await oneRun(browser, port, opts));
@@ -77,16 +70,12 @@ async function main() {
       time_to_target_s: times,
       reached: times.filter((t) => t !== null).length,
       runs,
-      seconds: Math.round((Date.now() - T_START) / 1000),
+      seconds: elapsedSeconds(),
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } finally {
-    await browser.close();
-    await server.close().catch(() => {});
+    await close();
   }
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e.stack || e}\n`);
-  process.exit(1);
-});
+runBench(main);

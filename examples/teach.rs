@@ -334,16 +334,25 @@ mod native {
         while !t.train_steps(100).map_err(|e| e.to_string())?.epoch_done {}
         o.learn_ms = start.elapsed().as_secs_f64() * 1e3;
         t.set_config(config).map_err(|e| e.to_string())?;
-        o.taught_right = 0;
-        o.variants_after = 0;
+        (o.taught_right, o.variants_after) = read_group(t, drawn, variants, group)?;
+        Ok(o)
+    }
+
+    /// How many of `group`'s drawings, and of their new drawings, the model reads right.
+    fn read_group(
+        t: &mut Trainer,
+        drawn: &DataSet,
+        variants: &DataSet,
+        group: &[usize],
+    ) -> Result<(usize, usize), String> {
+        let (mut taught, mut new) = (0, 0);
         for &i in group {
-            o.taught_right += usize::from(read_as(t, drawn, i)? == drawn.label(i));
-            for v in 0..VARIANTS {
-                let k = i * VARIANTS + v;
-                o.variants_after += usize::from(read_as(t, variants, k)? == variants.label(k));
+            taught += usize::from(read_as(t, drawn, i)? == drawn.label(i));
+            for k in i * VARIANTS..(i + 1) * VARIANTS {
+                new += usize::from(read_as(t, variants, k)? == variants.label(k));
             }
         }
-        Ok(o)
+        Ok((taught, new))
     }
 
     #[derive(Default)]
@@ -377,18 +386,13 @@ mod native {
         for _ in 0..epochs {
             while !t.train_steps(100).map_err(|e| e.to_string())?.epoch_done {}
         }
-        let mut o = Outcome {
+        let (taught_right, variants_after) = read_group(t, drawn, variants, group)?;
+        Ok(Outcome {
             total_ms: start.elapsed().as_secs_f64() * 1e3,
+            taught_right,
+            variants_after,
             ..Outcome::default()
-        };
-        for &i in group {
-            o.taught_right += usize::from(read_as(t, drawn, i)? == drawn.label(i));
-            for v in 0..VARIANTS {
-                let k = i * VARIANTS + v;
-                o.variants_after += usize::from(read_as(t, variants, k)? == variants.label(k));
-            }
-        }
-        Ok(o)
+        })
     }
 
     /// Teaches `group` (drawn digits the model misreads) one by one, as the page does.
@@ -400,18 +404,8 @@ mod native {
         verbose: bool,
     ) -> Result<Outcome, String> {
         let cfg = *t.teach_config_mut();
-        let variants_right = |t: &mut Trainer| -> Result<usize, String> {
-            let mut n = 0;
-            for &i in group {
-                for v in 0..VARIANTS {
-                    let k = i * VARIANTS + v;
-                    n += usize::from(read_as(t, variants, k)? == variants.label(k));
-                }
-            }
-            Ok(n)
-        };
         let mut o = Outcome {
-            variants_before: variants_right(t)?,
+            variants_before: read_group(t, drawn, variants, group)?.1,
             ..Outcome::default()
         };
         let (mut images, mut labels) = (Vec::new(), Vec::new());
@@ -444,10 +438,7 @@ mod native {
                 );
             }
         }
-        for &i in group {
-            o.taught_right += usize::from(read_as(t, drawn, i)? == drawn.label(i));
-        }
-        o.variants_after = variants_right(t)?;
+        (o.taught_right, o.variants_after) = read_group(t, drawn, variants, group)?;
         Ok(o)
     }
 }

@@ -8,22 +8,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApp, watch } from './helpers.mjs';
 import { drawnDigits } from '../../bench/drawn-digits.mjs';
+import { replay as replayOnPad } from '../../bench/page-pad.mjs';
 
 /** Candidates the pretrained model misreads natively (examples/teach.rs on bench/teach-set.mjs's set). */
 const MISREAD = [9, 168, 189, 214, 249, 316, 390, 419];
 
+/** Clears the pad and draws `strokes` on it with the mouse (bench/page-pad.mjs). */
 async function replay(page, strokes) {
   await page.evaluate(() => document.getElementById('clear-pad').click());
   const pad = page.getByTestId('draw-pad');
   await pad.scrollIntoViewIfNeeded();
-  const box = await pad.boundingBox();
-  const at = (p) => [box.x + p.x * box.width, box.y + p.y * box.height];
-  for (const stroke of strokes) {
-    await page.mouse.move(...at(stroke[0]));
-    await page.mouse.down();
-    for (const p of stroke.slice(1)) await page.mouse.move(...at(p));
-    await page.mouse.up();
-  }
+  await replayOnPad(page, await pad.boundingBox(), strokes);
 }
 
 /** The prediction once it has stopped changing for 300 ms. */
