@@ -121,33 +121,24 @@ mod native {
             // _FROM (first layer trained), _AFFINE (affine distortions only).
             let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
             let c = t.teach_config_mut();
-            if let Some(v) = env("TEACH_LR") {
-                c.learning_rate = v as f32;
+            macro_rules! overrides {
+                ($($var:literal => $field:ident as $ty:ty),* $(,)?) => {
+                    $(if let Some(v) = env($var) {
+                        c.$field = v as $ty;
+                    })*
+                };
             }
-            if let Some(v) = env("TEACH_BATCH") {
-                c.batch = v as usize;
-            }
-            if let Some(v) = env("TEACH_NEWEST") {
-                c.newest = v as usize;
-            }
-            if let Some(v) = env("TEACH_OTHERS") {
-                c.others = v as usize;
-            }
-            if let Some(v) = env("TEACH_MAX") {
-                c.max_steps = v as usize;
-            }
-            if let Some(v) = env("TEACH_MIN") {
-                c.steps = v as usize;
-            }
-            if let Some(v) = env("TEACH_EPS") {
-                c.epsilon = v as f32;
-            }
-            if let Some(v) = env("TEACH_CONF") {
-                c.confident = v as f32;
-            }
-            if let Some(v) = env("TEACH_FROM") {
-                c.first_layer = v as usize;
-            }
+            overrides!(
+                "TEACH_LR" => learning_rate as f32,
+                "TEACH_BATCH" => batch as usize,
+                "TEACH_NEWEST" => newest as usize,
+                "TEACH_OTHERS" => others as usize,
+                "TEACH_MAX" => max_steps as usize,
+                "TEACH_MIN" => steps as usize,
+                "TEACH_EPS" => epsilon as f32,
+                "TEACH_CONF" => confident as f32,
+                "TEACH_FROM" => first_layer as usize,
+            );
             if env("TEACH_AFFINE").is_some() {
                 c.distortions = mnist_wasm::data::augment::Augmentations::AFFINE;
             }

@@ -131,12 +131,7 @@ function handle(m) {
         configure(m.settings);
         break;
       case ToWorker.TRAIN:
-        configure(m.settings);
-        if (m.learnDrawings) {
-          // "Learn them for good": this run only; the next TRAIN or CONFIGURE sets the form's again.
-          trainer.useLearnDrawingsConfig();
-          post(P.configured(trainer.config()));
-        }
+        configure(m.settings, m.learnDrawings);
         trainer.startRun(); // a new planned run: the learning rate warms up again (src/trainer.rs)
         run = { startEpoch: counters.epoch, epochs: trainer.config().epochs };
         setState('training');
@@ -204,13 +199,20 @@ function handle(m) {
 /**
  * Applies the page's settings at once (between two slices, so even mid-run) and says what
  * applied. The trainer checks them all (a SettingsError names the field) before applying any.
+ * With `learnDrawings`, "Learn them for good" goes over them (src/teach.rs learn_drawings_config)
+ * for this run only: the next TRAIN or CONFIGURE sets the form's again. Without drawings that
+ * throws (NoData), after the form's settings applied and were told.
  */
-function configure(settings) {
+function configure(settings, learnDrawings = false) {
   trainer.setConfig(settings);
-  if (run) run.epochs = trainer.config().epochs;
-  post(P.configured(trainer.config()));
-  pool.setWanted(wantedWorkers(trainer.config().workers));
-  postWorkers();
+  try {
+    if (learnDrawings) trainer.useLearnDrawingsConfig();
+  } finally {
+    if (run) run.epochs = trainer.config().epochs;
+    post(P.configured(trainer.config()));
+    pool.setWanted(wantedWorkers(trainer.config().workers));
+    postWorkers();
+  }
 }
 
 /** Tells the page how many workers train, how they exchange gradients, and their memory. */

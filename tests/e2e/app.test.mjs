@@ -16,12 +16,8 @@
 //   CHROMIUM=/usr/bin/chromium          the browser binary
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build, preview } from 'vite';
 import { formatPercent } from '../../www/format.js';
-import { ROOT, dataComplete, drawStroke, freePort, launchBrowser as launch, pauseAndTime, readPrediction, readPreview, startApp, watch } from './helpers.mjs';
+import { dataComplete, drawStroke, launchBrowser as launch, pauseAndTime, previewBuild, readPrediction, readPreview, startApp, watch } from './helpers.mjs';
 
 const SCREENSHOT = process.env.E2E_SCREENSHOT || '/tmp/app.png';
 const TRAIN = { trainSize: 2000, batchSize: 32, epochs: 5, learningRate: 0.002 }; // 63 steps/epoch, 315 steps
@@ -37,21 +33,11 @@ const DIGITS = {
 };
 
 test('the production build works under its Content-Security-Policy', { timeout: 120_000 }, async (t) => {
-  const outDir = await mkdtemp(join(tmpdir(), 'mnist-dist-'));
-  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.js'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  const port = await freePort();
-  const server = await preview({
-    root: ROOT,
-    configFile: join(ROOT, 'vite.config.js'),
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { host: '127.0.0.1', port, strictPort: true },
-  });
+  const { port, close: stopServer } = await previewBuild();
   const { context, close } = await launch();
   t.after(async () => {
     await close();
-    await server.close().catch(() => {});
-    await rm(outDir, { recursive: true, force: true });
+    await stopServer();
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = watch(page, port);

@@ -1,5 +1,6 @@
-// Shared set-up for the end-to-end files: Vite's dev server on a free 127.0.0.1 port and Debian's
-// Chromium through playwright-core, with a throwaway profile. (Not a test file: node --test only
+// Shared set-up for the end-to-end files: Vite's dev server (or a production build under `vite
+// preview`) on a free 127.0.0.1 port and Debian's Chromium through playwright-core, with a
+// throwaway profile. (Not a test file: node --test only
 // runs *.test.mjs here.)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
+import { build, createServer, preview } from 'vite';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -76,6 +77,24 @@ export async function startDevServer(port, { headers } = {}) {
   return server;
 }
 
+/**
+ * A production build in a fresh temporary folder, served by `vite preview` (its headers from
+ * vite.config.js) on a free port: `{ port, outDir, close }`; `close()` stops the server and
+ * removes the folder.
+ */
+export async function previewBuild() {
+  const configFile = join(ROOT, 'vite.config.js');
+  const outDir = await mkdtemp(join(tmpdir(), 'mnist-dist-'));
+  await build({ root: ROOT, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const port = await freePort();
+  const server = await preview({ root: ROOT, configFile, logLevel: 'warn', build: { outDir }, preview: { port, strictPort: true } });
+  const close = async () => {
+    await server.close().catch(() => {});
+    await rm(outDir, { recursive: true, force: true });
+  };
+  return { port, outDir, close };
+}
+
 /** Vite's dev server and a Chromium page (`headers`: the dev server's, see startDevServer; the
  * other options: the browser context's, see launchBrowser); `close()` stops both. */
 export async function startApp({ headers, ...options } = {}) {
@@ -99,12 +118,13 @@ export function watch(page, port) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   // A reload or navigation aborts what the old page (or its workers) still had in flight, such as a
   // compute worker fetching its wasm glue: that is the test navigating, not the app failing. Each
-  // request remembers how many main-frame navigations had begun when it was made.
+  // request remembers how many main-frame navigations had begun when it was made (one made before
+  // this watch began, none).
   let navigations = 0;
   const madeDuring = new WeakMap();
   page.on('requestfailed', (r) => {
     const errorText = r.failure()?.errorText ?? '';
-    if (errorText === 'net::ERR_ABORTED' && madeDuring.has(r) && madeDuring.get(r) < navigations) return;
+    if (errorText === 'net::ERR_ABORTED' && (madeDuring.get(r) ?? 0) < navigations) return;
     problems.push(`request failed: ${r.url()} ${errorText}`);
   });
   page.on('request', (r) => {

@@ -89,6 +89,11 @@ test('pretrained, look inside, teach it, and the drawings after a reload', { tim
       assert.ok(await nonBlank(page, sel), `${sel} is drawn`);
       assert.ok((await page.locator(sel).getAttribute('aria-label')).length > 20, `${sel} has a text label`);
     }
+    // The labels and captions come from the core's layout (src/network.rs), shapes included.
+    await page.waitForFunction(() => document.querySelector('[data-layer=conv2]').getAttribute('aria-label').startsWith('Conv2D 64, 3x3, ReLU: 64 maps of 11 by 11'), null, { timeout: 10_000 });
+    assert.equal(await page.locator('[data-layer=conv2] + figcaption').textContent(), 'conv2d_1 after ReLU: 64 maps, 11×11');
+    assert.equal(await page.locator('[data-testid=filters] + figcaption').textContent(), 'conv2d: its 32 filters (3×3)');
+    assert.equal(await page.locator('[data-testid=layer-output] + figcaption').textContent(), 'dense_1: the 10 outputs');
 
     // Teach it: a drawn digit the model misreads, then read right.
     let taught = null;

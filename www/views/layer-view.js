@@ -2,10 +2,11 @@
 // (state/inside.js keeps it): conv1's 32 filters (3x3; light adds ink, dark subtracts), the maps
 // after each convolution's ReLU as a grid of tiles (each layer on its own scale: the brightest
 // value is white), the 64 dense activations and the 10 outputs. Which part of the buffer is which
-// layer comes with the message (the core's activationLayout(): src/network.rs), not from here.
+// layer comes with the message (the core's activationLayout(): src/network.rs), not from here;
+// so do each canvas's caption and text label (names, kinds, shapes).
 // Draws at native size with putImageData (CSS scales the canvases up, pixelated): ~1 ms.
 import { Action } from '../state.js';
-import { byId, setHidden, setText } from './dom.js';
+import { byId, setAttr, setHidden, setText } from './dom.js';
 
 const GAP = 1; // pixels between two tiles
 
@@ -62,22 +63,38 @@ export class LayerView {
     this.draw(view);
   }
 
+  /** Sets a canvas's caption (the figcaption after it) and its text label. */
+  describe(canvas, caption, label) {
+    setText(canvas.nextElementSibling, caption);
+    setAttr(canvas, 'aria-label', label);
+  }
+
   draw({ layout, activations: a, filters }) {
     const c = this.canvases;
-    const fmax = maxOf(filters, 0, filters.length, Math.abs);
-    drawTiles(c.filters, filters.length / 9, 3, 8, (t, y, x) => 0.5 + filters[t * 9 + y * 3 + x] / (2 * fmax));
     const convs = layout.filter((l) => l.kind === 'Conv2D');
+    const count = convs[0].shape[2];
+    const k = Math.round(Math.sqrt(filters.length / count)); // the kernel's side
+    const fmax = maxOf(filters, 0, filters.length, Math.abs);
+    drawTiles(c.filters, count, k, 8, (t, y, x) => 0.5 + filters[t * k * k + y * k + x] / (2 * fmax));
+    this.describe(
+      c.filters,
+      `${convs[0].name}: its ${count} filters (${k}×${k})`,
+      `${convs[0].label}: its ${count} filters, ${k} by ${k} pixels each: light where a filter adds ink, dark where it subtracts`,
+    );
     [c.conv1, c.conv2, c.conv3].forEach((canvas, k) => {
       const l = convs[k];
       if (!l) return;
       const [h, w, ch] = l.shape;
       const m = maxOf(a, l.offset, l.len);
       drawTiles(canvas, ch, h, 8, (t, y, x) => a[l.offset + (y * w + x) * ch + t] / m);
+      this.describe(canvas, `${l.name} after ReLU: ${ch} maps, ${h}×${w}`, `${l.label}: ${ch} maps of ${h} by ${w}, how strongly each filter responds across the drawing`);
     });
     const dense = layout.filter((l) => l.kind === 'Dense');
     const [hidden, output] = [dense[0], dense[dense.length - 1]];
     const m = maxOf(a, hidden.offset, hidden.len);
     drawTiles(c.dense, hidden.len, 1, hidden.len, (t) => a[hidden.offset + t] / m);
+    this.describe(c.dense, `${hidden.name} after ReLU: ${hidden.len} values`, `${hidden.label}: the ${hidden.len} activations before the classifier, brighter is stronger`);
     drawTiles(c.output, output.len, 1, output.len, (t) => a[output.offset + t]);
+    this.describe(c.output, `${output.name}: the ${output.len} outputs`, `${output.label}: the probability of each of the ${output.len} classes, brighter is more likely`);
   }
 }
