@@ -14,8 +14,6 @@ export const yieldToEvents = () =>
     channel.port2.postMessage(0);
   });
 
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Trains whole batches over the worker pool (worker-pool.js; one worker is the same path with
  * no compute worker) until `sliceMs` is spent, an epoch ends or `keepGoing()` turns false.
