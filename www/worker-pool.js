@@ -16,14 +16,15 @@
 // Transport: with `crossOriginIsolated`, one SharedArrayBuffer channel per compute worker and one
 // for the sum, `Atomics` to start and finish a step (a compute worker blocks in Atomics.wait; the
 // coordinator awaits Atomics.waitAsync where it exists); otherwise postMessage with the same
-// buffers transferred back and forth (www/exchange.js). Compute workers hold no data: a share's
-// bytes travel with the step (~25 kB for 32 images).
+// buffers transferred back and forth (both in www/pool-transport.js; the layout: exchange.js).
+// Compute workers hold no data: a share's bytes travel with the step (~25 kB for 32 images).
 // A compute worker is loaded with the coordinator's weights and Adam state (checked by checksum)
 // before it first takes part, at the start of every training loop (a reset, an import or a
 // restore happened meanwhile), and whenever it missed a step. One that fails or cannot start is
 // dropped with a note (`onNote`); the batch under way is then computed by the coordinator alone
 // (same images, same distortions), so nothing is lost and training goes on with fewer workers.
 import * as X from './exchange.js';
+import { sendShare, takeDone } from './pool-transport.js';
 
 /** Images per `trainOwn` call: two micro-batches, ~20 ms. */
 export const PART_IMAGES = 32;
@@ -163,7 +164,7 @@ export class WorkerPool {
     for (const h of ready.slice(parts - 1)) h.synced = false; // it misses this step's gradient
     const batch = trainer.stepImages();
     const augment = trainer.stepAugments();
-    const replies = used.map((h, i) => this.#send(h, trainer, i + 1, batch, augment));
+    const replies = used.map((h, i) => sendShare(h, trainer, { k: i + 1, batch, augment, lr: h.owes ? this.lr : NaN, shared: this.shared }));
     // Alone, a large batch may stay under way across a pause (as trainPart's did).
     const suspend = used.length === 0 ? () => !keepGoing() : () => false;
     let alive = await this.#computeOwn(trainer, sliceMs, pause, suspend);
@@ -225,50 +226,6 @@ export class WorkerPool {
     return true;
   }
 
-  /** Hands share `k` to compute worker `h`; resolves to its result `{ lossSum, correct, images, grad, failed? }`. */
-  #send(h, trainer, k, batch, augment) {
-    const count = trainer.shareInput(k);
-    const lr = h.owes ? this.lr : NaN;
-    if (this.shared) {
-      const v = h.views;
-      v.pixels.set(trainer.exchangePixels().subarray(0, count * X.PIXELS));
-      v.labels.set(trainer.exchangeLabels().subarray(0, count));
-      if (augment) v.seeds.set(trainer.exchangeSeeds().subarray(0, count));
-      Object.assign(v.meta, { [X.COUNT]: count, [X.BATCH]: batch, [X.AUGMENT]: augment ? 1 : 0, [X.APPLY_LR]: lr });
-      const seq = Atomics.load(v.ctrl, X.GO) + 1;
-      Atomics.store(v.ctrl, X.GO, seq);
-      Atomics.notify(v.ctrl, X.GO);
-      return this.#waitShared(h, seq);
-    }
-    const b = h.buffers;
-    b.pixels.set(trainer.exchangePixels().subarray(0, count * X.PIXELS));
-    b.labels.set(trainer.exchangeLabels().subarray(0, count));
-    if (augment) b.seeds.set(trainer.exchangeSeeds().subarray(0, count));
-    const seq = (h.seq = (h.seq ?? 0) + 1);
-    return new Promise((resolve) => {
-      h.pending = { seq, resolve };
-      h.worker.postMessage({ type: X.Msg.STEP, seq, count, batch, augment, lr, ...b }, X.transferOf(b));
-      h.buffers = null; // the compute worker holds them until it answers
-    });
-  }
-
-  async #waitShared(h, seq) {
-    const { ctrl, meta, grad } = h.views;
-    for (;;) {
-      const done = Atomics.load(ctrl, X.DONE);
-      if (done === seq) break;
-      if (h.dead) return { failed: h.deathReason };
-      if (typeof Atomics.waitAsync === 'function') {
-        const w = Atomics.waitAsync(ctrl, X.DONE, done, 1000);
-        if (w.async) await w.value;
-      } else {
-        Atomics.wait(ctrl, X.DONE, done, 50); // a worker may block; briefly, to notice a dead one
-      }
-    }
-    if (meta[X.FAILED] === 1) return { failed: 'failed during a step' };
-    return { lossSum: meta[X.LOSS_SUM], correct: meta[X.CORRECT], images: meta[X.IMAGES], grad };
-  }
-
   /** Starts or stops compute workers to match `wanted` (between steps). */
   #adjust() {
     const live = this.helpers.filter((h) => !h.dead);
@@ -290,7 +247,7 @@ export class WorkerPool {
       fail(`could not start (${err?.message ?? err})`);
       return;
     }
-    const timer = setTimeout(() => !h.ready && fail('did not start in time'), START_TIMEOUT_MS);
+    h.startTimer = setTimeout(() => !h.ready && fail('did not start in time'), START_TIMEOUT_MS);
     h.worker.onerror = (e) => {
       e.preventDefault?.();
       fail(h.ready ? `stopped (${e.message || 'an error'})` : `could not start (${e.message || 'its script failed to load'})`);
@@ -298,7 +255,7 @@ export class WorkerPool {
     h.worker.onmessage = ({ data: m }) => {
       switch (m.type) {
         case X.Msg.READY:
-          clearTimeout(timer);
+          clearTimeout(h.startTimer);
           Object.assign(h, { ready: true, memoryBytes: m.memoryBytes });
           this.onChange();
           break;
@@ -306,13 +263,9 @@ export class WorkerPool {
           h.answers.get(m.id)?.resolve(m);
           h.answers.delete(m.id);
           break;
-        case X.Msg.DONE: {
-          h.buffers = { pixels: m.pixels, labels: m.labels, seeds: m.seeds, grad: m.grad, sum: m.sum };
-          const p = h.pending;
-          h.pending = null;
-          if (p?.seq === m.seq) p.resolve(m.failed ? { failed: 'failed during a step' } : { lossSum: m.lossSum, correct: m.correct, images: m.images, grad: m.grad });
+        case X.Msg.DONE:
+          takeDone(h, m);
           break;
-        }
         case X.Msg.FAILED:
           fail(`failed: ${m.message}`);
           break;
@@ -348,6 +301,7 @@ export class WorkerPool {
   #stop(h) {
     h.dead = true;
     h.deathReason = 'stopped';
+    clearTimeout(h.startTimer);
     h.worker?.terminate();
     this.helpers = this.helpers.filter((x) => x !== h);
   }
@@ -358,6 +312,7 @@ export class WorkerPool {
     const wasReady = h.ready;
     h.dead = true;
     h.deathReason = why;
+    clearTimeout(h.startTimer);
     h.worker?.terminate();
     this.helpers = this.helpers.filter((x) => x !== h);
     h.pending?.resolve({ failed: why });

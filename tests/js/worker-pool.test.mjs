@@ -1,9 +1,13 @@
-// The worker pool's coordinator side (www/worker-pool.js) with the real wasm facade in Node and
-// stand-in compute workers (postMessage transport): one worker is trainPart's path bit for bit;
-// a compute worker that fails mid-step is dropped with a note, the batch is computed by the
-// coordinator alone (the same bits as trainPart), and training goes on; one that cannot start
-// is dropped with a note too. Needs `bash scripts/build-wasm.sh`.
+// The worker pool (www/worker-pool.js, www/pool-transport.js) with the real wasm facade in Node:
+// one worker is trainPart's path bit for bit; 2 and 3 workers, the app's compute-core.js in
+// Node worker threads (tests/js/compute-thread.mjs), train on both transports (SharedArrayBuffer
+// + Atomics, transferred buffers): every step follows the single-worker one, every worker ends
+// with the same bits, and so do both transports; stand-in compute workers show that one that
+// fails mid-step is dropped with a note, the batch computed by the coordinator alone (the same
+// bits as trainPart), and training goes on; one that cannot start is dropped with a note too.
+// Needs `bash scripts/build-wasm.sh`.
 import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import { loadFacade, toyIdx } from './wasm-node.mjs';
 import { WorkerPool, wantedWorkers } from '../../www/worker-pool.js';
@@ -54,8 +58,52 @@ const until = async (ok) => {
   assert.ok(ok(), 'in time');
 };
 
-function pool(spawn, notes) {
-  return new WorkerPool({ build: 'simd', module: null, params: f.parameterCount(), shared: false, onNote: (t) => notes.push(t), onChange: () => {}, spawn });
+function pool(spawn, notes, shared = false) {
+  return new WorkerPool({ build: 'simd', module: null, params: f.parameterCount(), shared, onNote: (t) => notes.push(t), onChange: () => {}, spawn });
+}
+
+/** A real compute worker: compute-core.js in a Node worker thread, as the pool sees a Worker. */
+function threadWorker() {
+  const thread = new Worker(new URL('./compute-thread.mjs', import.meta.url));
+  const w = {
+    onmessage: null,
+    onerror: null,
+    postMessage: (m, transfer) => thread.postMessage(m, transfer),
+    terminate: () => thread.terminate(),
+  };
+  thread.on('message', (data) => w.onmessage?.({ data }));
+  thread.on('error', (e) => w.onerror?.({ message: e.message, preventDefault() {} }));
+  return w;
+}
+
+/**
+ * `steps` steps on `n` workers over one transport: each step's loss and accuracy against the
+ * same step on one worker (trainPart), and every worker's checksum at the end.
+ */
+async function trainOn(n, shared, steps = 4) {
+  const notes = [];
+  const p = pool(threadWorker, notes, shared);
+  p.setWanted(n);
+  await until(() => p.training === n);
+  const [a, b] = [trainer(), trainer()];
+  await p.sync(a);
+  try {
+    for (let s = 0; s < steps; s++) {
+      const r = await p.step(a, { sliceMs: 40, pause });
+      const ref = b.trainPart(1024);
+      assert.ok(Math.abs(r.loss - ref.loss) < 1e-5, `step ${s}: ${r.loss} vs ${ref.loss}`);
+      assert.equal(r.accuracy, ref.accuracy);
+      assert.equal(r.images, 32);
+    }
+    const sums = await p.checksums(a);
+    assert.equal(sums.length, n, `a checksum from every worker (${notes})`);
+    assert.deepEqual(new Set(sums), new Set([a.stateChecksum()]), 'every worker holds the same model');
+    assert.deepEqual(notes, []);
+    assert.equal(p.transport, shared ? 'shared memory' : 'messages');
+    return { checksum: a.stateChecksum(), alone: b.stateChecksum() };
+  } finally {
+    p.setWanted(1); // the compute threads end
+  }
 }
 
 test('auto is one worker per core, at most 8; a number is taken as it is', () => {
@@ -107,4 +155,13 @@ test('a compute worker that cannot start: a note, and one worker trains', async 
   const a = trainer();
   assert.ok(await p.step(a, { sliceMs: 40, pause }));
   assert.equal(p.training, 1);
+});
+
+test('2 and 3 workers, on both transports: each step follows one worker, all end with the same bits', async () => {
+  const ends = {};
+  for (const n of [2, 3]) {
+    for (const shared of [false, true]) ends[`${n} ${shared}`] = await trainOn(n, shared);
+    assert.equal(ends[`${n} true`].checksum, ends[`${n} false`].checksum, `${n} workers: both transports give the same bits`);
+  }
+  assert.equal((await trainOn(2, true)).checksum, ends['2 true'].checksum, 'the same bits on every run');
 });
