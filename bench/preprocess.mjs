@@ -7,6 +7,7 @@
 // hundreds of points). Progress on stderr; ONE JSON object on stdout.
 //
 // Options: --count N (digits, default 100), --calls N (timed calls per digit, default 20).
+import { loadavg } from 'node:os';
 import { drawnDigits, resample } from './drawn-digits.mjs';
 import { renderStrokes } from '../www/preprocess.js';
 import { PEN_WIDTH } from '../www/draw-pad.js';
@@ -54,6 +55,7 @@ const out = {
   command: `npm run bench:preprocess -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
   what: 'ms per renderStrokes call (www/preprocess.js, the pad pen), in Node',
   node: process.version,
+  load_average_1min: Number(loadavg()[0].toFixed(2)), // the machine is shared: figures under load run slower
   calls_per_drawing: calls,
   as_drawn: timeCalls(asDrawn, calls),
   coalesced: timeCalls(coalesced, calls),
