@@ -2,8 +2,8 @@
 // free 127.0.0.1 port), driven through Debian's Chromium with playwright-core.
 //
 // It waits for MNIST to stream in, checks the model card lists the core's layers, trains on 2,000
-// images for a few hundred steps, checks that the loss falls, the charts update, pause answers
-// quickly, the main thread never has a task over 50 ms while training, the test evaluation and
+// images for a few hundred steps, checks that the loss falls, the charts update, pause stops
+// training, the main thread never has a task over 50 ms while training, the test evaluation and
 // confusion matrix appear; then draws digits with real mouse events and checks the prediction,
 // checks that a small and a large drawing of the same strokes give the same 28x28 input (the
 // preview), clears the pad, and takes a screenshot.
@@ -17,7 +17,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatPercent } from '../../www/format.js';
-import { dataComplete, drawStroke, launchBrowser as launch, pauseAndTime, previewBuild, readPrediction, readPreview, startApp, watch } from './helpers.mjs';
+import { dataComplete, drawStroke, launchBrowser as launch, pause, previewBuild, readPrediction, readPreview, startApp, watch } from './helpers.mjs';
 
 const SCREENSHOT = process.env.E2E_SCREENSHOT || '/tmp/app.png';
 const TRAIN = { trainSize: 2000, batchSize: 32, epochs: 5, learningRate: 0.002 }; // 63 steps/epoch, 315 steps
@@ -149,7 +149,7 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
 
   let trainStart = 0;
   let trainEnd = 0;
-  await t.test('trains: loss falls, charts update, pause is prompt', async () => {
+  await t.test('trains: loss falls, charts update, pause stops training', async () => {
     await page.getByTestId('train-size').fill(String(TRAIN.trainSize));
     await page.getByTestId('batch-size').fill(String(TRAIN.batchSize));
     await page.getByTestId('epochs').fill(String(TRAIN.epochs));
@@ -177,10 +177,8 @@ test('the trainer page, end to end', { timeout: 240_000 }, async (t) => {
     await appliedAugment(page, true);
     assert.equal(await state(), 'training');
 
-    // Pause: measured from the click to the status saying so.
-    const pauseMs = await pauseAndTime(page);
-    t.diagnostic(`pause acknowledged after ${pauseMs.toFixed(0)} ms`);
-    assert.ok(pauseMs < 500, `pause took ${pauseMs} ms`);
+    // Pause (how long it takes is a benchmark: npm run bench:pause).
+    await pause(page);
     // The step counter is drawn in the same frame as the status; the worker sends its last
     // progress before it acknowledges the pause, so the count must not move from here on.
     const steps = async () => Number((await page.locator('#step').textContent()).replace(/,/g, ''));

@@ -193,19 +193,8 @@ export async function readPrediction(page) {
   });
 }
 
-/** Clicks Pause from inside the page; resolves with the ms until the status says paused. */
-export const pauseAndTime = (page) =>
-  page.evaluate(
-    () =>
-      new Promise((done) => {
-        const el = document.querySelector('[data-testid=status]');
-        const t0 = performance.now();
-        new MutationObserver((_, obs) => {
-          if (el.dataset.state === 'paused') {
-            obs.disconnect();
-            done(performance.now() - t0);
-          }
-        }).observe(el, { attributes: true });
-        document.querySelector('[data-testid=pause]').click();
-      }),
-  );
+/** Clicks Pause and waits until the status says paused (how long that takes: `npm run bench:pause`). */
+export async function pause(page) {
+  await page.getByTestId('pause').click();
+  await waitForState(page, 'paused');
+}

@@ -236,16 +236,3 @@ test('a digit traced from an MNIST image looks like that image', () => {
   assert.ok(cosine > 0.8, `cosine similarity ${cosine}`);
   close(ink, 1, 0.35, 'about as much ink');
 });
-
-test('cheap enough for every pointer move', () => {
-  // A long drawing: 3 strokes, ~600 points (a fast, coalesced scribble).
-  const strokes = DIGITS[9].concat(DIGITS[4]).map((p) => sample(p, 0.004).map(([x, y]) => ({ x: x * 500, y: y * 500 })));
-  const points = strokes.reduce((n, s) => n + s.length, 0);
-  for (let i = 0; i < 20; i++) renderStrokes(strokes); // warm up
-  const runs = 200;
-  const t0 = performance.now();
-  for (let i = 0; i < runs; i++) renderStrokes(strokes, { minSpan: 42 });
-  const ms = (performance.now() - t0) / runs;
-  console.log(`# renderStrokes: ${ms.toFixed(3)} ms per call for ${points} points`);
-  assert.ok(ms < 5, `${ms} ms per call`);
-});
