@@ -5,6 +5,7 @@
 //   views ─Action─▶ reduce ◀─FromWorker message─ worker        (www/protocol.js names them all)
 //                     │ state ──▶ views render (throttled, www/render-loop.js)
 //                     └ effects ─▶ worker, charts, DataLoader, localStorage, downloads
+import './locale-guard.js'; // first: see its header
 import * as P from './protocol.js';
 import { FromWorker } from './protocol.js';
 import { Action, Effect, handles, initialState, reduce } from './state.js';
