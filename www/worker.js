@@ -70,7 +70,7 @@ self.onmessage = (event) => (started ? handle(event.data) : inbox.push(event.dat
     pool = new WorkerPool({
       build: loaded.build,
       module: loaded.module,
-      params: wasm.parameterCount(),
+      params: trainer.parameterCount(),
       // SharedArrayBuffer can be posted only when the page is cross-origin isolated (COOP/COEP).
       shared: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
       onNote: (text) => {
@@ -86,9 +86,9 @@ self.onmessage = (event) => (started ? handle(event.data) : inbox.push(event.dat
       P.ready({
         simd: wasm.simdEnabled(),
         build: loaded.build,
-        parameterCount: wasm.parameterCount(),
+        parameterCount: trainer.parameterCount(),
         schema: wasm.settingsSchema(),
-        model: wasm.modelDescription(),
+        model: trainer.modelDescription(),
         restored,
       }),
     );
@@ -116,7 +116,7 @@ function handle(m) {
         postStatusSoon();
         break;
       case ToWorker.DATA_END:
-        trainer.finishData(m.set, m.file);
+        if (trainer.finishData(m.set, m.file)) modelRebuilt();
         post(P.fileDone(m.set, m.file));
         postStatus();
         if (pendingFull && !loopActive && testComplete()) {
@@ -404,7 +404,9 @@ async function restore() {
 // ---- moving the model and bringing data -------------------------------------------------------------
 /** Loads a weights file. On any error the facade leaves the model as it was, and so does this. */
 function importModel(bytes) {
+  const classes = trainer.classCount();
   trainer.importWeights(bytes); // throws first: nothing below runs for a bad file
+  if (trainer.classCount() !== classes) modelChanged(false);
   generation += 1; // a running loop or evaluation of the old model stops
   pauseDeferred = false;
   run = null;
@@ -423,9 +425,10 @@ function replaceData(sets) {
   const { order, names, trainFiles } = checkUserSets(wasm, sets); // throws first: nothing changes
   if (state === 'training') setState('paused', 'New data loaded.');
   if (order.includes('test')) generation += 1; // an evaluation of the old test set stops
-  loadUserSets(trainer, sets, order);
+  const rebuilt = loadUserSets(trainer, sets, order);
   postStatus();
   post(P.dataReplaced(order, names, trainFiles));
+  if (rebuilt) modelRebuilt();
   if (order.includes('test') && counters.totalSteps > 0) {
     pendingFull = true;
     if (!loopActive) fullEvaluation(generation).catch(fail('train'));
@@ -452,7 +455,19 @@ async function teach(m) {
   }
 }
 
-function resetModel() {
+/** The training data named another class count: the core rebuilt the model (fresh weights). */
+function modelRebuilt() {
+  resetModel(false);
+  modelChanged(true);
+}
+
+/** The model has another class count: new compute workers for its size; the page resizes. */
+function modelChanged(rebuilt) {
+  pool.resize(trainer.parameterCount());
+  post(P.model(trainer.modelDescription(), trainer.parameterCount(), rebuilt));
+}
+
+function resetModel(reset = true) {
   pauseDeferred = false;
   generation += 1;
   resets += 1;
@@ -460,7 +475,7 @@ function resetModel() {
   pendingFull = false;
   lastFullAccuracy = null;
   trainMsSinceEstimate = 0;
-  trainer.reset();
+  if (reset) trainer.reset(); // else the core has just rebuilt it
   counters = { epoch: 0, stepInEpoch: 0, stepsPerEpoch: 0, totalSteps: 0 };
   clearModel().catch(() => {});
   setState('ready', 'reset');

@@ -1,4 +1,4 @@
-// "Teach it" and the pretrained model, in the pad card: the ten "It's a …" buttons and the
+// "Teach it" and the pretrained model, in the pad card: one "It's a …" button per class and the
 // status under the prediction, the Your drawings gallery (relabel, delete, export, import, Learn
 // them for good), and "Use a pretrained model" with its note. Dispatches the user's actions; renders state/inside.js.
 import { Action } from '../state.js';
@@ -8,8 +8,13 @@ import { byId, make, setAttr, setDisabled, setText } from './dom.js';
 
 export class TeachView {
   constructor(dispatch) {
-    this.buttons = [...byId('teach').querySelectorAll('button[data-digit]')];
-    for (const b of this.buttons) b.addEventListener('click', () => dispatch({ type: Action.TEACH, digit: Number(b.dataset.digit) }));
+    this.digits = byId('teach-digits');
+    this.buttons = [];
+    this.buttonNames = null; // the class names the buttons were made for
+    this.digits.addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-digit]');
+      if (b) dispatch({ type: Action.TEACH, digit: Number(b.dataset.digit) });
+    });
     this.status = byId('teach-status');
     this.gallery = byId('my-drawings');
     this.count = byId('my-drawings-count');
@@ -38,6 +43,13 @@ export class TeachView {
   }
 
   render(s) {
+    if (s.classNames !== this.buttonNames) {
+      this.buttonNames = s.classNames;
+      this.buttons = s.classNames.map((name, d) =>
+        make('button', { type: 'button', className: 'button ghost teach-digit', textContent: name }, { 'data-digit': String(d), 'aria-label': `It's a ${name}` }),
+      );
+      this.digits.replaceChildren(...this.buttons);
+    }
     const off = !s.workerReady || !s.pad.current || s.teach.state === 'learning';
     for (const b of this.buttons) setDisabled(b, off);
     setAttr(this.status, 'data-state', s.teach.state);
