@@ -191,12 +191,20 @@ export class EvaluationView {
       : 'No test digit was misread.';
     // Items (and their canvases) are made once and reused after every epoch.
     while (this.items.length < indices.length) this.items.push(this.#galleryItem());
+    // The images are the core's input, side x side bytes each.
+    const size = indices.length ? pixels.length / indices.length : 0;
+    const side = Math.round(Math.sqrt(size));
     indices.forEach((index, k) => {
-      const { li, ctx, image, predicted, was, canvas } = this.items[k];
+      const item = this.items[k];
+      if (item.canvas.width !== side) {
+        Object.assign(item.canvas, { width: side, height: side });
+        item.image = item.ctx.createImageData(side, side);
+      }
+      const { li, ctx, image, predicted, was, canvas } = item;
       const truth = names[labels[index]];
       const guess = names[predictions[index]];
-      for (let i = 0; i < 784; i++) {
-        const v = pixels[k * 784 + i];
+      for (let i = 0; i < size; i++) {
+        const v = pixels[k * size + i];
         image.data[4 * i] = v;
         image.data[4 * i + 1] = v;
         image.data[4 * i + 2] = v;
@@ -215,9 +223,7 @@ export class EvaluationView {
   #galleryItem() {
     const li = document.createElement('li');
     const canvas = document.createElement('canvas');
-    canvas.width = 28;
-    canvas.height = 28;
-    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('role', 'img'); // sized by the images it shows (#fillGallery)
     const ctx = canvas.getContext('2d');
     const cap = document.createElement('span');
     cap.className = 'gallery-caption';
@@ -226,6 +232,6 @@ export class EvaluationView {
     was.className = 'was';
     cap.append(predicted, ' ', was);
     li.append(canvas, cap);
-    return { li, canvas, ctx, image: ctx.createImageData(28, 28), predicted, was };
+    return { li, canvas, ctx, image: null, predicted, was };
   }
 }

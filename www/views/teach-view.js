@@ -69,8 +69,9 @@ export class TeachView {
   renderGallery(drawings, names) {
     setText(this.count, drawings.length ? `(${drawings.length})` : '');
     const items = drawings.map((d, k) => {
-      const canvas = make('canvas', { width: 28, height: 28 }, { role: 'img', 'aria-label': `Drawing ${k + 1}, labelled ${names[d.label] ?? d.label}` });
-      const image = new ImageData(28, 28);
+      const side = Math.round(Math.sqrt(d.pixels.length)); // the core's input side
+      const canvas = make('canvas', { width: side, height: side }, { role: 'img', 'aria-label': `Drawing ${k + 1}, labelled ${names[d.label] ?? d.label}` });
+      const image = new ImageData(side, side);
       d.pixels.forEach((p, i) => {
         image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = 255 - p;
         image.data[4 * i + 3] = 255;
