@@ -173,6 +173,7 @@ export class DrawPad {
   /** The network's input as MNIST shows it: white ink on black. */
   #drawPreview(result) {
     const { width, height } = this.preview;
+    if (!width) return; // no model yet: its input side comes with READY (setInputSide)
     const img = this.previewCtx.createImageData(width, height);
     for (let i = 0; i < width * height; i++) {
       const v = result ? Math.round(result.pixels[i] * 255) : 0;
