@@ -53,7 +53,8 @@ fn run() -> Result<(), String> {
             )
         })
         .collect();
-    let st = mnist_wasm::safetensors::encode(&t.model().params).map_err(|e| e.to_string())?;
+    let st = mnist_wasm::safetensors::encode(t.model().arch(), &t.model().params)
+        .map_err(|e| e.to_string())?;
     let write = |name: &str, bytes: &[u8]| {
         std::fs::write(out.join(name), bytes).map_err(|e| format!("{name}: {e}"))
     };

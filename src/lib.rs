@@ -18,7 +18,8 @@ pub mod model;
 pub mod network;
 pub mod optim;
 
-pub use model::{Model, PARAM_COUNT};
+pub use model::Model;
+pub use network::Architecture;
 pub mod safetensors;
 pub mod teach;
 pub mod trainer;

@@ -1,5 +1,5 @@
 //! The model: the network declared in [`crate::network`] (the classic Keras MNIST convnet,
-//! 93,322 parameters) with its parameters, their gradients, its working memory, and the passes
+//! 93,322 parameters for ten classes) for its [`Architecture`], with its parameters, their gradients, its working memory, and the passes
 //! over a batch.
 //!
 //! All parameters live in one flat buffer (Keras order: each layer's kernel then bias), so the
@@ -16,21 +16,15 @@ use rand::{Rng, RngExt};
 use crate::error::{Error, Result};
 use crate::layers::{Layer, Workspace};
 use crate::loss::{self, LossStats};
-use crate::network::{
-    ACTIVATION_LEN, ACTIVATION_OFFSETS, DEPTH, INPUT, LAYER_OFFSETS, LAYERS, OUTPUT,
-};
+use crate::network::{DEPTH, INPUT};
 use crate::optim::Adam;
 
-pub use crate::network::{
-    LayerInfo, ModelDescription, NETWORK, PARAM_COUNT, describe, param_tensors,
-};
+pub use crate::network::{Architecture, LayerInfo, ModelDescription};
 
 /// Input image side; images are `SIDE x SIDE x 1`.
 pub const SIDE: usize = INPUT.dims()[0];
 /// Values per input image.
 pub const PIXELS: usize = INPUT.elements();
-/// Output classes.
-pub const CLASSES: usize = OUTPUT.elements();
 /// Largest batch a training step accepts.
 pub const MAX_BATCH: usize = 1024;
 /// Images per forward/backward pass; see the module header.
@@ -38,11 +32,6 @@ pub const MICRO_BATCH: usize = crate::layers::conv2d::CHUNK_IMAGES;
 
 // The data pipeline hands the model square one-channel images.
 const _: () = assert!(INPUT.rank() == 3 && INPUT.dims()[1] == SIDE && INPUT.dims()[2] == 1);
-
-/// Layer `i`'s slice of a flat parameter-sized buffer.
-fn layer_params(i: usize) -> std::ops::Range<usize> {
-    LAYER_OFFSETS[i]..LAYER_OFFSETS[i + 1]
-}
 
 /// Per-layer buffers for one micro-batch, allocated once.
 #[derive(Debug, Clone)]
@@ -55,8 +44,8 @@ struct Buffers {
 }
 
 impl Buffers {
-    fn new() -> Self {
-        let len = |i: usize| MICRO_BATCH * LAYERS[i].out_shape().elements();
+    fn new(arch: &Architecture) -> Self {
+        let len = |i: usize| MICRO_BATCH * arch.layers()[i].out_shape().elements();
         Buffers {
             out: std::array::from_fn(|i| vec![0.0; len(i)]),
             grad: std::array::from_fn(|i| vec![0.0; len(i)]),
@@ -68,6 +57,9 @@ impl Buffers {
 /// The network's parameters, their gradients, and its working memory.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The network these buffers are sized for; fixed for the model's life (a different
+    /// class count is a new model).
+    arch: Architecture,
     /// All parameters, Keras order (see [`param_tensors`]).
     pub params: Vec<f32>,
     /// Gradient of the last [`Model::loss_and_grads`] call, same layout as `params`.
@@ -78,7 +70,7 @@ pub struct Model {
 }
 
 /// Checks a batch's shapes and values before anything is computed.
-fn validate_batch(x: &[f32], labels: &[u8]) -> Result<()> {
+fn validate_batch(x: &[f32], labels: &[u8], classes: usize) -> Result<()> {
     let b = labels.len();
     if b == 0 || b > MAX_BATCH {
         return Err(Error::config("batchSize", b, "must be between 1 and 1024"));
@@ -86,10 +78,19 @@ fn validate_batch(x: &[f32], labels: &[u8]) -> Result<()> {
     if x.len() != b * PIXELS {
         return Err(Error::shape("batch pixels", b * PIXELS, x.len()));
     }
-    if let Some(&t) = labels.iter().find(|&&t| usize::from(t) >= CLASSES) {
-        return Err(Error::config("label", t, "must be 0-9"));
-    }
+    validate_labels(labels, classes)?;
     validate_pixels(x)
+}
+
+/// Every label must name one of the model's classes.
+pub(crate) fn validate_labels(labels: &[u8], classes: usize) -> Result<()> {
+    match labels.iter().find(|&&t| usize::from(t) >= classes) {
+        Some(&t) => Err(Error::BadInput(format!(
+            "label {t} names no class of the model's {classes} (0-{})",
+            classes - 1
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn validate_pixels(x: &[f32]) -> Result<()> {
@@ -110,22 +111,39 @@ fn validate_pixels(x: &[f32]) -> Result<()> {
 }
 
 impl Model {
-    /// A model initialised like Keras: Glorot-uniform kernels, zero biases.
+    /// The ten-digit MNIST model ([`Architecture::MNIST`]), initialised like Keras.
     pub fn new<R: Rng + ?Sized>(rng: &mut R) -> Self {
+        Model::with_architecture(Architecture::MNIST, rng)
+    }
+
+    /// A model of `arch` initialised like Keras: Glorot-uniform kernels, zero biases.
+    pub fn with_architecture<R: Rng + ?Sized>(arch: Architecture, rng: &mut R) -> Self {
+        let n = arch.param_count();
         let mut model = Model {
-            params: vec![0.0; PARAM_COUNT],
-            grads: vec![0.0; PARAM_COUNT],
-            micro_grads: vec![0.0; PARAM_COUNT],
-            buf: Buffers::new(),
+            arch,
+            params: vec![0.0; n],
+            grads: vec![0.0; n],
+            micro_grads: vec![0.0; n],
+            buf: Buffers::new(&arch),
         };
         model.init(rng);
         model
     }
 
+    /// The network this model is.
+    pub fn arch(&self) -> &Architecture {
+        &self.arch
+    }
+
+    /// Its class count.
+    pub fn classes(&self) -> usize {
+        self.arch.classes()
+    }
+
     /// Re-draws every parameter: `U(-l, l)` with `l = √(6 / (fan_in + fan_out))` for kernels
     /// (for a conv kernel `[KH, KW, C, F]`: fan_in = KH·KW·C, fan_out = KH·KW·F), zero biases.
     pub fn init<R: Rng + ?Sized>(&mut self, rng: &mut R) {
-        for tensor in param_tensors() {
+        for tensor in self.arch.param_tensors() {
             let dst = &mut self.params[tensor.range()];
             let shape = tensor.shape.dims();
             if shape.len() == 1 {
@@ -152,17 +170,17 @@ impl Model {
 
     /// Every parameter tensor as (Keras name, view), in buffer order; see [`Model::param_view`].
     pub fn tensors(&self) -> impl Iterator<Item = (String, ArrayViewD<'_, f32>)> {
-        crate::network::tensors(&self.params)
+        self.arch.tensors(&self.params)
     }
 
     /// Forward pass of `b ≤ MICRO_BATCH` images: each layer from the previous one's output (the
     /// first from `x`) into its own; the logits land in the last layer's output.
     fn forward_micro(&mut self, b: usize, x: &[f32]) {
         let buf = &mut self.buf;
-        for (i, layer) in LAYERS.iter().enumerate() {
+        for (i, layer) in self.arch.layers().iter().enumerate() {
             let (before, rest) = buf.out.split_at_mut(i);
             let input = before.last().map_or(x, |prev| &prev[..]);
-            let params = &self.params[layer_params(i)];
+            let params = &self.params[self.arch.layer_params(i)];
             layer.forward(b, input, params, &mut rest[0], &mut buf.ws[i]);
         }
     }
@@ -171,13 +189,13 @@ impl Model {
     /// `self.micro_grads`. Each ReLU layer masks its output gradient in place.
     fn backward_micro(&mut self, b: usize, x: &[f32]) {
         let buf = &mut self.buf;
-        for (i, layer) in LAYERS.iter().enumerate().rev() {
+        for (i, layer) in self.arch.layers().iter().enumerate().rev() {
             let (before, rest) = buf.out.split_at(i);
             let input = before.last().map_or(x, |prev| &prev[..]);
             let (grad_before, grad_rest) = buf.grad.split_at_mut(i);
             // The first layer's input is the image: no gradient wanted there.
             let dx = grad_before.last_mut().map(|g| &mut g[..]);
-            let range = layer_params(i);
+            let range = self.arch.layer_params(i);
             layer.backward(
                 b,
                 input,
@@ -195,9 +213,9 @@ impl Model {
     /// changed. `x` is `[B, 28, 28]` in [0, 1], `labels` `[B]`, `1 ≤ B ≤ 1024`.
     ///
     /// # Errors
-    /// Wrong lengths, labels above 9, non-finite pixels.
+    /// Wrong lengths, labels past the classes, non-finite pixels.
     pub fn loss_and_grads(&mut self, x: &[f32], labels: &[u8]) -> Result<LossStats> {
-        validate_batch(x, labels)?;
+        validate_batch(x, labels, self.classes())?;
         let batch = labels.len();
         let (mut loss_sum, mut correct) = (0.0f64, 0);
         for start in (0..batch).step_by(MICRO_BATCH) {
@@ -224,11 +242,11 @@ impl Model {
         batch: usize,
         first: bool,
     ) -> (f64, usize) {
-        let b = labels.len();
+        let (b, classes) = (labels.len(), self.classes());
         self.forward_micro(b, x);
-        let z = &self.buf.out[DEPTH - 1][..b * CLASSES];
-        let dz = &mut self.buf.grad[DEPTH - 1][..b * CLASSES];
-        let stats = loss::forward_backward(CLASSES, z, labels, Some(dz));
+        let z = &self.buf.out[DEPTH - 1][..b * classes];
+        let dz = &mut self.buf.grad[DEPTH - 1][..b * classes];
+        let stats = loss::forward_backward(classes, z, labels, Some(dz));
         // forward_backward averages over the micro-batch; rescale to the full batch.
         if b != batch {
             let scale = b as f32 / batch as f32;
@@ -251,8 +269,12 @@ impl Model {
     /// # Errors
     /// As [`Model::loss_and_grads`], plus a non-finite loss or gradient (divergence).
     pub fn train_step(&mut self, x: &[f32], labels: &[u8], adam: &mut Adam) -> Result<LossStats> {
-        if adam.m.len() != PARAM_COUNT {
-            return Err(Error::shape("optimizer state", PARAM_COUNT, adam.m.len()));
+        if adam.m.len() != self.params.len() {
+            return Err(Error::shape(
+                "optimizer state",
+                self.params.len(),
+                adam.m.len(),
+            ));
         }
         let stats = self.loss_and_grads(x, labels)?;
         self.apply_grads(stats.loss, adam)?;
@@ -269,62 +291,60 @@ impl Model {
         Ok(())
     }
 
-    /// Class probabilities for `n` images: `x` is `[n, 28, 28]`, `probs` `[n, 10]`.
+    /// Class probabilities for `n` images: `x` is `[n, 28, 28]`, `probs` `[n, classes]`.
     ///
     /// # Errors
     /// Wrong lengths or non-finite pixels.
     pub fn predict(&mut self, x: &[f32], probs: &mut [f32]) -> Result<()> {
         validate_pixels(x)?;
-        let n = x.len() / PIXELS;
-        if probs.len() != n * CLASSES {
-            return Err(Error::shape("probabilities", n * CLASSES, probs.len()));
+        let (n, classes) = (x.len() / PIXELS, self.classes());
+        if probs.len() != n * classes {
+            return Err(Error::shape("probabilities", n * classes, probs.len()));
         }
         self.for_each_logits(x, |start, z| {
-            let b = z.len() / CLASSES;
+            let b = z.len() / classes;
             loss::softmax(
-                CLASSES,
+                classes,
                 z,
-                &mut probs[start * CLASSES..(start + b) * CLASSES],
+                &mut probs[start * classes..(start + b) * classes],
             );
         });
         Ok(())
     }
 
     /// Every layer's output for one image (`x`: 784 pixels) into `out`, laid out as
-    /// [`crate::network::activation_layout`] says: after each ReLU, the class probabilities
+    /// [`Architecture::activation_layout`] says: after each ReLU, the class probabilities
     /// last. Allocates nothing, changes no parameter.
     ///
     /// # Errors
-    /// `x` not one image of finite pixels, `out` not [`ACTIVATION_LEN`] long.
+    /// `x` not one image of finite pixels, `out` not [`Architecture::activation_len`] long.
     pub fn activations(&mut self, x: &[f32], out: &mut [f32]) -> Result<()> {
         if x.len() != PIXELS {
             return Err(Error::shape("image pixels", PIXELS, x.len()));
         }
-        if out.len() != ACTIVATION_LEN {
-            return Err(Error::shape(
-                "activations buffer",
-                ACTIVATION_LEN,
-                out.len(),
-            ));
+        let (len, offsets) = (self.arch.activation_len(), *self.arch.activation_offsets());
+        if out.len() != len {
+            return Err(Error::shape("activations buffer", len, out.len()));
         }
         validate_pixels(x)?;
         self.forward_micro(1, x);
         for (i, layer) in self.buf.out.iter().enumerate() {
-            let (start, end) = (ACTIVATION_OFFSETS[i], ACTIVATION_OFFSETS[i + 1]);
+            let (start, end) = (offsets[i], offsets[i + 1]);
             out[start..end].copy_from_slice(&layer[..end - start]);
         }
-        let logits = &self.buf.out[DEPTH - 1][..CLASSES];
-        loss::softmax(CLASSES, logits, &mut out[ACTIVATION_OFFSETS[DEPTH - 1]..]);
+        let classes = self.classes();
+        let logits = &self.buf.out[DEPTH - 1][..classes];
+        loss::softmax(classes, logits, &mut out[offsets[DEPTH - 1]..]);
         Ok(())
     }
 
     /// Runs the forward pass over `x` in micro-batches, handing each `(first index, logits)`.
     pub(crate) fn for_each_logits(&mut self, x: &[f32], mut f: impl FnMut(usize, &[f32])) {
-        let n = x.len() / PIXELS;
+        let (n, classes) = (x.len() / PIXELS, self.classes());
         for start in (0..n).step_by(MICRO_BATCH) {
             let b = (n - start).min(MICRO_BATCH);
             self.forward_micro(b, &x[start * PIXELS..(start + b) * PIXELS]);
-            f(start, &self.buf.out[DEPTH - 1][..b * CLASSES]);
+            f(start, &self.buf.out[DEPTH - 1][..b * classes]);
         }
     }
 
@@ -354,16 +374,17 @@ impl Model {
                 return Err(Error::shape("evaluation outputs", labels.len(), len));
             }
         }
-        let (mut loss_sum, mut correct) = (0.0f64, 0);
+        validate_labels(labels, self.classes())?;
+        let (mut loss_sum, mut correct, classes) = (0.0f64, 0, self.classes());
         self.for_each_logits(x, |start, z| {
-            let b = z.len() / CLASSES;
-            let stats = loss::forward_backward(CLASSES, z, &labels[start..start + b], None);
+            let b = z.len() / classes;
+            let stats = loss::forward_backward(classes, z, &labels[start..start + b], None);
             loss_sum += f64::from(stats.loss) * b as f64;
             correct += stats.correct;
             let rows = predictions[start..start + b]
                 .iter_mut()
                 .zip(&mut confidence[start..start + b])
-                .zip(z.chunks_exact(CLASSES));
+                .zip(z.chunks_exact(classes));
             for ((p, c), row) in rows {
                 let (class, prob) = loss::top_class(row);
                 *p = class as u8;

@@ -1,26 +1,32 @@
-//! The network, declared once: the classic Keras MNIST convnet as its `Sequential` lists it.
+//! The network, declared once: the classic Keras MNIST convnet as its `Sequential` lists it,
+//! with a classifier of one output per class.
 //!
-//! Everything else is derived from [`INPUT`] and [`NETWORK`]: each layer's input and output
-//! shape ([`LAYERS`]), the parameter tensors with their Keras names, shapes and places in the
-//! one flat buffer ([`param_tensors`], [`PARAM_COUNT`]), the model's activation buffers, the
-//! weights file's architecture string ([`architecture`]), the safetensors names, and the
-//! page's description of the model ([`describe`]). Numbers are `const` (the crate sizes buffers
-//! with them); names and text are built when asked for.
+//! The input ([`INPUT`]) and the hidden layers ([`HIDDEN`]) are `const`; the class count is
+//! the data's (2 to 62: digits, letters, EMNIST's 62 by-class characters), so the model's
+//! [`Architecture`] is a value built from it once ([`Architecture::new`]), and everything
+//! else is derived from that value: each layer's input and output shape, the parameter
+//! tensors with their Keras names, shapes and places in the one flat buffer
+//! ([`Architecture::param_tensors`]), the model's activation buffers, the weights file's
+//! architecture string (its `Display`), the safetensors names, and the page's description of
+//! the model ([`Architecture::describe`]). [`Architecture::MNIST`] is the ten-digit network.
 //!
 //! All parameters live in one flat buffer in Keras order: layer by layer, each layer's kernel
-//! then its bias. Layer `i` owns `LAYER_OFFSETS[i]..LAYER_OFFSETS[i + 1]`.
+//! then its bias. Layer `i` owns `layer_offsets()[i]..layer_offsets()[i + 1]`.
+
+use std::fmt;
 
 use ndarray::{ArrayViewD, IxDyn};
 use serde::Serialize;
 
+use crate::error::{Error, Result};
 use crate::layers::Activation::{Relu, Softmax};
 use crate::layers::{Activation, Layer, LayerSpec, Shape};
 
 /// One image: 28x28 pixels in [0, 1], one channel, NHWC.
 pub const INPUT: Shape = Shape::new(&[28, 28, 1]);
 
-/// The layers in order, each line's comment its output shape for one image.
-pub const NETWORK: &[LayerSpec] = &[
+/// The layers before the classifier, each line's comment its output shape for one image.
+pub const HIDDEN: &[LayerSpec] = &[
     LayerSpec::conv2d(32, 3, Relu), // [26, 26, 32]
     LayerSpec::max_pool2(),         // [13, 13, 32]
     LayerSpec::conv2d(64, 3, Relu), // [11, 11, 64]
@@ -28,47 +34,127 @@ pub const NETWORK: &[LayerSpec] = &[
     LayerSpec::conv2d(64, 3, Relu), // [3, 3, 64]
     LayerSpec::flatten(),           // [576]
     LayerSpec::dense(64, Relu),     // [64]
-    LayerSpec::dense(10, Softmax),  // [10]
 ];
 
-/// Number of layers.
-pub const DEPTH: usize = NETWORK.len();
+/// The last layer: one logit per class, softmax in the loss.
+pub const fn classifier(classes: usize) -> LayerSpec {
+    LayerSpec::dense(classes, Softmax)
+}
 
-/// Every layer of [`NETWORK`] sized for the output of the one before it.
-pub const LAYERS: [LayerSpec; DEPTH] = connect();
+/// Number of layers: the hidden ones and the classifier.
+pub const DEPTH: usize = HIDDEN.len() + 1;
 
-/// Output shape of one image: the class logits.
-pub const OUTPUT: Shape = LAYERS[DEPTH - 1].out_shape();
+/// Fewest classes a model has (a classifier needs two).
+pub const MIN_CLASSES: usize = 2;
+/// Most classes a model has: EMNIST by-class (digits, upper- and lower-case letters).
+pub const MAX_CLASSES: usize = 62;
+/// MNIST's ten digits: the model before any data says otherwise.
+pub const MNIST_CLASSES: usize = 10;
 
-/// Where each layer's parameters start in the flat buffer; the last entry is the total.
-pub const LAYER_OFFSETS: [usize; DEPTH + 1] = {
-    let mut out = [0; DEPTH + 1];
-    let mut i = 0;
-    while i < DEPTH {
-        out[i + 1] = out[i] + LAYERS[i].param_shapes().elements();
-        i += 1;
+/// The network for one class count: every layer sized for the output of the one before it,
+/// and the places of their parameters and outputs in the flat buffers. Built once per class
+/// count; `Copy`, so a model holds its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Architecture {
+    classes: usize,
+    layers: [LayerSpec; DEPTH],
+    /// Where each layer's parameters start in the flat buffer; the last entry is the total.
+    layer_offsets: [usize; DEPTH + 1],
+    /// Where each layer's output for one image starts in an activations buffer; the last
+    /// entry is the total.
+    activation_offsets: [usize; DEPTH + 1],
+}
+
+impl Architecture {
+    /// The ten-digit MNIST network (93,322 parameters; tests/network.rs checks it against the
+    /// README).
+    pub const MNIST: Architecture = Architecture::build(MNIST_CLASSES);
+
+    /// The network for `classes` classes.
+    ///
+    /// # Errors
+    /// A class count outside [`MIN_CLASSES`]..=[`MAX_CLASSES`].
+    pub fn new(classes: usize) -> Result<Self> {
+        if !(MIN_CLASSES..=MAX_CLASSES).contains(&classes) {
+            return Err(Error::argument(
+                "classes",
+                classes,
+                "must be between 2 and 62",
+            ));
+        }
+        Ok(Architecture::build(classes))
     }
-    out
-};
 
-/// Total number of parameters: 93,322 (tests/model.rs checks it against the README).
-pub const PARAM_COUNT: usize = LAYER_OFFSETS[DEPTH];
-
-/// Where each layer's output for one image starts in an activations buffer (the layers'
-/// outputs one after the other, each in its NHWC layout; see [`activation_layout`]); the last
-/// entry is the total, [`ACTIVATION_LEN`].
-pub const ACTIVATION_OFFSETS: [usize; DEPTH + 1] = {
-    let mut out = [0; DEPTH + 1];
-    let mut i = 0;
-    while i < DEPTH {
-        out[i + 1] = out[i] + LAYERS[i].out_shape().elements();
-        i += 1;
+    const fn build(classes: usize) -> Self {
+        let mut layers = [LayerSpec::flatten(); DEPTH];
+        let mut shape = INPUT;
+        let mut layer_offsets = [0; DEPTH + 1];
+        let mut activation_offsets = [0; DEPTH + 1];
+        let mut i = 0;
+        while i < DEPTH {
+            let last = i + 1 == DEPTH;
+            let spec = if last { classifier(classes) } else { HIDDEN[i] };
+            layers[i] = spec.connect(shape);
+            shape = layers[i].out_shape();
+            let softmax = matches!(layers[i].activation(), Activation::Softmax);
+            // The loss fuses softmax with cross-entropy over the last layer's output.
+            assert!(
+                softmax == last,
+                "the last layer, and only it, is the softmax classifier"
+            );
+            assert!(
+                !last || shape.rank() == 1,
+                "the classifier outputs one logit per class"
+            );
+            layer_offsets[i + 1] = layer_offsets[i] + layers[i].param_shapes().elements();
+            activation_offsets[i + 1] = activation_offsets[i] + shape.elements();
+            i += 1;
+        }
+        Architecture {
+            classes,
+            layers,
+            layer_offsets,
+            activation_offsets,
+        }
     }
-    out
-};
 
-/// Values in one image's activations buffer: every layer's output (37,610).
-pub const ACTIVATION_LEN: usize = ACTIVATION_OFFSETS[DEPTH];
+    /// The class count: the classifier's outputs.
+    pub const fn classes(&self) -> usize {
+        self.classes
+    }
+
+    /// Every layer, sized.
+    pub const fn layers(&self) -> &[LayerSpec; DEPTH] {
+        &self.layers
+    }
+
+    /// Where each layer's parameters start in the flat buffer; the last entry is the total.
+    pub const fn layer_offsets(&self) -> &[usize; DEPTH + 1] {
+        &self.layer_offsets
+    }
+
+    /// Layer `i`'s slice of a flat parameter-sized buffer.
+    pub fn layer_params(&self, i: usize) -> std::ops::Range<usize> {
+        self.layer_offsets[i]..self.layer_offsets[i + 1]
+    }
+
+    /// Total number of parameters.
+    pub const fn param_count(&self) -> usize {
+        self.layer_offsets[DEPTH]
+    }
+
+    /// Where each layer's output for one image starts in an activations buffer (the layers'
+    /// outputs one after the other, each in its NHWC layout; see
+    /// [`Architecture::activation_layout`]); the last entry is the total.
+    pub const fn activation_offsets(&self) -> &[usize; DEPTH + 1] {
+        &self.activation_offsets
+    }
+
+    /// Values in one image's activations buffer: every layer's output (37,610 for MNIST).
+    pub const fn activation_len(&self) -> usize {
+        self.activation_offsets[DEPTH]
+    }
+}
 
 /// One layer's part of an activations buffer, as the page's "Look inside" panel reads it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -88,80 +174,140 @@ pub struct ActivationInfo {
     pub len: usize,
 }
 
-/// Every layer's place in an activations buffer, in network order. The last layer's part holds
-/// the class probabilities (softmax applied), the others what the layer outputs (after its
-/// ReLU when it has one).
-pub fn activation_layout() -> Vec<ActivationInfo> {
-    LAYERS
-        .iter()
-        .zip(layer_names())
-        .enumerate()
-        .map(|(i, (layer, name))| ActivationInfo {
-            name,
-            kind: layer.keras_class().into(),
-            label: layer.label(),
-            shape: layer.out_shape().dims().to_vec(),
-            offset: ACTIVATION_OFFSETS[i],
-            len: ACTIVATION_OFFSETS[i + 1] - ACTIVATION_OFFSETS[i],
-        })
-        .collect()
-}
-
-/// Read-only views of an activations buffer, one per layer with its Keras name, in its
-/// one-image shape (`[H, W, C]` for a convolution or pooling, `[N]` after flatten).
-///
-/// # Panics
-/// If `activations` is shorter than [`ACTIVATION_LEN`] (a caller's bug).
-pub fn activation_views(
-    activations: &[f32],
-) -> impl Iterator<Item = (String, ArrayViewD<'_, f32>)> {
-    activation_layout().into_iter().map(move |a| {
-        let view =
-            ArrayViewD::from_shape(IxDyn(&a.shape), &activations[a.offset..a.offset + a.len])
-                .expect("the slice has the shape's length");
-        (a.name, view)
-    })
-}
-
-const fn connect() -> [LayerSpec; DEPTH] {
-    let mut layers = [LayerSpec::flatten(); DEPTH];
-    let mut shape = INPUT;
-    let mut i = 0;
-    while i < DEPTH {
-        layers[i] = NETWORK[i].connect(shape);
-        shape = layers[i].out_shape();
-        let last = i + 1 == DEPTH;
-        let softmax = matches!(layers[i].activation(), Activation::Softmax);
-        // The loss fuses softmax with cross-entropy over the last layer's output.
-        assert!(
-            softmax == last,
-            "the last layer, and only it, is the softmax classifier"
-        );
-        assert!(
-            !last || shape.rank() == 1,
-            "the classifier outputs one logit per class"
-        );
-        i += 1;
+impl Architecture {
+    /// Every layer's place in an activations buffer, in network order. The last layer's part
+    /// holds the class probabilities (softmax applied), the others what the layer outputs
+    /// (after its ReLU when it has one).
+    pub fn activation_layout(&self) -> Vec<ActivationInfo> {
+        let offsets = &self.activation_offsets;
+        self.layers
+            .iter()
+            .zip(self.layer_names())
+            .enumerate()
+            .map(|(i, (layer, name))| ActivationInfo {
+                name,
+                kind: layer.keras_class().into(),
+                label: layer.label(),
+                shape: layer.out_shape().dims().to_vec(),
+                offset: offsets[i],
+                len: offsets[i + 1] - offsets[i],
+            })
+            .collect()
     }
-    layers
+
+    /// Read-only views of an activations buffer, one per layer with its Keras name, in its
+    /// one-image shape (`[H, W, C]` for a convolution or pooling, `[N]` after flatten).
+    ///
+    /// # Panics
+    /// If `activations` is shorter than [`Architecture::activation_len`] (a caller's bug).
+    pub fn activation_views<'a>(
+        &self,
+        activations: &'a [f32],
+    ) -> impl Iterator<Item = (String, ArrayViewD<'a, f32>)> + use<'a> {
+        self.activation_layout().into_iter().map(move |a| {
+            let view =
+                ArrayViewD::from_shape(IxDyn(&a.shape), &activations[a.offset..a.offset + a.len])
+                    .expect("the slice has the shape's length");
+            (a.name, view)
+        })
+    }
+
+    /// Keras' layer names: the class's snake-case name, then `_1`, `_2`, ... for later layers
+    /// of the same class (`conv2d`, `max_pooling2d`, `conv2d_1`, ...).
+    pub fn layer_names(&self) -> Vec<String> {
+        let mut seen: Vec<&str> = Vec::new();
+        self.layers
+            .iter()
+            .map(|layer| {
+                let base = layer.keras_name();
+                let count = seen.iter().filter(|&&s| s == base).count();
+                seen.push(base);
+                match count {
+                    0 => base.to_string(),
+                    n => format!("{base}_{n}"),
+                }
+            })
+            .collect()
+    }
+
+    /// Every parameter tensor, in buffer order.
+    pub fn param_tensors(&self) -> Vec<ParamTensor> {
+        let mut out = Vec::new();
+        let layers = self.layers.iter().zip(self.layer_names());
+        for ((layer, name), &start) in layers.zip(&self.layer_offsets) {
+            let mut offset = start;
+            for (weight, shape) in layer.param_shapes().iter() {
+                out.push(ParamTensor {
+                    name: format!("{name}/{weight}"),
+                    shape,
+                    offset,
+                });
+                offset += shape.elements();
+            }
+        }
+        out
+    }
+
+    /// Read-only Keras-layout views of the tensors of `params`, a flat parameter buffer, with
+    /// their names: `[KH, KW, IN, OUT]` conv kernels, `[IN, OUT]` dense kernels, `[OUT]`
+    /// biases.
+    ///
+    /// # Panics
+    /// If `params` is shorter than [`Architecture::param_count`] (a caller's bug: check the
+    /// length first).
+    pub fn tensors<'a>(
+        &self,
+        params: &'a [f32],
+    ) -> impl Iterator<Item = (String, ArrayViewD<'a, f32>)> + use<'a> {
+        self.param_tensors().into_iter().map(move |t| {
+            let view = ArrayViewD::from_shape(IxDyn(t.shape.dims()), &params[t.range()])
+                .expect("the slice has the shape's length");
+            (t.name, view)
+        })
+    }
+
+    /// The input row and every layer with its output shape and parameter count.
+    pub fn describe(&self) -> ModelDescription {
+        let input = LayerInfo {
+            name: "input".into(),
+            kind: "Input".into(),
+            label: "Input, pixels in [0, 1]".into(),
+            output: INPUT.dims().to_vec(),
+            params: 0,
+        };
+        let layers = self
+            .layers
+            .iter()
+            .zip(self.layer_names())
+            .map(|(layer, name)| LayerInfo {
+                name,
+                kind: layer.keras_class().into(),
+                label: layer.label(),
+                output: layer.out_shape().dims().to_vec(),
+                params: layer.param_shapes().elements(),
+            });
+        ModelDescription {
+            layers: std::iter::once(input).chain(layers).collect(),
+            params: self.param_count(),
+            input: INPUT.dims().to_vec(),
+            classes: self.classes,
+        }
+    }
 }
 
-/// Keras' layer names: the class's snake-case name, then `_1`, `_2`, ... for later layers of
-/// the same class (`conv2d`, `max_pooling2d`, `conv2d_1`, ...).
-pub fn layer_names() -> Vec<String> {
-    let mut seen: Vec<&str> = Vec::new();
-    LAYERS
-        .iter()
-        .map(|layer| {
-            let base = layer.keras_name();
-            let count = seen.iter().filter(|&&s| s == base).count();
-            seen.push(base);
-            match count {
-                0 => base.to_string(),
-                n => format!("{base}_{n}"),
-            }
-        })
-        .collect()
+/// The weights file's description of the network, e.g. `nhwc 28x28x1 | conv3x3x32 relu | ...
+/// | dense10 softmax`: the classifier's token records the class count. Its hash identifies the
+/// architecture in every weights file, so this text must not change for an unchanged network
+/// (tests/network.rs pins it).
+impl fmt::Display for Architecture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dims: Vec<String> = INPUT.dims().iter().map(usize::to_string).collect();
+        write!(f, "nhwc {}", dims.join("x"))?;
+        for layer in &self.layers {
+            write!(f, " | {}", layer.arch_token())?;
+        }
+        Ok(())
+    }
 }
 
 /// One parameter tensor: its Keras name, shape (Keras layout) and place in the flat buffer.
@@ -180,46 +326,6 @@ impl ParamTensor {
     }
 }
 
-/// Every parameter tensor, in buffer order.
-pub fn param_tensors() -> Vec<ParamTensor> {
-    let mut out = Vec::new();
-    for ((layer, name), &start) in LAYERS.iter().zip(layer_names()).zip(&LAYER_OFFSETS) {
-        let mut offset = start;
-        for (weight, shape) in layer.param_shapes().iter() {
-            out.push(ParamTensor {
-                name: format!("{name}/{weight}"),
-                shape,
-                offset,
-            });
-            offset += shape.elements();
-        }
-    }
-    out
-}
-
-/// Read-only Keras-layout views of the tensors of `params`, a flat parameter buffer, with
-/// their names: `[KH, KW, IN, OUT]` conv kernels, `[IN, OUT]` dense kernels, `[OUT]` biases.
-///
-/// # Panics
-/// If `params` is shorter than [`PARAM_COUNT`] (a caller's bug: check the length first).
-pub fn tensors(params: &[f32]) -> impl Iterator<Item = (String, ArrayViewD<'_, f32>)> {
-    param_tensors().into_iter().map(move |t| {
-        let view = ArrayViewD::from_shape(IxDyn(t.shape.dims()), &params[t.range()])
-            .expect("the slice has the shape's length");
-        (t.name, view)
-    })
-}
-
-/// The weights file's description of the network, e.g. `nhwc 28x28x1 | conv3x3x32 relu | ...`;
-/// its hash identifies the architecture in every weights file, so this text must not change
-/// for an unchanged network (tests/model.rs pins it).
-pub fn architecture() -> String {
-    let dims: Vec<String> = INPUT.dims().iter().map(usize::to_string).collect();
-    let mut tokens = vec![format!("nhwc {}", dims.join("x"))];
-    tokens.extend(LAYERS.iter().map(Layer::arch_token));
-    tokens.join(" | ")
-}
-
 /// The model as the page's "The model" card shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -228,6 +334,10 @@ pub struct ModelDescription {
     pub layers: Vec<LayerInfo>,
     /// Total number of parameters.
     pub params: usize,
+    /// One image's shape, `[side, side, 1]`: what the page draws and sends.
+    pub input: Vec<usize>,
+    /// Outputs of the classifier.
+    pub classes: usize,
 }
 
 /// One row of [`ModelDescription`].
@@ -244,29 +354,4 @@ pub struct LayerInfo {
     pub output: Vec<usize>,
     /// Parameters of the layer.
     pub params: usize,
-}
-
-/// The input row and every layer with its output shape and parameter count.
-pub fn describe() -> ModelDescription {
-    let input = LayerInfo {
-        name: "input".into(),
-        kind: "Input".into(),
-        label: "Input, pixels in [0, 1]".into(),
-        output: INPUT.dims().to_vec(),
-        params: 0,
-    };
-    let layers = LAYERS
-        .iter()
-        .zip(layer_names())
-        .map(|(layer, name)| LayerInfo {
-            name,
-            kind: layer.keras_class().into(),
-            label: layer.label(),
-            output: layer.out_shape().dims().to_vec(),
-            params: layer.param_shapes().elements(),
-        });
-    ModelDescription {
-        layers: std::iter::once(input).chain(layers).collect(),
-        params: PARAM_COUNT,
-    }
 }

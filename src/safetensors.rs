@@ -8,18 +8,19 @@
 //! Kernels are `[KH, KW, IN, OUT]` and `[IN, OUT]`, exactly as Keras stores them.
 
 use crate::error::{Error, Result};
-use crate::network::{PARAM_COUNT, tensors};
+use crate::network::Architecture;
 
-/// Serialises the parameters, tensor by tensor in buffer order
-/// ([`crate::network::param_tensors`]), as a safetensors file.
+/// Serialises the parameters of a model of `arch`, tensor by tensor in buffer order
+/// ([`Architecture::param_tensors`]), as a safetensors file.
 ///
 /// # Errors
-/// If `params` is not [`PARAM_COUNT`] long.
-pub fn encode(params: &[f32]) -> Result<Vec<u8>> {
-    if params.len() != PARAM_COUNT {
-        return Err(Error::shape("parameter buffer", PARAM_COUNT, params.len()));
+/// If `params` is not `arch.param_count()` long.
+pub fn encode(arch: &Architecture, params: &[f32]) -> Result<Vec<u8>> {
+    if params.len() != arch.param_count() {
+        let expected = arch.param_count();
+        return Err(Error::shape("parameter buffer", expected, params.len()));
     }
-    let tensors: Vec<_> = tensors(params).collect();
+    let tensors: Vec<_> = arch.tensors(params).collect();
     let mut entries = Vec::new();
     let mut offset = 0;
     for (name, view) in &tensors {

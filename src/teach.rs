@@ -35,15 +35,15 @@ use crate::config::TrainerConfig;
 use crate::data::DataSet;
 use crate::data::augment::{Augmentations, Augmenter};
 use crate::error::{Error, Result};
-use crate::model::{CLASSES, Model, PIXELS};
-use crate::network::{DEPTH, LAYER_OFFSETS, PARAM_COUNT};
+use crate::model::{Model, PIXELS};
+use crate::network::{Architecture, DEPTH, MAX_CLASSES};
 use crate::optim::{Adam, AdamConfig};
 
 /// Most drawings the trainer keeps (a gallery of this many is ~7.8 MB of pixels).
 pub const MAX_DRAWINGS: usize = 10_000;
 
 /// The user's labelled drawings: `u8` pixels (0-255, 28x28 row-major, as MNIST's IDX files
-/// and as the page keeps them) and labels 0-9.
+/// and as the page keeps them) and labels below the model's class count.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Drawings {
     images: Vec<u8>,
@@ -54,7 +54,8 @@ impl Drawings {
     /// `images`: `n·784` bytes, `labels`: `n` classes.
     ///
     /// # Errors
-    /// Lengths that disagree, a label above 9, more than [`MAX_DRAWINGS`].
+    /// Lengths that disagree, a label past [`MAX_CLASSES`], more than [`MAX_DRAWINGS`] (the
+    /// trainer checks the labels against its model's classes).
     pub fn new(images: &[u8], labels: &[u8]) -> Result<Self> {
         let n = labels.len();
         if images.len() != n * PIXELS {
@@ -71,9 +72,7 @@ impl Drawings {
                 "is more than the 10,000 drawings kept",
             ));
         }
-        if let Some(&bad) = labels.iter().find(|&&l| usize::from(l) >= CLASSES) {
-            return Err(Error::argument("label", bad, "must be 0-9"));
-        }
+        crate::model::validate_labels(labels, MAX_CLASSES)?;
         Ok(Drawings {
             images: images.to_vec(),
             labels: labels.to_vec(),
@@ -137,7 +136,7 @@ pub struct TeachConfig {
     /// corrections costs MNIST accuracy; a larger ε lets parameters with small gradients
     /// stay where training left them.
     pub epsilon: f32,
-    /// The first layer the fine-tune changes (index in [`crate::network::LAYERS`]); the layers
+    /// The first layer the fine-tune changes (index in `Architecture::layers`); the layers
     /// before it keep their weights.
     pub first_layer: usize,
     /// How the drawings' copies are distorted.
@@ -337,8 +336,9 @@ impl Teacher {
     pub fn new(config: TeachConfig, seed: u32) -> Self {
         Teacher {
             config,
+            // Resized to the model's parameters at its first step (see `step`).
             adam: Adam::new(
-                PARAM_COUNT,
+                Architecture::MNIST.param_count(),
                 AdamConfig {
                     lr: config.learning_rate,
                     ..AdamConfig::default()
@@ -375,6 +375,10 @@ impl Teacher {
         augment_replay: bool,
     ) -> Result<(f32, Mix)> {
         let cfg = self.config;
+        if self.adam.m.len() != model.params.len() {
+            // A model of another class count: its own moments.
+            self.adam = Adam::new(model.params.len(), self.adam.config);
+        }
         if self.x.len() < cfg.batch * PIXELS {
             self.x.resize(cfg.batch * PIXELS, 0.0);
             self.y.resize(cfg.batch, 0);
@@ -393,7 +397,7 @@ impl Teacher {
         )?;
         let n = mix.len();
         let stats = model.loss_and_grads(&self.x[..n * PIXELS], &self.y[..n])?;
-        let frozen = LAYER_OFFSETS[cfg.first_layer.min(DEPTH)];
+        let frozen = model.arch().layer_offsets()[cfg.first_layer.min(DEPTH)];
         model.grads[..frozen].fill(0.0);
         self.adam.config.lr = cfg.learning_rate;
         self.adam.config.epsilon = cfg.epsilon;

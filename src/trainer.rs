@@ -28,10 +28,12 @@ use crate::data::DataSet;
 pub use crate::data::Split;
 use crate::data::augment::{Augmentations, Augmenter};
 use crate::error::{Error, Result};
-use crate::model::{CLASSES, MAX_BATCH, MICRO_BATCH, Model, PIXELS};
+use crate::model::{MAX_BATCH, MICRO_BATCH, Model, PIXELS};
 use crate::optim::{Adam, AdamConfig};
 use crate::teach::{Drawings, TeachConfig, TeachReport, Teacher};
 use crate::weights;
+
+mod classes;
 
 /// What a call to [`Trainer::train_steps`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -711,9 +713,7 @@ impl Trainer {
         if grad.len() != self.model.grads.len() {
             return Err(Error::shape("gradient", self.model.grads.len(), grad.len()));
         }
-        if let Some(&t) = labels.iter().find(|&&t| usize::from(t) >= CLASSES) {
-            return Err(Error::config("label", t, "must be 0-9"));
-        }
+        crate::model::validate_labels(labels, self.model.classes())?;
         // A batch of this trainer's own stays where it is (its images are re-read anyway).
         let mut stats = ShareStats::default();
         for a in (0..n).step_by(MICRO_BATCH) {
@@ -953,7 +953,7 @@ impl Trainer {
                 pixels.len(),
             ));
         }
-        let mut probs = vec![0.0; pixels.len() / PIXELS * CLASSES];
+        let mut probs = vec![0.0; pixels.len() / PIXELS * self.model.classes()];
         self.model.predict(pixels, &mut probs)?;
         Ok(probs)
     }
@@ -964,7 +964,8 @@ impl Trainer {
     /// Only if the buffers were resized behind the trainer's back.
     pub fn export_weights(&self) -> Result<Vec<u8>> {
         let adam = Some((self.adam.t, &self.adam.m[..], &self.adam.v[..]));
-        weights::encode(&self.model.params, adam, self.epoch, self.total_steps)
+        let arch = self.model.arch();
+        weights::encode(arch, &self.model.params, adam, self.epoch, self.total_steps)
     }
 
     /// The weights file without Adam's state: parameters and counters only, a model to start
@@ -973,7 +974,8 @@ impl Trainer {
     /// # Errors
     /// Only if the buffers were resized behind the trainer's back.
     pub fn export_params(&self) -> Result<Vec<u8>> {
-        weights::encode(&self.model.params, None, self.epoch, self.total_steps)
+        let arch = self.model.arch();
+        weights::encode(arch, &self.model.params, None, self.epoch, self.total_steps)
     }
 
     /// Replaces the user's drawings (`images`: `n·784` bytes, `labels`: `n`); on an error
@@ -982,6 +984,7 @@ impl Trainer {
     /// # Errors
     /// See [`Drawings::new`].
     pub fn set_drawings(&mut self, images: &[u8], labels: &[u8]) -> Result<()> {
+        crate::model::validate_labels(labels, self.model.classes())?;
         self.drawings = Drawings::new(images, labels)?;
         Ok(())
     }
@@ -1046,7 +1049,8 @@ impl Trainer {
             self.model.grads.copy_from_slice(&self.grads_aside);
         }
         result?;
-        let (mut probability, mut predicted) = (f32::NAN, CLASSES as u8);
+        let classes = self.model.classes();
+        let (mut probability, mut predicted) = (f32::NAN, classes as u8);
         if let Some(i) = newest {
             let image: Vec<f32> = self
                 .drawings
@@ -1054,7 +1058,7 @@ impl Trainer {
                 .iter()
                 .map(|&p| f32::from(p) / 255.0)
                 .collect();
-            let mut probs = [0.0f32; CLASSES];
+            let mut probs = vec![0.0f32; classes];
             self.model.predict(&image, &mut probs)?;
             let (class, _) = crate::loss::top_class(&probs);
             predicted = class as u8;
@@ -1085,6 +1089,7 @@ impl Trainer {
     /// See [`weights::decode`].
     pub fn import_weights(&mut self, bytes: &[u8]) -> Result<()> {
         let ckpt = weights::decode(bytes)?;
+        self.fit_checkpoint(&ckpt)?;
         self.model.params.copy_from_slice(&ckpt.params);
         match ckpt.adam {
             Some(state) => {

@@ -5,21 +5,24 @@
 //! offset  size  field
 //!      0     4  magic "MNWT"
 //!      4     4  format version (1)
-//!      8     4  architecture id: FNV-1a of network::architecture()
-//!     12     4  parameter count (93,322)
+//!      8     4  architecture id: FNV-1a of the Architecture's text (network.rs), which
+//!                 names the class count in its classifier token (`dense10 softmax`)
+//!     12     4  parameter count (93,322 for ten classes)
 //!     16     4  flags: bit 0 = Adam state present
 //!     20     4  epochs completed
 //!     24     8  training steps taken
 //!     32     8  Adam step count t
-//!     40  4·P   parameters, f32, Keras order (network::param_tensors)
+//!     40  4·P   parameters, f32, Keras order (Architecture::param_tensors)
 //!          8·P  Adam m then v, f32 (only with flag bit 0)
 //!  end-4     4  CRC-32 (IEEE) of every byte before it
 //! ```
 //! Decoding checks everything before returning, so a caller that applies the result only on
-//! `Ok` never leaves a model half-loaded.
+//! `Ok` never leaves a model half-loaded. The file's class count is the one whose architecture
+//! id it carries, so files written before the class count could change (ten classes) load as
+//! they are.
 
 use crate::error::{Error, Result};
-use crate::network::{self, PARAM_COUNT};
+use crate::network::{Architecture, MAX_CLASSES, MIN_CLASSES};
 
 /// File magic.
 pub const MAGIC: [u8; 4] = *b"MNWT";
@@ -41,11 +44,17 @@ const fn fnv1a(s: &str) -> u32 {
     h
 }
 
-/// The architecture id stored in every file of this network: FNV-1a of
-/// [`network::architecture`], the canonical description derived from the network's
-/// declaration.
-pub fn architecture_id() -> u32 {
-    fnv1a(&network::architecture())
+/// The architecture id stored in every file of `arch`: FNV-1a of its canonical text (its
+/// `Display`), derived from the network's declaration and class count.
+pub fn architecture_id(arch: &Architecture) -> u32 {
+    fnv1a(&arch.to_string())
+}
+
+/// The network whose id a file carries, if it is one of ours (one per class count).
+fn architecture_of(id: u32) -> Option<Architecture> {
+    (MIN_CLASSES..=MAX_CLASSES)
+        .filter_map(|classes| Architecture::new(classes).ok())
+        .find(|arch| architecture_id(arch) == id)
 }
 
 const CRC_TABLE: [u32; 256] = {
@@ -86,6 +95,8 @@ pub struct AdamState {
 /// Everything a weights file holds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Checkpoint {
+    /// The network it was made for (its class count).
+    pub arch: Architecture,
     pub params: Vec<f32>,
     pub adam: Option<AdamState>,
     pub epochs: u32,
@@ -98,11 +109,13 @@ fn put_f32s(out: &mut Vec<u8>, values: &[f32]) {
     }
 }
 
-/// Serialises parameters (and optionally Adam's state) with the counters.
+/// Serialises the parameters of a model of `arch` (and optionally Adam's state) with the
+/// counters.
 ///
 /// # Errors
-/// If a buffer is not [`PARAM_COUNT`] long.
+/// If a buffer is not `arch.param_count()` long.
 pub fn encode(
+    arch: &Architecture,
     params: &[f32],
     adam: Option<(u64, &[f32], &[f32])>,
     epochs: u32,
@@ -116,16 +129,16 @@ pub fn encode(
     .into_iter()
     .flatten()
     {
-        if len != PARAM_COUNT {
-            return Err(Error::shape("parameter buffer", PARAM_COUNT, len));
+        if len != arch.param_count() {
+            return Err(Error::shape("parameter buffer", arch.param_count(), len));
         }
     }
-    let floats = if adam.is_some() { 3 } else { 1 } * PARAM_COUNT;
+    let floats = if adam.is_some() { 3 } else { 1 } * arch.param_count();
     let mut out = Vec::with_capacity(HEADER_LEN + 4 * floats + 4);
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&architecture_id().to_le_bytes());
-    out.extend_from_slice(&(PARAM_COUNT as u32).to_le_bytes());
+    out.extend_from_slice(&architecture_id(arch).to_le_bytes());
+    out.extend_from_slice(&(arch.param_count() as u32).to_le_bytes());
     let flags = if adam.is_some() { FLAG_ADAM } else { 0 };
     out.extend_from_slice(&flags.to_le_bytes());
     out.extend_from_slice(&epochs.to_le_bytes());
@@ -182,20 +195,25 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint> {
             "format version {version}; this app reads version {VERSION}"
         ));
     }
-    let (arch, ours) = (u32_at(bytes, 8), architecture_id());
-    let count = u32_at(bytes, 12) as usize;
-    if arch != ours || count != PARAM_COUNT {
-        return bad(format!(
-            "made for another network (architecture {arch:#010x} with {count} parameters; \
-             this one is {ours:#010x} with {PARAM_COUNT})"
-        ));
-    }
+    let (id, count) = (u32_at(bytes, 8), u32_at(bytes, 12) as usize);
+    let arch = match architecture_of(id) {
+        Some(arch) if arch.param_count() == count => arch,
+        _ => {
+            let ours = architecture_id(&Architecture::MNIST);
+            return bad(format!(
+                "made for another network (architecture {id:#010x} with {count} parameters; \
+                 this app's networks are this convnet with 2 to 62 classes, e.g. \
+                 {ours:#010x} for ten)"
+            ));
+        }
+    };
+    let params_len = arch.param_count();
     let flags = u32_at(bytes, 16);
     if flags & !FLAG_ADAM != 0 {
         return bad(format!("unknown flags {flags:#x}"));
     }
     let has_adam = flags & FLAG_ADAM != 0;
-    let floats = if has_adam { 3 } else { 1 } * PARAM_COUNT;
+    let floats = if has_adam { 3 } else { 1 } * params_len;
     let expected = HEADER_LEN + 4 * floats + 4;
     if bytes.len() != expected {
         let how = if bytes.len() < expected {
@@ -213,7 +231,7 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint> {
             "corrupt: checksum {actual:#010x} does not match {stored:#010x}"
         ));
     }
-    let p = 4 * PARAM_COUNT;
+    let p = 4 * params_len;
     let params = f32s(&body[HEADER_LEN..HEADER_LEN + p], "parameter")?;
     let adam = if has_adam {
         Some(AdamState {
@@ -225,6 +243,7 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint> {
         None
     };
     Ok(Checkpoint {
+        arch,
         params,
         adam,
         epochs: u32_at(bytes, 20),

@@ -10,7 +10,9 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 mod common;
 
 use mnist_wasm::data::DataSet;
-use mnist_wasm::model::{MAX_BATCH, PARAM_COUNT, PIXELS};
+use mnist_wasm::model::{MAX_BATCH, PIXELS};
+
+const PARAM_COUNT: usize = mnist_wasm::Architecture::MNIST.param_count();
 use mnist_wasm::trainer::{ShareStats, share_range};
 use mnist_wasm::{Trainer, TrainerConfig};
 

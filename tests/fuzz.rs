@@ -39,7 +39,7 @@ proptest! {
     fn idx_parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..4096),
                                cuts in proptest::collection::vec(1usize..64, 1..8),
                                labels in any::<bool>()) {
-        let kind = if labels { IdxKind::MNIST_LABELS } else { IdxKind::MNIST_IMAGES };
+        let kind = if labels { IdxKind::LABELS } else { IdxKind::IMAGES };
         let mut whole = IdxStream::new("fuzz", kind);
         let a = whole.push(&bytes).and_then(|()| whole.finish()).map_err(|e| e.to_string());
         let mut chunked = IdxStream::new("fuzz", kind);
@@ -53,7 +53,7 @@ proptest! {
     fn idx_with_valid_header_and_random_body(n in 0u32..4, body in proptest::collection::vec(any::<u8>(), 0..4000),
                                               cuts in proptest::collection::vec(1usize..300, 1..6)) {
         let file = images_file(n, &body);
-        let mut s = IdxStream::new("fuzz", IdxKind::MNIST_IMAGES);
+        let mut s = IdxStream::new("fuzz", IdxKind::IMAGES);
         let ok = push_chunked(&mut s, &file, &cuts).is_ok();
         prop_assert_eq!(ok, body.len() == n as usize * 784);
         prop_assert_eq!(s.len(), (body.len() / 784).min(n as usize));

@@ -13,12 +13,16 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+use mnist_wasm::Architecture;
 use mnist_wasm::kernels::GemmScratch;
 use mnist_wasm::layers::{Activation, Conv2d, Dense, MaxPool2, Shape, Workspace, relu};
 use mnist_wasm::loss;
-use mnist_wasm::model::{CLASSES, Model, PARAM_COUNT, PIXELS, param_tensors};
+use mnist_wasm::model::{Model, PIXELS};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+
+const PARAM_COUNT: usize = Architecture::MNIST.param_count();
+const CLASSES: usize = Architecture::MNIST.classes();
 
 fn rng(seed: u64) -> Pcg64Mcg {
     Pcg64Mcg::seed_from_u64(seed)
@@ -304,7 +308,7 @@ fn whole_network_gradient() {
     let mut params = model.params.clone();
     // Probe 40 parameters of each tensor, all of the small ones.
     let mut idx = Vec::new();
-    let tensors = param_tensors();
+    let tensors = Architecture::MNIST.param_tensors();
     assert_eq!(tensors.last().map(|t| t.range().end), Some(PARAM_COUNT));
     for t in &tensors {
         let range = t.range();

@@ -5,12 +5,17 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use mnist_wasm::model::{CLASSES, Model, PARAM_COUNT, PIXELS, param_tensors};
+use mnist_wasm::Architecture;
+use mnist_wasm::model::{Model, PIXELS};
 use mnist_wasm::optim::{Adam, AdamConfig};
 use mnist_wasm::weights::{self, crc32};
 use mnist_wasm::{Error, Trainer, TrainerConfig};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+
+const MNIST: Architecture = Architecture::MNIST;
+const PARAM_COUNT: usize = MNIST.param_count();
+const CLASSES: usize = MNIST.classes();
 
 fn model(seed: u64) -> Model {
     Model::new(&mut Pcg64Mcg::seed_from_u64(seed))
@@ -26,7 +31,7 @@ fn glorot_uniform_init_is_seeded() {
     let (a, b, c) = (model(1), model(1), model(2));
     assert_eq!(a.params, b.params);
     assert_ne!(a.params, c.params);
-    for tensor in param_tensors() {
+    for tensor in MNIST.param_tensors() {
         let (name, shape) = (&tensor.name, tensor.shape.dims());
         let t = &a.params[tensor.range()];
         if shape.len() == 1 {
@@ -164,7 +169,7 @@ fn weights_round_trip_exactly() {
     assert_eq!(u.model().params, t.model().params);
     assert_eq!(u.export_weights().expect("encodes"), bytes);
     // Also without optimizer state.
-    let plain = weights::encode(&t.model().params, None, 3, 99).expect("encodes");
+    let plain = weights::encode(&MNIST, &t.model().params, None, 3, 99).expect("encodes");
     let ck = weights::decode(&plain).expect("decodes");
     assert_eq!((ck.adam, ck.epochs, ck.steps), (None, 3, 99));
     assert_eq!(ck.params, t.model().params);
@@ -220,7 +225,7 @@ fn corrupt_weights_are_refused_and_change_nothing() {
 #[test]
 fn safetensors_export_has_keras_names_shapes_and_exact_values() {
     let m = model(15);
-    let bytes = mnist_wasm::safetensors::encode(&m.params).expect("encodes");
+    let bytes = mnist_wasm::safetensors::encode(&MNIST, &m.params).expect("encodes");
     let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
     assert_eq!((8 + n) % 8, 0, "data is 8-byte aligned");
     let header = std::str::from_utf8(&bytes[8..8 + n]).expect("UTF-8 JSON");
@@ -239,5 +244,5 @@ fn safetensors_export_has_keras_names_shapes_and_exact_values() {
         .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
         .collect();
     assert_eq!(back, m.params);
-    assert!(mnist_wasm::safetensors::encode(&m.params[1..]).is_err());
+    assert!(mnist_wasm::safetensors::encode(&MNIST, &m.params[1..]).is_err());
 }

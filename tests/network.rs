@@ -9,16 +9,21 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use std::collections::HashMap;
 
 use mnist_wasm::layers::LayerSpec;
-use mnist_wasm::model::{CLASSES, Model, PARAM_COUNT, PIXELS, SIDE, describe, param_tensors};
-use mnist_wasm::network::{self, LAYERS, architecture};
+use mnist_wasm::model::{Model, PIXELS, SIDE};
+use mnist_wasm::network::{self, Architecture};
 use mnist_wasm::weights::architecture_id;
 use ndarray::{Array1, Array3, ArrayView1, ArrayView2, ArrayView4, ArrayViewD, Ix1, Ix2, Ix4};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
+const MNIST: Architecture = Architecture::MNIST;
+const PARAM_COUNT: usize = MNIST.param_count();
+const CLASSES: usize = MNIST.classes();
+
 #[test]
 fn parameter_tensors_are_keras_names_shapes_and_order() {
-    let got: Vec<(String, Vec<usize>, usize)> = param_tensors()
+    let got: Vec<(String, Vec<usize>, usize)> = MNIST
+        .param_tensors()
         .into_iter()
         .map(|t| (t.name, t.shape.dims().to_vec(), t.offset))
         .collect();
@@ -45,7 +50,7 @@ fn parameter_tensors_are_keras_names_shapes_and_order() {
 
 #[test]
 fn description_is_the_keras_convnet() {
-    let d = describe();
+    let d = MNIST.describe();
     let rows: Vec<(&str, &str, &str, &[usize], usize)> = d
         .layers
         .iter()
@@ -127,7 +132,7 @@ fn readme_model_table() -> Vec<[String; 3]> {
 #[test]
 fn description_matches_the_readme_table() {
     let table = readme_model_table();
-    let d = describe();
+    let d = MNIST.describe();
     assert_eq!(
         table.len(),
         d.layers.len() + 1,
@@ -157,10 +162,11 @@ fn shape_comments_in_the_declaration_are_the_derived_shapes() {
     let source = include_str!("../src/network.rs");
     let comments: Vec<&str> = source
         .lines()
-        .filter(|line| line.trim_start().starts_with("LayerSpec::"))
+        .filter(|line| line.trim_start().starts_with("LayerSpec::") && line.contains("// ["))
         .map(|line| line.split("// ").nth(1).expect("a shape comment").trim())
         .collect();
-    let derived: Vec<String> = LAYERS
+    // The hidden layers carry the comments; the classifier's shape is the class count.
+    let derived: Vec<String> = MNIST.layers()[..network::HIDDEN.len()]
         .iter()
         .map(|l| format!("{:?}", l.out_shape()))
         .collect();
@@ -171,17 +177,18 @@ fn shape_comments_in_the_declaration_are_the_derived_shapes() {
 fn weights_file_architecture_is_unchanged() {
     // Files saved by users carry this id: it must not move while the network does not.
     assert_eq!(
-        architecture(),
+        MNIST.to_string(),
         "nhwc 28x28x1 | conv3x3x32 relu | maxpool2 | conv3x3x64 relu | maxpool2 | \
          conv3x3x64 relu | flatten | dense64 relu | dense10 softmax"
     );
-    assert_eq!(architecture_id(), 0xa178_6394);
+    assert_eq!(architecture_id(&MNIST), 0xa178_6394);
 }
 
 #[test]
 fn convolutions_use_the_measured_kernels() {
     // conv1 (one input channel) by the implicit GEMM, conv2 and conv3 by Winograd.
-    let winograd: Vec<bool> = LAYERS
+    let winograd: Vec<bool> = MNIST
+        .layers()
         .iter()
         .filter_map(|l| match l {
             LayerSpec::Conv2d(c) => Some(c.winograd),
@@ -206,7 +213,7 @@ fn parameter_views_have_keras_layouts() {
     assert_eq!(bias.into_dimensionality::<Ix1>().expect("rank 1").len(), 10);
     assert!(m.param_view(10).is_none());
     let names: Vec<String> = m.tensors().map(|(name, _)| name).collect();
-    let want: Vec<String> = param_tensors().into_iter().map(|t| t.name).collect();
+    let want: Vec<String> = MNIST.param_tensors().into_iter().map(|t| t.name).collect();
     assert_eq!(names, want);
 }
 
@@ -263,7 +270,7 @@ fn forward_pass_matches_a_plain_ndarray_reference() {
     let mut r = Pcg64Mcg::seed_from_u64(21);
     let mut m = Model::new(&mut r);
     // Non-zero biases, so each bias is added where the reference adds it.
-    for t in param_tensors().iter().filter(|t| t.shape.rank() == 1) {
+    for t in MNIST.param_tensors().iter().filter(|t| t.shape.rank() == 1) {
         for p in &mut m.params[t.range()] {
             *p = r.random_range(-0.1..0.1);
         }

@@ -7,11 +7,13 @@ use std::cell::Cell;
 
 use mnist_wasm::data::DataSet;
 use mnist_wasm::data::augment::Augmentations;
-use mnist_wasm::model::{Model, PARAM_COUNT, PIXELS};
+use mnist_wasm::model::{Model, PIXELS};
 use mnist_wasm::optim::{Adam, AdamConfig};
 use mnist_wasm::{Trainer, TrainerConfig};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+
+const PARAM_COUNT: usize = mnist_wasm::Architecture::MNIST.param_count();
 
 struct Counting;
 

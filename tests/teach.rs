@@ -7,7 +7,7 @@ mod common;
 use mnist_wasm::data::DataSet;
 use mnist_wasm::data::augment::{Augmentations, Augmenter};
 use mnist_wasm::model::PIXELS;
-use mnist_wasm::network::{ACTIVATION_LEN, activation_layout, activation_views, describe};
+use mnist_wasm::network::Architecture;
 use mnist_wasm::teach::{
     Drawings, LEARN_DRAWINGS_RATE, LEARN_DRAWINGS_SHARE, Mix, TeachConfig, learn_drawings_config,
     mix_batch,
@@ -164,7 +164,7 @@ fn a_fine_tune_teaches_a_misread_drawing_and_keeps_the_task() {
     t.teach_config_mut().max_steps = 40;
     t.teach_config_mut().learning_rate = 1e-3;
     let cfg = *t.teach_config_mut();
-    let frozen = mnist_wasm::network::LAYER_OFFSETS[cfg.first_layer];
+    let frozen = Architecture::MNIST.layer_offsets()[cfg.first_layer];
     let features = t.model().params[..frozen].to_vec();
     let (mut steps, steps_before) = (0, t.total_steps());
     let report = loop {
@@ -264,8 +264,8 @@ fn drawings_join_regular_batches_only_when_the_setting_says_so() {
 
 #[test]
 fn one_call_gives_every_layer_for_one_image() {
-    let layout = activation_layout();
-    let model = describe();
+    let layout = Architecture::MNIST.activation_layout();
+    let model = Architecture::MNIST.describe();
     assert_eq!(layout.len(), model.layers.len() - 1);
     let mut offset = 0;
     for (a, l) in layout.iter().zip(&model.layers[1..]) {
@@ -273,9 +273,9 @@ fn one_call_gives_every_layer_for_one_image() {
         assert_eq!(a.offset, offset);
         offset += a.len;
     }
-    assert_eq!(offset, ACTIVATION_LEN);
+    assert_eq!(offset, Architecture::MNIST.activation_len());
     assert_eq!(
-        ACTIVATION_LEN,
+        Architecture::MNIST.activation_len(),
         26 * 26 * 32 + 13 * 13 * 32 + 11 * 11 * 64 + 5 * 5 * 64 + 2 * 576 + 64 + 10
     );
 
@@ -283,10 +283,10 @@ fn one_call_gives_every_layer_for_one_image() {
     t.train = toy_set(64);
     t.train_steps(2).expect("steps");
     let image = to_f32(toy_set(1).image(0));
-    let mut out = vec![f32::NAN; ACTIVATION_LEN];
+    let mut out = vec![f32::NAN; Architecture::MNIST.activation_len()];
     t.activations(&image, &mut out).expect("activations");
     let probs = t.predict(&image).expect("probs");
-    let views: Vec<_> = activation_views(&out).collect();
+    let views: Vec<_> = Architecture::MNIST.activation_views(&out).collect();
     let last = &views[views.len() - 1].1;
     for (a, b) in last.iter().zip(&probs) {
         assert!(

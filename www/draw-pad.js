@@ -68,16 +68,21 @@ export class DrawPad {
     this.canvas.classList.remove('has-ink');
   }
 
-  /** Puts a 28x28 dataset image (bytes 0..255) on the pad, as if it had been drawn. */
+  /** The network's input side (the core's, READY's model): the preview and the rendered input are side x side. */
+  setInputSide(side) {
+    Object.assign(this.preview, { width: side, height: side });
+  }
+
+  /** Puts a dataset image (bytes 0..255, the core's side x side) on the pad, as if it had been drawn. */
   showImage(bytes) {
-    const side = this.canvas.width;
-    const cell = side / 28;
+    const n = Math.round(Math.sqrt(bytes.length));
+    const cell = this.canvas.width / n;
     this.#wipe();
     this.sample = bytesToPixels(bytes);
     this.ctx.fillStyle = this.#ink();
-    for (let y = 0; y < 28; y++) {
-      for (let x = 0; x < 28; x++) {
-        const v = bytes[y * 28 + x];
+    for (let y = 0; y < n; y++) {
+      for (let x = 0; x < n; x++) {
+        const v = bytes[y * n + x];
         if (!v) continue;
         this.ctx.globalAlpha = v / 255;
         this.ctx.fillRect(x * cell, y * cell, cell, cell);
@@ -159,16 +164,18 @@ export class DrawPad {
       this.frame = 0;
       if (this.empty) return;
       // minSpan: a tap or a wobble no bigger than the visible pen stays a dot.
-      const result = this.sample ? { pixels: this.sample } : renderStrokes(this.strokes, { minSpan: this.drawing.penWidth });
+      const result = this.sample ? { pixels: this.sample } : renderStrokes(this.strokes, { minSpan: this.drawing.penWidth, side: this.preview.width });
       this.#drawPreview(result);
       this.onChange(result);
     });
   }
 
-  /** The 28x28 input as MNIST shows it: white ink on black. */
+  /** The network's input as MNIST shows it: white ink on black. */
   #drawPreview(result) {
-    const img = this.previewCtx.createImageData(28, 28);
-    for (let i = 0; i < 784; i++) {
+    const { width, height } = this.preview;
+    if (!width) return; // no model yet: its input side comes with READY (setInputSide)
+    const img = this.previewCtx.createImageData(width, height);
+    for (let i = 0; i < width * height; i++) {
       const v = result ? Math.round(result.pixels[i] * 255) : 0;
       img.data[4 * i] = v;
       img.data[4 * i + 1] = v;

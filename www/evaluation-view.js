@@ -1,7 +1,7 @@
 // The test-set card: after each epoch the full test accuracy, the confusion matrix with
 // per-class accuracy, and the test digits the model got most confidently wrong; and the quick
 // estimate in the Train card's stats. `render(state)` shows the state's latest scores.
-import { CLASSES, confusionMatrix, matrixAccuracy, perClassAccuracy } from './metrics.js';
+import { confusionMatrix, matrixAccuracy, perClassAccuracy } from './metrics.js';
 import { formatInt, formatLoss, formatPercent } from './format.js';
 
 export class EvaluationView {
@@ -16,7 +16,7 @@ export class EvaluationView {
    */
   constructor(els, gallerySize = 30) {
     this.els = els;
-    this.names = Array.from({ length: CLASSES }, (_, d) => String(d));
+    this.names = []; // one per class of the model (setNames): the matrix has as many rows
     this.colHeads = [];
     this.rowHeads = [];
     this.lastGallery = null;
@@ -27,7 +27,6 @@ export class EvaluationView {
     this.items = Array.from({ length: gallerySize }, () => this.#galleryItem());
     this.galleryTimer = 0;
     this.shown = { full: null, names: null }; // what render() last showed
-    this.#buildMatrix();
     this.clear();
   }
 
@@ -67,9 +66,14 @@ export class EvaluationView {
     for (const td of this.rowAcc) td.textContent = '';
   }
 
-  /** Ten class names for the matrix headers and the gallery (default: the digits). */
+  /** The class names for the matrix headers and the gallery; a new count makes a new matrix. */
   setNames(names) {
+    const rebuild = names.length !== this.names.length;
     this.names = [...names];
+    if (rebuild) {
+      this.#buildMatrix();
+      this.clear();
+    }
     const set = (th, d) => {
       th.textContent = this.names[d];
       th.title = this.names[d];
@@ -88,7 +92,7 @@ export class EvaluationView {
     this.els.estimate.textContent = formatPercent(accuracy);
     this.els.detail.textContent =
       `${formatInt(count)} test images after epoch ${epoch} (step ${formatInt(step)}) · loss ${formatLoss(loss)}`;
-    const counts = confusionMatrix(labels, predictions);
+    const counts = confusionMatrix(labels, predictions, this.names.length);
     this.#fillMatrix(counts);
     // The gallery goes in a later task and frame than the matrix: two small updates rather
     // than one large one on the main thread.
@@ -97,6 +101,8 @@ export class EvaluationView {
   }
 
   #buildMatrix() {
+    const classes = this.names.length;
+    Object.assign(this, { colHeads: [], rowHeads: [], cells: [], rowAcc: [] });
     const table = this.els.matrix;
     table.replaceChildren();
     const caption = document.createElement('caption');
@@ -109,7 +115,7 @@ export class EvaluationView {
     corner.className = 'corner';
     corner.innerHTML = '<span class="sr-only">True digit</span><span aria-hidden="true">true ╲ pred</span>';
     hr.append(corner);
-    for (let p = 0; p < CLASSES; p++) {
+    for (let p = 0; p < classes; p++) {
       const th = document.createElement('th');
       th.scope = 'col';
       th.textContent = this.names[p];
@@ -123,7 +129,7 @@ export class EvaluationView {
     hr.append(accHead);
     head.append(hr);
     const body = document.createElement('tbody');
-    for (let t = 0; t < CLASSES; t++) {
+    for (let t = 0; t < classes; t++) {
       const tr = document.createElement('tr');
       const th = document.createElement('th');
       th.scope = 'row';
@@ -131,7 +137,7 @@ export class EvaluationView {
       this.rowHeads.push(th);
       tr.append(th);
       const row = [];
-      for (let p = 0; p < CLASSES; p++) {
+      for (let p = 0; p < classes; p++) {
         const td = document.createElement('td');
         td.dataset.true = String(t);
         td.dataset.pred = String(p);
@@ -150,14 +156,15 @@ export class EvaluationView {
   }
 
   #fillMatrix(counts) {
-    const perClass = perClassAccuracy(counts);
+    const classes = this.names.length;
+    const perClass = perClassAccuracy(counts, classes);
     let total = 0;
-    for (let t = 0; t < CLASSES; t++) {
+    for (let t = 0; t < classes; t++) {
       let rowTotal = 0;
-      for (let p = 0; p < CLASSES; p++) rowTotal += counts[t * CLASSES + p];
+      for (let p = 0; p < classes; p++) rowTotal += counts[t * classes + p];
       total += rowTotal;
-      for (let p = 0; p < CLASSES; p++) {
-        const n = counts[t * CLASSES + p];
+      for (let p = 0; p < classes; p++) {
+        const n = counts[t * classes + p];
         const td = this.cells[t][p];
         td.textContent = n ? String(n) : '·';
         td.dataset.count = String(n);
@@ -169,26 +176,35 @@ export class EvaluationView {
       this.rowAcc[t].textContent = formatPercent(perClass[t]);
     }
     this.els.matrix.dataset.count = String(total);
-    this.els.matrix.dataset.accuracy = String(matrixAccuracy(counts));
+    this.els.matrix.dataset.accuracy = String(matrixAccuracy(counts, classes));
   }
 
   #fillGallery(gallery, count, counts, labels, predictions) {
     this.lastGallery = [gallery, count, counts, labels, predictions];
     const names = this.names;
+    const classes = names.length;
     let wrong = 0;
-    for (let t = 0; t < CLASSES; t++) for (let p = 0; p < CLASSES; p++) if (t !== p) wrong += counts[t * CLASSES + p];
+    for (let t = 0; t < classes; t++) for (let p = 0; p < classes; p++) if (t !== p) wrong += counts[t * classes + p];
     const { indices, pixels, confidence } = gallery;
     this.els.galleryNote.textContent = wrong
       ? `${formatInt(wrong)} of ${formatInt(count)} test digits misread; the ${indices.length} the model was surest about:`
       : 'No test digit was misread.';
     // Items (and their canvases) are made once and reused after every epoch.
     while (this.items.length < indices.length) this.items.push(this.#galleryItem());
+    // The images are the core's input, side x side bytes each.
+    const size = indices.length ? pixels.length / indices.length : 0;
+    const side = Math.round(Math.sqrt(size));
     indices.forEach((index, k) => {
-      const { li, ctx, image, predicted, was, canvas } = this.items[k];
+      const item = this.items[k];
+      if (item.canvas.width !== side) {
+        Object.assign(item.canvas, { width: side, height: side });
+        item.image = item.ctx.createImageData(side, side);
+      }
+      const { li, ctx, image, predicted, was, canvas } = item;
       const truth = names[labels[index]];
       const guess = names[predictions[index]];
-      for (let i = 0; i < 784; i++) {
-        const v = pixels[k * 784 + i];
+      for (let i = 0; i < size; i++) {
+        const v = pixels[k * size + i];
         image.data[4 * i] = v;
         image.data[4 * i + 1] = v;
         image.data[4 * i + 2] = v;
@@ -207,9 +223,7 @@ export class EvaluationView {
   #galleryItem() {
     const li = document.createElement('li');
     const canvas = document.createElement('canvas');
-    canvas.width = 28;
-    canvas.height = 28;
-    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('role', 'img'); // sized by the images it shows (#fillGallery)
     const ctx = canvas.getContext('2d');
     const cap = document.createElement('span');
     cap.className = 'gallery-caption';
@@ -218,6 +232,6 @@ export class EvaluationView {
     was.className = 'was';
     cap.append(predicted, ' ', was);
     li.append(canvas, cap);
-    return { li, canvas, ctx, image: ctx.createImageData(28, 28), predicted, was };
+    return { li, canvas, ctx, image: null, predicted, was };
   }
 }

@@ -1,7 +1,6 @@
 // Small pure helpers for scores: argmax, smoothing, throughput, the confusion matrix and the
 // misclassified-digit gallery. Used by the worker and the page alike.
 
-export const CLASSES = 10;
 
 /** Index of the largest value (the first one on ties); -1 for an empty array. */
 export function argmax(values, start = 0, length = values.length - start) {
@@ -117,8 +116,8 @@ export function stepsRemaining({ epochInRun, epochsInRun, stepInEpoch, stepsPerE
   return Math.max(0, left);
 }
 
-/** counts[t * 10 + p] = how many images of true class t were predicted as p. */
-export function confusionMatrix(labels, predictions, classes = CLASSES) {
+/** counts[t * classes + p] = how many images of true class t were predicted as p. */
+export function confusionMatrix(labels, predictions, classes) {
   if (labels.length !== predictions.length) {
     throw new Error(`labels (${labels.length}) and predictions (${predictions.length}) differ in length`);
   }
@@ -128,7 +127,7 @@ export function confusionMatrix(labels, predictions, classes = CLASSES) {
 }
 
 /** Per true class: correct / total (recall), NaN for a class with no images. */
-export function perClassAccuracy(counts, classes = CLASSES) {
+export function perClassAccuracy(counts, classes) {
   const out = new Float64Array(classes);
   for (let t = 0; t < classes; t++) {
     let total = 0;
@@ -139,7 +138,7 @@ export function perClassAccuracy(counts, classes = CLASSES) {
 }
 
 /** Overall accuracy from a confusion matrix. */
-export function matrixAccuracy(counts, classes = CLASSES) {
+export function matrixAccuracy(counts, classes) {
   let total = 0;
   let correct = 0;
   for (let i = 0; i < counts.length; i++) total += counts[i];

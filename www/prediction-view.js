@@ -1,4 +1,4 @@
-// The pad's answer: the predicted digit, ten probability bars, and a polite screen-reader
+// The pad's answer: the predicted class, one probability bar per class, and a polite screen-reader
 // announcement once the drawing settles (not on every stroke update).
 import { argmax } from './metrics.js';
 import { formatPercent } from './format.js';
@@ -9,19 +9,37 @@ export class PredictionView {
   /**
    * @param {HTMLElement} digit     [data-testid=prediction]: the digit alone, empty when none
    * @param {HTMLElement} confidence the winning probability as text
-   * @param {HTMLElement} list      [data-testid=probabilities]: gets ten children
+   * @param {HTMLElement} list      [data-testid=probabilities]: one child per class (setNames)
    * @param {HTMLElement} announcer an aria-live region
    */
   constructor({ digit, confidence, list, announcer }) {
     this.digit = digit;
     this.confidence = confidence;
     this.announcer = announcer;
+    this.list = list;
     this.timer = 0;
     this.lastAnnounced = '';
     this.rows = [];
-    this.names = Array.from({ length: 10 }, (_, d) => String(d));
+    this.names = [];
+    this.last = null;
     list.replaceChildren();
-    for (let d = 0; d < 10; d++) {
+  }
+
+  /** One row per class, named (the rows keep data-digit = class index); redrawn when the count changes. */
+  setNames(names) {
+    if (names.length !== this.rows.length) this.#build(names.length);
+    this.names = [...names];
+    this.rows.forEach(({ label }, d) => {
+      label.textContent = this.names[d];
+      label.title = this.names[d];
+    });
+    this.show(this.last?.length === names.length ? this.last : null);
+  }
+
+  #build(classes) {
+    this.rows = [];
+    this.list.replaceChildren();
+    for (let d = 0; d < classes; d++) {
       const li = document.createElement('li');
       li.dataset.digit = String(d);
       li.dataset.prob = '0';
@@ -36,24 +54,12 @@ export class PredictionView {
       const value = document.createElement('span');
       value.className = 'prob-value';
       li.append(label, track, value);
-      list.append(li);
+      this.list.append(li);
       this.rows.push({ li, value, label });
     }
-    this.last = null;
-    this.show(null);
   }
 
-  /** Ten class names shown instead of the digits (the rows keep data-digit = class index). */
-  setNames(names) {
-    this.names = [...names];
-    this.rows.forEach(({ label }, d) => {
-      label.textContent = this.names[d];
-      label.title = this.names[d];
-    });
-    this.show(this.last);
-  }
-
-  /** `probs`: ten probabilities, or null for "no prediction" (empty pad). */
+  /** `probs`: one probability per class, or null for "no prediction" (empty pad). */
   show(probs) {
     clearTimeout(this.timer);
     this.last = probs;

@@ -13,7 +13,7 @@
 // [i, i+1) x [j, j+1), so its centre is (i + 0.5, j + 0.5) and the field's centre is (14, 14).
 // Every function is pure (no DOM); tests/js/preprocess.test.mjs checks them.
 
-export const MNIST_SIZE = 28;
+export const MNIST_SIZE = 28; // MNIST's field, the recipe's reference; the page passes the core's input side
 export const MNIST_BOX = 20;
 
 /**
@@ -114,23 +114,23 @@ function transform(strokes, scale, dx, dy) {
  * Returns null for no points, else `{ pixels: Float32Array(784) in [0, 1], scale, offset }`
  * where a point p lands at p * scale + offset in the 28x28 field.
  */
-export function renderStrokes(strokes, { minSpan = 0, pen = MNIST_PEN } = {}) {
-  const boxed = boxStrokes(strokes, { minSpan, pen });
+export function renderStrokes(strokes, { minSpan = 0, pen = MNIST_PEN, side = MNIST_SIZE } = {}) {
+  const boxed = boxStrokes(strokes, { minSpan, pen, side });
   if (!boxed) return null;
   const { box, scale, cx, cy } = boxed;
   // First pass: the box's centre on the field's centre, to find the centre of mass.
-  const first = rasterize(boxed.strokes, pen);
-  const com = centreOfMass(first, MNIST_SIZE, MNIST_SIZE);
+  const first = rasterize(boxed.strokes, pen, side);
+  const com = centreOfMass(first, side, side);
   if (!com) return null;
   // Second pass: shifted so the centre of mass lands on (14, 14) (sub-pixel: the strokes are
   // drawn again, not the image resampled), clamped so the ink stays inside the field.
   // Room on each side of the centred ink (the pen's half width and soft edge included).
-  const roomX = Math.max(0, (MNIST_SIZE - (box.maxX - box.minX) * scale) / 2 - pen / 2 - 0.5);
-  const roomY = Math.max(0, (MNIST_SIZE - (box.maxY - box.minY) * scale) / 2 - pen / 2 - 0.5);
-  const shiftX = clamp(MNIST_SIZE / 2 - com.x, -roomX, roomX);
-  const shiftY = clamp(MNIST_SIZE / 2 - com.y, -roomY, roomY);
-  const offset = { x: MNIST_SIZE / 2 - cx + shiftX, y: MNIST_SIZE / 2 - cy + shiftY };
-  const pixels = rasterize(transform(strokes, scale, offset.x, offset.y), pen);
+  const roomX = Math.max(0, (side - (box.maxX - box.minX) * scale) / 2 - pen / 2 - 0.5);
+  const roomY = Math.max(0, (side - (box.maxY - box.minY) * scale) / 2 - pen / 2 - 0.5);
+  const shiftX = clamp(side / 2 - com.x, -roomX, roomX);
+  const shiftY = clamp(side / 2 - com.y, -roomY, roomY);
+  const offset = { x: side / 2 - cx + shiftX, y: side / 2 - cy + shiftY };
+  const pixels = rasterize(transform(strokes, scale, offset.x, offset.y), pen, side);
   return { pixels, scale, offset };
 }
 
@@ -140,7 +140,7 @@ export function renderStrokes(strokes, { minSpan = 0, pen = MNIST_PEN } = {}) {
  * Returns null for no points, else `{ box, scale, cx, cy, strokes }` (`cx`, `cy`: the box's
  * centre after scaling, before it is moved to (14, 14)).
  */
-export function boxStrokes(strokes, { minSpan = 0, pen = MNIST_PEN } = {}) {
+export function boxStrokes(strokes, { minSpan = 0, pen = MNIST_PEN, side = MNIST_SIZE } = {}) {
   const box = pointsBox(strokes);
   if (!box) return null;
   const span = Math.max(box.maxX - box.minX, box.maxY - box.minY, minSpan);
@@ -148,16 +148,14 @@ export function boxStrokes(strokes, { minSpan = 0, pen = MNIST_PEN } = {}) {
   const scale = span > 0 ? (MNIST_BOX - pen) / span : 0;
   const cx = ((box.minX + box.maxX) / 2) * scale;
   const cy = ((box.minY + box.maxY) / 2) * scale;
-  return { box, scale, cx, cy, strokes: transform(strokes, scale, MNIST_SIZE / 2 - cx, MNIST_SIZE / 2 - cy) };
+  return { box, scale, cx, cy, strokes: transform(strokes, scale, side / 2 - cx, side / 2 - cy) };
 }
 
 function clamp(v, lo, hi) {
   return Math.min(hi, Math.max(lo, v));
 }
 
-/** A 28x28 dataset image (bytes 0..255) as the network's input: already MNIST-shaped, only scaled to [0, 1]. */
+/** A dataset image (bytes 0..255) as the network's input: already MNIST-shaped, only scaled to [0, 1]. */
 export function bytesToPixels(bytes) {
-  const out = new Float32Array(MNIST_SIZE * MNIST_SIZE);
-  for (let i = 0; i < out.length; i++) out[i] = bytes[i] / 255;
-  return out;
+  return Float32Array.from(bytes, (b) => b / 255);
 }

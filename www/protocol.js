@@ -42,16 +42,20 @@ export const ToWorker = Object.freeze({
 
 /** Messages the worker sends to the page. */
 export const FromWorker = Object.freeze({
-  // READY: { simd, build, parameterCount, schema: settingsSchema(), model: modelDescription(),
+  // READY: { simd, build, parameterCount, schema: settingsSchema(), model: trainer.modelDescription()
+  //          ({ layers, params, input: [side, side, 1], classes }: every size the page uses),
   //          restored: null | { savedAt, epochs, totalSteps, testAccuracy } }
   READY: 'ready',
+  // MODEL: { model, parameterCount, rebuilt }   the model became one of another class count: rebuilt
+  //        for the training data (fresh weights, counters at 0), or taken from an imported file
+  MODEL: 'model',
   DATA_STATUS: 'data-status', // { status: { train: SetStatus, test: SetStatus } }
   FILE_DONE: 'file-done', //    { set, file }                     a DATA_END was verified
   STATE: 'state', //            { state: 'ready'|'training'|'paused'|'done', reason? }
   CONFIGURED: 'configured', //  { config: trainer.config() }     every setting as applied by CONFIGURE/TRAIN
   PROGRESS: 'progress', //      one time slice of training: see progress() below
   EVALUATION: 'evaluation', //  see evaluation() below
-  PREDICTION: 'prediction', //  { id, probs: Float32Array(10) }   probs.buffer transferred
+  PREDICTION: 'prediction', //  { id, probs: Float32Array(classes) }   probs.buffer transferred
   SAMPLE_IMAGE: 'sample-image', // { set, index, label, pixels: Uint8Array(784) }
   // ERROR: { where: 'init'|'data'|'train'|'predict'|'storage'|'export'|'import'|'user-data'|'teach'|'layers',
   //          message, name (ErrorName in errors.js: branch on it), field? (a setting), set? }
@@ -100,6 +104,10 @@ export const dataReplace = (sets) => {
 
 export const ready = ({ simd, build, parameterCount, schema, model, restored = null }) => [
   { type: FromWorker.READY, simd, build, parameterCount, schema, model, restored },
+  [],
+];
+export const model = (description, parameterCount, rebuilt) => [
+  { type: FromWorker.MODEL, model: description, parameterCount, rebuilt },
   [],
 ];
 export const dataStatus = (status) => [{ type: FromWorker.DATA_STATUS, status }, []];

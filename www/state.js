@@ -7,7 +7,6 @@
 // here. The handlers live by concern in www/state/: run.js (training and settings), pad.js,
 // files.js, notices.js (data and errors). Tested in tests/js/state.test.mjs.
 import { emaStart } from './metrics.js';
-import { DIGIT_NAMES } from './user-files.js';
 import { fileHandlers } from './state/files.js';
 import { noticeHandlers } from './state/notices.js';
 import { padHandlers } from './state/pad.js';
@@ -60,7 +59,8 @@ export function initialState() {
     ownSets: [], // 'train' | 'test': sets the user replaced with their own files
     storageNote: '',
     offline: null, // the service worker's news: 'offline-ready' | 'updated' | 'unavailable' (built app only)
-    classNames: DIGIT_NAMES,
+    classNames: [], // one per class of the model (READY's model.classes): state/pad.js applyClassNames
+    classNamesText: '', // what the user typed, kept to name the classes of a rebuilt model
     classNamesError: '',
     // The pad's predictions: at most one request in flight; answers to requests made before a
     // clear (id < validFrom) are dropped. `current`: the pad's 28x28 input, null when empty.

@@ -8,8 +8,9 @@ export { isGzip };
 
 export const IDX_LABELS_MAGIC = 2049; // 0x00000801: unsigned bytes, 1 dimension
 export const IDX_IMAGES_MAGIC = 2051; // 0x00000803: unsigned bytes, 3 dimensions
-export const CLASSES = 10;
-export const DIGIT_NAMES = Object.freeze(Array.from({ length: CLASSES }, (_, d) => String(d)));
+
+/** The names of `classes` classes when the user gives none: their indices (MNIST's digits). */
+export const indexNames = (classes) => Array.from({ length: classes }, (_, d) => String(d));
 
 /** The big-endian IDX magic number of `bytes` (after any gunzip), or NaN when shorter than 4 bytes. */
 export function idxMagic(bytes) {
@@ -69,23 +70,24 @@ export function classifyFiles(files, fallbackSet = 'train') {
 }
 
 /**
- * Class names from the text the user typed: '' → the digits; otherwise exactly 10 names,
- * comma separated, each non-empty and at most 24 characters, no duplicates.
- * Returns `{ ok, names, message }`.
+ * Names for the model's `classes` classes (the core's count) from the text the user typed:
+ * '' → the indices; otherwise exactly `classes` names, comma separated, each non-empty and at
+ * most 24 characters, no duplicates. Returns `{ ok, names, message }` (`names`: the indices
+ * when not ok).
  */
-export function parseClassNames(text) {
+export function parseClassNames(text, classes) {
+  const fallback = indexNames(classes);
   const raw = String(text ?? '').trim();
-  if (raw === '') return { ok: true, names: [...DIGIT_NAMES], message: '' };
+  if (raw === '') return { ok: true, names: fallback, message: '' };
   const names = raw.split(',').map((s) => s.trim());
-  if (names.length !== CLASSES) {
-    return { ok: false, names: [...DIGIT_NAMES], message: `Class names: enter 10 names separated by commas (got ${names.length}).` };
-  }
+  const fail = (message) => ({ ok: false, names: fallback, message: `Class names: ${message}` });
+  if (names.length !== classes) return fail(`the model has ${classes} classes: enter ${classes} names separated by commas (got ${names.length}).`);
   const empty = names.findIndex((n) => n === '');
-  if (empty >= 0) return { ok: false, names: [...DIGIT_NAMES], message: `Class names: name ${empty} is empty.` };
+  if (empty >= 0) return fail(`name ${empty} is empty.`);
   const long = names.find((n) => n.length > 24);
-  if (long) return { ok: false, names: [...DIGIT_NAMES], message: `Class names: “${long.slice(0, 24)}…” is longer than 24 characters.` };
+  if (long) return fail(`“${long.slice(0, 24)}…” is longer than 24 characters.`);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) return { ok: false, names: [...DIGIT_NAMES], message: `Class names: “${dup}” appears twice.` };
+  if (dup) return fail(`“${dup}” appears twice.`);
   return { ok: true, names, message: '' };
 }
 

@@ -37,13 +37,18 @@ export function checkUserSets(wasm, sets) {
   return { order, names, trainFiles };
 }
 
-/** Replaces the sets in `order` of `trainer` with the files that `checkUserSets` passed. */
+/**
+ * Replaces the sets in `order` of `trainer` with the files that `checkUserSets` passed. Returns
+ * whether the training labels named another class count, so the core rebuilt the model.
+ */
 export function loadUserSets(trainer, sets, order) {
+  let rebuilt = false;
   for (const set of order) {
     trainer.clearData(set);
     for (const file of ['labels', 'images']) {
       trainer.pushData(set, file, sets[set][file].bytes);
-      trainer.finishData(set, file);
+      rebuilt = trainer.finishData(set, file) || rebuilt;
     }
   }
+  return rebuilt;
 }

@@ -6,7 +6,6 @@ import { topMisclassified } from './metrics.js';
 
 const MAX_EVAL_BATCH = 512; // images per evaluate call, sized to fit in one slice
 export const GALLERY_SIZE = 30; // misclassified digits sent after each full evaluation
-const PIXELS = 784;
 
 let msPerEvalImage = 1; // measured; sizes the evaluate calls
 
@@ -43,10 +42,12 @@ export async function evaluateSet(trainer, set, count, { sliceMs, pause, stale }
 /** The `gallery` of an EVALUATION message: the most confidently misread test digits. */
 export function misreadGallery(trainer, r) {
   const indices = Uint32Array.from(topMisclassified(r.labels, r.predictions, r.confidence, GALLERY_SIZE));
-  const pixels = new Uint8Array(indices.length * PIXELS);
+  const images = Array.from(indices, (index) => trainer.image('test', index));
+  const size = images[0]?.length ?? 0; // the core's input side squared
+  const pixels = new Uint8Array(indices.length * size);
   const confidence = new Float32Array(indices.length);
   indices.forEach((index, k) => {
-    pixels.set(trainer.image('test', index), k * PIXELS);
+    pixels.set(images[k], k * size);
     confidence[k] = r.confidence[index];
   });
   return { indices, pixels, confidence };

@@ -79,6 +79,22 @@ export class WorkerPool {
     if (!this.stepping) this.#adjust();
   }
 
+  /**
+   * The model now has `params` parameters (another class count): the compute workers and the
+   * exchange are sized anew, so new ones start (between steps; a step waiting for one fails over).
+   */
+  resize(params) {
+    if (params === this.params) return;
+    for (const h of [...this.helpers]) {
+      h.pending?.resolve({ failed: 'the model was rebuilt' });
+      this.#stop(h);
+    }
+    this.params = params;
+    this.sum = this.shared ? new SharedArrayBuffer(params * 4) : null;
+    this.sumView = this.shared ? new Float32Array(this.sum) : null;
+    if (!this.stepping) this.#adjust();
+  }
+
   /** Whether a compute worker must be loaded with the model before the next step. */
   get needsSync() {
     return this.helpers.some((h) => h.ready && !h.dead && !h.synced);

@@ -3,14 +3,17 @@
 // correction, cut into short calls of `fineTune` with a look at the message queue between them.
 // How a fine-tune mixes and when it stops is the core's (src/teach.rs).
 
-let layout = null; // activationLayout(), read once
-let filtersLength = 0;
+let layout = null; // trainer.activationLayout(), read again when the model's size changes
+let length = 0;
 
 /** LAYER_VIEWS' payload for `pixels`: fresh arrays (they are transferred to the page). */
 export function layerViews(wasm, trainer, pixels) {
-  layout ??= wasm.activationLayout();
-  filtersLength ||= layout[0].shape[2] * 9; // conv1's filters, 3x3 each (its kernel, src/network.rs)
-  const activations = new Float32Array(wasm.activationLength());
+  if (trainer.activationLength() !== length) {
+    length = trainer.activationLength();
+    layout = trainer.activationLayout();
+  }
+  const filtersLength = layout[0].shape[2] * 9; // conv1's filters, 3x3 each (its kernel, src/network.rs)
+  const activations = new Float32Array(length);
   trainer.layerViews(pixels, activations);
   const filters = new Float32Array(filtersLength);
   trainer.firstFilters(filters);

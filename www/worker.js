@@ -79,7 +79,7 @@ self.onmessage = (event) => dispatch(event.data);
     io.pool = new WorkerPool({
       build: loaded.build,
       module: loaded.module,
-      params: wasm.parameterCount(),
+      params: io.trainer.parameterCount(),
       // SharedArrayBuffer can be posted only when the page is cross-origin isolated (COOP/COEP).
       shared: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
       onNote: (text) => {
@@ -89,7 +89,8 @@ self.onmessage = (event) => dispatch(event.data);
       onChange: () => postWorkers(),
     });
     const restored = await restoreTrainer(io.trainer);
-    const info = { simd: wasm.simdEnabled(), build: loaded.build, parameterCount: wasm.parameterCount(), schema: wasm.settingsSchema(), model: wasm.modelDescription() };
+    const t = io.trainer;
+    const info = { simd: wasm.simdEnabled(), build: loaded.build, parameterCount: t.parameterCount(), schema: wasm.settingsSchema(), model: t.modelDescription() };
     dispatch({ type: Internal.STARTED, info, restored });
   } catch (err) {
     post(P.error('init', err));
@@ -121,8 +122,9 @@ const DATA_OPS = {
 const EXECUTE = {
   [Effect.POST]: (e) => post(e.message),
   [Effect.DATA](e) {
-    DATA_OPS[e.op](io.trainer, e);
+    const rebuilt = DATA_OPS[e.op](io.trainer, e) === true; // finishData: the labels named another class count
     dataStatus(e);
+    if (rebuilt) dispatch({ type: Internal.REBUILT });
   },
   [Effect.STATUS](e) {
     if (!e.soon) postStatus();
@@ -144,8 +146,8 @@ const EXECUTE = {
     io.pool.setWanted(wantedWorkers(setting));
     postWorkers();
   },
-  [Effect.RESET_MODEL]() {
-    io.trainer.reset();
+  [Effect.RESET_MODEL]({ rebuilt }) {
+    if (!rebuilt) io.trainer.reset(); // else the core has just built it afresh
     clearModel().catch(() => {});
   },
   [Effect.PREDICT]: ({ id, pixels }) => post(P.prediction(id, io.trainer.predict(pixels))),
@@ -155,16 +157,24 @@ const EXECUTE = {
     post(P.exported(format, format === 'safetensors' ? t.exportSafetensors() : t.exportWeights()));
   },
   [Effect.IMPORT]({ bytes }) {
+    const classes = io.trainer.classCount();
     io.trainer.importWeights(bytes); // throws first: nothing changes for a bad file
-    dispatch({ type: Internal.IMPORTED, progress: io.trainer.progress() });
+    dispatch({ type: Internal.IMPORTED, progress: io.trainer.progress(), resized: io.trainer.classCount() !== classes });
+  },
+  /** The model has another class count: compute workers for its size, and the page told. */
+  [Effect.MODEL_CHANGED]({ rebuilt }) {
+    const t = io.trainer;
+    io.pool.resize(t.parameterCount());
+    post(P.model(t.modelDescription(), t.parameterCount(), rebuilt));
   },
   [Effect.CHECK_DATA]({ sets }) {
     const checked = checkUserSets(io.wasm, sets); // throws first: nothing changes
     dispatch({ type: Internal.DATA_CHECKED, sets, ...checked });
   },
   [Effect.LOAD_DATA](e) {
-    loadUserSets(io.trainer, e.sets, e.order);
+    const rebuilt = loadUserSets(io.trainer, e.sets, e.order);
     dataStatus({ op: 'replace' }, { order: e.order, names: e.names, trainFiles: e.trainFiles });
+    if (rebuilt) dispatch({ type: Internal.REBUILT });
   },
   [Effect.LAYERS]({ id, pixels }) {
     try {

@@ -1,6 +1,7 @@
 //! One split of MNIST (train or test): an images IDX stream paired with a labels IDX stream.
 //!
-//! Example `i` is image `i` (784 `u8` pixels, 28x28 row-major) with label `i` (0-9). Both files
+//! Example `i` is image `i` (784 `u8` pixels, 28x28 row-major) with label `i` (a class, 0-9
+//! for MNIST; [`DataSet::classes`] says how many the labels name). Both files
 //! may arrive interleaved in chunks of any size; an example is usable once both halves are in.
 //! Batches come out as `x: [batch, 784]` `f32` pixels scaled to `[0, 1]` and `y: [batch]` labels.
 
@@ -40,8 +41,8 @@ impl DataSet {
     pub fn new(name: &str) -> Self {
         DataSet {
             name: name.to_owned(),
-            images: IdxStream::new(format!("{name} images"), IdxKind::MNIST_IMAGES),
-            labels: IdxStream::new(format!("{name} labels"), IdxKind::MNIST_LABELS),
+            images: IdxStream::new(format!("{name} images"), IdxKind::IMAGES),
+            labels: IdxStream::new(format!("{name} labels"), IdxKind::LABELS),
         }
     }
 
@@ -108,7 +109,7 @@ impl DataSet {
         &self.images.records()[i * IMAGE_PIXELS..(i + 1) * IMAGE_PIXELS]
     }
 
-    /// The label (0-9) of example `i`.
+    /// The label (a class below [`DataSet::classes`]) of example `i`.
     ///
     /// # Panics
     /// If `i >= self.len()`.
@@ -120,6 +121,19 @@ impl DataSet {
             self.len()
         );
         self.labels.records()[i]
+    }
+
+    /// The class count the labels received so far name: the largest label plus one (at least
+    /// [`crate::network::MIN_CLASSES`]); ten for MNIST. Once the labels file is complete this
+    /// is the set's class count, which sizes the model's classifier.
+    pub fn classes(&self) -> usize {
+        let top = self.labels.records().iter().max().copied().unwrap_or(0);
+        (usize::from(top) + 1).max(crate::network::MIN_CLASSES)
+    }
+
+    /// Whether the labels file is complete (so [`DataSet::classes`] is final).
+    pub fn labels_complete(&self) -> bool {
+        self.labels.is_complete()
     }
 
     /// Loading progress.

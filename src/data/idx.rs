@@ -9,12 +9,13 @@
 
 use crate::{Error, Result};
 
-/// Rows and columns of an MNIST image, the only input size this model accepts.
-pub const IMAGE_SIDE: usize = 28;
-/// Pixels (bytes) per MNIST image.
+/// Rows and columns of an image: the model's input side, the only size it accepts.
+pub const IMAGE_SIDE: usize = crate::model::SIDE;
+/// Pixels (bytes) per image.
 pub const IMAGE_PIXELS: usize = IMAGE_SIDE * IMAGE_SIDE;
-/// Digit classes; every label must be below this.
-pub const CLASSES: u8 = 10;
+/// Every label must be below this: the most classes a model has (the data's labels then
+/// size the model, `DataSet::classes`).
+pub const MAX_LABELS: u8 = crate::network::MAX_CLASSES as u8;
 /// Most records a header may announce: far above MNIST's 60000, yet low enough that a corrupt
 /// count is reported instead of making us allocate gigabytes.
 pub const MAX_RECORDS: usize = 10_000_000;
@@ -36,13 +37,15 @@ pub enum IdxKind {
 }
 
 impl IdxKind {
-    /// MNIST images: 28x28.
-    pub const MNIST_IMAGES: IdxKind = IdxKind::Images {
+    /// Images the model takes: MNIST's 28x28.
+    pub const IMAGES: IdxKind = IdxKind::Images {
         rows: IMAGE_SIDE,
         cols: IMAGE_SIDE,
     };
-    /// MNIST labels: digits 0-9.
-    pub const MNIST_LABELS: IdxKind = IdxKind::Labels { classes: CLASSES };
+    /// Labels of any class count a model may have (MNIST's digits 0-9, letters, ...).
+    pub const LABELS: IdxKind = IdxKind::Labels {
+        classes: MAX_LABELS,
+    };
 
     /// Bytes per record: one image or one label.
     pub fn record_len(self) -> usize {

@@ -9,7 +9,7 @@ pub mod mnist_files;
 pub mod split;
 
 pub use dataset::{DataSet, DataStatus};
-pub use idx::{CLASSES, IMAGE_PIXELS, IMAGE_SIDE, IdxKind, IdxStream, MAX_RECORDS};
+pub use idx::{IMAGE_PIXELS, IMAGE_SIDE, IdxKind, IdxStream, MAX_LABELS, MAX_RECORDS};
 #[cfg(not(target_arch = "wasm32"))]
 pub use mnist_files::{load_mnist, load_mnist_from, mnist_dir};
 pub use split::Split;

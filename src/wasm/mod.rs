@@ -13,8 +13,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::config::{self, TrainerConfig, Value};
 use crate::error::{ERROR_NAMES, Error};
-use crate::model::{MAX_BATCH, PARAM_COUNT, PIXELS};
+use crate::model::{MAX_BATCH, PIXELS};
+use crate::network::Architecture;
 use crate::trainer::{self, EvalSums, ShareStats, Split};
+
+mod classes;
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -48,10 +51,11 @@ pub fn simd_enabled() -> bool {
     crate::kernels::SIMD128
 }
 
-/// Number of trainable parameters (93,322).
+/// Number of trainable parameters of the ten-class MNIST network (93,322); a trainer's own
+/// model: `trainer.parameterCount()`.
 #[wasm_bindgen(js_name = parameterCount)]
 pub fn parameter_count() -> usize {
-    PARAM_COUNT
+    Architecture::MNIST.param_count()
 }
 
 /// Every setting: `[{ name, type, label, help, default, form, min?, max?, exclusiveMin? }]`,
@@ -61,25 +65,25 @@ pub fn settings_schema() -> Result<JsValue, JsValue> {
     to_js(&config::schema())
 }
 
-/// The network, layer by layer, for the page's model card: `{ layers: [{ name, kind, label,
-/// output, params }], params }`, the input first (see `crate::network`).
+/// The ten-class MNIST network, layer by layer: `{ layers: [{ name, kind, label, output,
+/// params }], params, input, classes }`, the input first (see `crate::network`); a trainer's
+/// own model: `trainer.modelDescription()`.
 #[wasm_bindgen(js_name = modelDescription)]
 pub fn model_description() -> Result<JsValue, JsValue> {
-    to_js(&crate::model::describe())
+    to_js(&Architecture::MNIST.describe())
 }
 
-/// Where each layer's output sits in `layerViews`' buffer: `[{ name, kind, label, shape,
-/// offset, len }]` in network order (see `crate::network::activation_layout`); the buffer
-/// holds `activationLength()` values.
+/// The ten-class network's `trainer.activationLayout()`: `[{ name, kind, label, shape,
+/// offset, len }]` in network order (see `Architecture::activation_layout`).
 #[wasm_bindgen(js_name = activationLayout)]
 pub fn activation_layout() -> Result<JsValue, JsValue> {
-    to_js(&crate::network::activation_layout())
+    to_js(&Architecture::MNIST.activation_layout())
 }
 
-/// Values in one image's activations (every layer's output): 37,610.
+/// Values in one image's activations of the ten-class network: 37,610.
 #[wasm_bindgen(js_name = activationLength)]
 pub fn activation_length() -> usize {
-    crate::network::ACTIVATION_LEN
+    Architecture::MNIST.activation_len()
 }
 
 /// The error names by kind: `{ shape: "ShapeError", settings: "SettingsError", ... }`.
@@ -177,9 +181,9 @@ struct Exchange {
 }
 
 impl Exchange {
-    fn new() -> Self {
+    fn new(params: usize) -> Self {
         Exchange {
-            grad: vec![0.0; PARAM_COUNT],
+            grad: vec![0.0; params],
             pixels: vec![0; MAX_BATCH * PIXELS],
             labels: vec![0; MAX_BATCH],
             seeds: vec![0; MAX_BATCH],
@@ -194,10 +198,8 @@ impl Trainer {
     pub fn new(config: JsValue) -> Result<Trainer, JsValue> {
         let config = patched(TrainerConfig::default(), &config)?;
         let inner = trainer::Trainer::new(config).map_err(js_err)?;
-        Ok(Trainer {
-            inner,
-            exchange: Exchange::new(),
-        })
+        let exchange = Exchange::new(inner.model().params.len());
+        Ok(Trainer { inner, exchange })
     }
 
     /// Changes any subset of the settings; all are checked before any is applied.
@@ -229,15 +231,18 @@ impl Trainer {
     }
 
     /// Declares the end of an IDX stream; errors if it was truncated or counts disagree.
+    /// Returns true when the training labels named another class count than the model's, so
+    /// the model was rebuilt for it (`classes.rs`).
     #[wasm_bindgen(js_name = finishData)]
-    pub fn finish_data(&mut self, set: &str, file: &str) -> Result<(), JsValue> {
+    pub fn finish_data(&mut self, set: &str, file: &str) -> Result<bool, JsValue> {
         let data = self.inner.data_mut(split(set)?);
         match file {
             "images" => data.finish_images(),
             "labels" => data.finish_labels(),
             _ => Err(bad_file(file)),
         }
-        .map_err(js_err)
+        .map_err(js_err)?;
+        self.fit_classes()
     }
 
     #[wasm_bindgen(js_name = dataStatus)]
@@ -618,13 +623,18 @@ impl Trainer {
     /// The parameters as safetensors with Keras tensor names and shapes (README: "Weights").
     #[wasm_bindgen(js_name = exportSafetensors)]
     pub fn export_safetensors(&self) -> Result<Vec<u8>, JsValue> {
-        crate::safetensors::encode(&self.inner.model().params).map_err(js_err)
+        let model = self.inner.model();
+        crate::safetensors::encode(model.arch(), &model.params).map_err(js_err)
     }
 
-    /// Loads a weights file; a rejected file leaves the model exactly as it was.
+    /// Loads a weights file; a rejected file leaves the model exactly as it was. A file of
+    /// another class count than the loaded training data's is rejected (`WeightsError`);
+    /// without training data the model takes the file's class count.
     #[wasm_bindgen(js_name = importWeights)]
     pub fn import_weights(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
-        self.inner.import_weights(bytes).map_err(js_err)
+        self.inner.import_weights(bytes).map_err(js_err)?;
+        self.fit_exchange();
+        Ok(())
     }
 
     /// Fresh weights (from `seed`, or the configured seed) and optimizer; data is kept.

@@ -142,7 +142,7 @@ test('keep, move and bring models and data', { timeout: 300_000 }, async (t) => 
 
   await t.test('malformed IDX files are refused by name; MNIST stays loaded and trains', async () => {
     const bad = [
-      [[file('train-labels-idx1-ubyte', idxLabels([1, 2, 12])), file('train-images-idx3-ubyte', idxImages(3))], /train-labels-idx1-ubyte.*12|12.*train-labels/i],
+      [[file('train-labels-idx1-ubyte', idxLabels([1, 2, 99])), file('train-images-idx3-ubyte', idxImages(3))], /train-labels-idx1-ubyte.*99|99.*train-labels/i],
       [[file('train-labels-idx1-ubyte', idxLabels([1, 2])), file('train-images-idx3-ubyte', idxImages(3))], /train-images-idx3-ubyte|train-labels-idx1-ubyte/],
       [[file('train-labels.gz', gzipSync(idxLabels([1, 2, 3]))), file('train-images.gz', gzipSync(idxImages(3)).subarray(0, 200))], /train-images\.gz/],
       [[file('notes.txt', Buffer.from('hello world'))], /notes\.txt is not an IDX/],
@@ -164,14 +164,14 @@ test('keep, move and bring models and data', { timeout: 300_000 }, async (t) => 
         dt.items.add(new File([new Uint8Array(labels)], 'dropped-labels-idx1-ubyte'));
         return dt;
       },
-      [[...idxImages(3)], [...idxLabels([1, 2, 12])]],
+      [[...idxImages(3)], [...idxLabels([1, 2, 99])]],
     );
     await page.dispatchEvent('#drop-zone', 'dragover', { dataTransfer: dropped });
     await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: dropped });
     await errorShown(page);
     const droppedText = await errorText(page);
     assert.match(droppedText, /Your data was not loaded/, droppedText);
-    assert.match(droppedText, /dropped-labels-idx1-ubyte.*12|12.*dropped-labels/i, droppedText);
+    assert.match(droppedText, /dropped-labels-idx1-ubyte.*99|99.*dropped-labels/i, droppedText);
     await page.locator('#dismiss-error').click();
     assert.match(await page.locator('#data-text').textContent(), /70,000 images ready/);
     await page.getByTestId('epochs').fill('2');

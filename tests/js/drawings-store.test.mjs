@@ -20,8 +20,8 @@ test('the store keeps drawings in order, relabels and removes them, and refuses 
   all = await store.list();
   assert.deepEqual(all.map((d) => d.label), [7]);
   await assert.rejects(store.add(new Uint8Array(100), 1), /784 pixels/);
-  await assert.rejects(store.add(drawing(3), 10), /0 to 9/);
-  await assert.rejects(store.relabel(b.id, -1), /0 to 9/);
+  await assert.rejects(store.add(drawing(3), 256), /a class index/); // the core checks it against the model's classes
+  await assert.rejects(store.relabel(b.id, -1), /a class index/);
   await assert.rejects(store.relabel(999, 1), /not kept/);
   assert.equal((await store.list()).length, 1, 'refused drawings change nothing');
 });
@@ -36,8 +36,8 @@ test('drawings go out as IDX files and come back the same', async () => {
   assert.throws(() => fromIdx(labels, images), /IDX images/);
   assert.throws(() => fromIdx(images.slice(0, -1), labels), /truncated/);
   const bad = labels.slice();
-  bad[9] = 11;
-  assert.throws(() => fromIdx(images, bad), /label 1 is 11/);
+  bad[9] = 25; // any class of a model with more classes: the core checks the count
+  assert.equal(fromIdx(images, bad)[1].label, 25);
   const packed = packDrawings(drawings);
   assert.deepEqual([...packed.labels], [4, 0]);
   // gzipped, as exported: the core's own IDX parser (the "Your own data" path) reads them.

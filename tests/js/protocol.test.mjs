@@ -25,6 +25,7 @@ test('every constructor builds a message of a known type', () => {
     P.sample('test', 3),
     P.sampleImage('test', 3, 7, new Uint8Array(784)),
     P.ready({ simd: true, build: 'simd', parameterCount: 1 }),
+    P.model({ classes: 26 }, 1, true),
     P.dataStatus({}),
     P.fileDone('train', 'labels'),
     P.state('training'),

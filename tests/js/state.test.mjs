@@ -344,12 +344,30 @@ test('class names: a valid list applies while typing; an invalid one says why on
   assert.equal(typing.classNamesError, '');
   assert.equal(typing.classNames[0], 'zero');
   s = step(typing, { type: Action.CLASS_NAMES, text: 'a,b', committed: true });
-  assert.match(s.classNamesError, /10 names/);
+  assert.match(s.classNamesError, /10 classes: enter 10 names/);
   assert.equal(s.classNames[0], 'zero', 'the last valid names stay');
   assert.equal(step(s, P.sampleImage('test', 1, 2, new Uint8Array(784))[0]).sampleCaption, 'Test image #1, labelled two');
   s = step(s, { type: Action.CLASS_NAMES, text: '', committed: true });
   assert.equal(s.classNamesError, '');
   assert.deepEqual(s.classNames, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+});
+
+test('the class count is the model’s: a rebuilt model renames its classes from the typed list, and says so', () => {
+  const letters = 'abcdefghijklmnopqrstuvwxyz'.split('');
+  let s = step(readyState(), { type: Action.CLASS_NAMES, text: letters.join(','), committed: true });
+  assert.match(s.classNamesError, /10 classes/, 'ten classes until the data says otherwise');
+  assert.equal(s.classNames.length, 10);
+  const model = { ...MODEL, classes: 26 };
+  s = step(s, P.model(model, 1234, true)[0]);
+  assert.deepEqual(s.classNames, letters);
+  assert.equal(s.classNamesError, '');
+  assert.equal(s.model.classes, 26);
+  assert.equal(s.parameterCount, 1234);
+  assert.match(s.dataNote, /26 classes, so the model was rebuilt/);
+  assert.equal(s.totalSteps, 0);
+  // An imported file of another count renames too, without the note; no names typed: indices.
+  s = step(step(s, { type: Action.CLASS_NAMES, text: '', committed: true }), P.model({ ...MODEL, classes: 3 }, 9, false)[0]);
+  assert.deepEqual(s.classNames, ['0', '1', '2']);
 });
 
 test('export: the file is saved under its format’s name', () => {

@@ -73,16 +73,22 @@ test('classifyFiles names the file that does not fit', () => {
 });
 
 test('class names: empty means digits; otherwise exactly 10 distinct names', () => {
-  assert.deepEqual(parseClassNames('').names, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  assert.deepEqual(parseClassNames('', 10).names, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   const fashion = 'T-shirt, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot';
-  const r = parseClassNames(fashion);
+  const r = parseClassNames(fashion, 10);
   assert.ok(r.ok);
   assert.equal(r.names[9], 'Ankle boot');
-  assert.match(parseClassNames('a,b,c').message, /10 names.*got 3/);
-  assert.match(parseClassNames('a,b,,d,e,f,g,h,i,j').message, /name 2 is empty/);
-  assert.match(parseClassNames('a,b,c,d,e,f,g,h,i,a').message, /“a” appears twice/);
-  assert.match(parseClassNames(`${'x'.repeat(30)},b,c,d,e,f,g,h,i,j`).message, /longer than 24/);
-  assert.ok(!parseClassNames('a,b').ok);
+  assert.match(parseClassNames('a,b,c', 10).message, /10 classes: enter 10 names.*got 3/);
+  assert.match(parseClassNames('a,b,,d,e,f,g,h,i,j', 10).message, /name 2 is empty/);
+  assert.match(parseClassNames('a,b,c,d,e,f,g,h,i,a', 10).message, /“a” appears twice/);
+  assert.match(parseClassNames(`${'x'.repeat(30)},b,c,d,e,f,g,h,i,j`, 10).message, /longer than 24/);
+  assert.ok(!parseClassNames('a,b', 10).ok);
+  // The count is the model's: two names for two classes, 26 letters for 26.
+  assert.deepEqual(parseClassNames('cat, dog', 2).names, ['cat', 'dog']);
+  const letters = 'abcdefghijklmnopqrstuvwxyz'.split('');
+  assert.deepEqual(parseClassNames(letters.join(','), 26).names, letters);
+  assert.equal(parseClassNames('', 26).names.length, 26);
+  assert.match(parseClassNames(letters.join(','), 10).message, /10 classes.*got 26/);
 });
 
 test('readFileBytes gunzips gzip files and passes raw ones through', async () => {

@@ -306,6 +306,27 @@ test('IMPORT: a new generation, its counters, saved, and scored; an old evaluati
   assert.deepEqual(effects(s, Effect.CHECKSUMS), [], "the old loop's checksums are not asked for");
 });
 
+test('REBUILT: labels of another class count reset the run like RESET, without resetting the core again', () => {
+  let s = steps(training(), sliced(0, 100, { epoch: 1, epochDone: true }));
+  s = next(s, evaluated(effects(s, Effect.EVALUATE)[0]));
+  const [save] = effects(s, Effect.SAVE);
+  s = next(s, { type: Internal.REBUILT });
+  assert.deepEqual(types(s), [Effect.RESET_MODEL, 'post:state', Effect.MODEL_CHANGED]);
+  assert.deepEqual(effects(s, Effect.RESET_MODEL), [{ type: Effect.RESET_MODEL, rebuilt: true }]);
+  assert.deepEqual(effects(s, Effect.MODEL_CHANGED), [{ type: Effect.MODEL_CHANGED, rebuilt: true }]);
+  assert.deepEqual(states(s), ['ready: reset']);
+  assert.deepEqual(s.counters, COUNTERS);
+  assert.equal(saveWanted(s, save), false, 'the old model is not saved over the new one');
+  assert.deepEqual(effects(next(s, msg(P.reset())), Effect.RESET_MODEL), [{ type: Effect.RESET_MODEL, rebuilt: false }], 'RESET resets the core');
+});
+
+test('IMPORT of another class count: the page is told the new model before the import', () => {
+  const progress = { epoch: 0, stepInEpoch: 0, stepsPerEpoch: 0, totalSteps: 0 };
+  const s = next(readyState(), { type: Internal.IMPORTED, progress, resized: true });
+  assert.deepEqual(types(s).slice(0, 2), [Effect.MODEL_CHANGED, 'post:imported']);
+  assert.deepEqual(effects(next(readyState(), { type: Internal.IMPORTED, progress, resized: false }), Effect.MODEL_CHANGED), []);
+});
+
 test('DATA_REPLACE: checked first; then paused, loaded, told, and an own test set is scored', () => {
   const sets = { test: { images: { name: 'a', bytes: new Uint8Array(1) }, labels: { name: 'b', bytes: new Uint8Array(1) } } };
   let s = next(training(), sliced(0, 2));

@@ -36,7 +36,8 @@ function requestLayers(s, at) {
     s.layers = { ...l, pending: true };
     return;
   }
-  const pixels = s.pad.current ? Float32Array.from(s.pad.current) : new Float32Array(784);
+  const [h, w] = s.model?.input ?? [0, 0]; // the core's input shape
+  const pixels = s.pad.current ? Float32Array.from(s.pad.current) : new Float32Array(h * w);
   s.layers = { ...l, seq: l.seq + 1, inFlight: true, pending: false, lastAt: at ?? l.lastAt };
   send(s, P.layers(l.seq + 1, pixels));
 }

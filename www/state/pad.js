@@ -7,6 +7,18 @@ import { parseClassNames } from '../user-files.js';
 import { Action, Effect } from './events.js';
 import { effect, pumpPrediction, requestPrediction, send } from './draft.js';
 
+/**
+ * Names the model's classes (`s.model.classes`, the core's count) from the typed text. While
+ * typing (`committed` false) a list applies once it is valid; its message waits for the change.
+ */
+export function applyClassNames(s, committed = true) {
+  const classes = s.model?.classes ?? 0;
+  const r = parseClassNames(s.classNamesText, classes);
+  if (!r.ok && !committed) return;
+  s.classNamesError = r.message;
+  if (r.ok || s.classNames.length !== classes) s.classNames = r.names;
+}
+
 export const padHandlers = {
   [FromWorker.PREDICTION](s, m) {
     s.pad = { ...s.pad, inFlight: false };
@@ -39,9 +51,7 @@ export const padHandlers = {
     if (s.runState === 'training' && visible) requestPrediction(s);
   },
   [Action.CLASS_NAMES](s, { text, committed }) {
-    const r = parseClassNames(text);
-    if (!r.ok && !committed) return; // while typing, a list applies once it is valid; its message waits for the change
-    s.classNamesError = r.message;
-    if (r.ok) s.classNames = r.names;
+    s.classNamesText = text;
+    applyClassNames(s, committed);
   },
 };

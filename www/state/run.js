@@ -8,6 +8,7 @@ import { defaultSettings, validateSettings } from '../settings.js';
 import { MNIST } from '../augment-policy.js';
 import { Action, Effect } from './events.js';
 import { clearError, effect, forgetHistory, keepCharts, requestPrediction, send } from './draft.js';
+import { applyClassNames } from './pad.js';
 
 /** Images per second are measured over this much recent time. */
 export const RATE_WINDOW_MS = 3000;
@@ -39,6 +40,7 @@ export const runHandlers = {
     s.parameterCount = m.parameterCount;
     s.schema = m.schema;
     s.model = m.model;
+    applyClassNames(s);
     s.restored = m.restored;
     s.totalSteps = m.restored?.totalSteps ?? 0;
     s.testAccuracy = m.restored?.testAccuracy ?? NaN;
@@ -50,6 +52,19 @@ export const runHandlers = {
     s.settingsValid = true;
     if (m.restored) effect(s, Effect.CHARTS_LOAD, { totalSteps: m.restored.totalSteps });
     send(s, P.configure(s.settings));
+    requestPrediction(s);
+  },
+  [FromWorker.MODEL](s, m) {
+    s.model = m.model;
+    s.parameterCount = m.parameterCount;
+    applyClassNames(s);
+    s.prediction = null;
+    if (m.rebuilt) {
+      forgetHistory(s);
+      s.totalSteps = 0;
+      s.testAccuracy = NaN;
+      s.dataNote = `${s.dataNote} The training data has ${m.model.classes} classes, so the model was rebuilt for them, with fresh weights.`.trim();
+    }
     requestPrediction(s);
   },
   [FromWorker.CONFIGURED](s, m) {

@@ -10,6 +10,7 @@ export class ModelView {
   constructor(dispatch) {
     this.layers = byId('model-layers-body');
     this.total = byId('param-count');
+    this.classes = byId('model-classes');
     this.exportWeights = byId('export-weights');
     this.exportSafetensors = byId('export-safetensors');
     this.importInput = byId('import-weights');
@@ -54,6 +55,9 @@ export class ModelView {
     });
     this.layers.replaceChildren(...rows);
     setText(this.total, formatInt(model.params));
+    // The core's sizes: the input side and the class count (the training data's).
+    const [side] = model.input;
+    setText(this.classes, `${side}×${side} pixels in, ${model.classes} classes out.`);
   }
 }
 

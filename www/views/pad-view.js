@@ -42,6 +42,7 @@ export class PadView {
   }
 
   render(s) {
+    if (s.model && s.model.input[0] !== this.pad.preview.width) this.pad.setInputSide(s.model.input[0]);
     if (s.classNames !== this.shown.names) {
       this.shown.names = s.classNames;
       this.prediction.setNames(s.classNames); // shows the current prediction again, renamed

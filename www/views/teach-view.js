@@ -1,4 +1,4 @@
-// "Teach it" and the pretrained model, in the pad card: the ten "It's a …" buttons and the
+// "Teach it" and the pretrained model, in the pad card: one "It's a …" button per class and the
 // status under the prediction, the Your drawings gallery (relabel, delete, export, import, Learn
 // them for good), and "Use a pretrained model" with its note. Dispatches the user's actions; renders state/inside.js.
 import { Action } from '../state.js';
@@ -8,8 +8,13 @@ import { byId, make, setAttr, setDisabled, setText } from './dom.js';
 
 export class TeachView {
   constructor(dispatch) {
-    this.buttons = [...byId('teach').querySelectorAll('button[data-digit]')];
-    for (const b of this.buttons) b.addEventListener('click', () => dispatch({ type: Action.TEACH, digit: Number(b.dataset.digit) }));
+    this.digits = byId('teach-digits');
+    this.buttons = [];
+    this.buttonNames = null; // the class names the buttons were made for
+    this.digits.addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-digit]');
+      if (b) dispatch({ type: Action.TEACH, digit: Number(b.dataset.digit) });
+    });
     this.status = byId('teach-status');
     this.gallery = byId('my-drawings');
     this.count = byId('my-drawings-count');
@@ -38,6 +43,13 @@ export class TeachView {
   }
 
   render(s) {
+    if (s.classNames !== this.buttonNames) {
+      this.buttonNames = s.classNames;
+      this.buttons = s.classNames.map((name, d) =>
+        make('button', { type: 'button', className: 'button ghost teach-digit', textContent: name }, { 'data-digit': String(d), 'aria-label': `It's a ${name}` }),
+      );
+      this.digits.replaceChildren(...this.buttons);
+    }
     const off = !s.workerReady || !s.pad.current || s.teach.state === 'learning';
     for (const b of this.buttons) setDisabled(b, off);
     setAttr(this.status, 'data-state', s.teach.state);
@@ -57,8 +69,9 @@ export class TeachView {
   renderGallery(drawings, names) {
     setText(this.count, drawings.length ? `(${drawings.length})` : '');
     const items = drawings.map((d, k) => {
-      const canvas = make('canvas', { width: 28, height: 28 }, { role: 'img', 'aria-label': `Drawing ${k + 1}, labelled ${names[d.label] ?? d.label}` });
-      const image = new ImageData(28, 28);
+      const side = Math.round(Math.sqrt(d.pixels.length)); // the core's input side
+      const canvas = make('canvas', { width: side, height: side }, { role: 'img', 'aria-label': `Drawing ${k + 1}, labelled ${names[d.label] ?? d.label}` });
+      const image = new ImageData(side, side);
       d.pixels.forEach((p, i) => {
         image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = 255 - p;
         image.data[4 * i + 3] = 255;

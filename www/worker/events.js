@@ -8,7 +8,8 @@ export const Internal = Object.freeze({
   STARTED: '@started', // { info: READY's wasm fields, restored: worker-store.js restoreTrainer's or null }
   DATA_STATUS: '@data-status', // { status: trainer.dataStatus(), op, set?, file?, replaced? } after Effect.DATA
   CONFIGURED: '@configured', // { config, run: a TRAIN's run started, error: what the drawings' config threw }
-  IMPORTED: '@imported', // { progress: trainer.progress() } a weights file loaded
+  IMPORTED: '@imported', // { progress: trainer.progress(), resized } a weights file loaded (resized: of another class count)
+  REBUILT: '@rebuilt', // the data's labels named another class count: the core built the model afresh for it
   DATA_CHECKED: '@data-checked', // { sets, order, names, trainFiles } the user's files parsed cleanly
   SLICED: '@sliced', // { gen, slice: { partial, ms } | { counters, losses, accuracies, ..., epochDone, failure } }
   EVALUATED: '@evaluated', // { gen, kind, step, epoch, persistAfter, ms, result: worker-evaluation.js's, null if stale }
@@ -22,7 +23,8 @@ export const Effect = Object.freeze({
   STATUS: 'status', // { soon } post the data status (soon: at most every 100 ms)
   CONFIGURE: 'configure', // { settings, learnDrawings, startRun } → CONFIGURED
   WORKERS: 'workers', // { setting } the Workers setting: start or stop compute workers, tell the page
-  RESET_MODEL: 'reset-model', // fresh weights, the kept model forgotten
+  RESET_MODEL: 'reset-model', // { rebuilt } fresh weights (rebuilt: the core made them already), the kept model forgotten
+  MODEL_CHANGED: 'model-changed', // { rebuilt } the model has another class count: the pool resized, MODEL to the page
   PREDICT: 'predict', // { id, pixels }
   SAMPLE: 'sample', // { set, index }
   EXPORT: 'export', // { format }

@@ -79,12 +79,7 @@ const messageHandlers = {
       persist(s, fx);
     }
   },
-  [ToWorker.RESET](s, fx) {
-    Object.assign(s, { generation: s.generation + 1, resets: s.resets + 1, plan: null, pendingFull: false, lastFullAccuracy: null, trainMs: 0, pauseDeferred: false });
-    s.counters = initialState().counters;
-    fx.push({ type: Effect.RESET_MODEL });
-    setRun(s, fx, 'ready', 'reset');
-  },
+  [ToWorker.RESET]: (s, fx) => resetModel(s, fx, false),
   [ToWorker.PREDICT]: (s, fx, m) => ask(fx, m, { type: Effect.PREDICT, id: m.id, pixels: m.pixels }),
   [ToWorker.SAMPLE]: (s, fx, m) => ask(fx, m, { type: Effect.SAMPLE, set: m.set, index: m.index }),
   [ToWorker.EXPORT]: (s, fx, m) => ask(fx, m, { type: Effect.EXPORT, format: m.format }),
@@ -96,6 +91,14 @@ const messageHandlers = {
   // Paused, done or mid-run alike: the fine-tune's calls fall between two training slices.
   [ToWorker.TEACH]: (s, fx, m) => fx.push({ type: Effect.TEACH, message: m, gen: s.generation }),
 };
+
+/** Fresh weights (`rebuilt`: the core made them already): the run and the kept model start over. */
+function resetModel(s, fx, rebuilt) {
+  Object.assign(s, { generation: s.generation + 1, resets: s.resets + 1, plan: null, pendingFull: false, lastFullAccuracy: null, trainMs: 0, pauseDeferred: false });
+  s.counters = initialState().counters;
+  fx.push({ type: Effect.RESET_MODEL, rebuilt });
+  setRun(s, fx, 'ready', 'reset');
+}
 
 const internalHandlers = {
   [Internal.STARTED](s, fx, { info, restored }) {
@@ -137,8 +140,14 @@ const internalHandlers = {
     s.pauseDeferred = false;
     setRun(s, fx, 'training');
   },
+  /** The training labels named another class count: the model was built afresh, as by RESET. */
+  [Internal.REBUILT](s, fx) {
+    resetModel(s, fx, true);
+    fx.push({ type: Effect.MODEL_CHANGED, rebuilt: true });
+  },
   /** A weights file loaded: a running loop or evaluation of the old model stops. */
-  [Internal.IMPORTED](s, fx, { progress }) {
+  [Internal.IMPORTED](s, fx, { progress, resized }) {
+    if (resized) fx.push({ type: Effect.MODEL_CHANGED, rebuilt: false });
     Object.assign(s, { generation: s.generation + 1, pauseDeferred: false, plan: null, trainMs: 0, lastFullAccuracy: null });
     s.counters = { ...progress };
     fx.push(post(P.imported(s.counters)));
