@@ -1,7 +1,8 @@
 // The page in three browser engines, each driven through plain WebDriver (webdriver.mjs): Chromium
 // (chromedriver), Firefox (geckodriver) and WebKit (WebKitWebDriver + MiniBrowser under Xvfb).
-// One production build, served by `vite preview` (COOP/COEP from vite.config.js), is shared; the
-// engines run one after another (2 cores). In each: the page becomes ready; 6,000 images train for
+// The page first becomes ready as Vite's dev server serves it; then one production build, served by
+// `vite preview` (COOP/COEP from vite.config.js) and shared, for the rest. The engines run one after
+// another (2 cores). In each: the page becomes ready; 6,000 images train for
 // one epoch on the automatic worker count to ≥ 90 % test accuracy; a drawn digit is read; a reload
 // resumes the kept model (same steps, score and prediction); and, where the engine has service
 // workers, the page works offline after that visit: the server is stopped, the page reloads from
@@ -12,7 +13,7 @@
 //   WD_DEBUG=1                                 the drivers' logs on stderr
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildApp, servePreview } from '../e2e/helpers.mjs';
+import { buildApp, freePort, servePreview, startDevServer } from '../e2e/helpers.mjs';
 import { ENGINES, Session, missingTools, startDriver } from './webdriver.mjs';
 
 const chosen = (process.env.ENGINES || Object.keys(ENGINES).join(',')).split(',').map((e) => e.trim()).filter(Boolean);
@@ -112,9 +113,18 @@ async function drawAndRead(s) {
   }
 }
 
+/**
+ * Reloads as a person does (location.reload). Not WebDriver's Refresh: in Firefox that bypasses
+ * the service worker, as Shift+Reload does, so the page would not be controlled.
+ */
+async function reload(s) {
+  await s.exec(`window.__beforeReload = true; setTimeout(() => location.reload(), 0);`);
+  await s.waitFor(`return !window.__beforeReload && document.readyState === 'complete';`, { timeout: 60_000, what: 'the reloaded page' });
+}
+
 const accuracyOf = (text) => Number(text.match(/(\d+(?:\.\d+)?)\s*%/)?.[1]);
 
-async function runEngine(t, engine, outDir) {
+async function runEngine(t, engine, outDir, devUrl) {
   const timings = {};
   let mark = Date.now();
   const phase = (name) => {
@@ -129,6 +139,11 @@ async function runEngine(t, engine, outDir) {
     s = await Session.create(driver.port, ENGINES[engine].capabilities);
     await s.setTimeouts({ script: 30_000, pageLoad: 60_000 });
     phase('driver');
+
+    // As `npm start` serves it (where WebKit once stalled), then the built app for the rest.
+    await s.go(devUrl);
+    await waitForState(s, ['ready'], READY_WITHIN);
+    phase('dev ready');
 
     await s.go(url);
     const ready = await waitForState(s, ['ready'], READY_WITHIN);
@@ -154,7 +169,7 @@ async function runEngine(t, engine, outDir) {
     assert.equal(drawn.probs.length, 10);
     assert.ok(Math.abs(drawn.probs.reduce((a, p) => a + p, 0) - 1) < 0.01, 'the probabilities are a distribution');
 
-    await s.refresh();
+    await reload(s);
     const again = await waitForState(s, ['ready'], READY_WITHIN);
     const restored = await s.waitFor(`return document.querySelector('[data-testid=test-accuracy]').textContent.trim();`, { timeout: 30_000, what: 'the restored score' });
     assert.equal(again.steps, done.steps, 'the kept model carries its steps');
@@ -173,7 +188,7 @@ async function runEngine(t, engine, outDir) {
         what: 'the service worker to control the page and say it works offline',
       });
       await server.close(); // offline, the same way in every engine: nothing answers any more
-      await s.refresh();
+      await reload(s);
       const offline = await waitForState(s, ['ready'], READY_WITHIN);
       assert.equal(offline.controlled, true, 'served by the service worker');
       assert.equal(offline.steps, done.steps, 'the kept model, offline');
@@ -192,6 +207,9 @@ test('three engines through plain WebDriver: ready, train 6,000 images, draw, re
   const started = Date.now();
   const app = await buildApp();
   t.after(() => app.remove());
+  const devPort = await freePort();
+  const dev = await startDevServer(devPort);
+  t.after(() => dev.close());
   t.diagnostic(`build: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const summary = [];
   for (const engine of chosen) {
@@ -199,7 +217,7 @@ test('three engines through plain WebDriver: ready, train 6,000 images, draw, re
       const missing = missingTools(engine);
       assert.deepEqual(missing, [], `${engine} needs ${missing.join(', ')}: run bash scripts/setup.sh`);
       const t0 = Date.now();
-      const timings = await runEngine(st, engine, app.outDir);
+      const timings = await runEngine(st, engine, app.outDir, `http://127.0.0.1:${devPort}/`);
       const parts = Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`);
       const line = `${engine}: ${((Date.now() - t0) / 1000).toFixed(1)} s (${parts.join(', ')})`;
       summary.push(line);

@@ -3,10 +3,16 @@
 // (Firefox ESR) and WebKitWebDriver (Debian's webkit2gtk-driver, driving WebKitGTK's MiniBrowser
 // under Xvfb). Every browser is Debian's. (Not a test file: node --test runs *.test.mjs only.)
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { freePort } from '../e2e/helpers.mjs';
 
-const MINIBROWSER = process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+/** WebKitGTK's MiniBrowser (Debian's libwebkit2gtk-4.1-0), under the machine's multiarch folder. */
+const MINIBROWSER =
+  process.env.MINIBROWSER ||
+  readdirSync('/usr/lib')
+    .map((dir) => `/usr/lib/${dir}/webkit2gtk-4.1/MiniBrowser`)
+    .find((path) => existsSync(path)) ||
+  '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
 /** Each engine: its driver's command (run with `--port=N`) and the capabilities of a new session. */
 export const ENGINES = {
@@ -102,9 +108,6 @@ export class Session {
 
   go(url) {
     return this.request('POST', '/url', { url });
-  }
-  refresh() {
-    return this.request('POST', '/refresh', {});
   }
   setTimeouts(t) {
     return this.request('POST', '/timeouts', t);
