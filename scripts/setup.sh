@@ -5,6 +5,7 @@
 #   wasm-pack               (cargo install, pinned: WASM_PACK_VERSION)
 #   wasm-bindgen-cli        (cargo install, exactly the wasm-bindgen version in Cargo.lock)
 #   chromium chromium-driver firefox-esr            (Debian packages)
+#   webkit2gtk-driver xvfb  (Debian: WebKitWebDriver and MiniBrowser, and a virtual display)
 #   geckodriver             (cargo install, pinned: GECKODRIVER_VERSION)
 #   node_modules            (npm ci, when missing or older than package-lock.json); this also
 #                           brings wasm-opt: npm's binaryen (Debian's binaryen 108 corrupts
@@ -24,7 +25,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 WASM_PACK_VERSION="${WASM_PACK_VERSION:-0.15.1}"
 GECKODRIVER_VERSION="${GECKODRIVER_VERSION:-0.37.1}"
-APT_PACKAGES=(chromium chromium-driver firefox-esr)
+APT_PACKAGES=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb)
 
 # cargo-installed tools land in $CARGO_INSTALL_ROOT/bin or $CARGO_HOME/bin.
 CARGO_BIN="${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin"

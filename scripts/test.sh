@@ -4,7 +4,7 @@
 #   bash scripts/test.sh                 all suites (what `npm test` and CI run)
 #   bash scripts/test.sh rust js         only the named suites (setup still runs first)
 #
-# Suites: fmt clippy clippy-wasm rust safetensors wasm-chrome wasm-firefox build-wasm vite-build js e2e
+# Suites: fmt clippy clippy-wasm rust safetensors wasm-chrome wasm-firefox build-wasm vite-build js e2e engines
 # Knobs:  SKIP_SETUP=1   do not run scripts/setup.sh first
 #         WASM_BINDGEN_TEST_TIMEOUT=300   seconds per wasm test binary in a browser
 set -euo pipefail
@@ -17,7 +17,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # training tests on a loaded 2-core machine.
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
 
-ALL_SUITES=(fmt clippy clippy-wasm rust safetensors wasm-chrome wasm-firefox build-wasm vite-build js e2e)
+ALL_SUITES=(fmt clippy clippy-wasm rust safetensors wasm-chrome wasm-firefox build-wasm vite-build js e2e engines)
 if (($#)); then
   SUITES=("$@")
   for s in "${SUITES[@]}"; do
@@ -115,6 +115,7 @@ for suite in "${SUITES[@]}"; do
     vite-build) run_suite vite-build npx --no-install vite build --logLevel warn ;;
     js) run_suite js node --test tests/js/ ;;
     e2e) run_suite e2e node --test tests/e2e/ ;;
+    engines) run_suite engines node --test tests/engines/ ;;
   esac
 done
 

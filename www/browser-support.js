@@ -49,3 +49,9 @@ export function missingFeatures(env = globalThis) {
   if (typeof env.PointerEvent !== 'function') missing.push('Pointer Events');
   return missing;
 }
+
+/** What the page says when `missing` (readable names, see missingFeatures) is not empty. */
+export function unsupportedText(missing) {
+  const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
+  return `This browser has no ${list}, which the trainer needs. Please use a current version of Chrome, Edge, Firefox or Safari (16.4 or later).`;
+}

@@ -6,6 +6,7 @@
 //                     │ state ──▶ views render (throttled, www/render-loop.js)
 //                     └ effects ─▶ worker, charts, DataLoader, localStorage, downloads
 import './locale-guard.js'; // first: see its header
+import { onStartFailure, started } from './boot-guard.js';
 import * as P from './protocol.js';
 import { FromWorker } from './protocol.js';
 import { Action, Effect, handles, initialState, reduce } from './state.js';
@@ -37,7 +38,7 @@ const ROUTINE = new Set([FromWorker.PROGRESS, FromWorker.DATA_STATUS, Action.DOW
 /** Events that change nothing shown (a prediction request): its answer draws. */
 const QUIET = new Set([Action.REPREDICT]);
 /** Actions of the page itself, not the user's: drawn in the next frame, like worker messages. */
-const FROM_PAGE = new Set([Action.OFFLINE, Action.DOWNLOAD_PROGRESS, Action.DOWNLOAD_FAILED, Action.WORKER_FAILED, Action.CHARTS_LOADED, Action.REPREDICT]);
+const FROM_PAGE = new Set([Action.OFFLINE, Action.DOWNLOAD_PROGRESS, Action.DOWNLOAD_FAILED, Action.WORKER_FAILED, Action.START_FAILED, Action.CHARTS_LOADED, Action.REPREDICT]);
 /** What the user did is drawn at once: its result may be read right after (aria-invalid, a dismissed alert). */
 const BY_USER = new Set(Object.values(Action).filter((type) => !FROM_PAGE.has(type)));
 
@@ -70,6 +71,7 @@ worker.addEventListener('message', ({ data: m }) => {
     console.warn('unknown message from the worker', m);
     return;
   }
+  if (m.type === FromWorker.READY) started();
   if (m.type === FromWorker.READY) dispatch({ ...m, keptSettings: loadSettings(m.schema), augmentChoices: loadChoices() });
   else if (m.type === FromWorker.PROGRESS) dispatch({ ...m, at: performance.now() });
   else dispatch(m);
@@ -217,6 +219,9 @@ async function fetchPretrained() {
 }
 
 run({ type: Effect.DRAWINGS_LOAD });
+
+// From here on a start that fails or stalls is reported through the reducer (www/boot-guard.js).
+onStartFailure((message) => dispatch({ type: Action.START_FAILED, message }));
 
 setInterval(() => dispatch({ type: Action.REPREDICT, visible: !document.hidden }), REPREDICT_EVERY_MS);
 loader.start();

@@ -71,6 +71,7 @@ const epochsInRun = (s) => s.progress?.epochsInRun || s.settings?.epochs || 0;
 export function status(s) {
   const state = displayState({ workerReady: s.workerReady, error: blockingError(s.error), runState: s.runState, trainUsable: trainUsable(s) });
   if (state === 'error' && s.error?.kind === 'data') return { state, text: 'Download failed' };
+  if (state === 'error' && s.error?.kind === 'start') return { state, text: 'Could not start' }; // as boot-guard.js says it
   const text = statusText(state, {
     workerReady: s.workerReady,
     epochInRun: s.progress?.epochInRun ?? 0,

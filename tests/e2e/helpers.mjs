@@ -77,20 +77,30 @@ export async function startDevServer(port, { headers } = {}) {
   return server;
 }
 
+/** A production build in a fresh temporary folder: `{ outDir, remove }`. */
+export async function buildApp() {
+  const outDir = await mkdtemp(join(tmpdir(), 'mnist-dist-'));
+  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.js'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return { outDir, remove: () => rm(outDir, { recursive: true, force: true }) };
+}
+
+/** `vite preview` of the build in `outDir` (its headers from vite.config.js) on a free port: `{ port, close }`. */
+export async function servePreview(outDir) {
+  const port = await freePort();
+  const server = await preview({ root: ROOT, configFile: join(ROOT, 'vite.config.js'), logLevel: 'warn', build: { outDir }, preview: { port, strictPort: true } });
+  return { port, close: () => server.close().catch(() => {}) };
+}
+
 /**
- * A production build in a fresh temporary folder, served by `vite preview` (its headers from
- * vite.config.js) on a free port: `{ port, outDir, close }`; `close()` stops the server and
- * removes the folder.
+ * A production build in a fresh temporary folder, served by `vite preview` on a free port:
+ * `{ port, outDir, close }`; `close()` stops the server and removes the folder.
  */
 export async function previewBuild() {
-  const configFile = join(ROOT, 'vite.config.js');
-  const outDir = await mkdtemp(join(tmpdir(), 'mnist-dist-'));
-  await build({ root: ROOT, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  const port = await freePort();
-  const server = await preview({ root: ROOT, configFile, logLevel: 'warn', build: { outDir }, preview: { port, strictPort: true } });
+  const { outDir, remove } = await buildApp();
+  const { port, close: stop } = await servePreview(outDir);
   const close = async () => {
-    await server.close().catch(() => {});
-    await rm(outDir, { recursive: true, force: true });
+    await stop();
+    await remove();
   };
   return { port, outDir, close };
 }

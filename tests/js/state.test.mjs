@@ -514,6 +514,15 @@ test('the download: progress, a failure with Retry, Dismiss; a worker that did n
   assert.equal(step(shown, { type: Action.DISMISS }).error, null);
 });
 
+test('START_FAILED (boot-guard.js): a blocking error with Reload, cleared if READY comes after all', () => {
+  const late = step(initialState(), { type: Action.START_FAILED, message: 'The trainer did not start: slow.' });
+  assert.deepEqual(late.error, { message: 'The trainer did not start: slow.', retry: 'reload', kind: 'start' });
+  assert.deepEqual(step(late, { type: Action.RETRY }).effects, [{ type: Effect.RELOAD }]);
+  assert.equal(step(late, { ...readyMessage(), keptSettings: undefined }).error, null, 'it was only slow');
+  const download = step(initialState(), { type: Action.DOWNLOAD_FAILED, set: 'train', message: 'offline' });
+  assert.equal(step(download, { ...readyMessage(), keptSettings: undefined }).error.kind, 'data', 'READY clears only the late start');
+});
+
 test('data status, verified files and the applied config are recorded', () => {
   const s = readyState();
   assert.equal(s.dataStatus.train.usable, 60000);

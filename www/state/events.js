@@ -26,6 +26,7 @@ export const Action = Object.freeze({
   DOWNLOAD_PROGRESS: 'download-progress', // { loaded, total, done, bytes }  from the DataLoader
   DOWNLOAD_FAILED: 'download-failed', // { set, message, failures: [{ set, file, why }] } every file that failed
   WORKER_FAILED: 'worker-failed', //     { message }          the worker script did not start
+  START_FAILED: 'start-failed', //       { message }          not ready in time, or an error first (boot-guard.js)
   CHARTS_LOADED: 'charts-loaded', //     { totalSteps, saved } the kept chart history, or null
   CLEAR_RUNS: 'clear-runs-clicked', //   forget the earlier runs drawn faded on the charts
   OFFLINE: 'offline-status', //          { status: 'offline-ready' | 'updated' | 'unavailable' }  the service worker (offline-cache.js)

@@ -76,6 +76,9 @@ export const noticeHandlers = {
   [Action.WORKER_FAILED](s, { message }) {
     showError(s, `The training worker failed to start${message ? `: ${message}` : ''}.`, 'reload');
   },
+  [Action.START_FAILED](s, { message }) {
+    showError(s, message, 'reload', 'start'); // READY clears it: the start was slow, not broken
+  },
   [Action.RETRY](s) {
     if (s.error?.retry === 'reload') {
       effect(s, Effect.RELOAD);

@@ -50,6 +50,7 @@ export const runHandlers = {
     s.augmentChoices = m.augmentChoices ?? {};
     s.settingsErrors = {};
     s.settingsValid = true;
+    clearError(s, 'start'); // boot-guard.js said it was late: it was only slow
     if (m.restored) effect(s, Effect.CHARTS_LOAD, { totalSteps: m.restored.totalSteps });
     send(s, P.configure(s.settings));
     requestPrediction(s);

@@ -4,12 +4,11 @@
 import { Action } from '../state.js';
 import { NON_BLOCKING, alertText, buildInfo, offlineNote } from '../ui-state.js';
 import { byId, setHidden, setText } from './dom.js';
+import { unsupportedText } from '../browser-support.js';
 
 /** Says what the browser lacks; nothing else starts (main.js stops there). */
 export function showUnsupported(missing) {
-  byId('error-text').textContent =
-    `This browser cannot run the trainer: it lacks ${missing.join(', ')}. ` +
-    'Please use a current version of Chrome, Edge, Firefox or Safari (16.4 or later).';
+  byId('error-text').textContent = unsupportedText(missing);
   byId('error').hidden = false;
   byId('status').dataset.state = 'error';
   byId('status-text').textContent = 'Browser not supported';
