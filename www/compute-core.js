@@ -25,7 +25,7 @@ function compute(count, batch, augment, lr, sum, pixels, labels, seeds, gradOut)
     trainer.applyGradient(lr);
   }
   // Views into wasm memory: each is used at once, before the next call into wasm.
-  trainer.exchangePixels().set(pixels.subarray(0, count * X.PIXELS));
+  trainer.exchangePixels().set(X.firstImages(pixels, count));
   trainer.exchangeLabels().set(labels.subarray(0, count));
   if (augment) trainer.exchangeSeeds().set(seeds.subarray(0, count));
   const stats = trainer.shareGradient(count, batch, augment);
@@ -70,7 +70,7 @@ async function handle(m) {
       const loaded = await instantiate(m.build, m.module);
       memory = loaded.memory;
       trainer = new loaded.wasm.Trainer();
-      if (m.channel) shared = { views: X.channelViews(m.channel, m.params), sum: new Float32Array(m.sum) };
+      if (m.channel) shared = { views: X.channelViews(m.channel, m.params, m.pixels), sum: new Float32Array(m.sum) };
       post({ type: X.Msg.READY, memoryBytes: memory.buffer.byteLength });
       if (shared) serveShared().catch(fail);
       break;

@@ -1,6 +1,7 @@
 // "Your drawings": the drawings the user labelled with "It's a …", kept in IndexedDB across
-// reloads, and their files. A drawing is `{ id, label, pixels: Uint8Array(784) }` (the 28x28
-// input the pad sent, 0-255 as MNIST stores it), listed oldest first.
+// reloads, and their files. A drawing is `{ id, label, pixels: Uint8Array(side * side) }` (the
+// model's input the pad sent, 0-255 as MNIST stores it), listed oldest first. The sizes come
+// from the pixels themselves; the core checks them against the model's input when they reach it.
 //
 // `DrawingsStore` works over any `backend` with `getAll()`, `put(record)` → id, `delete(id)`:
 // `idbBackend()` in the page, `memoryBackend()` in the tests (tests/js/drawings-store.test.mjs).
@@ -9,8 +10,6 @@
 // reads them back, checking what it can.
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from './user-files.js';
 
-const PIXELS = 784;
-const SIDE = 28;
 const DB_NAME = 'mnist-trainer-drawings'; // its own database: the model's (model-store.js) is left alone
 const STORE = 'drawings';
 
@@ -46,17 +45,22 @@ export class DrawingsStore {
   }
 }
 
+/** The side of a square image of `pixels` values, or NaN. */
+const sideOf = (pixels) => (Number.isInteger(Math.sqrt(pixels)) && pixels > 0 ? Math.sqrt(pixels) : NaN);
+
 function check(pixels, label) {
-  if (!(pixels?.length === PIXELS)) throw new Error(`a drawing has ${PIXELS} pixels, not ${pixels?.length}`);
+  if (!(sideOf(pixels?.length) > 0)) throw new Error(`a drawing is a square image, not ${pixels?.length} pixels`);
   if (!Number.isInteger(label) || label < 0 || label > 255) throw new Error(`a label is a class index (a byte), not ${label}`); // the core checks it against the model's classes
 }
 
-/** The drawings as the trainer takes them: `{ images: Uint8Array(n*784), labels: Uint8Array(n) }`. */
+/** The drawings as the trainer takes them: `{ images: Uint8Array(n * pixels), labels: Uint8Array(n) }`. */
 export function packDrawings(drawings) {
-  const images = new Uint8Array(drawings.length * PIXELS);
+  const pixels = drawings[0]?.pixels.length ?? 0;
+  if (drawings.some((d) => d.pixels.length !== pixels)) throw new Error('the drawings are not all the same size');
+  const images = new Uint8Array(drawings.length * pixels);
   const labels = new Uint8Array(drawings.length);
   drawings.forEach((d, k) => {
-    images.set(d.pixels, k * PIXELS);
+    images.set(d.pixels, k * pixels);
     labels[k] = d.label;
   });
   return { images, labels };
@@ -67,7 +71,8 @@ export function toIdx(drawings) {
   const { images: pixels, labels: classes } = packDrawings(drawings);
   const images = new Uint8Array(16 + pixels.length);
   const iv = new DataView(images.buffer);
-  [IDX_IMAGES_MAGIC, drawings.length, SIDE, SIDE].forEach((v, k) => iv.setUint32(4 * k, v));
+  const side = drawings.length ? sideOf(drawings[0].pixels.length) : 0;
+  [IDX_IMAGES_MAGIC, drawings.length, side, side].forEach((v, k) => iv.setUint32(4 * k, v));
   images.set(pixels, 16);
   const labels = new Uint8Array(8 + classes.length);
   const lv = new DataView(labels.buffer);
@@ -83,7 +88,9 @@ export function fromIdx(images, labels) {
   if (images.length < 16 || iv.getUint32(0) !== IDX_IMAGES_MAGIC) throw new Error('the images file is not an IDX images file (magic 2051)');
   if (labels.length < 8 || lv.getUint32(0) !== IDX_LABELS_MAGIC) throw new Error('the labels file is not an IDX labels file (magic 2049)');
   const n = iv.getUint32(4);
-  if (iv.getUint32(8) !== SIDE || iv.getUint32(12) !== SIDE) throw new Error(`the images are not ${SIDE}x${SIDE}`);
+  const [rows, cols] = [iv.getUint32(8), iv.getUint32(12)];
+  if (rows !== cols || rows === 0) throw new Error(`the images are ${rows}x${cols}, not square`);
+  const PIXELS = rows * cols;
   if (lv.getUint32(4) !== n) throw new Error(`${n} images but ${lv.getUint32(4)} labels`);
   if (images.length !== 16 + n * PIXELS || labels.length !== 8 + n) throw new Error('the files are truncated or too long');
   return Array.from({ length: n }, (_, k) => {

@@ -5,11 +5,11 @@
 // itself (who writes what when) is www/worker-pool.js's header.
 
 export const MAX_BATCH = 1024; // src/model.rs MAX_BATCH: the largest share a worker can get
-export const PIXELS = 784;
+// `pixels` below is one image's, from the core's model description (its input shape).
 
 /** Messages between the coordinator and a compute worker (postMessage, both transports). */
 export const Msg = Object.freeze({
-  INIT: 'init', //         → { build, module, params, channel?: SharedArrayBuffer, sum?: SharedArrayBuffer }
+  INIT: 'init', //         → { build, module, params, pixels, channel?: SharedArrayBuffer, sum?: SharedArrayBuffer }
   READY: 'ready', //       ← { memoryBytes }
   LOAD: 'load', //         → { id, weights: Uint8Array }  the coordinator's model and Adam state
   CHECKSUM: 'checksum', // → { id, lr, sum? }  apply the owed gradient (lr not NaN), then answer
@@ -35,13 +35,13 @@ export const IMAGES = 6; // ← its images
 export const FAILED = 7; // ← 1: the step failed (the worker then posts FAILED)
 const META_WORDS = 8;
 
-/** Bytes of one shared channel for a model of `params` parameters. */
-export function channelBytes(params) {
-  return CTRL_WORDS * 4 + META_WORDS * 8 + MAX_BATCH * PIXELS + MAX_BATCH + MAX_BATCH * 4 + params * 4;
+/** Bytes of one shared channel for a model of `params` parameters and images of `pixels`. */
+export function channelBytes(params, pixels) {
+  return CTRL_WORDS * 4 + META_WORDS * 8 + MAX_BATCH * pixels + MAX_BATCH + MAX_BATCH * 4 + params * 4;
 }
 
-/** Typed views of a channel (a SharedArrayBuffer of `channelBytes(params)`). */
-export function channelViews(buffer, params) {
+/** Typed views of a channel (a SharedArrayBuffer of `channelBytes(params, pixels)`). */
+export function channelViews(buffer, params, pixels) {
   let at = 0;
   const take = (Type, n) => {
     const view = new Type(buffer, at, n);
@@ -53,15 +53,18 @@ export function channelViews(buffer, params) {
     meta: take(Float64Array, META_WORDS),
     grad: take(Float32Array, params),
     seeds: take(Uint32Array, MAX_BATCH),
-    pixels: take(Uint8Array, MAX_BATCH * PIXELS),
+    pixels: take(Uint8Array, MAX_BATCH * pixels),
     labels: take(Uint8Array, MAX_BATCH),
   };
 }
 
+/** The first `count` images of a buffer of MAX_BATCH images (the core's or a channel's). */
+export const firstImages = (pixels, count) => pixels.subarray(0, count * (pixels.length / MAX_BATCH));
+
 /** The buffers of one postMessage step, owned by whichever side holds them. */
-export function stepBuffers(params) {
+export function stepBuffers(params, pixels) {
   return {
-    pixels: new Uint8Array(MAX_BATCH * PIXELS),
+    pixels: new Uint8Array(MAX_BATCH * pixels),
     labels: new Uint8Array(MAX_BATCH),
     seeds: new Uint32Array(MAX_BATCH),
     grad: new Float32Array(params),

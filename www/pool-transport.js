@@ -13,7 +13,7 @@ import * as X from './exchange.js';
 export function sendShare(h, trainer, { k, batch, augment, lr, shared }) {
   const count = trainer.shareInput(k);
   const into = shared ? h.views : h.buffers;
-  into.pixels.set(trainer.exchangePixels().subarray(0, count * X.PIXELS));
+  into.pixels.set(X.firstImages(trainer.exchangePixels(), count));
   into.labels.set(trainer.exchangeLabels().subarray(0, count));
   if (augment) into.seeds.set(trainer.exchangeSeeds().subarray(0, count));
   if (shared) {

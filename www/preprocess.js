@@ -111,7 +111,7 @@ function transform(strokes, scale, dx, dy) {
  * (the pad's pixels). `minSpan` (same units; the pad passes its pen width) is the smallest
  * extent a drawing is scaled as if it had: a tap, or a wobble no bigger than the pen, stays a
  * dot instead of being blown up to 20 px. A straight line keeps its zero width.
- * Returns null for no points, else `{ pixels: Float32Array(784) in [0, 1], scale, offset }`
+ * Returns null for no points, else `{ pixels: Float32Array(pixels) in [0, 1], scale, offset }`
  * where a point p lands at p * scale + offset in the 28x28 field.
  */
 export function renderStrokes(strokes, { minSpan = 0, pen = MNIST_PEN, side = MNIST_SIZE } = {}) {

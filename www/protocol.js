@@ -29,14 +29,14 @@ export const ToWorker = Object.freeze({
   RESUME: 'resume', //         {}                                 continue a paused run
   PAUSE: 'pause', //           {}
   RESET: 'reset', //           {}                                 fresh weights, counters 0, data kept
-  PREDICT: 'predict', //       { id, pixels: Float32Array(784) }  pixels.buffer transferred
+  PREDICT: 'predict', //       { id, pixels: Float32Array(pixels) }  pixels.buffer transferred
   SAMPLE: 'sample', //         { set, index }                     ask for one dataset image
   EXPORT: 'export', //         { format: 'weights'|'safetensors' }
   IMPORT: 'import', //         { bytes: Uint8Array }              bytes.buffer transferred
   DATA_REPLACE: 'data-replace', // { sets: { train?|test?: { images: {name, bytes}, labels: {name, bytes} } } }
   // Look inside and teach it (www/worker-teach.js):
-  LAYERS: 'layers', //         { id, pixels: Float32Array(784) }   every layer's output for the pad's drawing
-  DRAWINGS: 'drawings', //     { images: Uint8Array(n*784), labels: Uint8Array(n) }   Your drawings, all of them
+  LAYERS: 'layers', //         { id, pixels: Float32Array(pixels) }   every layer's output for the pad's drawing
+  DRAWINGS: 'drawings', //     { images: Uint8Array(n*pixels), labels: Uint8Array(n) }   Your drawings, all of them
   TEACH: 'teach', //           { id, images, labels, newest }   the drawings, then a fine-tune around drawing `newest`
 });
 
@@ -56,7 +56,7 @@ export const FromWorker = Object.freeze({
   PROGRESS: 'progress', //      one time slice of training: see progress() below
   EVALUATION: 'evaluation', //  see evaluation() below
   PREDICTION: 'prediction', //  { id, probs: Float32Array(classes) }   probs.buffer transferred
-  SAMPLE_IMAGE: 'sample-image', // { set, index, label, pixels: Uint8Array(784) }
+  SAMPLE_IMAGE: 'sample-image', // { set, index, label, pixels: Uint8Array(pixels) }
   // ERROR: { where: 'init'|'data'|'train'|'predict'|'storage'|'export'|'import'|'user-data'|'teach'|'layers',
   //          message, name (ErrorName in errors.js: branch on it), field? (a setting), set? }
   ERROR: 'error',
@@ -158,7 +158,7 @@ export const progress = ({
  * A test-set evaluation. kind 'estimate' (first 1,000 images) carries only the scores; kind
  * 'full' (all 10,000, at epoch end) also carries per-image `predictions` and `labels` (for the
  * confusion matrix) and a gallery of misclassified digits: `gallery.indices[k]`, its raw pixels
- * at `gallery.pixels[k*784 .. (k+1)*784]`, and the model's confidence `gallery.confidence[k]`.
+ * at `gallery.pixels[k*pixels .. (k+1)*pixels]`, and the model's confidence `gallery.confidence[k]`.
  */
 export const evaluation = ({
   kind,

@@ -44,14 +44,15 @@ export class WorkerPool {
    * @param {string} o.build  'simd' | 'scalar' (the compute workers load the same glue)
    * @param {WebAssembly.Module} o.module  compiled once, by the coordinator
    * @param {number} o.params  parameters of the model (parameterCount())
+   * @param {number} o.pixels  pixels of one image (the product of the model's input shape)
    * @param {boolean} o.shared  use SharedArrayBuffer channels (the page is cross-origin isolated)
    * @param {(text: string) => void} o.onNote  a worker failed or could not start
    * @param {() => void} o.onChange  the set of training workers changed
    * @param {(id: number) => Worker} [o.spawn]  starts a compute worker (the benchmark's own
    *   script); by default www/compute-worker.js
    */
-  constructor({ build, module, params, shared, onNote, onChange, spawn = null }) {
-    Object.assign(this, { build, module, params, shared, onNote, onChange, spawn });
+  constructor({ build, module, params, pixels, shared, onNote, onChange, spawn = null }) {
+    Object.assign(this, { build, module, params, pixels, shared, onNote, onChange, spawn });
     this.helpers = []; // compute workers, in share order (share k + 1)
     this.wanted = 1;
     this.nextId = 1;
@@ -288,13 +289,13 @@ export class WorkerPool {
         default:
       }
     };
-    const init = { type: X.Msg.INIT, build: this.build, module: this.module, params: this.params };
+    const init = { type: X.Msg.INIT, build: this.build, module: this.module, params: this.params, pixels: this.pixels };
     if (this.shared) {
-      h.channel = new SharedArrayBuffer(X.channelBytes(this.params));
-      h.views = X.channelViews(h.channel, this.params);
+      h.channel = new SharedArrayBuffer(X.channelBytes(this.params, this.pixels));
+      h.views = X.channelViews(h.channel, this.params, this.pixels);
       Object.assign(init, { channel: h.channel, sum: this.sum });
     } else {
-      h.buffers = X.stepBuffers(this.params);
+      h.buffers = X.stepBuffers(this.params, this.pixels);
     }
     h.worker.postMessage(init);
   }

@@ -80,6 +80,7 @@ self.onmessage = (event) => dispatch(event.data);
       build: loaded.build,
       module: loaded.module,
       params: io.trainer.parameterCount(),
+      pixels: io.trainer.modelDescription().input.reduce((a, b) => a * b),
       // SharedArrayBuffer can be posted only when the page is cross-origin isolated (COOP/COEP).
       shared: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
       onNote: (text) => {

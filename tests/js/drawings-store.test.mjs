@@ -19,7 +19,8 @@ test('the store keeps drawings in order, relabels and removes them, and refuses 
   await store.remove(a.id);
   all = await store.list();
   assert.deepEqual(all.map((d) => d.label), [7]);
-  await assert.rejects(store.add(new Uint8Array(100), 1), /784 pixels/);
+  await assert.rejects(store.add(new Uint8Array(99), 1), /square image, not 99 pixels/);
+  await assert.rejects(store.add(new Uint8Array(0), 1), /square image/);
   await assert.rejects(store.add(drawing(3), 256), /a class index/); // the core checks it against the model's classes
   await assert.rejects(store.relabel(b.id, -1), /a class index/);
   await assert.rejects(store.relabel(999, 1), /not kept/);
@@ -35,6 +36,12 @@ test('drawings go out as IDX files and come back the same', async () => {
   assert.deepEqual(fromIdx(images, labels), drawings);
   assert.throws(() => fromIdx(labels, images), /IDX images/);
   assert.throws(() => fromIdx(images.slice(0, -1), labels), /truncated/);
+  const oblong = images.slice();
+  new DataView(oblong.buffer).setUint32(12, 27);
+  assert.throws(() => fromIdx(oblong, labels), /28x27, not square/);
+  assert.throws(() => packDrawings([drawings[0], { label: 1, pixels: new Uint8Array(16) }]), /not all the same size/);
+  const small = toIdx([{ label: 1, pixels: new Uint8Array(16).fill(7) }]);
+  assert.deepEqual(fromIdx(small.images, small.labels), [{ label: 1, pixels: new Uint8Array(16).fill(7) }], 'any square side');
   const bad = labels.slice();
   bad[9] = 25; // any class of a model with more classes: the core checks the count
   assert.equal(fromIdx(images, bad)[1].label, 25);

@@ -59,7 +59,7 @@ const until = async (ok) => {
 };
 
 function pool(spawn, notes, shared = false) {
-  return new WorkerPool({ build: 'simd', module: null, params: f.parameterCount(), shared, onNote: (t) => notes.push(t), onChange: () => {}, spawn });
+  return new WorkerPool({ build: 'simd', module: null, params: f.parameterCount(), pixels: f.modelDescription().input.reduce((a, b) => a * b), shared, onNote: (t) => notes.push(t), onChange: () => {}, spawn });
 }
 
 /** A real compute worker: compute-core.js in a Node worker thread, as the pool sees a Worker. */

@@ -17,7 +17,7 @@ export const Action = Object.freeze({
   DATA_READ: 'data-read', //             { files: [{ name, bytes }], fallback: 'train' | 'test' }
   DATA_UNREADABLE: 'data-unreadable', // { message }
   CLASS_NAMES: 'class-names-input', //   { text, committed }  committed: the field's change event
-  PAD_CHANGED: 'pad-changed', //         { pixels: Float32Array(784) | null, empty }
+  PAD_CHANGED: 'pad-changed', //         { pixels: Float32Array(pixels) | null, empty }
   STROKE_START: 'stroke-start',
   SAMPLE: 'sample-clicked', //           { pick: a number in [0, 1) }  which test image
   REPREDICT: 'repredict-tick', //        { visible }          every REPREDICT_EVERY_MS

@@ -19,14 +19,14 @@ export const LAYERS_EVERY_MS = 250;
 
 export function insideState() {
   return {
-    drawings: [], // [{ id, label, pixels: Uint8Array(784) }], oldest first (drawings-store.js)
+    drawings: [], // [{ id, label, pixels: Uint8Array(pixels) }], oldest first (drawings-store.js)
     teach: { state: 'idle', label: null, seq: 0, text: '' },
     layers: { open: false, seq: 0, inFlight: false, pending: false, lastAt: -Infinity, view: null, error: '' },
     pretrained: null, // null | { loading: true } | { info }: the .json beside the weights
   };
 }
 
-/** The pad's drawing as kept: 784 bytes, as MNIST stores pixels. */
+/** The pad's drawing as kept: a byte a pixel, as MNIST stores them. */
 export const toBytes = (pixels) => Uint8Array.from(pixels, (p) => Math.round(Math.min(1, Math.max(0, p)) * 255));
 
 function requestLayers(s, at) {
