@@ -130,7 +130,13 @@ export function watch(page, port) {
   // compute worker fetching its wasm glue: that is the test navigating, not the app failing. Each
   // request remembers how many main-frame navigations had begun when it was made (one made before
   // this watch began, none).
+  // A request made while a navigation is under way (begun, not yet committed) is the old page's
+  // too: a compute worker of the page being left may start its fetch in that window.
   let navigations = 0;
+  let committed = 0;
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) committed = navigations;
+  });
   const madeDuring = new WeakMap();
   page.on('requestfailed', (r) => {
     const errorText = r.failure()?.errorText ?? '';
@@ -139,7 +145,7 @@ export function watch(page, port) {
   });
   page.on('request', (r) => {
     if (r.isNavigationRequest() && r.frame() === page.mainFrame()) navigations += 1;
-    else madeDuring.set(r, navigations);
+    else madeDuring.set(r, committed < navigations ? navigations - 1 : navigations);
     const url = r.url();
     if (!url.startsWith(`http://127.0.0.1:${port}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) {
       problems.push(`third-party request: ${url}`);
