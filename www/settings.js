@@ -1,6 +1,7 @@
 // The training settings, driven by the core's schema (READY's `schema`: one entry per setting,
-// in form order: { name, type: 'integer' | 'number' | 'boolean', label, help, default, form,
-// min?, max?, exclusiveMin? }). Owns, as pure functions: the defaults, the validation of what
+// in form order: { name, type: 'integer' | 'number' | 'boolean' | 'choice', label, help, default,
+// form, min?, max?, exclusiveMin?, options? (a choice's names) }). A choice's value is one of its
+// options' names. Owns, as pure functions: the defaults, the validation of what
 // was typed (with a message per invalid field) and keeping the settings in localStorage.
 // Only `form: true` settings are shown, validated and kept; the form's DOM is
 // www/views/settings-view.js. Tested in tests/js/settings.test.mjs and settings-store.test.mjs.
@@ -56,18 +57,24 @@ export function switchValue(field, raw) {
   return String(raw).trim().toLowerCase() === 'true';
 }
 
+/** A choice field's raw value: one of its options, else its default (a select cannot be invalid). */
+export function choiceValue(field, raw) {
+  return field.options.includes(raw) ? raw : field.default;
+}
+
 /**
- * Validates raw form values (texts for numbers, booleans for checkboxes) by name. Returns
+ * Validates raw form values (texts for numbers, booleans for checkboxes, option names for
+ * choices) by name. Returns
  * `{ ok, values, errors }`: `values` holds the parsed numbers of the valid fields and every
- * boolean (never invalid), `errors` a message for each invalid number.
+ * boolean and choice (never invalid), `errors` a message for each invalid number.
  */
 export function validateSettings(schema, raw) {
   const values = {};
   const errors = {};
   for (const field of formFields(schema)) {
     const value = raw[field.name];
-    if (field.type === 'boolean') {
-      values[field.name] = switchValue(field, value);
+    if (field.type === 'boolean' || field.type === 'choice') {
+      values[field.name] = field.type === 'boolean' ? switchValue(field, value) : choiceValue(field, value);
       continue;
     }
     const message = fieldError(field, value);
@@ -104,7 +111,7 @@ export function restoreSettings(schema, text) {
   const raw = {};
   for (const field of formFields(schema)) {
     const value = Object.hasOwn(stored, field.name) ? stored[field.name] : undefined;
-    const type = field.type === 'boolean' ? 'boolean' : 'number';
+    const type = { boolean: 'boolean', choice: 'string' }[field.type] ?? 'number';
     raw[field.name] = typeof value === type ? value : undefined;
   }
   return { ...defaults, ...validateSettings(schema, raw).values };

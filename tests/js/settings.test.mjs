@@ -105,3 +105,16 @@ test('fields with one limit or none get messages that fit', () => {
   assert.equal(fieldError(f({}), '1e300'), '');
   assert.equal(fieldError(f({ type: 'integer' }), '0.5'), 'X must be a whole number.');
 });
+
+test('a choice is one of its options: anything else (missing, unknown, kept from another version) is its default', async () => {
+  const { choiceValue, restoreSettings } = await import('../../www/settings.js');
+  const choice = { name: 'optimizer', type: 'choice', label: 'Optimizer', help: '', default: 'adam', form: true, options: ['adam', 'adamw', 'sgd'] };
+  assert.equal(choiceValue(choice, 'sgd'), 'sgd');
+  assert.equal(choiceValue(choice, 'rmsprop'), 'adam');
+  assert.equal(choiceValue(choice, undefined), 'adam');
+  const schema = [choice];
+  assert.deepEqual(validateSettings(schema, { optimizer: 'adamw' }), { ok: true, values: { optimizer: 'adamw' }, errors: {} });
+  assert.deepEqual(restoreSettings(schema, JSON.stringify({ optimizer: 'sgd' })), { optimizer: 'sgd' });
+  assert.deepEqual(restoreSettings(schema, JSON.stringify({ optimizer: 3 })), { optimizer: 'adam' }, 'not a string: the default');
+  assert.deepEqual(restoreSettings(schema, JSON.stringify({ optimizer: 'nadam' })), { optimizer: 'adam' }, 'not an option: the default');
+});

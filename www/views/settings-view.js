@@ -1,6 +1,6 @@
 // The settings fields of the Train card, built from the core's schema at READY (before it, a
 // "Starting…" placeholder): a number input per integer or number setting (limits and step from
-// the schema), a checkbox per boolean, each with its label, help and error message; ids and
+// the schema), a checkbox per boolean, a select per choice (and per number whose 0 means auto), each with its label, help and error message; ids and
 // data-testids are the names in kebab case. Every edit is dispatched as the raw form values
 // (www/state.js validates them through www/settings.js); the view then marks invalid fields
 // and writes the trainer's applied config as the form's data-applied-* attributes.
@@ -67,7 +67,9 @@ export class SettingsView {
     this.messages.clear();
     this.parts = formFields(schema).flatMap((f) => {
       if (f.type === 'boolean') return this.#checkbox(f, values);
-      return [f.zeroMeans ? this.#choice(f, values) : this.#number(f, values)];
+      if (f.type === 'choice') return [this.#select(f, values, f.options.map((o) => [o, o]))];
+      if (f.zeroMeans) return [this.#select(f, values, Array.from({ length: f.max + 1 }, (_, v) => [String(v), v === 0 ? f.zeroMeans : String(v)]))];
+      return [this.#number(f, values)];
     });
     this.before.before(...this.parts);
     this.placeholder.hidden = true;
@@ -98,17 +100,16 @@ export class SettingsView {
   }
 
   /**
-   * A whole number where 0 means `zeroMeans` ("auto"): a select of 0 (shown as "auto") and
-   * min..max, so nothing invalid can be typed; its value is the number's text, like an input's.
+   * A select of `[value, text]` options, so nothing invalid can be picked: a choice's names, or a
+   * whole number where 0 means `zeroMeans` ("auto") and 1..max (its value the number's text,
+   * like an input's).
    */
-  #choice(field, values) {
+  #select(field, values, options) {
     const id = fieldId(field.name);
     const hint = field.help ? make('p', { id: `${id}-hint`, className: 'hint', textContent: field.help }) : null;
     const select = make('select', { id }, { 'data-testid': id });
     if (hint) select.setAttribute('aria-describedby', hint.id);
-    for (let v = 0; v <= field.max; v++) {
-      select.append(make('option', { value: String(v), textContent: v === 0 ? field.zeroMeans : String(v) }));
-    }
+    for (const [value, textContent] of options) select.append(make('option', { value, textContent }));
     select.value = String(values[field.name]);
     select.addEventListener('change', () => this.#changed());
     this.inputs.set(field.name, select);
