@@ -28,6 +28,7 @@ use crate::data::DataSet;
 pub use crate::data::Split;
 use crate::data::augment::{Augmentations, Augmenter};
 use crate::error::{Error, Result};
+use crate::layers::Pass;
 use crate::model::{MAX_BATCH, MICRO_BATCH, Model, PIXELS};
 use crate::optim::{Adam, AdamConfig};
 use crate::teach::{Drawings, TeachConfig, TeachReport, Teacher};
@@ -480,6 +481,8 @@ impl Trainer {
             return Ok(p.parts);
         }
         let mut pending = self.start_batch()?;
+        // Dropout's setting takes effect here, at a step's start.
+        self.model.set_options(self.config.network_options())?;
         let parts = parts.clamp(1, pending.len);
         pending.parts = parts;
         pending.own_end = share_range(pending.len, parts, 0).end;
@@ -565,6 +568,7 @@ impl Trainer {
                     *out = f32::from(p) / 255.0;
                 }
             }
+            let pass = self.step_pass(a);
             let x = &mut self.x[a * PIXELS..(a + b) * PIXELS];
             if pending.augment {
                 for (image, &seed) in x.chunks_exact_mut(PIXELS).zip(&self.batch_seeds[a..a + b]) {
@@ -573,7 +577,7 @@ impl Trainer {
             }
             let (loss, correct) =
                 self.model
-                    .accumulate_micro(x, &self.y[a..a + b], pending.len, a == 0);
+                    .accumulate_micro(pass, x, &self.y[a..a + b], pending.len, a == 0);
             pending.loss_sum += loss;
             pending.correct += correct;
             pending.done += b;
@@ -583,6 +587,27 @@ impl Trainer {
         }
         self.pending = Some(pending);
         Ok(images)
+    }
+
+    /// The training pass of the batch under way from its image `first` on: its random choices
+    /// (dropout's) from the seed, the step and the images' places in the batch.
+    fn step_pass(&self, first: usize) -> Pass {
+        Pass::Train {
+            key: Pass::step_key(self.config.seed, self.total_steps),
+            first,
+        }
+    }
+
+    /// The pass share `k` of the batch under way is computed in ([`Trainer::share_gradient`]),
+    /// so that every worker drops the units one worker would.
+    ///
+    /// # Errors
+    /// No batch under way.
+    pub fn share_pass(&self, k: usize) -> Result<Pass> {
+        let Some(p) = self.pending else {
+            return Err(Error::NoData("no batch is under way".into()));
+        };
+        Ok(self.step_pass(share_range(p.len, p.parts, k).start))
     }
 
     /// Images of this trainer's own share still to compute (0 when none is under way).
@@ -682,7 +707,8 @@ impl Trainer {
     /// gave: `labels.len()` images as raw bytes, their labels and seeds), scaled so that the
     /// shares' gradients add up to the mean over the whole batch of `batch` images, written
     /// to `grad`. Distorts each image from its seed when `augment`. Touches neither the
-    /// parameters nor this trainer's own batch. Allocates nothing.
+    /// parameters nor this trainer's own batch. Allocates nothing. Drops no unit: see
+    /// [`Trainer::share_gradient_in`].
     ///
     /// # Errors
     /// Inconsistent lengths, an empty share, more images than `batch` or [`MAX_BATCH`], or a
@@ -692,6 +718,24 @@ impl Trainer {
         pixels: &[u8],
         labels: &[u8],
         seeds: &[u32],
+        batch: usize,
+        augment: bool,
+        grad: &mut [f32],
+    ) -> Result<ShareStats> {
+        let share = (pixels, labels, seeds);
+        self.share_gradient_in(Pass::Eval, share, batch, augment, grad)
+    }
+
+    /// [`Trainer::share_gradient`] of `(pixels, labels, seeds)` in `pass`: with the
+    /// coordinator's [`Trainer::share_pass`] and this trainer's dropout setting, it drops the
+    /// units one worker computing the whole batch would (allocating when the setting changed).
+    ///
+    /// # Errors
+    /// As [`Trainer::share_gradient`].
+    pub fn share_gradient_in(
+        &mut self,
+        pass: Pass,
+        (pixels, labels, seeds): (&[u8], &[u8], &[u32]),
         batch: usize,
         augment: bool,
         grad: &mut [f32],
@@ -714,6 +758,7 @@ impl Trainer {
             return Err(Error::shape("gradient", self.model.grads.len(), grad.len()));
         }
         crate::model::validate_labels(labels, self.model.classes())?;
+        self.model.set_options(self.config.network_options())?;
         // A batch of this trainer's own stays where it is (its images are re-read anyway).
         let mut stats = ShareStats::default();
         for a in (0..n).step_by(MICRO_BATCH) {
@@ -727,9 +772,9 @@ impl Trainer {
                     self.augmenter.distort(&mut image_rng(seed), image);
                 }
             }
-            let (loss, correct) = self
-                .model
-                .accumulate_micro(x, &labels[a..a + b], batch, a == 0);
+            let (loss, correct) =
+                self.model
+                    .accumulate_micro(pass.advanced(a), x, &labels[a..a + b], batch, a == 0);
             stats.loss_sum += loss;
             stats.correct += correct;
             stats.images += b;
