@@ -243,8 +243,8 @@ impl Trainer {
     #[wasm_bindgen(js_name = dataStatus)]
     pub fn data_status(&self) -> Result<JsValue, JsValue> {
         to_js(&Status {
-            train: self.inner.train.status(),
-            test: self.inner.test.status(),
+            train: self.inner.data(Split::Train).status(),
+            test: self.inner.data(Split::Test).status(),
         })
     }
 
@@ -397,7 +397,7 @@ impl Trainer {
         self.inner.state_checksum()
     }
 
-    /// A view of the gradient the last `finishStep` applied (or the last share's). Like the
+    /// A view of the gradient the last `finishStep` applied (`shareGradient` leaves it). Like the
     /// exchange views below, it points into wasm memory: use it at once, before any other
     /// call (a call that grows the memory detaches it).
     #[wasm_bindgen(js_name = stepGradient)]
