@@ -19,7 +19,7 @@ use crate::loss::{self, LossStats};
 use crate::network::{
     ACTIVATION_LEN, ACTIVATION_OFFSETS, DEPTH, INPUT, LAYER_OFFSETS, LAYERS, OUTPUT,
 };
-use crate::optim::Adam;
+use crate::optim::Update;
 
 pub use crate::network::{
     LayerInfo, ModelDescription, NETWORK, PARAM_COUNT, describe, param_tensors,
@@ -250,22 +250,31 @@ impl Model {
     ///
     /// # Errors
     /// As [`Model::loss_and_grads`], plus a non-finite loss or gradient (divergence).
-    pub fn train_step(&mut self, x: &[f32], labels: &[u8], adam: &mut Adam) -> Result<LossStats> {
-        if adam.m.len() != PARAM_COUNT {
-            return Err(Error::shape("optimizer state", PARAM_COUNT, adam.m.len()));
+    pub fn train_step(
+        &mut self,
+        x: &[f32],
+        labels: &[u8],
+        optimizer: &mut impl Update,
+    ) -> Result<LossStats> {
+        if optimizer.params() != PARAM_COUNT {
+            return Err(Error::shape(
+                "optimizer state",
+                PARAM_COUNT,
+                optimizer.params(),
+            ));
         }
         let stats = self.loss_and_grads(x, labels)?;
-        self.apply_grads(stats.loss, adam)?;
+        self.apply_grads(stats.loss, optimizer)?;
         Ok(stats)
     }
 
-    /// Adam's step from `self.grads`, unless `loss` or a gradient is not finite (divergence):
-    /// then nothing changes and the error says so.
-    pub(crate) fn apply_grads(&mut self, loss: f32, adam: &mut Adam) -> Result<()> {
+    /// The optimizer's step from `self.grads`, unless `loss` or a gradient is not finite
+    /// (divergence): then nothing changes and the error says so.
+    pub(crate) fn apply_grads(&mut self, loss: f32, optimizer: &mut impl Update) -> Result<()> {
         if !loss.is_finite() || self.grads.iter().any(|g| !g.is_finite()) {
             return Err(Error::Diverged { loss });
         }
-        adam.step(&mut self.params, &self.grads);
+        optimizer.update(&mut self.params, &self.grads);
         Ok(())
     }
 

@@ -114,7 +114,7 @@ fn a_planned_run_follows_the_schedule_and_holds_the_final_rate_past_it() {
         assert_eq!(t.next_learning_rate(), planned_rate(&t, s));
         let r = t.train_steps(1).expect("trains");
         assert_eq!(r.learning_rate, planned_rate(&t, s), "step {s}");
-        assert_eq!(r.learning_rate, t.adam().config.lr);
+        assert_eq!(r.learning_rate, t.optimizer().lr);
         rates.push(r.learning_rate);
     }
     let peak = t.config().learning_rate;

@@ -6,8 +6,8 @@
 //! each epoch takes what is usable when it starts.
 //!
 //! A *run* is what one press of Train starts: [`Trainer::start_run`] marks its first step, and
-//! the run is planned to last `epochs` × steps per epoch. With `schedule` on, every Adam step
-//! takes its rate from [`crate::optim::schedule::lr_at`] at the step's place in that plan:
+//! the run is planned to last `epochs` × steps per epoch. With `schedule` on, every optimizer
+//! step takes its rate from [`crate::optim::schedule::lr_at`] at the step's place in that plan:
 //! - the plan is recomputed at each step from the current settings and the current epoch's
 //!   size, from the run's first step on: changing `epochs`, `batch_size` or `train_size`
 //!   mid-run moves the rate to where the new plan puts this step (no restart of the warm-up);
@@ -40,7 +40,7 @@ pub use crate::data::Split;
 use crate::data::augment::{Augmentations, Augmenter};
 use crate::error::Result;
 use crate::model::{MAX_BATCH, Model, PIXELS};
-use crate::optim::{Adam, AdamConfig};
+use crate::optim::Optimizer;
 use crate::teach::{Drawings, TeachConfig, Teacher};
 use crate::weights;
 use eval::EVAL_SLICE;
@@ -62,7 +62,7 @@ pub struct StepReport {
     /// An epoch ended during this call (the call stops there).
     pub epoch_done: bool,
     pub total_steps: u64,
-    /// Adam's rate at the last step taken (the configured rate before any step).
+    /// The optimizer's rate at the last step taken (the configured rate before any step).
     pub learning_rate: f32,
 }
 
@@ -80,7 +80,7 @@ pub struct Progress {
 pub struct Trainer {
     config: TrainerConfig,
     model: Model,
-    adam: Adam,
+    optimizer: Optimizer,
     train: DataSet,
     test: DataSet,
     shuffle_rng: Pcg64Mcg,
@@ -129,17 +129,11 @@ impl Trainer {
         config.validate()?;
         let mut init_rng = Pcg64Mcg::seed_from_u64(u64::from(config.seed));
         let model = Model::new(&mut init_rng);
-        let adam = Adam::new(
-            model.params.len(),
-            AdamConfig {
-                lr: config.learning_rate,
-                ..AdamConfig::default()
-            },
-        );
+        let optimizer = Optimizer::new(config.optimizer, model.params.len(), config.learning_rate);
         Ok(Trainer {
             config,
             model,
-            adam,
+            optimizer,
             train: DataSet::new("train"),
             test: DataSet::new("test"),
             shuffle_rng: shuffle_rng(config.seed),
@@ -171,8 +165,9 @@ impl Trainer {
     /// An invalid configuration; nothing changes then.
     pub fn set_config(&mut self, config: TrainerConfig) -> Result<()> {
         config.validate()?;
+        self.optimizer.set_kind(config.optimizer);
         if !config.schedule {
-            self.adam.config.lr = config.learning_rate;
+            self.optimizer.lr = config.learning_rate;
         }
         if config.train_size != self.config.train_size {
             // A different subset: start a new pass over it.
@@ -200,8 +195,8 @@ impl Trainer {
         &mut self.model
     }
 
-    pub fn adam(&self) -> &Adam {
-        &self.adam
+    pub fn optimizer(&self) -> &Optimizer {
+        &self.optimizer
     }
 
     pub fn data(&self, split: Split) -> &DataSet {
@@ -252,7 +247,7 @@ impl Trainer {
         let seed = self.config.seed;
         self.model
             .init(&mut Pcg64Mcg::seed_from_u64(u64::from(seed)));
-        self.adam.reset();
+        self.optimizer.reset();
         self.shuffle_rng = shuffle_rng(seed);
         self.augment_rng = augment_rng(seed);
         self.step = Step::Idle;
@@ -261,7 +256,7 @@ impl Trainer {
         self.epoch = 0;
         self.total_steps = 0;
         self.run_start = 0;
-        self.adam.config.lr = self.config.learning_rate;
+        self.optimizer.lr = self.config.learning_rate;
         self.teacher.reset(seed);
     }
 
@@ -275,7 +270,7 @@ impl Trainer {
         u64::from(self.config.epochs) * self.steps_per_epoch() as u64
     }
 
-    /// The rate the next Adam step will use.
+    /// The rate the next optimizer step will use.
     pub fn next_learning_rate(&self) -> f32 {
         let c = &self.config;
         if !c.schedule {
@@ -343,12 +338,12 @@ impl Trainer {
         })
     }
 
-    /// Trains at most `max_images` images (rounded up to whole micro-batches of 16) of the
-    /// current batch, starting a new one when none is under way; Adam steps when a batch is
+    /// Trains at most `max_images` images (rounded up to whole micro-batches of 16) of the current
+    /// batch, starting a new one when none is under way; the optimizer steps when a batch is
     /// complete. So a caller can keep each call short whatever the batch size (the app answers
-    /// pause within a slice). The result reports `steps: 1` with the batch's mean loss and
-    /// accuracy when a batch completed in this call, else `steps: 0` and NaN loss/accuracy.
-    /// Spreading a batch over calls gives exactly the parameters one call would.
+    /// pause within a slice). The result reports `steps: 1` with the batch's mean loss and accuracy
+    /// when a batch completed in this call, else `steps: 0` and NaN loss/accuracy. Spreading a
+    /// batch over calls gives exactly the parameters one call would.
     ///
     /// # Errors
     /// No usable training data, or the loss diverged: that step is not applied, and its batch
@@ -384,26 +379,35 @@ impl Trainer {
             steps_per_epoch: p.steps_per_epoch,
             epoch_done,
             total_steps: p.total_steps,
-            learning_rate: self.adam.config.lr,
+            learning_rate: self.optimizer.lr,
         }
     }
 
-    /// The weights file: parameters, Adam's state and the counters.
+    /// The weights file: parameters, the optimizer and its state, and the counters.
     ///
     /// # Errors
     /// Only if the buffers were resized behind the trainer's back.
     pub fn export_weights(&self) -> Result<Vec<u8>> {
-        let adam = Some((self.adam.t, &self.adam.m[..], &self.adam.v[..]));
-        weights::encode(&self.model.params, adam, self.epoch, self.total_steps)
+        let o = &self.optimizer;
+        let state = Some((o.t, &o.state[..]));
+        weights::encode(
+            &self.model.params,
+            o.kind(),
+            state,
+            self.epoch,
+            self.total_steps,
+        )
     }
 
-    /// The weights file without Adam's state: parameters and counters only, a model to start
-    /// from (the page's pretrained model), a third of [`Trainer::export_weights`]'s size.
+    /// The weights file without the optimizer's state: parameters and counters only, a model
+    /// to start from (the page's pretrained model), a third of [`Trainer::export_weights`]'s
+    /// size with Adam.
     ///
     /// # Errors
     /// Only if the buffers were resized behind the trainer's back.
     pub fn export_params(&self) -> Result<Vec<u8>> {
-        weights::encode(&self.model.params, None, self.epoch, self.total_steps)
+        let kind = self.optimizer.kind();
+        weights::encode(&self.model.params, kind, None, self.epoch, self.total_steps)
     }
 
     /// Every layer's output for one image (784 pixels in [0, 1]) into `out`
@@ -423,13 +427,13 @@ impl Trainer {
     pub fn import_weights(&mut self, bytes: &[u8]) -> Result<()> {
         let ckpt = weights::decode(bytes)?;
         self.model.params.copy_from_slice(&ckpt.params);
-        match ckpt.adam {
-            Some(state) => {
-                self.adam.t = state.t;
-                self.adam.m.copy_from_slice(&state.m);
-                self.adam.v.copy_from_slice(&state.v);
+        match ckpt.state {
+            // The file's state goes on with the same optimizer only; another starts afresh.
+            Some(s) if ckpt.optimizer == self.optimizer.kind() => {
+                self.optimizer.t = s.t;
+                self.optimizer.state = s.state;
             }
-            None => self.adam.reset(),
+            _ => self.optimizer.reset(),
         }
         self.teacher.reset(self.config.seed);
         self.epoch = ckpt.epochs;

@@ -122,8 +122,8 @@ impl Trainer {
     }
 
     /// Share `k` (from 1; share 0 is this trainer's) of the batch under way, as another worker
-    /// needs it: the raw pixel bytes, labels and (when the batch augments) augmentation seeds
-    /// of its images, written to the front of the caller's buffers. Returns the share's image count.
+    /// needs it: the raw pixel bytes, labels and (when the batch augments) augmentation seeds of
+    /// its images, written to the front of the caller's buffers. Returns the share's image count.
     ///
     /// # Errors
     /// No batch under way, `k` out of range, or buffers too short.
@@ -263,8 +263,8 @@ impl Trainer {
         matches!(self.step, Step::Ready(..))
     }
 
-    /// Adam's step with the batch's summed gradient, at the scheduled rate; the counters move
-    /// on. The gradient applied stays readable ([`Trainer::step_gradient`]) for the other
+    /// The optimizer's step with the batch's summed gradient, at the scheduled rate; the counters
+    /// move on. The gradient applied stays readable ([`Trainer::step_gradient`]) for the other
     /// workers ([`Trainer::apply_gradient`]), and the report's `learning_rate` is the rate.
     /// `images` in the report is the batch's size.
     ///
@@ -278,8 +278,8 @@ impl Trainer {
         self.step = Step::Idle;
         let loss = (sums.loss_sum / batch.len as f64) as f32;
         // Planned before the epoch's end clears its order (which sizes the epoch).
-        self.adam.config.lr = self.next_learning_rate();
-        self.model.apply_grads(loss, &mut self.adam)?;
+        self.optimizer.lr = self.next_learning_rate();
+        self.model.apply_grads(loss, &mut self.optimizer)?;
         self.total_steps += 1;
         let epoch_done = batch.last;
         if epoch_done {
@@ -363,7 +363,7 @@ impl Trainer {
         Ok(stats)
     }
 
-    /// Adam's step with a gradient another worker summed ([`Trainer::step_gradient`] after
+    /// The optimizer's step with a gradient another worker summed ([`Trainer::step_gradient`] after
     /// its [`Trainer::finish_step`]) at its rate `lr`: every worker then holds the same
     /// parameters and optimizer state. Counters do not move (the coordinating trainer keeps
     /// them).
@@ -377,13 +377,13 @@ impl Trainer {
         if grad.iter().any(|g| !g.is_finite()) {
             return Err(Error::Diverged { loss: f32::NAN });
         }
-        self.adam.config.lr = lr;
-        self.adam.step(&mut self.model.params, grad);
+        self.optimizer.lr = lr;
+        self.optimizer.step(&mut self.model.params, grad);
         Ok(())
     }
 
-    /// A checksum of the parameters and Adam's state (moments and step count), bit for bit:
-    /// workers that hold the same model give the same number.
+    /// A checksum of the parameters, the optimizer's state (Adam's moments, say) and its step
+    /// count, bit for bit: workers that hold the same model give the same number.
     pub fn state_checksum(&self) -> u32 {
         let mut h = 0x811c_9dc5u32; // FNV-1a over the bits
         let mut eat = |word: u32| {
@@ -391,16 +391,11 @@ impl Trainer {
                 h = (h ^ u32::from(byte)).wrapping_mul(0x0100_0193);
             }
         };
-        for &x in self
-            .model
-            .params
-            .iter()
-            .chain(&self.adam.m)
-            .chain(&self.adam.v)
-        {
+        let o = &self.optimizer;
+        for &x in self.model.params.iter().chain(o.state.iter().flatten()) {
             eat(x.to_bits());
         }
-        eat(self.adam.t as u32);
+        eat(o.t as u32);
         h
     }
 }

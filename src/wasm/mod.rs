@@ -55,7 +55,7 @@ fn setting_value(v: &JsValue) -> Value {
     } else if let Some(b) = v.as_bool() {
         Value::Bool(b)
     } else if let Some(s) = v.as_string() {
-        Value::Other(format!("the text {s:?}"))
+        Value::Text(s)
     } else if v.is_null() {
         Value::Other("null".into())
     } else {

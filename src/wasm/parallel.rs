@@ -99,9 +99,9 @@ impl Trainer {
         self.inner.compute_step_alone();
     }
 
-    /// Adam's step with the summed gradient of the complete batch; a report like `trainPart`'s
-    /// (`learningRate` is the rate the other workers apply it with). `stepGradient()` then
-    /// holds the gradient applied.
+    /// The optimizer's step with the summed gradient of the complete batch; a report like
+    /// `trainPart`'s (`learningRate` is the rate the other workers apply it with). `stepGradient()`
+    /// then holds the gradient applied.
     #[wasm_bindgen(js_name = finishStep)]
     pub fn finish_step(&mut self) -> Result<JsValue, JsValue> {
         let report = self.inner.finish_step().map_err(js_err)?;
@@ -134,7 +134,7 @@ impl Trainer {
         to_js(&stats)
     }
 
-    /// A compute worker's Adam step with the summed gradient in `exchangeGradient()` at the
+    /// A compute worker's optimizer step with the summed gradient in `exchangeGradient()` at the
     /// coordinator's rate `lr`.
     #[wasm_bindgen(js_name = applyGradient)]
     pub fn apply_gradient(&mut self, lr: f32) -> Result<(), JsValue> {
@@ -143,7 +143,8 @@ impl Trainer {
             .map_err(js_err)
     }
 
-    /// A checksum of the parameters and Adam's state: equal on workers holding the same model.
+    /// A checksum of the parameters and the optimizer's state: equal on workers holding the same
+    /// model.
     #[wasm_bindgen(js_name = stateChecksum)]
     pub fn state_checksum(&self) -> u32 {
         self.inner.state_checksum()

@@ -29,7 +29,7 @@ struct EvalResult {
     accuracy: f64,
 }
 
-/// A training session: model, Adam, the train and test sets, and progress.
+/// A training session: model, optimizer, the train and test sets, and progress.
 #[wasm_bindgen]
 pub struct Trainer {
     pub(super) inner: trainer::Trainer,
@@ -118,9 +118,9 @@ impl Trainer {
         to_js(&report)
     }
 
-    /// Trains at most `maxImages` images (whole micro-batches of 16) of the current batch; Adam
-    /// steps when the batch is complete. The report has `steps: 1` and the batch's loss and
-    /// accuracy when it completed in this call, else `steps: 0` (loss and accuracy NaN).
+    /// Trains at most `maxImages` images (whole micro-batches of 16) of the current batch; the
+    /// optimizer steps when the batch is complete. The report has `steps: 1` and the batch's loss
+    /// and accuracy when it completed in this call, else `steps: 0` (loss and accuracy NaN).
     #[wasm_bindgen(js_name = trainPart)]
     pub fn train_part(&mut self, max_images: u32) -> Result<JsValue, JsValue> {
         let report = self.inner.train_part(max_images as usize).map_err(js_err)?;
@@ -301,7 +301,7 @@ impl Trainer {
         Ok(())
     }
 
-    /// The weights file (parameters, Adam's state, counters).
+    /// The weights file (parameters, the optimizer and its state, counters).
     #[wasm_bindgen(js_name = exportWeights)]
     pub fn export_weights(&self) -> Result<Vec<u8>, JsValue> {
         self.inner.export_weights().map_err(js_err)
