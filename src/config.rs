@@ -369,7 +369,7 @@ settings! {
     /// The update rule ([`crate::optim`]): Adam, AdamW (decoupled weight decay) or SGD with
     /// momentum. A change starts the rule with fresh state.
     optimizer: OptimizerKind = OptimizerKind::default(),
-        Kind::Choice { options: &optim::NAMES }, form: false,
+        Kind::Choice { options: &optim::NAMES }, form: true,
         "Optimizer",
         "How each step uses the gradient: adam (the default), adamw (Adam with weight decay) \
          or sgd (with momentum 0.9).";

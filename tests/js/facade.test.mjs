@@ -79,8 +79,8 @@ test('the schema gives every setting its type, limits and default; the config fo
   assert.equal(byName.augment.type, 'boolean');
   assert.equal('min' in byName.augment, false);
   assert.equal(byName.seed.form, false);
-  // The optimizer: a choice by name (not in the form yet).
-  assert.deepEqual([byName.optimizer.type, byName.optimizer.default, byName.optimizer.form], ['choice', 'adam', false]);
+  // The optimizer: a choice by name (a select in the form).
+  assert.deepEqual([byName.optimizer.type, byName.optimizer.default, byName.optimizer.form], ['choice', 'adam', true]);
   assert.deepEqual(byName.optimizer.options, ['adam', 'adamw', 'sgd']);
   assert.equal(new f.Trainer({ optimizer: 'sgd' }).config().optimizer, 'sgd');
   assert.equal(thrown(() => new f.Trainer({ optimizer: 'rmsprop' })).field, 'optimizer');
