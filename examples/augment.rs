@@ -196,7 +196,7 @@ mod native {
             };
             let mut t = Trainer::new(config).map_err(|e| e.to_string())?;
             t.set_augmentations(parts.unwrap_or(Augmentations::NONE));
-            t.train = train.clone();
+            *t.data_mut(Split::Train) = train.clone();
             let start = Instant::now();
             t.start_run();
             while t.epoch() < epochs {

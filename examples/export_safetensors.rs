@@ -32,12 +32,17 @@ fn run() -> Result<(), String> {
         ..Default::default()
     })
     .map_err(|e| e.to_string())?;
-    t.train = load_mnist(Split::Train).map_err(|e| e.to_string())?;
-    t.test = load_mnist(Split::Test).map_err(|e| e.to_string())?;
+    *t.data_mut(Split::Train) = load_mnist(Split::Train).map_err(|e| e.to_string())?;
+    *t.data_mut(Split::Test) = load_mnist(Split::Test).map_err(|e| e.to_string())?;
     t.train_steps(100).map_err(|e| e.to_string())?;
 
     let pixels: Vec<f32> = (0..IMAGES)
-        .flat_map(|i| t.test.image(i).iter().map(|&p| f32::from(p) / 255.0))
+        .flat_map(|i| {
+            t.data(Split::Test)
+                .image(i)
+                .iter()
+                .map(|&p| f32::from(p) / 255.0)
+        })
         .collect();
     debug_assert_eq!(pixels.len(), IMAGES * PIXELS);
     let probs = t.predict(&pixels).map_err(|e| e.to_string())?;

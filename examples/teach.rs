@@ -67,9 +67,9 @@ mod native {
         if std::env::var("TEACH_VERBOSE").is_ok() {
             let mut pairs = std::collections::BTreeMap::new();
             for i in 0..r.count {
-                if r.predictions[i] != t.test.label(i) {
+                if r.predictions[i] != t.data(Split::Test).label(i) {
                     *pairs
-                        .entry((t.test.label(i), r.predictions[i]))
+                        .entry((t.data(Split::Test).label(i), r.predictions[i]))
                         .or_insert(0) += 1;
                 }
             }
@@ -83,7 +83,7 @@ mod native {
             println!("MNIST test misreadings, most common: {}", top.join(", "));
         }
         Ok((0..r.count)
-            .map(|i| r.predictions[i] == t.test.label(i))
+            .map(|i| r.predictions[i] == t.data(Split::Test).label(i))
             .collect())
     }
 
@@ -112,8 +112,8 @@ mod native {
         let mut t = Trainer::new(TrainerConfig::default()).map_err(|e| e.to_string())?;
         let bytes = std::fs::read(weights).map_err(|e| format!("{weights}: {e}"))?;
         t.import_weights(&bytes).map_err(|e| e.to_string())?;
-        t.train = load_mnist(Split::Train).map_err(|e| e.to_string())?;
-        t.test = load_mnist(Split::Test).map_err(|e| e.to_string())?;
+        *t.data_mut(Split::Train) = load_mnist(Split::Train).map_err(|e| e.to_string())?;
+        *t.data_mut(Split::Test) = load_mnist(Split::Test).map_err(|e| e.to_string())?;
         let drawn = read_set(dir, "drawn")?;
         let variants = read_set(dir, "variants")?;
         {
@@ -205,8 +205,8 @@ mod native {
                 if std::env::var("TEACH_WARM").is_ok() {
                     fresh.import_weights(&bytes).map_err(|e| e.to_string())?;
                 }
-                std::mem::swap(&mut fresh.train, &mut t.train);
-                std::mem::swap(&mut fresh.test, &mut t.test);
+                std::mem::swap(fresh.data_mut(Split::Train), t.data_mut(Split::Train));
+                std::mem::swap(fresh.data_mut(Split::Test), t.data_mut(Split::Test));
                 t = fresh;
                 retrain_group(&mut t, &drawn, &variants, group, epochs)?
             } else {

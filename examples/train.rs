@@ -57,13 +57,13 @@ mod native {
             .map_err(|e| e.to_string())?;
         let mut t = Trainer::new(config).map_err(|e| e.to_string())?;
         let load = Instant::now();
-        t.train = load_mnist(Split::Train).map_err(|e| e.to_string())?;
-        t.test = load_mnist(Split::Test).map_err(|e| e.to_string())?;
+        *t.data_mut(Split::Train) = load_mnist(Split::Train).map_err(|e| e.to_string())?;
+        *t.data_mut(Split::Test) = load_mnist(Split::Test).map_err(|e| e.to_string())?;
         println!(
             "loaded {} training and {} test images in {:.1} s; batch {}, lr {}, schedule {} \
              (warm-up {}, final {}), augment {}, seed {}",
-            t.train.len(),
-            t.test.len(),
+            t.data(Split::Train).len(),
+            t.data(Split::Test).len(),
             load.elapsed().as_secs_f32(),
             config.batch_size,
             config.learning_rate,
@@ -125,7 +125,7 @@ mod native {
             std::fs::write(&path, &bytes).map_err(|e| format!("{path}: {e}"))?;
             let c = config;
             let correct = (0..eval.count)
-                .filter(|&i| eval.predictions[i] == t.test.label(i))
+                .filter(|&i| eval.predictions[i] == t.data(Split::Test).label(i))
                 .count();
             // Written by hand (no serde_json dependency); every value is a number or a bool.
             let info = format!(

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::model::MAX_BATCH;
+use crate::optim::{self, OptimizerKind};
 
 /// What a setting holds and which values it accepts.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -32,6 +33,10 @@ pub enum Kind {
         exclusive_min: bool,
     },
     Boolean,
+    /// One of these names.
+    Choice {
+        options: &'static [&'static str],
+    },
 }
 
 /// A setting's value as it crosses from JavaScript (or a command line).
@@ -40,7 +45,9 @@ pub enum Kind {
 pub enum Value {
     Number(f64),
     Bool(bool),
-    /// Anything else, described for the error message (e.g. `the text "64"`).
+    /// Text, as a [`Kind::Choice`] setting takes it (elsewhere refused as `the text "64"`).
+    Text(String),
+    /// Anything else, described for the error message (e.g. `null`).
     Other(String),
 }
 
@@ -67,6 +74,9 @@ pub struct FieldInfo {
     /// What 0 means and how the form shows it (`"auto"`), for a [`Kind::Auto`] setting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zero_means: Option<&'static str>,
+    /// The names a [`Kind::Choice`] setting accepts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<&'static [&'static str]>,
 }
 
 /// A Rust field type a setting can have.
@@ -107,6 +117,18 @@ impl SettingType for f32 {
     }
 }
 
+impl SettingType for OptimizerKind {
+    fn to_value(self) -> Value {
+        Value::Text(self.name().into())
+    }
+    fn from_value(v: &Value) -> Self {
+        match v {
+            Value::Text(name) => OptimizerKind::from_name(name).unwrap_or_default(),
+            _ => unreachable!("checked by Kind::check"),
+        }
+    }
+}
+
 impl SettingType for bool {
     fn to_value(self) -> Value {
         Value::Bool(self)
@@ -122,6 +144,7 @@ impl Kind {
             Kind::Integer { .. } | Kind::Auto { .. } => "integer",
             Kind::Number { .. } => "number",
             Kind::Boolean => "boolean",
+            Kind::Choice { .. } => "choice",
         }
     }
 
@@ -139,6 +162,10 @@ impl Kind {
             )),
             (Kind::Boolean, Value::Bool(_)) => Ok(()),
             (Kind::Boolean, _) => refuse("must be true or false".into()),
+            (Kind::Choice { options }, Value::Text(t)) if options.contains(&t.as_str()) => Ok(()),
+            (Kind::Choice { options }, _) => {
+                refuse(format!("must be one of {}", options.join(", ")))
+            }
             (Kind::Integer { min, max }, Value::Number(x)) => {
                 if x.fract() == 0.0 && (min..=max).contains(x) {
                     Ok(())
@@ -181,7 +208,7 @@ impl Kind {
                 max,
                 exclusive_min,
             } => (Some(min), Some(max), exclusive_min),
-            Kind::Boolean => (None, None, false),
+            Kind::Boolean | Kind::Choice { .. } => (None, None, false),
         }
     }
 }
@@ -191,6 +218,7 @@ fn shown(value: &Value) -> String {
     match value {
         Value::Number(x) => x.to_string(),
         Value::Bool(b) => b.to_string(),
+        Value::Text(t) => format!("the text {t:?}"),
         Value::Other(s) => s.clone(),
     }
 }
@@ -249,6 +277,10 @@ macro_rules! settings {
                     max,
                     exclusive_min,
                     zero_means: matches!(kind, Kind::Auto { .. }).then_some("auto"),
+                    options: match kind {
+                        Kind::Choice { options } => Some(options),
+                        _ => None,
+                    },
                 }
             },)*]
         }
@@ -282,10 +314,10 @@ settings! {
     /// Epochs one press of Train runs (the planned run).
     epochs: u32 = 3, Kind::Integer { min: 1.0, max: 100.0 }, form: true,
         "Epochs", "Passes over the training images each time you press Train.";
-    /// Images per Adam step.
+    /// Images per optimizer step.
     batch_size: usize = 64, Kind::Integer { min: 1.0, max: MAX_BATCH as f64 }, form: true,
         "Batch size", "Images per step of the optimizer; each step averages their gradients.";
-    /// Adam's step size; with `schedule`, its peak.
+    /// The optimizer's step size; with `schedule`, its peak.
     learning_rate: f32 = 0.006,
         Kind::Number { min: 0.0, max: 1.0, exclusive_min: true }, form: true,
         "Learning rate",
@@ -342,6 +374,13 @@ settings! {
         "Share of my drawings",
         "With \"Train on my drawings too\": how much of each training batch your drawings take \
          (0.1: about 6 of 64 images).";
+    /// The update rule ([`crate::optim`]): Adam, AdamW (decoupled weight decay) or SGD with
+    /// momentum. A change starts the rule with fresh state.
+    optimizer: OptimizerKind = OptimizerKind::default(),
+        Kind::Choice { options: &optim::NAMES }, form: true,
+        "Optimizer",
+        "How each step uses the gradient: adam (the default), adamw (Adam with weight decay) \
+         or sgd (with momentum 0.9).";
     /// Seeds the initial weights, the shuffling and the distortions.
     seed: u32 = 42, Kind::Integer { min: 0.0, max: u32::MAX as f64 }, form: false,
         "Seed", "Seeds the initial weights, the order of the images and the distortions.";
@@ -383,10 +422,9 @@ impl Value {
         match text {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
-            _ => text.parse().map_or_else(
-                |_| Value::Other(format!("the text {text:?}")),
-                Value::Number,
-            ),
+            _ => text
+                .parse()
+                .map_or_else(|_| Value::Text(text.into()), Value::Number),
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::layers::{Layer, Pass, Workspace};
 use crate::loss::{self, LossStats};
 use crate::network::{INPUT, MAX_DEPTH, Options};
-use crate::optim::Adam;
+use crate::optim::Update;
 
 pub use crate::network::{Architecture, LayerInfo, ModelDescription};
 
@@ -308,26 +308,31 @@ impl Model {
     ///
     /// # Errors
     /// As [`Model::loss_and_grads`], plus a non-finite loss or gradient (divergence).
-    pub fn train_step(&mut self, x: &[f32], labels: &[u8], adam: &mut Adam) -> Result<LossStats> {
-        if adam.m.len() != self.params.len() {
+    pub fn train_step(
+        &mut self,
+        x: &[f32],
+        labels: &[u8],
+        optimizer: &mut impl Update,
+    ) -> Result<LossStats> {
+        if optimizer.params() != self.params.len() {
             return Err(Error::shape(
                 "optimizer state",
                 self.params.len(),
-                adam.m.len(),
+                optimizer.params(),
             ));
         }
         let stats = self.loss_and_grads(x, labels)?;
-        self.apply_grads(stats.loss, adam)?;
+        self.apply_grads(stats.loss, optimizer)?;
         Ok(stats)
     }
 
-    /// Adam's step from `self.grads`, unless `loss` or a gradient is not finite (divergence):
-    /// then nothing changes and the error says so.
-    pub(crate) fn apply_grads(&mut self, loss: f32, adam: &mut Adam) -> Result<()> {
+    /// The optimizer's step from `self.grads`, unless `loss` or a gradient is not finite
+    /// (divergence): then nothing changes and the error says so.
+    pub(crate) fn apply_grads(&mut self, loss: f32, optimizer: &mut impl Update) -> Result<()> {
         if !loss.is_finite() || self.grads.iter().any(|g| !g.is_finite()) {
             return Err(Error::Diverged { loss });
         }
-        adam.step(&mut self.params, &self.grads);
+        optimizer.update(&mut self.params, &self.grads);
         Ok(())
     }
 

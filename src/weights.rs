@@ -1,5 +1,5 @@
-//! The weights file: the model's parameters, optionally Adam's state, and training counters,
-//! behind a small versioned header and a CRC-32, little-endian throughout.
+//! The weights file: the model's parameters, optionally the optimizer's state, and training
+//! counters, behind a small versioned header and a CRC-32, little-endian throughout.
 //!
 //! ```text
 //! offset  size  field
@@ -8,14 +8,18 @@
 //!      8     4  architecture id: FNV-1a of the Architecture's text (network.rs), which
 //!                 names the class count in its classifier token (`dense10 softmax`)
 //!     12     4  parameter count (93,322 for ten classes)
-//!     16     4  flags: bit 0 = Adam state present
+//!     16     4  flags: bit 0 = optimizer state present; bits 8-15 = the optimizer's id
+//!                 (`crate::optim::Rule::id`: 0 Adam)
 //!     20     4  epochs completed
 //!     24     8  training steps taken
-//!     32     8  Adam step count t
+//!     32     8  optimizer step count t
 //!     40  4·P   parameters, f32, Keras order (Architecture::param_tensors)
-//!          8·P  Adam m then v, f32 (only with flag bit 0)
+//!        4·S·P  the optimizer's S vectors of state, f32 (only with flag bit 0; Adam: m then v)
 //!  end-4     4  CRC-32 (IEEE) of every byte before it
 //! ```
+//! The optimizer's id came without a new version: files from before it hold 0 there, Adam,
+//! which is what they were trained with, and a reader from before refuses the other ids
+//! (unknown flags).
 //! Decoding checks everything before returning, so a caller that applies the result only on
 //! `Ok` never leaves a model half-loaded. The file's class count is the one whose architecture
 //! id it carries, so files written before the class count could change (ten classes) load as
@@ -23,13 +27,17 @@
 
 use crate::error::{Error, Result};
 use crate::network::{Architecture, MAX_CLASSES, MIN_CLASSES};
+use crate::optim::OptimizerKind;
 
 /// File magic.
 pub const MAGIC: [u8; 4] = *b"MNWT";
 /// Current format version.
 pub const VERSION: u32 = 1;
 const HEADER_LEN: usize = 40;
-const FLAG_ADAM: u32 = 1;
+const FLAG_STATE: u32 = 1;
+/// The optimizer's id: flags bits 8-15.
+const ID_SHIFT: u32 = 8;
+const ID_MASK: u32 = 0xff << ID_SHIFT;
 
 /// FNV-1a, 32 bit.
 const fn fnv1a(s: &str) -> u32 {
@@ -84,12 +92,12 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     })
 }
 
-/// Adam's state as stored in the file.
+/// The optimizer's state as stored in the file.
 #[derive(Clone, Debug, PartialEq)]
-pub struct AdamState {
+pub struct OptimizerState {
     pub t: u64,
-    pub m: Vec<f32>,
-    pub v: Vec<f32>,
+    /// Its vectors of state (`crate::optim::Rule::slots`), in the rule's order.
+    pub state: Vec<Vec<f32>>,
 }
 
 /// Everything a weights file holds.
@@ -98,7 +106,9 @@ pub struct Checkpoint {
     /// The network it was made for (its class count).
     pub arch: Architecture,
     pub params: Vec<f32>,
-    pub adam: Option<AdamState>,
+    /// The optimizer the model was trained with.
+    pub optimizer: OptimizerKind,
+    pub state: Option<OptimizerState>,
     pub epochs: u32,
     pub steps: u64,
 }
@@ -109,45 +119,48 @@ fn put_f32s(out: &mut Vec<u8>, values: &[f32]) {
     }
 }
 
-/// Serialises the parameters of a model of `arch` (and optionally Adam's state) with the
-/// counters.
+/// Serialises the parameters of a model of `arch`, the optimizer (with its step count and
+/// state, optionally) and the counters.
 ///
 /// # Errors
-/// If a buffer is not `arch.param_count()` long.
+/// If a buffer is not `arch.param_count()` long, or the state not as many as the optimizer
+/// keeps.
 pub fn encode(
     arch: &Architecture,
     params: &[f32],
-    adam: Option<(u64, &[f32], &[f32])>,
+    optimizer: OptimizerKind,
+    state: Option<(u64, &[Vec<f32>])>,
     epochs: u32,
     steps: u64,
 ) -> Result<Vec<u8>> {
-    for len in [
-        Some(params.len()),
-        adam.map(|a| a.1.len()),
-        adam.map(|a| a.2.len()),
-    ]
-    .into_iter()
-    .flatten()
+    let slots = optimizer.rule().slots;
+    if let Some((_, s)) = state
+        && s.len() != slots
     {
-        if len != arch.param_count() {
-            return Err(Error::shape("parameter buffer", arch.param_count(), len));
+        return Err(Error::shape("optimizer state", slots, s.len()));
+    }
+    let count = arch.param_count();
+    let states = state.map_or(&[][..], |(_, s)| s);
+    for len in std::iter::once(params.len()).chain(states.iter().map(Vec::len)) {
+        if len != count {
+            return Err(Error::shape("parameter buffer", count, len));
         }
     }
-    let floats = if adam.is_some() { 3 } else { 1 } * arch.param_count();
+    let floats = (1 + states.len()) * count;
     let mut out = Vec::with_capacity(HEADER_LEN + 4 * floats + 4);
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.extend_from_slice(&architecture_id(arch).to_le_bytes());
-    out.extend_from_slice(&(arch.param_count() as u32).to_le_bytes());
-    let flags = if adam.is_some() { FLAG_ADAM } else { 0 };
+    out.extend_from_slice(&(count as u32).to_le_bytes());
+    let id = u32::from(optimizer.rule().id) << ID_SHIFT;
+    let flags = id | if state.is_some() { FLAG_STATE } else { 0 };
     out.extend_from_slice(&flags.to_le_bytes());
     out.extend_from_slice(&epochs.to_le_bytes());
     out.extend_from_slice(&steps.to_le_bytes());
-    out.extend_from_slice(&adam.map_or(0, |a| a.0).to_le_bytes());
+    out.extend_from_slice(&state.map_or(0, |s| s.0).to_le_bytes());
     put_f32s(&mut out, params);
-    if let Some((_, m, v)) = adam {
-        put_f32s(&mut out, m);
-        put_f32s(&mut out, v);
+    for s in states {
+        put_f32s(&mut out, s);
     }
     let crc = crc32(&out);
     out.extend_from_slice(&crc.to_le_bytes());
@@ -209,11 +222,18 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint> {
     };
     let params_len = arch.param_count();
     let flags = u32_at(bytes, 16);
-    if flags & !FLAG_ADAM != 0 {
+    if flags & !(FLAG_STATE | ID_MASK) != 0 {
         return bad(format!("unknown flags {flags:#x}"));
     }
-    let has_adam = flags & FLAG_ADAM != 0;
-    let floats = if has_adam { 3 } else { 1 } * params_len;
+    let id = ((flags & ID_MASK) >> ID_SHIFT) as u8;
+    let Some(optimizer) = OptimizerKind::from_id(id) else {
+        return bad(format!(
+            "trained with an optimizer this app does not know (id {id})"
+        ));
+    };
+    let has_state = flags & FLAG_STATE != 0;
+    let slots = if has_state { optimizer.rule().slots } else { 0 };
+    let floats = (1 + slots) * params_len;
     let expected = HEADER_LEN + 4 * floats + 4;
     if bytes.len() != expected {
         let how = if bytes.len() < expected {
@@ -233,11 +253,13 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint> {
     }
     let p = 4 * params_len;
     let params = f32s(&body[HEADER_LEN..HEADER_LEN + p], "parameter")?;
-    let adam = if has_adam {
-        Some(AdamState {
+    let state = if has_state {
+        let at = |k: usize| HEADER_LEN + (1 + k) * p;
+        Some(OptimizerState {
             t: u64_at(bytes, 32),
-            m: f32s(&body[HEADER_LEN + p..HEADER_LEN + 2 * p], "Adam m")?,
-            v: f32s(&body[HEADER_LEN + 2 * p..HEADER_LEN + 3 * p], "Adam v")?,
+            state: (0..slots)
+                .map(|k| f32s(&body[at(k)..at(k + 1)], "optimizer state"))
+                .collect::<Result<_>>()?,
         })
     } else {
         None
@@ -245,7 +267,8 @@ pub fn decode(bytes: &[u8]) -> Result<Checkpoint> {
     Ok(Checkpoint {
         arch,
         params,
-        adam,
+        optimizer,
+        state,
         epochs: u32_at(bytes, 20),
         steps: u64_at(bytes, 24),
     })

@@ -9,13 +9,13 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use mnist_wasm::data::DataSet;
 use mnist_wasm::data::augment::elastic::{self, ElasticField, STRIDE};
 use mnist_wasm::data::augment::thickness::{MAX_THICKER, MAX_THINNER, change_thickness};
 use mnist_wasm::data::augment::{
     Augmentations, Augmenter, Distortion, MAX_ROTATION_DEG, MAX_SCALE_CHANGE, MAX_SHIFT,
     random_thickness,
 };
+use mnist_wasm::data::{DataSet, Split};
 use mnist_wasm::{Trainer, TrainerConfig};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -398,8 +398,8 @@ fn trained_with(augment: bool, parts: Augmentations, seed: u32, steps: usize) ->
     };
     let mut t = Trainer::new(config).expect("valid config");
     t.set_augmentations(parts);
-    t.train = strokes(320);
-    t.test = strokes(100);
+    *t.data_mut(Split::Train) = strokes(320);
+    *t.data_mut(Split::Test) = strokes(100);
     t.train_steps(steps).expect("trains");
     t
 }

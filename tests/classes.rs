@@ -9,6 +9,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use mnist_wasm::data::{DataSet, Split};
 use mnist_wasm::model::{Model, PIXELS};
 use mnist_wasm::network::{Architecture, MAX_CLASSES, MIN_CLASSES, MNIST_CLASSES};
+use mnist_wasm::optim::OptimizerKind;
 use mnist_wasm::weights::{self, architecture_id};
 use mnist_wasm::{Trainer, TrainerConfig};
 use rand::{RngExt, SeedableRng};
@@ -153,13 +154,13 @@ fn a_26_class_set_sizes_the_model_and_trains() {
     })
     .expect("trainer");
     assert_eq!(t.classes(), MNIST_CLASSES);
-    t.train = blocks(1200, 26, 1);
-    assert_eq!(t.train.classes(), 26);
+    *t.data_mut(Split::Train) = blocks(1200, 26, 1);
+    assert_eq!(t.data(Split::Train).classes(), 26);
     assert!(t.fit_classes_to_data().expect("fits"), "rebuilt");
     assert!(!t.fit_classes_to_data().expect("fits"), "once");
     assert_eq!((t.classes(), t.model().params.len()), (26, params_for(26)));
     assert_eq!(t.total_steps(), 0);
-    t.test = blocks(260, 26, 2);
+    *t.data_mut(Split::Test) = blocks(260, 26, 2);
     for _ in 0..3 {
         t.train_steps(40).expect("trains");
     }
@@ -171,7 +172,7 @@ fn a_26_class_set_sizes_the_model_and_trains() {
 #[test]
 fn weights_record_the_class_count_and_a_mismatch_is_refused() {
     let mut letters = Trainer::new(TrainerConfig::default()).expect("trainer");
-    letters.train = blocks(100, 26, 1);
+    *letters.data_mut(Split::Train) = blocks(100, 26, 1);
     letters.fit_classes_to_data().expect("fits");
     letters.train_steps(2).expect("trains");
     let file = letters.export_weights().expect("exports");
@@ -187,7 +188,7 @@ fn weights_record_the_class_count_and_a_mismatch_is_refused() {
 
     // One with ten-class data loaded refuses it, unchanged.
     let mut digits = Trainer::new(TrainerConfig::default()).expect("trainer");
-    digits.train = blocks(100, 10, 1);
+    *digits.data_mut(Split::Train) = blocks(100, 10, 1);
     digits.fit_classes_to_data().expect("fits");
     let before = digits.state_checksum();
     let err = digits.import_weights(&file).expect_err("26 is not 10");
@@ -195,7 +196,7 @@ fn weights_record_the_class_count_and_a_mismatch_is_refused() {
     assert!(err.to_string().contains("made for 26 classes"), "{err}");
     assert_eq!((digits.classes(), digits.state_checksum()), (10, before));
     // ...and data of another class count rebuilds the model: fresh weights, fresh counters.
-    digits.train = blocks(100, 26, 1);
+    *digits.data_mut(Split::Train) = blocks(100, 26, 1);
     assert!(digits.fit_classes_to_data().expect("fits"));
     assert_eq!((digits.classes(), digits.total_steps()), (26, 0));
     digits.import_weights(&file).expect("now it fits");
@@ -210,4 +211,33 @@ fn the_mnist_file_and_older_ten_class_files_still_load() {
     let mut t = Trainer::new(TrainerConfig::default()).expect("trainer");
     t.import_weights(file).expect("loads");
     assert_eq!(t.classes(), 10);
+}
+
+#[test]
+fn each_optimizer_follows_the_class_count_and_its_state_travels() {
+    for kind in OptimizerKind::all() {
+        let config = TrainerConfig {
+            optimizer: kind,
+            ..TrainerConfig::default()
+        };
+        let mut letters = Trainer::new(config).expect("trainer");
+        *letters.data_mut(Split::Train) = blocks(100, 26, 1);
+        assert!(letters.fit_classes_to_data().expect("fits"));
+        // The rebuilt model's optimizer is the chosen one, sized for 26 classes.
+        let o = letters.optimizer();
+        assert_eq!(o.kind(), kind);
+        assert!(o.state.iter().all(|s| s.len() == params_for(26)));
+        letters.train_steps(2).expect("trains");
+        let file = letters.export_weights().expect("exports");
+
+        // A ten-class trainer of the same optimizer takes the file's count and its state...
+        let mut fresh = Trainer::new(config).expect("trainer");
+        fresh.import_weights(&file).expect("loads");
+        assert_eq!(fresh.classes(), 26, "{}", kind.name());
+        assert_eq!(fresh.state_checksum(), letters.state_checksum());
+        // ...and trains on from it.
+        *fresh.data_mut(Split::Train) = blocks(100, 26, 1);
+        fresh.train_steps(1).expect("trains on");
+        assert_eq!(fresh.optimizer().t, letters.optimizer().t + 1);
+    }
 }

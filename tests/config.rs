@@ -42,6 +42,7 @@ fn defaults_are_the_schemas_and_valid() {
             "workers",
             "trainOnDrawings",
             "drawingsShare",
+            "optimizer",
             "seed"
         ]
     );

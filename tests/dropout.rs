@@ -225,8 +225,8 @@ fn trainer(dropout: f32) -> Trainer {
         ..Default::default()
     })
     .expect("valid config");
-    t.train = common::toy_set(320, 11);
-    t.test = common::toy_set(200, 12);
+    *t.data_mut(Split::Train) = common::toy_set(320, 11);
+    *t.data_mut(Split::Test) = common::toy_set(200, 12);
     t
 }
 

@@ -16,8 +16,8 @@ fn seeded_run_on_real_mnist_learns() {
         ..Default::default()
     })
     .expect("valid config");
-    t.train = load_mnist(Split::Train).unwrap_or_else(|e| panic!("{e}"));
-    t.test = load_mnist(Split::Test).unwrap_or_else(|e| panic!("{e}"));
+    *t.data_mut(Split::Train) = load_mnist(Split::Train).unwrap_or_else(|e| panic!("{e}"));
+    *t.data_mut(Split::Test) = load_mnist(Split::Test).unwrap_or_else(|e| panic!("{e}"));
 
     let first = t.train_steps(10).expect("trains");
     let mut last = first;
@@ -42,6 +42,6 @@ fn seeded_run_on_real_mnist_learns() {
 
     // Same seed, same run: reproducible to the bit.
     let mut again = Trainer::new(t.config()).expect("valid config");
-    again.train = t.train.clone();
+    *again.data_mut(Split::Train) = t.data(Split::Train).clone();
     assert_eq!(again.train_steps(10).expect("trains"), first);
 }

@@ -169,9 +169,10 @@ fn weights_round_trip_exactly() {
     assert_eq!(u.model().params, t.model().params);
     assert_eq!(u.export_weights().expect("encodes"), bytes);
     // Also without optimizer state.
-    let plain = weights::encode(&MNIST, &t.model().params, None, 3, 99).expect("encodes");
+    let params = &t.model().params;
+    let plain = weights::encode(&MNIST, params, Default::default(), None, 3, 99).expect("encodes");
     let ck = weights::decode(&plain).expect("decodes");
-    assert_eq!((ck.adam, ck.epochs, ck.steps), (None, 3, 99));
+    assert_eq!((ck.state, ck.epochs, ck.steps), (None, 3, 99));
     assert_eq!(ck.params, t.model().params);
     t.import_weights(&plain).expect("loads");
 }

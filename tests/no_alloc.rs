@@ -5,8 +5,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use mnist_wasm::data::DataSet;
 use mnist_wasm::data::augment::Augmentations;
+use mnist_wasm::data::{DataSet, Split};
 use mnist_wasm::model::{Model, PIXELS};
 use mnist_wasm::optim::{Adam, AdamConfig};
 use mnist_wasm::{Trainer, TrainerConfig};
@@ -110,7 +110,7 @@ fn warmed_up_augmented_trainer_step_does_not_allocate() {
     assert_eq!(t.augmentations(), Augmentations::SETTING);
     // Every part, thickness included, even if the setting leaves some out.
     t.set_augmentations(Augmentations::ALL);
-    t.train = random_set(100);
+    *t.data_mut(Split::Train) = random_set(100);
     // One epoch (3 batches, the last short) warms up the order and every buffer.
     t.train_steps(3).expect("trains");
     let before = allocations();
@@ -128,7 +128,7 @@ fn warmed_up_data_parallel_step_does_not_allocate() {
         ..TrainerConfig::default()
     };
     let mut t = Trainer::new(config).expect("valid config");
-    t.train = random_set(100);
+    *t.data_mut(Split::Train) = random_set(100);
     let mut helper = Trainer::new(TrainerConfig::default()).expect("valid config");
     let mut pixels = vec![0u8; 48 * PIXELS];
     let (mut labels, mut seeds) = (vec![0u8; 48], vec![0u32; 48]);

@@ -4,8 +4,8 @@
 
 mod common;
 
-use mnist_wasm::data::DataSet;
 use mnist_wasm::data::augment::{Augmentations, Augmenter};
+use mnist_wasm::data::{DataSet, Split};
 use mnist_wasm::model::PIXELS;
 use mnist_wasm::network::Architecture;
 use mnist_wasm::teach::{
@@ -144,8 +144,8 @@ fn a_fine_tune_teaches_a_misread_drawing_and_keeps_the_task() {
         ..Default::default()
     };
     let mut t = Trainer::new(config).expect("trainer");
-    t.train = toy_set(200);
-    t.test = toy_set(200);
+    *t.data_mut(Split::Train) = toy_set(200);
+    *t.data_mut(Split::Test) = toy_set(200);
     for _ in 0..3 {
         t.train_steps(usize::MAX).expect("an epoch");
     }
@@ -213,7 +213,7 @@ fn a_fine_tune_between_two_parts_of_a_batch_leaves_that_batch_as_it_was() {
             ..Default::default()
         };
         let mut t = Trainer::new(config).expect("trainer");
-        t.train = toy_set(128);
+        *t.data_mut(Split::Train) = toy_set(128);
         let (images, labels) = drawings(2);
         t.set_drawings(&images, &labels).expect("valid");
         t.teach_config_mut().learning_rate = 0.0;
@@ -240,7 +240,7 @@ fn drawings_join_regular_batches_only_when_the_setting_says_so() {
             ..Default::default()
         };
         let mut t = Trainer::new(config).expect("trainer");
-        t.train = toy_set(60);
+        *t.data_mut(Split::Train) = toy_set(60);
         if with {
             let (images, labels) = drawings(4);
             t.set_drawings(&images, &labels).expect("valid");
@@ -280,7 +280,7 @@ fn one_call_gives_every_layer_for_one_image() {
     );
 
     let mut t = Trainer::new(TrainerConfig::default()).expect("trainer");
-    t.train = toy_set(64);
+    *t.data_mut(Split::Train) = toy_set(64);
     t.train_steps(2).expect("steps");
     let image = to_f32(toy_set(1).image(0));
     let mut out = vec![f32::NAN; Architecture::MNIST.activation_len()];

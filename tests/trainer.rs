@@ -7,7 +7,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 
-use mnist_wasm::data::DataSet;
+use mnist_wasm::data::{DataSet, Split};
 use mnist_wasm::optim::lr_at;
 use mnist_wasm::{Trainer, TrainerConfig};
 
@@ -22,7 +22,7 @@ fn trainer(batch_size: usize) -> Trainer {
         ..Default::default()
     };
     let mut t = Trainer::new(config).expect("valid config");
-    t.train = toy_set(150);
+    *t.data_mut(Split::Train) = toy_set(150);
     t
 }
 
@@ -71,7 +71,7 @@ fn new_data_or_subset_drops_a_batch_under_way() {
     assert_eq!(t.train_part(16).expect("trains").steps, 0);
     // Another training set arrives: the old epoch (and the batch under way) is dropped.
     t.clear_data(mnist_wasm::data::Split::Train);
-    t.train = toy_set(40);
+    *t.data_mut(Split::Train) = toy_set(40);
     let r = t.train_steps(1).expect("trains");
     assert_eq!((r.images, r.steps, r.epoch_done, r.epoch), (40, 1, true, 1));
     // A new subset size restarts the pass too.
@@ -114,7 +114,7 @@ fn a_planned_run_follows_the_schedule_and_holds_the_final_rate_past_it() {
         assert_eq!(t.next_learning_rate(), planned_rate(&t, s));
         let r = t.train_steps(1).expect("trains");
         assert_eq!(r.learning_rate, planned_rate(&t, s), "step {s}");
-        assert_eq!(r.learning_rate, t.adam().config.lr);
+        assert_eq!(r.learning_rate, t.optimizer().lr);
         rates.push(r.learning_rate);
     }
     let peak = t.config().learning_rate;

@@ -66,74 +66,75 @@ pub fn kernel_4x8_patches_scalar(
     }
 }
 
-/// SIMD128 4x8 micro-kernel over patch rows; the same contract as the scalar one and the
-/// same shape as the packed GEMM's kernel (8 accumulators, splat loads for A, no unrolling).
-/// Bias and ReLU are applied in registers before the store (ReLU as `f32x4.pmax` with zero, a
-/// compare-and-select: `f32x4.max`, with its NaN and -0 rules, is much slower in V8).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub fn kernel_4x8_patches_simd128(
-    a: &PatchRows,
-    b: &[f32],
-    bias: &[f32; NR],
-    relu: bool,
-    c: &mut [f32],
-    ldc: usize,
-) {
-    use core::arch::wasm32::{
-        f32x4_add, f32x4_mul, f32x4_pmax, f32x4_splat, v128, v128_load, v128_load32_splat,
-    };
-    a.check();
-    let b = &b[..a.runs * a.run * NR];
-    let z = f32x4_splat(0.0);
-    let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
-    let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
-    let mut bp = b.as_ptr();
-    for ky in 0..a.runs {
-        let at = ky * a.row_stride;
-        let [r0, r1, r2, r3] = a.rows.map(|r| r[at..at + a.run].as_ptr());
-        for p in 0..a.run {
-            // SAFETY: each row slice holds `run` values from `at` (bounds-checked just above)
-            // and p < run; `bp` walks the `runs·run` groups of NR values of `b` (length
-            // checked above), one group per p. Wasm loads have no alignment requirement.
-            let (a0, a1, a2, a3, b0, b1) = unsafe {
-                let g = (
-                    v128_load32_splat(r0.add(p).cast::<u32>()),
-                    v128_load32_splat(r1.add(p).cast::<u32>()),
-                    v128_load32_splat(r2.add(p).cast::<u32>()),
-                    v128_load32_splat(r3.add(p).cast::<u32>()),
-                    v128_load(bp.cast::<v128>()),
-                    v128_load(bp.add(4).cast::<v128>()),
-                );
-                bp = bp.add(NR);
-                g
-            };
-            c00 = f32x4_add(c00, f32x4_mul(a0, b0));
-            c01 = f32x4_add(c01, f32x4_mul(a0, b1));
-            c10 = f32x4_add(c10, f32x4_mul(a1, b0));
-            c11 = f32x4_add(c11, f32x4_mul(a1, b1));
-            c20 = f32x4_add(c20, f32x4_mul(a2, b0));
-            c21 = f32x4_add(c21, f32x4_mul(a2, b1));
-            c30 = f32x4_add(c30, f32x4_mul(a3, b0));
-            c31 = f32x4_add(c31, f32x4_mul(a3, b1));
+simd128! {
+    /// SIMD128 4x8 micro-kernel over patch rows; the same contract as the scalar one and the
+    /// same shape as the packed GEMM's kernel (8 accumulators, splat loads for A, no unrolling).
+    /// Bias and ReLU are applied in registers before the store (ReLU as `f32x4.pmax` with zero, a
+    /// compare-and-select: `f32x4.max`, with its NaN and -0 rules, is much slower in V8).
+    pub fn kernel_4x8_patches_simd128(
+        a: &PatchRows,
+        b: &[f32],
+        bias: &[f32; NR],
+        relu: bool,
+        c: &mut [f32],
+        ldc: usize,
+    ) {
+        use core::arch::wasm32::{
+            f32x4_add, f32x4_mul, f32x4_pmax, f32x4_splat, v128, v128_load, v128_load32_splat,
+        };
+        a.check();
+        let b = &b[..a.runs * a.run * NR];
+        let z = f32x4_splat(0.0);
+        let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
+        let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
+        let mut bp = b.as_ptr();
+        for ky in 0..a.runs {
+            let at = ky * a.row_stride;
+            let [r0, r1, r2, r3] = a.rows.map(|r| r[at..at + a.run].as_ptr());
+            for p in 0..a.run {
+                // SAFETY: each row slice holds `run` values from `at` (bounds-checked just above)
+                // and p < run; `bp` walks the `runs·run` groups of NR values of `b` (length
+                // checked above), one group per p. Wasm loads have no alignment requirement.
+                let (a0, a1, a2, a3, b0, b1) = unsafe {
+                    let g = (
+                        v128_load32_splat(r0.add(p).cast::<u32>()),
+                        v128_load32_splat(r1.add(p).cast::<u32>()),
+                        v128_load32_splat(r2.add(p).cast::<u32>()),
+                        v128_load32_splat(r3.add(p).cast::<u32>()),
+                        v128_load(bp.cast::<v128>()),
+                        v128_load(bp.add(4).cast::<v128>()),
+                    );
+                    bp = bp.add(NR);
+                    g
+                };
+                c00 = f32x4_add(c00, f32x4_mul(a0, b0));
+                c01 = f32x4_add(c01, f32x4_mul(a0, b1));
+                c10 = f32x4_add(c10, f32x4_mul(a1, b0));
+                c11 = f32x4_add(c11, f32x4_mul(a1, b1));
+                c20 = f32x4_add(c20, f32x4_mul(a2, b0));
+                c21 = f32x4_add(c21, f32x4_mul(a2, b1));
+                c30 = f32x4_add(c30, f32x4_mul(a3, b0));
+                c31 = f32x4_add(c31, f32x4_mul(a3, b1));
+            }
         }
+        // SAFETY: `bias` is NR = 8 floats; the two loads read exactly those.
+        let (bl, bh) = unsafe {
+            (
+                v128_load(bias.as_ptr().cast()),
+                v128_load(bias.as_ptr().add(4).cast()),
+            )
+        };
+        let act = |lo: v128, hi: v128| {
+            let (lo, hi) = (f32x4_add(lo, bl), f32x4_add(hi, bh));
+            if relu {
+                (f32x4_pmax(lo, z), f32x4_pmax(hi, z))
+            } else {
+                (lo, hi)
+            }
+        };
+        let tile = [act(c00, c01), act(c10, c11), act(c20, c21), act(c30, c31)];
+        super::simd128::store_tile_4x8(tile, c, ldc, false);
     }
-    // SAFETY: `bias` is NR = 8 floats; the two loads read exactly those.
-    let (bl, bh) = unsafe {
-        (
-            v128_load(bias.as_ptr().cast()),
-            v128_load(bias.as_ptr().add(4).cast()),
-        )
-    };
-    let act = |lo: v128, hi: v128| {
-        let (lo, hi) = (f32x4_add(lo, bl), f32x4_add(hi, bh));
-        if relu {
-            (f32x4_pmax(lo, z), f32x4_pmax(hi, z))
-        } else {
-            (lo, hi)
-        }
-    };
-    let tile = [act(c00, c01), act(c10, c11), act(c20, c21), act(c30, c31)];
-    super::simd128::store_tile_4x8(tile, c, ldc, false);
 }
 
 /// This build's patch micro-kernel ([`isa::kernel_4x8_patches`]) storing only the top-left `mr x nr` corner of its tile (at `c`, row stride

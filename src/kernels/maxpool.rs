@@ -48,41 +48,42 @@ pub fn maxpool2_route_scalar(w: &Window, d: [&mut [f32]; 4]) {
     }
 }
 
-/// SIMD128 routing, four channels at a time; a channel count that is not a multiple of 4
-/// finishes with the scalar reference.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub fn maxpool2_route_simd128(w: &Window, d: [&mut [f32]; 4]) {
-    use core::arch::wasm32::{f32x4_eq, v128_and, v128_andnot, v128_load, v128_or, v128_store};
-    let c = w.y.len();
-    let [d0, d1, d2, d3] = d;
-    assert!(w.x.iter().all(|x| x.len() >= c) && w.g.len() >= c);
-    assert!(d0.len() >= c && d1.len() >= c && d2.len() >= c && d3.len() >= c);
-    let vec_end = c - c % 4;
-    for j in (0..vec_end).step_by(4) {
-        // SAFETY: j + 4 <= c and every slice holds at least c floats (asserted above);
-        // v128_load/v128_store have no alignment requirement.
-        unsafe {
-            let ld = |s: &[f32]| v128_load(s.as_ptr().add(j).cast());
-            let (y, g) = (ld(w.y), ld(w.g));
-            let m0 = f32x4_eq(ld(w.x[0]), y);
-            let m1 = v128_andnot(f32x4_eq(ld(w.x[1]), y), m0);
-            let m01 = v128_or(m0, m1);
-            let m2 = v128_andnot(f32x4_eq(ld(w.x[2]), y), m01);
-            let m012 = v128_or(m01, m2);
-            v128_store(d0.as_mut_ptr().add(j).cast(), v128_and(g, m0));
-            v128_store(d1.as_mut_ptr().add(j).cast(), v128_and(g, m1));
-            v128_store(d2.as_mut_ptr().add(j).cast(), v128_and(g, m2));
-            v128_store(d3.as_mut_ptr().add(j).cast(), v128_andnot(g, m012));
+simd128! {
+    /// SIMD128 routing, four channels at a time; a channel count that is not a multiple of 4
+    /// finishes with the scalar reference.
+    pub fn maxpool2_route_simd128(w: &Window, d: [&mut [f32]; 4]) {
+        use core::arch::wasm32::{f32x4_eq, v128_and, v128_andnot, v128_load, v128_or, v128_store};
+        let c = w.y.len();
+        let [d0, d1, d2, d3] = d;
+        assert!(w.x.iter().all(|x| x.len() >= c) && w.g.len() >= c);
+        assert!(d0.len() >= c && d1.len() >= c && d2.len() >= c && d3.len() >= c);
+        let vec_end = c - c % 4;
+        for j in (0..vec_end).step_by(4) {
+            // SAFETY: j + 4 <= c and every slice holds at least c floats (asserted above);
+            // v128_load/v128_store have no alignment requirement.
+            unsafe {
+                let ld = |s: &[f32]| v128_load(s.as_ptr().add(j).cast());
+                let (y, g) = (ld(w.y), ld(w.g));
+                let m0 = f32x4_eq(ld(w.x[0]), y);
+                let m1 = v128_andnot(f32x4_eq(ld(w.x[1]), y), m0);
+                let m01 = v128_or(m0, m1);
+                let m2 = v128_andnot(f32x4_eq(ld(w.x[2]), y), m01);
+                let m012 = v128_or(m01, m2);
+                v128_store(d0.as_mut_ptr().add(j).cast(), v128_and(g, m0));
+                v128_store(d1.as_mut_ptr().add(j).cast(), v128_and(g, m1));
+                v128_store(d2.as_mut_ptr().add(j).cast(), v128_and(g, m2));
+                v128_store(d3.as_mut_ptr().add(j).cast(), v128_andnot(g, m012));
+            }
         }
-    }
-    if vec_end < c {
-        let tail = Window {
-            x: w.x.map(|x| &x[vec_end..c]),
-            y: &w.y[vec_end..],
-            g: &w.g[vec_end..c],
-        };
-        let [d0, d1, d2, d3] = [d0, d1, d2, d3].map(|s| &mut s[vec_end..c]);
-        maxpool2_route_scalar(&tail, [d0, d1, d2, d3]);
+        if vec_end < c {
+            let tail = Window {
+                x: w.x.map(|x| &x[vec_end..c]),
+                y: &w.y[vec_end..],
+                g: &w.g[vec_end..c],
+            };
+            let [d0, d1, d2, d3] = [d0, d1, d2, d3].map(|s| &mut s[vec_end..c]);
+            maxpool2_route_scalar(&tail, [d0, d1, d2, d3]);
+        }
     }
 }
 

@@ -17,50 +17,69 @@
 //! no runtime check. The SIMD128 code sits in the file of the kernel it speeds up (the GEMM
 //! micro-kernel in `simd128.rs`, beside [`scalar`]).
 
+/// Items compiled only where the kernels use SIMD128: wasm32 with `+simd128`. With
+/// `scalar!`, the one place the target is tested; the kernel files wrap their SIMD128 code in
+/// it. (Declared before the modules, which see it by textual order.)
+macro_rules! simd128 {
+    ($($item:item)*) => {
+        $(#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))] $item)*
+    };
+}
+
+/// Items compiled only where `simd128!`'s are not: natively, and on wasm32 without SIMD.
+macro_rules! scalar {
+    ($($item:item)*) => {
+        $(#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))] $item)*
+    };
+}
+
 pub mod conv_implicit;
 pub mod gemm_packed;
 pub mod gemm_ref;
 pub mod im2col;
 pub mod maxpool;
 pub mod scalar;
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub mod simd128;
+simd128! {
+    pub mod simd128;
+}
 pub mod winograd;
 
 pub use gemm_ref::gemm_ref;
 pub use isa::SIMD128;
 
-/// The kernels this build runs, named once per instruction set; the kernel files call these
-/// names and never test the target themselves.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub mod isa {
-    /// Whether the kernels use WebAssembly SIMD128 (the facade's `simdEnabled`).
-    pub const SIMD128: bool = true;
-    /// Convolution micro-kernel over patch rows, see [`super::conv_implicit`].
-    pub use super::conv_implicit::kernel_4x8_patches_simd128 as kernel_4x8_patches;
-    /// Max-pool backward routing of one window, see [`super::maxpool`].
-    pub use super::maxpool::maxpool2_route_simd128 as maxpool2_route;
-    /// GEMM micro-kernel on packed panels, see [`super::gemm_packed`].
-    pub use super::simd128::kernel_4x8_simd128 as kernel_4x8;
-    /// Four channels at once in the Winograd transforms, see [`super::winograd`].
-    pub type Quad = core::arch::wasm32::v128;
+simd128! {
+    /// The kernels this build runs, named once per instruction set; the kernel files call these
+    /// names and never test the target themselves.
+    pub mod isa {
+        /// Whether the kernels use WebAssembly SIMD128 (the facade's `simdEnabled`).
+        pub const SIMD128: bool = true;
+        /// Convolution micro-kernel over patch rows, see [`super::conv_implicit`].
+        pub use super::conv_implicit::kernel_4x8_patches_simd128 as kernel_4x8_patches;
+        /// Max-pool backward routing of one window, see [`super::maxpool`].
+        pub use super::maxpool::maxpool2_route_simd128 as maxpool2_route;
+        /// GEMM micro-kernel on packed panels, see [`super::gemm_packed`].
+        pub use super::simd128::kernel_4x8_simd128 as kernel_4x8;
+        /// Four channels at once in the Winograd transforms, see [`super::winograd`].
+        pub type Quad = core::arch::wasm32::v128;
+    }
 }
 
-/// The kernels this build runs, named once per instruction set; the kernel files call these
-/// names and never test the target themselves.
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-pub mod isa {
-    /// Whether the kernels use WebAssembly SIMD128 (the facade's `simdEnabled`).
-    pub const SIMD128: bool = false;
-    /// Convolution micro-kernel over patch rows, see [`super::conv_implicit`].
-    pub use super::conv_implicit::kernel_4x8_patches_scalar as kernel_4x8_patches;
-    /// Max-pool backward routing of one window, see [`super::maxpool`].
-    pub use super::maxpool::maxpool2_route_scalar as maxpool2_route;
-    /// GEMM micro-kernel on packed panels, see [`super::gemm_packed`].
-    pub use super::scalar::kernel_4x8_scalar as kernel_4x8;
-    /// Four channels at once in the Winograd transforms (auto-vectorized natively), see
-    /// [`super::winograd`].
-    pub type Quad = [f32; 4];
+scalar! {
+    /// The kernels this build runs, named once per instruction set; the kernel files call these
+    /// names and never test the target themselves.
+    pub mod isa {
+        /// Whether the kernels use WebAssembly SIMD128 (the facade's `simdEnabled`).
+        pub const SIMD128: bool = false;
+        /// Convolution micro-kernel over patch rows, see [`super::conv_implicit`].
+        pub use super::conv_implicit::kernel_4x8_patches_scalar as kernel_4x8_patches;
+        /// Max-pool backward routing of one window, see [`super::maxpool`].
+        pub use super::maxpool::maxpool2_route_scalar as maxpool2_route;
+        /// GEMM micro-kernel on packed panels, see [`super::gemm_packed`].
+        pub use super::scalar::kernel_4x8_scalar as kernel_4x8;
+        /// Four channels at once in the Winograd transforms (auto-vectorized natively), see
+        /// [`super::winograd`].
+        pub type Quad = [f32; 4];
+    }
 }
 
 /// How an operand of [`gemm`] is read from its row-major storage.

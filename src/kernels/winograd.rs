@@ -140,43 +140,44 @@ impl Lanes for [f32; 4] {
     }
 }
 
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-mod simd {
-    use core::arch::wasm32::{
-        f32x4_add, f32x4_mul, f32x4_pmax, f32x4_splat, f32x4_sub, v128, v128_load, v128_store,
-    };
+simd128! {
+    mod simd {
+        use core::arch::wasm32::{
+            f32x4_add, f32x4_mul, f32x4_pmax, f32x4_splat, f32x4_sub, v128, v128_load, v128_store,
+        };
 
-    impl super::Lanes for v128 {
-        const N: usize = 4;
-        #[inline]
-        fn zero() -> Self {
-            f32x4_splat(0.0)
-        }
-        #[inline]
-        unsafe fn load(p: *const f32) -> Self {
-            // SAFETY: the caller's contract; wasm loads need no alignment.
-            unsafe { v128_load(p.cast()) }
-        }
-        #[inline]
-        unsafe fn store(self, p: *mut f32) {
-            // SAFETY: as in `load`.
-            unsafe { v128_store(p.cast(), self) }
-        }
-        #[inline]
-        fn add(self, o: Self) -> Self {
-            f32x4_add(self, o)
-        }
-        #[inline]
-        fn sub(self, o: Self) -> Self {
-            f32x4_sub(self, o)
-        }
-        #[inline]
-        fn scale(self, k: f32) -> Self {
-            f32x4_mul(self, f32x4_splat(k))
-        }
-        #[inline]
-        fn relu(self) -> Self {
-            f32x4_pmax(self, f32x4_splat(0.0))
+        impl super::Lanes for v128 {
+            const N: usize = 4;
+            #[inline]
+            fn zero() -> Self {
+                f32x4_splat(0.0)
+            }
+            #[inline]
+            unsafe fn load(p: *const f32) -> Self {
+                // SAFETY: the caller's contract; wasm loads need no alignment.
+                unsafe { v128_load(p.cast()) }
+            }
+            #[inline]
+            unsafe fn store(self, p: *mut f32) {
+                // SAFETY: as in `load`.
+                unsafe { v128_store(p.cast(), self) }
+            }
+            #[inline]
+            fn add(self, o: Self) -> Self {
+                f32x4_add(self, o)
+            }
+            #[inline]
+            fn sub(self, o: Self) -> Self {
+                f32x4_sub(self, o)
+            }
+            #[inline]
+            fn scale(self, k: f32) -> Self {
+                f32x4_mul(self, f32x4_splat(k))
+            }
+            #[inline]
+            fn relu(self) -> Self {
+                f32x4_pmax(self, f32x4_splat(0.0))
+            }
         }
     }
 }

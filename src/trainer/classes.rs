@@ -12,7 +12,7 @@ use super::Trainer;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::network::Architecture;
-use crate::optim::Adam;
+use crate::optim::Optimizer;
 use crate::teach::Drawings;
 use crate::weights::Checkpoint;
 
@@ -36,7 +36,8 @@ impl Trainer {
         let arch = Architecture::new(classes)?;
         let seed = self.config.seed;
         self.model = Model::with_architecture(arch, &mut Pcg64Mcg::seed_from_u64(u64::from(seed)));
-        self.adam = Adam::new(arch.param_count(), self.adam.config);
+        let kind = self.optimizer.kind();
+        self.optimizer = Optimizer::new(kind, arch.param_count(), self.config.learning_rate);
         self.grads_aside.clear();
         let labels = (0..self.drawings.len()).map(|i| usize::from(self.drawings.label(i)));
         if labels.into_iter().any(|l| l >= classes) {

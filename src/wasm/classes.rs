@@ -4,7 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{Exchange, Trainer, js_err, to_js};
+use super::parallel::Exchange;
+use super::{Trainer, js_err, to_js};
 
 #[wasm_bindgen]
 impl Trainer {

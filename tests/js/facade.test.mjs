@@ -68,7 +68,7 @@ test('unknown and mistyped settings are refused, naming the field, and change no
 test('the schema gives every setting its type, limits and default; the config follows it', () => {
   const schema = f.settingsSchema();
   const byName = Object.fromEntries(schema.map((field) => [field.name, field]));
-  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'augment', 'dropout', 'workers', 'trainOnDrawings', 'drawingsShare', 'seed']);
+  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'augment', 'dropout', 'workers', 'trainOnDrawings', 'drawingsShare', 'optimizer', 'seed']);
   // Workers: a whole number where 0 means auto (the form shows a select).
   assert.deepEqual({ ...byName.workers, help: '' }, { name: 'workers', type: 'integer', label: 'Workers', help: '', default: 0, form: true, min: 0, max: 8, zeroMeans: 'auto' });
   assert.equal(thrown(() => new f.Trainer({ workers: 9 })).field, 'workers');
@@ -79,6 +79,11 @@ test('the schema gives every setting its type, limits and default; the config fo
   assert.equal(byName.augment.type, 'boolean');
   assert.equal('min' in byName.augment, false);
   assert.equal(byName.seed.form, false);
+  // The optimizer: a choice by name (a select in the form).
+  assert.deepEqual([byName.optimizer.type, byName.optimizer.default, byName.optimizer.form], ['choice', 'adam', true]);
+  assert.deepEqual(byName.optimizer.options, ['adam', 'adamw', 'sgd']);
+  assert.equal(new f.Trainer({ optimizer: 'sgd' }).config().optimizer, 'sgd');
+  assert.equal(thrown(() => new f.Trainer({ optimizer: 'rmsprop' })).field, 'optimizer');
   assert.deepEqual([byName.schedule.type, byName.schedule.form, byName.warmupShare.form], ['boolean', true, false]);
   for (const field of schema) assert.ok(field.label && field.help, field.name);
   const defaults = Object.fromEntries(schema.map((field) => [field.name, field.default]));

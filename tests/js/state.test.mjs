@@ -11,8 +11,8 @@ import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
 import { PRETRAINED_NAME, pretrainedNote } from '../../www/state/inside.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 
-const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, workers: 0, trainOnDrawings: false, drawingsShare: 0.1 };
-const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false, workers: 2, trainOnDrawings: false, drawingsShare: 0.1 };
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
 const PIXELS = new Float32Array(784).fill(0.5);
 
 function deepFreeze(value) {
@@ -104,7 +104,7 @@ test('SETTINGS_INPUT: a valid form is kept and configures the trainer; an invali
   const s = readyState();
   const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false, workers: '2', drawingsShare: '0.1' };
   const good = step(s, { type: Action.SETTINGS_INPUT, raw });
-  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false, workers: 2, trainOnDrawings: false, drawingsShare: 0.1 };
+  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
   assert.deepEqual(good.settings, values);
   assert.equal(good.settingsValid, true);
   assert.deepEqual(effects(good, Effect.SAVE_SETTINGS), [{ type: Effect.SAVE_SETTINGS, schema: SCHEMA, values }]);
