@@ -12,7 +12,7 @@
 
 use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Pass, Shape, Workspace};
 
-/// Dropout of one image's `len` units.
+/// Dropout of one image's units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Dropout {
     /// The rate's `f32` bits (so the spec stays `Eq`), in `[0, 1)`.
@@ -58,7 +58,7 @@ impl Dropout {
     }
 
     /// Units of one image.
-    pub const fn len(&self) -> usize {
+    pub const fn units(&self) -> usize {
         self.shape.elements()
     }
 
@@ -92,15 +92,15 @@ impl Dropout {
     /// `out = inp · m / (1 - rate)` for `batch` images (a copy in evaluation or at rate 0):
     /// the forward pass from `x`, the backward from `dy`.
     pub fn apply(&self, pass: Pass, batch: usize, inp: &[f32], out: &mut [f32]) {
-        let n = batch * self.len();
+        let n = batch * self.units();
         if pass == Pass::Eval || self.rate() == 0.0 {
             out[..n].copy_from_slice(&inp[..n]);
             return;
         }
         let (scale, threshold) = (self.scale(), self.threshold());
         let images = inp[..n]
-            .chunks_exact(self.len())
-            .zip(out.chunks_exact_mut(self.len()));
+            .chunks_exact(self.units())
+            .zip(out.chunks_exact_mut(self.units()));
         for (b, (src, dst)) in images.enumerate() {
             for (j, (o, &v)) in dst.iter_mut().zip(src).enumerate() {
                 *o = if self.kept(threshold, pass, b, j) {
