@@ -11,8 +11,8 @@ import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
 import { PRETRAINED_NAME, pretrainedNote } from '../../www/state/inside.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 
-const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
-const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false, dropout: 0, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
 const PIXELS = new Float32Array(784).fill(0.5);
 
 function deepFreeze(value) {
@@ -102,9 +102,9 @@ test('READY with a restored model: its counters, score, and its chart history is
 
 test('SETTINGS_INPUT: a valid form is kept and configures the trainer; an invalid one neither', () => {
   const s = readyState();
-  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false, workers: '2', drawingsShare: '0.1' };
+  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false, dropout: '0', workers: '2', drawingsShare: '0.1' };
   const good = step(s, { type: Action.SETTINGS_INPUT, raw });
-  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false, dropout: 0, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
   assert.deepEqual(good.settings, values);
   assert.equal(good.settingsValid, true);
   assert.deepEqual(effects(good, Effect.SAVE_SETTINGS), [{ type: Effect.SAVE_SETTINGS, schema: SCHEMA, values }]);
@@ -470,7 +470,7 @@ test('errors are told apart by name: a diverged run pauses with the advice, neve
   const refused = step(s, workerError('train', 'batchSize 0 must be a whole number from 1 to 1024', { name: ErrorName.settings, field: 'batchSize' }));
   assert.equal(refused.error.kind, 'settings');
   assert.equal(refused.settingsErrors.batchSize, 'batchSize 0 must be a whole number from 1 to 1024');
-  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', augment: true, workers: '0', drawingsShare: '0.1' } });
+  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', augment: true, dropout: '0', workers: '0', drawingsShare: '0.1' } });
   assert.deepEqual(edited.settingsErrors, {});
   assert.equal(edited.error, null);
 });
