@@ -43,7 +43,8 @@ export const ToWorker = Object.freeze({
 /** Messages the worker sends to the page. */
 export const FromWorker = Object.freeze({
   // READY: { simd, build, parameterCount, schema: settingsSchema(), model: modelDescription(),
-  //          restored: null | { savedAt, epochs, totalSteps, testAccuracy } }
+  //          tab: this tab's id (its saves' and chart history's, model-store.js),
+  //          restored: null | { savedAt, epochs, totalSteps, testAccuracy, tab: the tab that saved it } }
   READY: 'ready',
   DATA_STATUS: 'data-status', // { status: { train: SetStatus, test: SetStatus } }
   FILE_DONE: 'file-done', //    { set, file }                     a DATA_END was verified
@@ -56,6 +57,7 @@ export const FromWorker = Object.freeze({
   // ERROR: { where: 'init'|'data'|'train'|'predict'|'storage'|'export'|'import'|'user-data'|'teach'|'layers',
   //          message, name (ErrorName in errors.js: branch on it), field? (a setting), set? }
   ERROR: 'error',
+  SAVED: 'saved', //            {}   the model saved again after a storage ERROR
   EXPORTED: 'exported', //      { format, bytes: Uint8Array }      bytes.buffer transferred
   IMPORTED: 'imported', //      { progress: { epoch, stepInEpoch, stepsPerEpoch, totalSteps } }
   DATA_REPLACED: 'data-replaced', // { sets: ['train'?, 'test'?], names: [file names], trainFiles: [the training set's two] }
@@ -98,10 +100,11 @@ export const dataReplace = (sets) => {
 
 // ---- worker -> page --------------------------------------------------------------------------
 
-export const ready = ({ simd, build, parameterCount, schema, model, restored = null }) => [
-  { type: FromWorker.READY, simd, build, parameterCount, schema, model, restored },
+export const ready = ({ simd, build, parameterCount, schema, model, tab = null, restored = null }) => [
+  { type: FromWorker.READY, simd, build, parameterCount, schema, model, tab, restored },
   [],
 ];
+export const saved = () => [{ type: FromWorker.SAVED }, []];
 export const dataStatus = (status) => [{ type: FromWorker.DATA_STATUS, status }, []];
 export const fileDone = (set, file) => [{ type: FromWorker.FILE_DONE, set, file }, []];
 export const state = (value, reason = '') => [{ type: FromWorker.STATE, state: value, reason }, []];
