@@ -119,7 +119,7 @@ export function saveCharts(tab, totalSteps, charts) {
   });
 }
 
-/** Tab `tab`'s `{ tab, totalSteps, charts }`, or null. */
+/** Tab `tab`'s `{ tab, totalSteps, charts }`, or null (tab null: a model saved before tabs had ids, and its one history). */
 export function loadCharts(tab) {
-  return run('readonly', read(CHARTS_PREFIX + tab));
+  return run('readonly', read(tab == null ? OLD_CHARTS_KEY : CHARTS_PREFIX + tab));
 }

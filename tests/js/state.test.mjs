@@ -100,6 +100,10 @@ test('READY with a restored model: its counters, score, and the chart history of
   }
   const reset = step(s, { type: Action.RESET });
   assert.deepEqual(step(reset, { type: Action.CHARTS_LOADED, tab: 'tab-b', totalSteps: 120, saved }).effects, [], 'reset meanwhile');
+  // A model saved before tabs had ids (no tab) and the one history kept then (no tab either).
+  const old = step(initialState(), readyMessage({ restored: { ...restored, tab: null } }));
+  const { tab, ...oldSaved } = saved;
+  assert.equal(effects(step(old, { type: Action.CHARTS_LOADED, tab: null, totalSteps: 120, saved: oldSaved }), Effect.CHARTS_RESTORE).length, 1);
 });
 
 test('SETTINGS_INPUT: a valid form is kept and configures the trainer; an invalid one neither', () => {

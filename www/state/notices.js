@@ -27,7 +27,7 @@ function workerError(s, m) {
     }
     case 'storage':
       if (m.name === 'QuotaExceededError') {
-        s.storageNote = "Storage full: the model could not be saved; the one saved before is kept.";
+        s.storageNote = 'Storage full: the model could not be saved; the one saved before is kept.';
         showError(s, STORAGE_FULL, null, 'storage');
       } else {
         s.storageNote = `The model could not be saved in this browser: ${sentence(m.message)}`;

@@ -160,7 +160,7 @@ export const runHandlers = {
   [Action.CHARTS_LOADED](s, { tab, totalSteps, saved }) {
     // Only the history of the model still shown (a reset or an import may have come
     // meanwhile), kept by the tab that saved that model (model-store.js).
-    if (!saved || saved.tab !== tab || saved.totalSteps !== totalSteps || s.totalSteps !== totalSteps) return;
+    if (!saved || (saved.tab ?? null) !== tab || saved.totalSteps !== totalSteps || s.totalSteps !== totalSteps) return;
     s.smoothed = { loss: keptEma(saved.charts.lossEma), accuracy: keptEma(saved.charts.accEma) };
     if (Array.isArray(saved.charts.marks)) s.marks = saved.charts.marks;
     effect(s, Effect.CHARTS_RESTORE, { charts: saved.charts });
