@@ -19,7 +19,7 @@ let shared = null; // { views, sum } on the shared transport
 const post = (message, transfer = []) => self.postMessage(message, transfer);
 
 /** Applies an owed summed gradient (lr not NaN), then the share's gradient → `gradOut`. */
-function compute(count, batch, augment, lr, sum, pixels, labels, seeds, gradOut) {
+function compute(count, batch, augment, lr, pass, sum, pixels, labels, seeds, gradOut) {
   if (!Number.isNaN(lr)) {
     trainer.exchangeGradient().set(sum);
     trainer.applyGradient(lr);
@@ -28,7 +28,7 @@ function compute(count, batch, augment, lr, sum, pixels, labels, seeds, gradOut)
   trainer.exchangePixels().set(X.firstImages(pixels, count));
   trainer.exchangeLabels().set(labels.subarray(0, count));
   if (augment) trainer.exchangeSeeds().set(seeds.subarray(0, count));
-  const stats = trainer.shareGradient(count, batch, augment);
+  const stats = trainer.shareGradient(count, batch, augment, pass);
   gradOut.set(trainer.exchangeGradient());
   return stats;
 }
@@ -50,7 +50,7 @@ async function serveShared() {
     }
     seen = go;
     try {
-      const stats = compute(meta[X.COUNT], meta[X.BATCH], meta[X.AUGMENT] === 1, meta[X.APPLY_LR], shared.sum, pixels, labels, seeds, grad);
+      const stats = compute(meta[X.COUNT], meta[X.BATCH], meta[X.AUGMENT] === 1, meta[X.APPLY_LR], meta.subarray(X.PASS, X.PASS + X.PASS_WORDS), shared.sum, pixels, labels, seeds, grad);
       meta[X.LOSS_SUM] = stats.lossSum;
       meta[X.CORRECT] = stats.correct;
       meta[X.IMAGES] = stats.images;
@@ -91,7 +91,7 @@ async function handle(m) {
       let stats = { lossSum: NaN, correct: 0, images: 0 };
       let failed = false;
       try {
-        stats = compute(m.count, m.batch, m.augment, m.lr, b.sum, b.pixels, b.labels, b.seeds, b.grad);
+        stats = compute(m.count, m.batch, m.augment, m.lr, m.pass, b.sum, b.pixels, b.labels, b.seeds, b.grad);
       } catch (err) {
         failed = true;
         fail(err);

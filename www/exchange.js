@@ -14,7 +14,7 @@ export const Msg = Object.freeze({
   LOAD: 'load', //         → { id, weights: Uint8Array }  the coordinator's model and Adam state
   CHECKSUM: 'checksum', // → { id, lr, sum? }  apply the owed gradient (lr not NaN), then answer
   ANSWER: 'answer', //     ← { id, checksum, memoryBytes }  (LOAD and CHECKSUM)
-  STEP: 'step', //         → { seq, count, batch, augment, lr, sum, pixels, labels, seeds, grad } (postMessage only)
+  STEP: 'step', //         → { seq, count, batch, augment, lr, pass, sum, pixels, labels, seeds, grad } (postMessage only)
   DONE: 'done', //         ← { seq, lossSum, correct, images, failed?, and the buffers back } (postMessage only)
   FAILED: 'failed', //     ← { message }  the worker cannot go on
 });
@@ -33,7 +33,9 @@ export const LOSS_SUM = 4; // ← the share's summed loss
 export const CORRECT = 5; // ← its correct predictions
 export const IMAGES = 6; // ← its images
 export const FAILED = 7; // ← 1: the step failed (the worker then posts FAILED)
-const META_WORDS = 8;
+export const PASS = 8; // PASS_WORDS numbers from the coordinator's sharePass: the share's dropout
+export const PASS_WORDS = 5;
+const META_WORDS = PASS + PASS_WORDS;
 
 /** Bytes of one shared channel for a model of `params` parameters and images of `pixels`. */
 export function channelBytes(params, pixels) {

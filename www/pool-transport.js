@@ -12,6 +12,7 @@ import * as X from './exchange.js';
  */
 export function sendShare(h, trainer, { k, batch, augment, lr, shared }) {
   const count = trainer.shareInput(k);
+  const pass = trainer.sharePass(k); // the dropout one worker would draw for these images
   const into = shared ? h.views : h.buffers;
   into.pixels.set(X.firstImages(trainer.exchangePixels(), count));
   into.labels.set(trainer.exchangeLabels().subarray(0, count));
@@ -19,6 +20,7 @@ export function sendShare(h, trainer, { k, batch, augment, lr, shared }) {
   if (shared) {
     const { meta, ctrl } = h.views;
     Object.assign(meta, { [X.COUNT]: count, [X.BATCH]: batch, [X.AUGMENT]: augment ? 1 : 0, [X.APPLY_LR]: lr });
+    meta.set(pass, X.PASS);
     const seq = Atomics.load(ctrl, X.GO) + 1;
     Atomics.store(ctrl, X.GO, seq);
     Atomics.notify(ctrl, X.GO);
@@ -28,7 +30,7 @@ export function sendShare(h, trainer, { k, batch, augment, lr, shared }) {
   const seq = (h.seq = (h.seq ?? 0) + 1);
   return new Promise((resolve) => {
     h.pending = { seq, resolve };
-    h.worker.postMessage({ type: X.Msg.STEP, seq, count, batch, augment, lr, ...b }, X.transferOf(b));
+    h.worker.postMessage({ type: X.Msg.STEP, seq, count, batch, augment, lr, pass, ...b }, X.transferOf(b));
     h.buffers = null; // the compute worker holds them until it answers
   });
 }

@@ -132,6 +132,7 @@ const EXECUTE = {
   },
   [Effect.CONFIGURE]({ settings, learnDrawings, startRun }) {
     const t = io.trainer;
+    const layers = t.modelDescription().layers.length;
     t.setConfig(settings); // checks every setting before it applies any: throws first
     let error = null;
     try {
@@ -140,7 +141,9 @@ const EXECUTE = {
     } catch (err) {
       error = err;
     }
-    dispatch({ type: Internal.CONFIGURED, config: t.config(), run: startRun && !error, error });
+    // A training-only layer (dropout) came or went: the model card shows it.
+    const model = t.modelDescription().layers.length === layers ? null : { description: t.modelDescription(), parameterCount: t.parameterCount() };
+    dispatch({ type: Internal.CONFIGURED, config: t.config(), run: startRun && !error, error, model });
   },
   [Effect.WORKERS]({ setting }) {
     io.pool.setWanted(wantedWorkers(setting));

@@ -208,6 +208,26 @@ impl Pass {
         }
     }
 
+    /// The pass as four numbers below 2^32 (exact in any JavaScript number), for a compute
+    /// worker: `[train, key >> 32, key & 0xffff_ffff, first]`; [`Pass::from_words`] reads them.
+    pub const fn to_words(self) -> [u32; 4] {
+        match self {
+            Pass::Eval => [0; 4],
+            Pass::Train { key, first } => [1, (key >> 32) as u32, key as u32, first as u32],
+        }
+    }
+
+    /// The pass [`Pass::to_words`] wrote.
+    pub const fn from_words([train, high, low, first]: [u32; 4]) -> Pass {
+        if train == 0 {
+            return Pass::Eval;
+        }
+        Pass::Train {
+            key: (high as u64) << 32 | low as u64,
+            first: first as usize,
+        }
+    }
+
     /// A uniform 64-bit value for `unit` of image `image` of this pass: a counter-based hash,
     /// so it depends on nothing but its arguments. `None` in evaluation.
     pub fn noise(self, image: usize, unit: usize) -> Option<u64> {

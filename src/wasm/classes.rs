@@ -19,7 +19,10 @@ impl Trainer {
     /// output, params }], params, input: [side, side, 1], classes }`, the input first.
     #[wasm_bindgen(js_name = modelDescription)]
     pub fn model_description(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.model().arch().describe())
+        // With the settings' training-only layers (dropout): the next step builds them.
+        let options = self.inner.config().network_options();
+        let arch = self.inner.model().arch().with(options).map_err(js_err)?;
+        to_js(&arch.describe())
     }
 
     /// This model's number of trainable parameters.

@@ -5,6 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::{Trainer, js_err, to_js};
+use crate::layers::Pass;
 use crate::model::{MAX_BATCH, PIXELS};
 use crate::trainer::ShareStats;
 
@@ -109,24 +110,53 @@ impl Trainer {
         to_js(&report)
     }
 
+    /// What a compute worker needs to draw share `k`'s dropout as this trainer would:
+    /// `[train, key high, key low, first image, dropout rate]` (`Pass::to_words`, then the
+    /// setting), handed to its `shareGradient`.
+    #[wasm_bindgen(js_name = sharePass)]
+    pub fn share_pass(&self, k: u32) -> Result<Vec<f64>, JsValue> {
+        let pass = self.inner.share_pass(k as usize).map_err(js_err)?;
+        let mut words: Vec<f64> = pass.to_words().map(f64::from).to_vec();
+        words.push(f64::from(self.inner.config().dropout));
+        Ok(words)
+    }
+
     /// A compute worker's part: the gradient of the share in the exchange buffers (`count`
     /// images of a batch of `batch`, distorted from their seeds when `augment`), written to
-    /// `exchangeGradient()`. Returns `{ lossSum, correct, images }`.
+    /// `exchangeGradient()`, in the coordinator's `pass` (its `sharePass`: the units dropped
+    /// are those one worker would drop). Returns `{ lossSum, correct, images }`.
     #[wasm_bindgen(js_name = shareGradient)]
     pub fn share_gradient(
         &mut self,
         count: u32,
         batch: u32,
         augment: bool,
+        pass: &[f64],
     ) -> Result<JsValue, JsValue> {
+        let &[train, high, low, first, dropout] = pass else {
+            return Err(js_err(crate::error::Error::shape(
+                "share pass",
+                5,
+                pass.len(),
+            )));
+        };
+        if self.inner.config().dropout != dropout as f32 {
+            let mut config = self.inner.config();
+            config.dropout = dropout as f32;
+            self.inner.set_config(config).map_err(js_err)?;
+        }
+        let pass = Pass::from_words([train, high, low, first].map(|w| w as u32));
         let n = (count as usize).min(MAX_BATCH);
         let e = &mut self.exchange;
         let stats = self
             .inner
-            .share_gradient(
-                &e.pixels[..n * PIXELS],
-                &e.labels[..n],
-                &e.seeds[..if augment { n } else { 0 }],
+            .share_gradient_in(
+                pass,
+                (
+                    &e.pixels[..n * PIXELS],
+                    &e.labels[..n],
+                    &e.seeds[..if augment { n } else { 0 }],
+                ),
                 batch as usize,
                 augment,
                 &mut e.grad,

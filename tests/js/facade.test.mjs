@@ -93,8 +93,9 @@ test('the schema gives every setting its type, limits and default; the config fo
   assert.equal(t.config().learningRate, 0.003);
 });
 
-test('data parallel through the facade: a step split two ways equals the step alone; both workers hold the same bits', () => {
-  const settings = { batchSize: 64, augment: true };
+/** Three steps of `settings` alone and split two ways through the facade; the alone trainer's
+ * predictions after them. */
+function splitTwoWays(settings) {
   const alone = loaded(settings);
   const coordinator = loaded(settings);
   const helper = new f.Trainer({ seed: 3 }); // the same initial weights, no data
@@ -112,7 +113,8 @@ test('data parallel through the facade: a step split two ways equals the step al
     helper.exchangePixels().set(coordinator.exchangePixels().subarray(0, count * 784));
     helper.exchangeLabels().set(coordinator.exchangeLabels().subarray(0, count));
     helper.exchangeSeeds().set(coordinator.exchangeSeeds().subarray(0, count));
-    const stats = helper.shareGradient(count, coordinator.stepImages(), coordinator.stepAugments());
+    const pass = coordinator.sharePass(1); // the helper drops the units the coordinator would
+    const stats = helper.shareGradient(count, coordinator.stepImages(), coordinator.stepAugments(), pass);
     assert.equal(stats.images, count);
     while (coordinator.trainOwn(16) > 0);
     coordinator.exchangeGradient().set(helper.exchangeGradient());
@@ -126,6 +128,17 @@ test('data parallel through the facade: a step split two ways equals the step al
   const a = alone.predictBatch(new Float32Array(784 * 4).fill(0.3));
   const b = coordinator.predictBatch(new Float32Array(784 * 4).fill(0.3));
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-5 * Math.max(1e-3, Math.abs(a[i])), `${a[i]} vs ${b[i]}`);
+  return a;
+}
+
+test('data parallel through the facade: a step split two ways equals the step alone; both workers hold the same bits', () => {
+  splitTwoWays({ batchSize: 64, augment: true });
+});
+
+test('data parallel with dropout: the helper drops what one trainer would (sharePass), and dropout changes the steps', () => {
+  const without = splitTwoWays({ batchSize: 64, augment: false });
+  const withDropout = splitTwoWays({ batchSize: 64, augment: false, dropout: 0.5 });
+  assert.ok(without.some((p, i) => Math.abs(p - withDropout[i]) > 1e-4), 'dropout 0.5 trains another model');
 });
 
 test("the model description is the core's network, its parameters adding up", () => {

@@ -145,6 +145,11 @@ test('CONFIGURE: the settings go to the trainer; CONFIGURED tells the page and s
   // Mid-run, a new `epochs` changes the run under way.
   const mid = next(training(), configured({ epochs: 7 }));
   assert.deepEqual(mid.plan, { startEpoch: 0, epochs: 7 });
+  // Dropout turned on: the model card's layers changed, the page is told (not a rebuild).
+  const description = { layers: [], params: 93322, input: [28, 28, 1], classes: 10 };
+  const withDropout = next(readyState(), { ...configured({ dropout: 0.5 }), model: { description, parameterCount: 93322 } });
+  assert.deepEqual(types(withDropout), ['post:configured', 'post:model', Effect.WORKERS]);
+  assert.deepEqual(posted(withDropout, FromWorker.MODEL), [msg(P.model(description, 93322, false))]);
 });
 
 test('TRAIN: configure, start the run, the first slice; without images it pauses at once', () => {

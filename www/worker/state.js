@@ -135,9 +135,10 @@ const internalHandlers = {
    * "Learn them for good" the core's drawings config went over them for this run only (without
    * drawings that threw NoData after the form's settings applied: told, and no run starts).
    */
-  [Internal.CONFIGURED](s, fx, { config, run, error }) {
+  [Internal.CONFIGURED](s, fx, { config, run, error, model = null }) {
     if (s.plan) s.plan = { ...s.plan, epochs: config.epochs }; // a new `epochs` changes the run under way
     fx.push(post(P.configured(config)));
+    if (model) fx.push(post(P.model(model.description, model.parameterCount, false)));
     fx.push({ type: Effect.WORKERS, setting: config.workers });
     if (error) fx.push(post(P.error('train', error)));
     if (!run) return;
