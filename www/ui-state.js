@@ -72,6 +72,8 @@ export function status(s) {
   const state = displayState({ workerReady: s.workerReady, error: blockingError(s.error), runState: s.runState, trainUsable: trainUsable(s) });
   if (state === 'error' && s.error?.kind === 'data') return { state, text: 'Download failed' };
   if (state === 'error' && s.error?.kind === 'start') return { state, text: 'Could not start' }; // as boot-guard.js says it
+  // A run whose loss stays at chance is not "Done" nor plain "Training" (state/learning.js).
+  if (s.notLearning && ['training', 'paused', 'done'].includes(state)) return { state, text: 'Not learning: the loss is stuck at chance' };
   const text = statusText(state, {
     workerReady: s.workerReady,
     epochInRun: s.progress?.epochInRun ?? 0,
@@ -79,6 +81,22 @@ export function status(s) {
     testAccuracy: s.testAccuracy,
   });
   return { state, text };
+}
+
+/**
+ * The notice of a run that is not learning (state/learning.js), with its likely cause and the
+ * fix's label: `{ shown, text, fix }`.
+ */
+export function notLearningNote(s) {
+  const n = s.notLearning;
+  if (!n) return { shown: false, text: '', fix: '' };
+  const field = s.schema?.find((f) => f.name === 'learningRate');
+  const rate = Number.isFinite(n.learningRate) ? formatRate(n.learningRate) : 'in use';
+  const text =
+    `Not learning: after ${formatInt(n.steps)} steps the loss is ${formatLoss(n.loss)}, no better than guessing (${formatLoss(n.chance)}). ` +
+    `The likely cause is the learning rate (${rate}): too high, and the network stops responding. ` +
+    'Restart with fresh weights at the default rate; this run stays on the charts, faded.';
+  return { shown: true, text, fix: field ? `Restart at learning rate ${formatRate(field.default)}` : 'Restart at the default learning rate' };
 }
 
 /** Train / Pause / Reset: see `controlsFor`. */
