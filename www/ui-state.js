@@ -83,22 +83,6 @@ export function status(s) {
   return { state, text };
 }
 
-/**
- * The notice of a run that is not learning (state/learning.js), with its likely cause and the
- * fix's label: `{ shown, text, fix }`.
- */
-export function notLearningNote(s) {
-  const n = s.notLearning;
-  if (!n) return { shown: false, text: '', fix: '' };
-  const field = s.schema?.find((f) => f.name === 'learningRate');
-  const rate = Number.isFinite(n.learningRate) ? formatRate(n.learningRate) : 'in use';
-  const text =
-    `Not learning: after ${formatInt(n.steps)} steps the loss is ${formatLoss(n.loss)}, no better than guessing (${formatLoss(n.chance)}). ` +
-    `The likely cause is the learning rate (${rate}): too high, and the network stops responding. ` +
-    'Restart with fresh weights at the default rate; this run stays on the charts, faded.';
-  return { shown: true, text, fix: field ? `Restart at learning rate ${formatRate(field.default)}` : 'Restart at the default learning rate' };
-}
-
 /** Train / Pause / Reset: see `controlsFor`. */
 export function trainControls(s) {
   return controlsFor({

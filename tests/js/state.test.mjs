@@ -652,8 +652,8 @@ test('LEARN_DRAWINGS: a run of its own with the drawings, only when there are so
 
 
 test('a run whose loss stays at chance is marked not learning, with the cause and a one-click fix', async () => {
-  const { status, notLearningNote } = await import('../../www/ui-state.js');
-  const { NOT_LEARNING_AFTER } = await import('../../www/state/learning.js');
+  const { status } = await import('../../www/ui-state.js');
+  const { NOT_LEARNING_AFTER, notLearningNote } = await import('../../www/state/learning.js');
   const at = (loss, firstStep, n) => progressMessage({ firstStep }, { losses: Array(n).fill(loss), accuracies: Array(n).fill(0.1) });
   const high = { ...DEFAULTS, learningRate: 0.03 };
   let s = steps(readyState({ keptSettings: high }), { type: Action.TRAIN }, P.state('training')[0]);

@@ -4,10 +4,12 @@
 // The likely cause is the learning rate (too high: the ReLUs die and the outputs go flat); the
 // one-click fix (Action.RESTART_DEFAULT_RATE) keeps the failed run faded on the charts as a
 // Reset does, sets the learning rate back to its default and trains afresh.
-// `learningFollow` runs after every event (state.js), after the event's own handler.
+// `learningFollow` runs after every event (state.js), after the event's own handler;
+// `notLearningNote` words the notice.
 import * as P from '../protocol.js';
 import { FromWorker, ToWorker } from '../protocol.js';
 import { emaValue } from '../metrics.js';
+import { formatInt, formatLoss, formatRate } from '../format.js';
 import { Action, Effect } from './events.js';
 import { effect, send } from './draft.js';
 import { runHandlers } from './run.js';
@@ -52,7 +54,7 @@ export function learningFollow(s, event) {
 
 export const learningHandlers = {
   [Action.RESTART_DEFAULT_RATE](s) {
-    if (!s.workerReady || !s.schema || !s.settings) return;
+    if (!s.notLearning || !s.workerReady || !s.schema || !s.settings) return;
     runHandlers[Action.RESET](s); // the failed run stays on the charts, faded, under its own rate
     const field = s.schema.find((f) => f.name === 'learningRate');
     if (field) {
@@ -67,3 +69,19 @@ export const learningHandlers = {
     send(s, P.train(s.settings)); // after the reset: fresh weights, a fresh run
   },
 };
+
+/**
+ * The notice beside Train of a run that is not learning, with its likely cause and the fix's
+ * label: `{ shown, text, fix }`.
+ */
+export function notLearningNote(s) {
+  const n = s.notLearning;
+  if (!n) return { shown: false, text: '', fix: '' };
+  const field = s.schema?.find((f) => f.name === 'learningRate');
+  const rate = Number.isFinite(n.learningRate) ? formatRate(n.learningRate) : 'in use';
+  const text =
+    `Not learning: after ${formatInt(n.steps)} steps the loss is ${formatLoss(n.loss)}, no better than guessing (${formatLoss(n.chance)}). ` +
+    `The likely cause is the learning rate (${rate}): too high, and the network stops responding. ` +
+    'Restart with fresh weights at the default rate; this run stays on the charts, faded.';
+  return { shown: true, text, fix: field ? `Restart at learning rate ${formatRate(field.default)}` : 'Restart at the default learning rate' };
+}

@@ -11,7 +11,6 @@ import {
   focusSuccessor,
   learningRateText,
   lossChartText,
-  notLearningNote,
   pastRunsNote,
   smoothingText,
   status,
@@ -19,6 +18,7 @@ import {
   trainStats,
   workersInfo,
 } from '../ui-state.js';
+import { notLearningNote } from '../state/learning.js';
 import { byId, setAttr, setDisabled, setHidden, setProgressBar, setText } from './dom.js';
 
 export class TrainView {
