@@ -349,6 +349,14 @@ settings! {
         "Augment the training images",
         "Distort training images at random (turns, sizes, shifts and wobbles) so the network \
          reads drawn digits better.";
+    /// Rate of a `Dropout` layer after `Flatten`, before the hidden dense layer, in training
+    /// steps (0: none; [`crate::network::Options`]). Not in the weights file; a change takes
+    /// effect at the next step.
+    dropout: f32 = 0.0, Kind::Number { min: 0.0, max: 0.9, exclusive_min: false }, form: true,
+        "Dropout before the dense layer",
+        "In each training step, silence this share of the flattened features at random (the \
+         rest scaled up to match), so the dense layers cannot lean on a few of them; \
+         keras-io's MNIST convnet uses 0.5. 0 turns it off; predictions never drop anything.";
     /// Web Workers training together in the page, each on its share of every batch (0: one per
     /// core, at most 8; www/worker-pool.js). The core trains the same whatever the count.
     workers: u32 = 0, Kind::Auto { max: 8.0 }, form: true,
@@ -380,6 +388,13 @@ settings! {
 }
 
 impl TrainerConfig {
+    /// The training-only layers these settings put into the network.
+    pub fn network_options(&self) -> crate::network::Options {
+        crate::network::Options {
+            dropout: self.dropout,
+        }
+    }
+
     /// # Errors
     /// The first setting outside its limits (a struct built in Rust skips [`Self::patched`]).
     pub fn validate(&self) -> Result<()> {

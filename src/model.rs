@@ -14,9 +14,9 @@ use ndarray::ArrayViewD;
 use rand::{Rng, RngExt};
 
 use crate::error::{Error, Result};
-use crate::layers::{Layer, Workspace};
+use crate::layers::{Layer, Pass, Workspace};
 use crate::loss::{self, LossStats};
-use crate::network::{DEPTH, INPUT};
+use crate::network::{INPUT, MAX_DEPTH, Options};
 use crate::optim::Update;
 
 pub use crate::network::{Architecture, LayerInfo, ModelDescription};
@@ -33,19 +33,25 @@ pub const MICRO_BATCH: usize = crate::layers::conv2d::CHUNK_IMAGES;
 // The data pipeline hands the model square one-channel images.
 const _: () = assert!(INPUT.rank() == 3 && INPUT.dims()[1] == SIDE && INPUT.dims()[2] == 1);
 
-/// Per-layer buffers for one micro-batch, allocated once.
+/// Per-layer buffers for one micro-batch, allocated once (past the architecture's depth,
+/// empty).
 #[derive(Debug, Clone)]
 struct Buffers {
     /// Each layer's output; the last one holds the logits.
-    out: [Vec<f32>; DEPTH],
+    out: [Vec<f32>; MAX_DEPTH],
     /// The loss's gradient at each layer's output.
-    grad: [Vec<f32>; DEPTH],
-    ws: [Workspace; DEPTH],
+    grad: [Vec<f32>; MAX_DEPTH],
+    ws: [Workspace; MAX_DEPTH],
 }
 
 impl Buffers {
     fn new(arch: &Architecture) -> Self {
-        let len = |i: usize| MICRO_BATCH * arch.layers()[i].out_shape().elements();
+        let layers = arch.layers();
+        let len = |i: usize| {
+            layers
+                .get(i)
+                .map_or(0, |l| MICRO_BATCH * l.out_shape().elements())
+        };
         Buffers {
             out: std::array::from_fn(|i| vec![0.0; len(i)]),
             grad: std::array::from_fn(|i| vec![0.0; len(i)]),
@@ -140,6 +146,24 @@ impl Model {
         self.arch.classes()
     }
 
+    /// Adds or removes the training-only layers ([`Options`]; the parameters stay as they
+    /// are). Allocates the buffers again when the layers change.
+    ///
+    /// # Errors
+    /// Options out of range ([`Architecture::with_options`]); nothing changes then.
+    pub fn set_options(&mut self, options: Options) -> Result<()> {
+        if options != self.arch.options() {
+            self.arch = self.arch.with(options)?;
+            self.buf = Buffers::new(&self.arch);
+        }
+        Ok(())
+    }
+
+    /// The index of the last layer, whose output is the logits.
+    fn last(&self) -> usize {
+        self.arch.depth() - 1
+    }
+
     /// Re-draws every parameter: `U(-l, l)` with `l = √(6 / (fan_in + fan_out))` for kernels
     /// (for a conv kernel `[KH, KW, C, F]`: fan_in = KH·KW·C, fan_out = KH·KW·F), zero biases.
     pub fn init<R: Rng + ?Sized>(&mut self, rng: &mut R) {
@@ -173,21 +197,21 @@ impl Model {
         self.arch.tensors(&self.params)
     }
 
-    /// Forward pass of `b ≤ MICRO_BATCH` images: each layer from the previous one's output (the
-    /// first from `x`) into its own; the logits land in the last layer's output.
-    fn forward_micro(&mut self, b: usize, x: &[f32]) {
+    /// Forward pass of `b ≤ MICRO_BATCH` images in `pass`: each layer from the previous one's
+    /// output (the first from `x`) into its own; the logits land in the last layer's output.
+    fn forward_micro(&mut self, pass: Pass, b: usize, x: &[f32]) {
         let buf = &mut self.buf;
         for (i, layer) in self.arch.layers().iter().enumerate() {
             let (before, rest) = buf.out.split_at_mut(i);
             let input = before.last().map_or(x, |prev| &prev[..]);
             let params = &self.params[self.arch.layer_params(i)];
-            layer.forward(b, input, params, &mut rest[0], &mut buf.ws[i]);
+            layer.forward(pass, b, input, params, &mut rest[0], &mut buf.ws[i]);
         }
     }
 
     /// Backward pass of the last `forward_micro`, from the gradient at the logits to
     /// `self.micro_grads`. Each ReLU layer masks its output gradient in place.
-    fn backward_micro(&mut self, b: usize, x: &[f32]) {
+    fn backward_micro(&mut self, pass: Pass, b: usize, x: &[f32]) {
         let buf = &mut self.buf;
         for (i, layer) in self.arch.layers().iter().enumerate().rev() {
             let (before, rest) = buf.out.split_at(i);
@@ -197,6 +221,7 @@ impl Model {
             let dx = grad_before.last_mut().map(|g| &mut g[..]);
             let range = self.arch.layer_params(i);
             layer.backward(
+                pass,
                 b,
                 input,
                 &rest[0],
@@ -209,19 +234,31 @@ impl Model {
         }
     }
 
-    /// Mean loss over the batch and its gradient, written to `self.grads`. Parameters are not
-    /// changed. `x` is `[B, 28, 28]` in [0, 1], `labels` `[B]`, `1 ≤ B ≤ 1024`.
+    /// Mean loss over the batch and its gradient, written to `self.grads`, in evaluation mode
+    /// (deterministic: what the gradient checks check). Parameters are not changed. `x` is
+    /// `[B, 28, 28]` in [0, 1], `labels` `[B]`, `1 ≤ B ≤ 1024`.
     ///
     /// # Errors
     /// Wrong lengths, labels past the classes, non-finite pixels.
     pub fn loss_and_grads(&mut self, x: &[f32], labels: &[u8]) -> Result<LossStats> {
+        self.loss_and_grads_in(Pass::Eval, x, labels)
+    }
+
+    /// [`Model::loss_and_grads`] in `pass`: a training pass (`Pass::Train`, its `first` the
+    /// index of `x`'s first image in the step's batch) drops units as dropout says.
+    ///
+    /// # Errors
+    /// As [`Model::loss_and_grads`].
+    pub fn loss_and_grads_in(&mut self, pass: Pass, x: &[f32], labels: &[u8]) -> Result<LossStats> {
         validate_batch(x, labels, self.classes())?;
         let batch = labels.len();
         let (mut loss_sum, mut correct) = (0.0f64, 0);
         for start in (0..batch).step_by(MICRO_BATCH) {
             let b = (batch - start).min(MICRO_BATCH);
             let xs = &x[start * PIXELS..(start + b) * PIXELS];
-            let (l, c) = self.accumulate_micro(xs, &labels[start..start + b], batch, start == 0);
+            let pass = pass.advanced(start);
+            let (l, c) =
+                self.accumulate_micro(pass, xs, &labels[start..start + b], batch, start == 0);
             loss_sum += l;
             correct += c;
         }
@@ -234,25 +271,27 @@ impl Model {
     /// Adds the gradient of one micro-batch (`x`, `labels`: at most [`MICRO_BATCH`] images of an
     /// already validated batch of `batch` images) to `self.grads`, or writes it there when
     /// `first`. Returns the micro-batch's summed loss and its number of correct predictions.
-    /// Lets a caller spread one batch over several calls (see `Trainer::train_part`).
+    /// Lets a caller spread one batch over several calls (see `Trainer::train_part`); `pass`
+    /// is the micro-batch's (in training, `first` the index of its first image in the batch).
     pub(crate) fn accumulate_micro(
         &mut self,
+        pass: Pass,
         x: &[f32],
         labels: &[u8],
         batch: usize,
         first: bool,
     ) -> (f64, usize) {
-        let (b, classes) = (labels.len(), self.classes());
-        self.forward_micro(b, x);
-        let z = &self.buf.out[DEPTH - 1][..b * classes];
-        let dz = &mut self.buf.grad[DEPTH - 1][..b * classes];
+        let (b, classes, last) = (labels.len(), self.classes(), self.last());
+        self.forward_micro(pass, b, x);
+        let z = &self.buf.out[last][..b * classes];
+        let dz = &mut self.buf.grad[last][..b * classes];
         let stats = loss::forward_backward(classes, z, labels, Some(dz));
         // forward_backward averages over the micro-batch; rescale to the full batch.
         if b != batch {
             let scale = b as f32 / batch as f32;
             dz.iter_mut().for_each(|g| *g *= scale);
         }
-        self.backward_micro(b, x);
+        self.backward_micro(pass, b, x);
         if first {
             self.grads.copy_from_slice(&self.micro_grads);
         } else {
@@ -263,8 +302,9 @@ impl Model {
         (f64::from(stats.loss) * b as f64, stats.correct)
     }
 
-    /// One optimizer step on a batch. If the loss is not finite the parameters and the optimizer
-    /// are left as they were and an error says so.
+    /// One optimizer step on a batch, its gradient in evaluation mode ([`Model::loss_and_grads`];
+    /// the trainer's steps run in training mode). If the loss is not finite the parameters and
+    /// the optimizer are left as they were and an error says so.
     ///
     /// # Errors
     /// As [`Model::loss_and_grads`], plus a non-finite loss or gradient (divergence).
@@ -327,29 +367,30 @@ impl Model {
         if x.len() != PIXELS {
             return Err(Error::shape("image pixels", PIXELS, x.len()));
         }
-        let (len, offsets) = (self.arch.activation_len(), *self.arch.activation_offsets());
+        let len = self.arch.activation_len();
         if out.len() != len {
             return Err(Error::shape("activations buffer", len, out.len()));
         }
         validate_pixels(x)?;
-        self.forward_micro(1, x);
-        for (i, layer) in self.buf.out.iter().enumerate() {
+        self.forward_micro(Pass::Eval, 1, x);
+        let offsets = self.arch.activation_offsets();
+        for (i, layer) in self.buf.out[..self.arch.depth()].iter().enumerate() {
             let (start, end) = (offsets[i], offsets[i + 1]);
             out[start..end].copy_from_slice(&layer[..end - start]);
         }
-        let classes = self.classes();
-        let logits = &self.buf.out[DEPTH - 1][..classes];
-        loss::softmax(classes, logits, &mut out[offsets[DEPTH - 1]..]);
+        let (classes, last) = (self.classes(), self.last());
+        let logits = &self.buf.out[last][..classes];
+        loss::softmax(classes, logits, &mut out[offsets[last]..]);
         Ok(())
     }
 
     /// Runs the forward pass over `x` in micro-batches, handing each `(first index, logits)`.
     pub(crate) fn for_each_logits(&mut self, x: &[f32], mut f: impl FnMut(usize, &[f32])) {
-        let (n, classes) = (x.len() / PIXELS, self.classes());
+        let (n, classes, last) = (x.len() / PIXELS, self.classes(), self.last());
         for start in (0..n).step_by(MICRO_BATCH) {
             let b = (n - start).min(MICRO_BATCH);
-            self.forward_micro(b, &x[start * PIXELS..(start + b) * PIXELS]);
-            f(start, &self.buf.out[DEPTH - 1][..b * classes]);
+            self.forward_micro(Pass::Eval, b, &x[start * PIXELS..(start + b) * PIXELS]);
+            f(start, &self.buf.out[last][..b * classes]);
         }
     }
 

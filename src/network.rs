@@ -10,6 +10,10 @@
 //! architecture string (its `Display`), the safetensors names, and the page's description of
 //! the model ([`Architecture::describe`]). [`Architecture::MNIST`] is the ten-digit network.
 //!
+//! Some layers only act in training and are there when a setting says ([`Options`]): they
+//! have no parameters and no architecture token, so the weights file's network, its
+//! parameters and their places are the same with them or without.
+//!
 //! All parameters live in one flat buffer in Keras order: layer by layer, each layer's kernel
 //! then its bias. Layer `i` owns `layer_offsets()[i]..layer_offsets()[i + 1]`.
 
@@ -22,10 +26,33 @@ use crate::error::{Error, Result};
 use crate::layers::Activation::{Relu, Softmax};
 use crate::layers::{Activation, Layer, LayerSpec, Shape};
 
+/// What the settings add to the network without changing its parameters: layers that only
+/// act in training, each declared in [`HIDDEN`] and placed or left out here.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Options {
+    /// Rate of the `Dropout` before the hidden dense layer; 0 leaves it out.
+    pub dropout: f32,
+}
+
+impl Options {
+    /// Nothing added: the network as the weights file has it.
+    pub const NONE: Options = Options { dropout: 0.0 };
+
+    /// The declared layer `spec` as these options make it; `None` leaves it out.
+    const fn place(&self, spec: LayerSpec) -> Option<LayerSpec> {
+        match spec {
+            LayerSpec::Dropout(_) if self.dropout > 0.0 => Some(LayerSpec::dropout(self.dropout)),
+            LayerSpec::Dropout(_) => None,
+            other => Some(other),
+        }
+    }
+}
+
 /// One image: 28x28 pixels in [0, 1], one channel, NHWC.
 pub const INPUT: Shape = Shape::new(&[28, 28, 1]);
 
 /// The layers before the classifier, each line's comment its output shape for one image.
+/// [`Options`] says which of the training-only ones are there.
 pub const HIDDEN: &[LayerSpec] = &[
     LayerSpec::conv2d(32, 3, Relu), // [26, 26, 32]
     LayerSpec::max_pool2(),         // [13, 13, 32]
@@ -33,6 +60,7 @@ pub const HIDDEN: &[LayerSpec] = &[
     LayerSpec::max_pool2(),         // [5, 5, 64]
     LayerSpec::conv2d(64, 3, Relu), // [3, 3, 64]
     LayerSpec::flatten(),           // [576]
+    LayerSpec::dropout(0.0),        // [576], keras-io's convnet's Dropout(0.5): Options
     LayerSpec::dense(64, Relu),     // [64]
 ];
 
@@ -41,8 +69,8 @@ pub const fn classifier(classes: usize) -> LayerSpec {
     LayerSpec::dense(classes, Softmax)
 }
 
-/// Number of layers: the hidden ones and the classifier.
-pub const DEPTH: usize = HIDDEN.len() + 1;
+/// Most layers a network has: every hidden one declared and the classifier.
+pub const MAX_DEPTH: usize = HIDDEN.len() + 1;
 
 /// Fewest classes a model has (a classifier needs two).
 pub const MIN_CLASSES: usize = 2;
@@ -53,28 +81,47 @@ pub const MNIST_CLASSES: usize = 10;
 
 /// The network for one class count: every layer sized for the output of the one before it,
 /// and the places of their parameters and outputs in the flat buffers. Built once per class
-/// count; `Copy`, so a model holds its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// count and [`Options`]; `Copy`, so a model holds its own.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Architecture {
     classes: usize,
-    layers: [LayerSpec; DEPTH],
-    /// Where each layer's parameters start in the flat buffer; the last entry is the total.
-    layer_offsets: [usize; DEPTH + 1],
-    /// Where each layer's output for one image starts in an activations buffer; the last
-    /// entry is the total.
-    activation_offsets: [usize; DEPTH + 1],
+    options: Options,
+    /// The layers there are: `layers[..depth]`.
+    depth: usize,
+    layers: [LayerSpec; MAX_DEPTH],
+    /// Where each layer's parameters start in the flat buffer; entry `depth` is the total.
+    layer_offsets: [usize; MAX_DEPTH + 1],
+    /// Where each layer's output for one image starts in an activations buffer; entry
+    /// `depth` is the total.
+    activation_offsets: [usize; MAX_DEPTH + 1],
 }
 
 impl Architecture {
     /// The ten-digit MNIST network (93,322 parameters; tests/network.rs checks it against the
     /// README).
-    pub const MNIST: Architecture = Architecture::build(MNIST_CLASSES);
+    pub const MNIST: Architecture = Architecture::build(MNIST_CLASSES, Options::NONE);
 
     /// The network for `classes` classes.
     ///
     /// # Errors
     /// A class count outside [`MIN_CLASSES`]..=[`MAX_CLASSES`].
     pub fn new(classes: usize) -> Result<Self> {
+        Architecture::with_options(classes, Options::NONE)
+    }
+
+    /// The network for `classes` classes with the training-only layers `options` asks for.
+    ///
+    /// # Errors
+    /// A class count outside [`MIN_CLASSES`]..=[`MAX_CLASSES`], a dropout rate outside
+    /// `[0, 1)`.
+    pub fn with_options(classes: usize, options: Options) -> Result<Self> {
+        if !(0.0..1.0).contains(&options.dropout) {
+            return Err(Error::argument(
+                "dropout",
+                options.dropout,
+                "must be at least 0 and below 1",
+            ));
+        }
         if !(MIN_CLASSES..=MAX_CLASSES).contains(&classes) {
             return Err(Error::argument(
                 "classes",
@@ -82,18 +129,37 @@ impl Architecture {
                 "must be between 2 and 62",
             ));
         }
-        Ok(Architecture::build(classes))
+        Ok(Architecture::build(classes, options))
     }
 
-    const fn build(classes: usize) -> Self {
-        let mut layers = [LayerSpec::flatten(); DEPTH];
+    /// This network with other [`Options`]: the same parameters in the same places.
+    ///
+    /// # Errors
+    /// As [`Architecture::with_options`].
+    pub fn with(&self, options: Options) -> Result<Self> {
+        Architecture::with_options(self.classes, options)
+    }
+
+    const fn build(classes: usize, options: Options) -> Self {
+        let mut layers = [LayerSpec::flatten(); MAX_DEPTH];
         let mut shape = INPUT;
-        let mut layer_offsets = [0; DEPTH + 1];
-        let mut activation_offsets = [0; DEPTH + 1];
-        let mut i = 0;
-        while i < DEPTH {
-            let last = i + 1 == DEPTH;
-            let spec = if last { classifier(classes) } else { HIDDEN[i] };
+        let mut layer_offsets = [0; MAX_DEPTH + 1];
+        let mut activation_offsets = [0; MAX_DEPTH + 1];
+        let (mut i, mut declared) = (0, 0);
+        while declared < MAX_DEPTH {
+            let last = declared + 1 == MAX_DEPTH;
+            let spec = if last {
+                classifier(classes)
+            } else {
+                match options.place(HIDDEN[declared]) {
+                    Some(spec) => spec,
+                    None => {
+                        declared += 1;
+                        continue;
+                    }
+                }
+            };
+            declared += 1;
             layers[i] = spec.connect(shape);
             shape = layers[i].out_shape();
             let softmax = matches!(layers[i].activation(), Activation::Softmax);
@@ -112,6 +178,8 @@ impl Architecture {
         }
         Architecture {
             classes,
+            options,
+            depth: i,
             layers,
             layer_offsets,
             activation_offsets,
@@ -123,14 +191,24 @@ impl Architecture {
         self.classes
     }
 
+    /// The training-only layers it has.
+    pub const fn options(&self) -> Options {
+        self.options
+    }
+
+    /// Number of layers: the hidden ones there are and the classifier.
+    pub const fn depth(&self) -> usize {
+        self.depth
+    }
+
     /// Every layer, sized.
-    pub const fn layers(&self) -> &[LayerSpec; DEPTH] {
-        &self.layers
+    pub fn layers(&self) -> &[LayerSpec] {
+        &self.layers[..self.depth]
     }
 
     /// Where each layer's parameters start in the flat buffer; the last entry is the total.
-    pub const fn layer_offsets(&self) -> &[usize; DEPTH + 1] {
-        &self.layer_offsets
+    pub fn layer_offsets(&self) -> &[usize] {
+        &self.layer_offsets[..=self.depth]
     }
 
     /// Layer `i`'s slice of a flat parameter-sized buffer.
@@ -140,19 +218,19 @@ impl Architecture {
 
     /// Total number of parameters.
     pub const fn param_count(&self) -> usize {
-        self.layer_offsets[DEPTH]
+        self.layer_offsets[self.depth]
     }
 
     /// Where each layer's output for one image starts in an activations buffer (the layers'
     /// outputs one after the other, each in its NHWC layout; see
     /// [`Architecture::activation_layout`]); the last entry is the total.
-    pub const fn activation_offsets(&self) -> &[usize; DEPTH + 1] {
-        &self.activation_offsets
+    pub fn activation_offsets(&self) -> &[usize] {
+        &self.activation_offsets[..=self.depth]
     }
 
     /// Values in one image's activations buffer: every layer's output (37,610 for MNIST).
     pub const fn activation_len(&self) -> usize {
-        self.activation_offsets[DEPTH]
+        self.activation_offsets[self.depth]
     }
 }
 
@@ -179,8 +257,8 @@ impl Architecture {
     /// holds the class probabilities (softmax applied), the others what the layer outputs
     /// (after its ReLU when it has one).
     pub fn activation_layout(&self) -> Vec<ActivationInfo> {
-        let offsets = &self.activation_offsets;
-        self.layers
+        let offsets = self.activation_offsets();
+        self.layers()
             .iter()
             .zip(self.layer_names())
             .enumerate()
@@ -216,7 +294,7 @@ impl Architecture {
     /// of the same class (`conv2d`, `max_pooling2d`, `conv2d_1`, ...).
     pub fn layer_names(&self) -> Vec<String> {
         let mut seen: Vec<&str> = Vec::new();
-        self.layers
+        self.layers()
             .iter()
             .map(|layer| {
                 let base = layer.keras_name();
@@ -233,8 +311,8 @@ impl Architecture {
     /// Every parameter tensor, in buffer order.
     pub fn param_tensors(&self) -> Vec<ParamTensor> {
         let mut out = Vec::new();
-        let layers = self.layers.iter().zip(self.layer_names());
-        for ((layer, name), &start) in layers.zip(&self.layer_offsets) {
+        let layers = self.layers().iter().zip(self.layer_names());
+        for ((layer, name), &start) in layers.zip(self.layer_offsets()) {
             let mut offset = start;
             for (weight, shape) in layer.param_shapes().iter() {
                 out.push(ParamTensor {
@@ -276,7 +354,7 @@ impl Architecture {
             params: 0,
         };
         let layers = self
-            .layers
+            .layers()
             .iter()
             .zip(self.layer_names())
             .map(|(layer, name)| LayerInfo {
@@ -298,13 +376,15 @@ impl Architecture {
 /// The weights file's description of the network, e.g. `nhwc 28x28x1 | conv3x3x32 relu | ...
 /// | dense10 softmax`: the classifier's token records the class count. Its hash identifies the
 /// architecture in every weights file, so this text must not change for an unchanged network
-/// (tests/network.rs pins it).
+/// (tests/network.rs pins it). Training-only layers have no token ([`Options`]).
 impl fmt::Display for Architecture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let dims: Vec<String> = INPUT.dims().iter().map(usize::to_string).collect();
         write!(f, "nhwc {}", dims.join("x"))?;
-        for layer in &self.layers {
-            write!(f, " | {}", layer.arch_token())?;
+        for token in self.layers().iter().map(Layer::arch_token) {
+            if !token.is_empty() {
+                write!(f, " | {token}")?;
+            }
         }
         Ok(())
     }

@@ -36,7 +36,7 @@ use crate::data::DataSet;
 use crate::data::augment::{Augmentations, Augmenter};
 use crate::error::{Error, Result};
 use crate::model::{Model, PIXELS};
-use crate::network::{Architecture, DEPTH, MAX_CLASSES};
+use crate::network::{Architecture, MAX_CLASSES};
 use crate::optim::{Adam, AdamConfig};
 
 /// Most drawings the trainer keeps (a gallery of this many is ~7.8 MB of pixels).
@@ -397,7 +397,7 @@ impl Teacher {
         )?;
         let n = mix.len();
         let stats = model.loss_and_grads(&self.x[..n * PIXELS], &self.y[..n])?;
-        let frozen = model.arch().layer_offsets()[cfg.first_layer.min(DEPTH)];
+        let frozen = model.arch().layer_offsets()[cfg.first_layer.min(model.arch().depth())];
         model.grads[..frozen].fill(0.0);
         self.adam.config.lr = cfg.learning_rate;
         self.adam.config.epsilon = cfg.epsilon;

@@ -38,6 +38,7 @@ fn defaults_are_the_schemas_and_valid() {
             "finalLrShare",
             "trainSize",
             "augment",
+            "dropout",
             "workers",
             "trainOnDrawings",
             "drawingsShare",

@@ -1,12 +1,24 @@
 //! Property tests: arbitrary bytes never panic the IDX parser or the weights loader, and a
-//! rejected input leaves what was loaded before untouched. Case counts are set per test
-//! (PROPTEST_CASES overrides them); each case also goes through random chunkings.
+//! rejected input leaves what was loaded before untouched. Each case also goes through random
+//! chunkings. Case counts are small per test so CI stays quick; PROPTEST_CASES overrides them all
+//! (`npm run fuzz` runs a million each, see scripts/fuzz.sh).
 #![cfg(not(target_arch = "wasm32"))]
+
+use std::cell::RefCell;
 
 use mnist_wasm::data::{DataSet, IdxKind, IdxStream};
 use mnist_wasm::weights;
 use mnist_wasm::{Trainer, TrainerConfig};
 use proptest::prelude::*;
+
+/// `default` cases, or PROPTEST_CASES when set. (proptest reads that variable only for its
+/// default config, and `with_cases` would override it.)
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 /// A valid IDX header for `n` 28x28 images, then `body` as the pixels.
 fn images_file(n: u32, body: &[u8]) -> Vec<u8> {
@@ -33,7 +45,7 @@ fn push_chunked(stream: &mut IdxStream, bytes: &[u8], cuts: &[usize]) -> Result<
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(3000)))]
 
     #[test]
     fn idx_parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..4096),
@@ -73,8 +85,18 @@ proptest! {
     }
 }
 
+/// Whether `t` holds exactly what `file` (a valid weights file) holds. Read in place: exporting
+/// would checksum a megabyte per case, which a million cases cannot afford.
+fn holds(t: &Trainer, file: &weights::Checkpoint) -> bool {
+    let kept = file.state.as_ref().expect("exported with the optimizer's state");
+    let o = t.optimizer();
+    t.model().params == file.params
+        && (o.kind(), o.t, &o.state) == (file.optimizer, kept.t, &kept.state)
+        && (t.epoch(), t.total_steps()) == (file.epochs, file.steps)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(cases(300)))]
 
     #[test]
     fn weights_loader_never_panics_and_refusal_changes_nothing(
@@ -82,26 +104,45 @@ proptest! {
         junk in proptest::collection::vec(any::<u8>(), 0..256),
         flip in any::<usize>(),
         truncate in any::<usize>(),
+        with_adam in any::<bool>(),
     ) {
-        // Shared across cases: building a trainer is the expensive part.
+        // Shared across cases: building a trainer is the expensive part. The target trainer is
+        // shared too, so a refusal that changed anything would also show in later cases.
         thread_local! {
-            static GOOD: Vec<u8> = Trainer::new(TrainerConfig::default())
-                .and_then(|t| t.export_weights())
-                .expect("exports");
+            static GOOD: RefCell<[Vec<u8>; 2]> = RefCell::new({
+                let t = Trainer::new(TrainerConfig::default()).expect("valid");
+                [t.export_params().expect("exports"), t.export_weights().expect("exports")]
+            });
+            static TARGET: RefCell<(Trainer, weights::Checkpoint)> = RefCell::new({
+                let t = Trainer::new(TrainerConfig { seed: 9, ..Default::default() }).expect("valid");
+                let before = weights::decode(&t.export_weights().expect("exports")).expect("decodes");
+                (t, before)
+            });
         }
-        let good = GOOD.with(Clone::clone);
-        let mut t = Trainer::new(TrainerConfig { seed: 9, ..Default::default() }).expect("valid");
-        let before = t.export_weights().expect("exports");
-        // Random bytes, a valid prefix followed by junk, a flipped byte, a truncation.
-        let mut prefixed = good[..prefix_len.min(good.len())].to_vec();
-        prefixed.extend_from_slice(&junk);
-        let mut flipped = good.clone();
-        flipped[flip % good.len()] ^= 1 << (flip % 8);
-        let truncated = &good[..truncate % good.len()];
-        for bad in [&junk[..], &prefixed, &flipped, truncated] {
-            prop_assert!(weights::decode(bad).is_err());
-            prop_assert!(t.import_weights(bad).is_err());
-            prop_assert_eq!(&t.export_weights().expect("exports"), &before);
-        }
+        GOOD.with(|good| {
+            // Random bytes, a valid prefix followed by junk, a flipped bit, a truncation; of the
+            // file with Adam's state or without. The bit is flipped in place and back: copying
+            // the file would cost as much as checking it.
+            let good = &mut good.borrow_mut()[usize::from(with_adam)];
+            let mut prefixed = good[..prefix_len.min(good.len())].to_vec();
+            prefixed.extend_from_slice(&junk);
+            let (at, bit) = (flip % good.len(), 1u8 << (flip % 8));
+            TARGET.with(|target| {
+                let (t, before) = &mut *target.borrow_mut();
+                let truncated = &good[..truncate % good.len()];
+                for bad in [&junk[..], &prefixed, truncated] {
+                    prop_assert!(weights::decode(bad).is_err());
+                    prop_assert!(t.import_weights(bad).is_err());
+                    prop_assert!(holds(t, before), "a refused file changed the trainer");
+                }
+                // import_weights decodes first, so one checksum pass checks the flipped file.
+                good[at] ^= bit;
+                let refused = t.import_weights(good).is_err();
+                good[at] ^= bit;
+                prop_assert!(refused, "a file with bit {} of byte {at} flipped was accepted", flip % 8);
+                prop_assert!(holds(t, before), "a refused file changed the trainer");
+                Ok(())
+            })
+        })?;
     }
 }

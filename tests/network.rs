@@ -163,10 +163,16 @@ fn shape_comments_in_the_declaration_are_the_derived_shapes() {
     let comments: Vec<&str> = source
         .lines()
         .filter(|line| line.trim_start().starts_with("LayerSpec::") && line.contains("// ["))
-        .map(|line| line.split("// ").nth(1).expect("a shape comment").trim())
+        .map(|line| {
+            let comment = line.split("// ").nth(1).expect("a shape comment");
+            let end = comment.find(']').expect("a shape");
+            &comment[..=end]
+        })
         .collect();
-    // The hidden layers carry the comments; the classifier's shape is the class count.
-    let derived: Vec<String> = MNIST.layers()[..network::HIDDEN.len()]
+    // The hidden layers carry the comments (every one declared: dropout on); the classifier's
+    // shape is the class count.
+    let all = Architecture::with_options(10, network::Options { dropout: 0.5 }).expect("valid");
+    let derived: Vec<String> = all.layers()[..network::HIDDEN.len()]
         .iter()
         .map(|l| format!("{:?}", l.out_shape()))
         .collect();
@@ -285,5 +291,5 @@ fn forward_pass_matches_a_plain_ndarray_reference() {
             assert!((f64::from(*g) - w).abs() < 1e-5, "{got:?} vs {want:?}");
         }
     }
-    assert_eq!(network::DEPTH, 8);
+    assert_eq!(MNIST.depth(), 8);
 }

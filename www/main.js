@@ -140,11 +140,11 @@ function run(effect) {
     case Effect.CHARTS_CLEAR_RUNS:
       return charts.clearRuns();
     case Effect.CHARTS_KEEP:
-      return saveCharts(effect.totalSteps, charts.snapshot()).catch(() => {});
+      return saveCharts(effect.tab, effect.totalSteps, charts.snapshot()).catch(() => {});
     case Effect.CHARTS_LOAD:
-      return loadCharts()
+      return loadCharts(effect.tab)
         .catch(() => null)
-        .then((saved) => dispatch({ type: Action.CHARTS_LOADED, totalSteps: effect.totalSteps, saved }));
+        .then((saved) => dispatch({ type: Action.CHARTS_LOADED, tab: effect.tab, totalSteps: effect.totalSteps, saved }));
     case Effect.CHARTS_RESTORE:
       return charts.restore(effect.charts);
     case Effect.LOADER_VERIFIED:

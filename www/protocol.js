@@ -45,7 +45,8 @@ export const ToWorker = Object.freeze({
 export const FromWorker = Object.freeze({
   // READY: { simd, build, parameterCount, schema: settingsSchema(), model: trainer.modelDescription()
   //          ({ layers, params, input: [side, side, 1], classes }: every size the page uses),
-  //          restored: null | { savedAt, epochs, totalSteps, testAccuracy } }
+  //          tab: this tab's id (its saves' and chart history's, model-store.js),
+  //          restored: null | { savedAt, epochs, totalSteps, testAccuracy, tab: the tab that saved it } }
   READY: 'ready',
   // MODEL: { model, parameterCount, rebuilt }   the model became one of another class count: rebuilt
   //        for the training data (fresh weights, counters at 0), or taken from an imported file
@@ -61,6 +62,7 @@ export const FromWorker = Object.freeze({
   // ERROR: { where: 'init'|'data'|'train'|'predict'|'storage'|'export'|'import'|'user-data'|'teach'|'layers',
   //          message, name (ErrorName in errors.js: branch on it), field? (a setting), set? }
   ERROR: 'error',
+  SAVED: 'saved', //            {}   the model saved again after a storage ERROR
   EXPORTED: 'exported', //      { format, bytes: Uint8Array }      bytes.buffer transferred
   IMPORTED: 'imported', //      { progress: { epoch, stepInEpoch, stepsPerEpoch, totalSteps } }
   DATA_REPLACED: 'data-replaced', // { sets: ['train'?, 'test'?], names: [file names], trainFiles: [the training set's two] }
@@ -103,14 +105,15 @@ export const dataReplace = (sets) => {
 
 // ---- worker -> page --------------------------------------------------------------------------
 
-export const ready = ({ simd, build, parameterCount, schema, model, restored = null }) => [
-  { type: FromWorker.READY, simd, build, parameterCount, schema, model, restored },
+export const ready = ({ simd, build, parameterCount, schema, model, tab = null, restored = null }) => [
+  { type: FromWorker.READY, simd, build, parameterCount, schema, model, tab, restored },
   [],
 ];
 export const model = (description, parameterCount, rebuilt) => [
   { type: FromWorker.MODEL, model: description, parameterCount, rebuilt },
   [],
 ];
+export const saved = () => [{ type: FromWorker.SAVED }, []];
 export const dataStatus = (status) => [{ type: FromWorker.DATA_STATUS, status }, []];
 export const fileDone = (set, file) => [{ type: FromWorker.FILE_DONE, set, file }, []];
 export const state = (value, reason = '') => [{ type: FromWorker.STATE, state: value, reason }, []];

@@ -59,6 +59,7 @@ export function initialState() {
     dataNote: '',
     ownSets: [], // 'train' | 'test': sets the user replaced with their own files
     storageNote: '',
+    tab: null, // this tab's id, from READY (model-store.js)
     offline: null, // the service worker's news: 'offline-ready' | 'updated' | 'unavailable' (built app only)
     classNames: [], // one per class of the model (READY's model.classes): state/pad.js applyClassNames
     classNamesText: '', // what the user typed, kept to name the classes of a rebuilt model

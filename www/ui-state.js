@@ -6,7 +6,7 @@ import { busyRate, emaValue, stepsRemaining, wallRate, windowOf } from './metric
 import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent, formatRate } from './format.js';
 
 /** Error kinds shown in the alert without stopping anything: the status keeps saying what the trainer does. */
-export const NON_BLOCKING = new Set(['import', 'user-data', 'diverged', 'settings']);
+export const NON_BLOCKING = new Set(['import', 'user-data', 'diverged', 'settings', 'storage']);
 
 /** The message of an error that blocks the page (the status shows 'error'), else null. */
 export const blockingError = (error) => (error && !NON_BLOCKING.has(error.kind) ? error.message : null);

@@ -26,15 +26,14 @@ import { checkUserSets, loadUserSets } from './worker-data.js';
 import { fineTune, layerViews } from './worker-teach.js';
 import { trainSlice, yieldToEvents } from './worker-slices.js';
 import { WorkerPool, wantedWorkers } from './worker-pool.js';
-import { clearModel } from './model-store.js';
-import { restoreTrainer, saveTrainer } from './worker-store.js';
+import { ModelKeeper } from './worker-store.js';
 import { loadWasm } from './wasm.js';
 
 const SLICE_MS = 40; // longest stretch of work between two looks at the message queue
 const STATUS_EVERY_MS = 100; // data-status messages while data streams in
 
 // What the effects act on (set once wasm is loaded), and the reducer's state.
-const io = { wasm: null, trainer: null, pool: null, memory: null, note: '', checksums: [], statusTimer: null };
+const io = { wasm: null, trainer: null, pool: null, memory: null, note: '', checksums: [], statusTimer: null, keeper: new ModelKeeper() };
 let state = initialState();
 
 const post = (message) => P.send(self, message);
@@ -89,9 +88,9 @@ self.onmessage = (event) => dispatch(event.data);
       },
       onChange: () => postWorkers(),
     });
-    const restored = await restoreTrainer(io.trainer);
+    const restored = await io.keeper.restore(io.trainer);
     const t = io.trainer;
-    const info = { simd: wasm.simdEnabled(), build: loaded.build, parameterCount: t.parameterCount(), schema: wasm.settingsSchema(), model: t.modelDescription() };
+    const info = { simd: wasm.simdEnabled(), build: loaded.build, parameterCount: t.parameterCount(), schema: wasm.settingsSchema(), model: t.modelDescription(), tab: io.keeper.tab };
     dispatch({ type: Internal.STARTED, info, restored });
   } catch (err) {
     post(P.error('init', err));
@@ -150,7 +149,7 @@ const EXECUTE = {
   },
   [Effect.RESET_MODEL]({ rebuilt }) {
     if (!rebuilt) io.trainer.reset(); // else the core has just built it afresh
-    clearModel().catch(() => {});
+    io.keeper.forget().catch(() => {});
   },
   [Effect.PREDICT]: ({ id, pixels }) => post(P.prediction(id, io.trainer.predict(pixels))),
   [Effect.SAMPLE]: ({ set, index }) => post(P.sampleImage(set, index, io.trainer.label(set, index), io.trainer.image(set, index))),
@@ -235,10 +234,12 @@ const EXECUTE = {
   },
   async [Effect.SAVE](e) {
     try {
-      await saveTrainer(io.trainer, { counters: e.counters, testAccuracy: e.testAccuracy }, () => saveWanted(state, e));
-    } catch (err) {
-      post(P.error('storage', `The model could not be saved in this browser: ${err?.message ?? err}`));
+      await io.keeper.save(io.trainer, { counters: e.counters, testAccuracy: e.testAccuracy }, () => saveWanted(state, e));
+    } catch (error) {
+      dispatch({ type: Internal.SAVE_FAILED, error });
+      return;
     }
+    dispatch({ type: Internal.SAVED });
   },
 };
 

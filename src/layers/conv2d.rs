@@ -24,7 +24,7 @@ use crate::kernels::conv_implicit::conv2d_fwd_implicit;
 use crate::kernels::im2col::{ConvGeom, col2im, im2col};
 use crate::kernels::winograd::conv2d_fwd_winograd;
 use crate::kernels::{Trans, gemm};
-use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Shape, Workspace, relu};
+use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Pass, Shape, Workspace, relu};
 
 /// Images per im2col chunk of the backward pass (and the model's micro-batch): at 16, conv2's
 /// `col` (2.2 MB) and its packed panels stay in cache between the weight gradient and col2im;
@@ -263,13 +263,22 @@ impl Layer for Conv2d {
         format!("conv{}x{}x{}{act}", g.kh, g.kw, self.filters)
     }
 
-    fn forward(&self, batch: usize, x: &[f32], params: &[f32], y: &mut [f32], ws: &mut Workspace) {
+    fn forward(
+        &self,
+        _: Pass,
+        batch: usize,
+        x: &[f32],
+        params: &[f32],
+        y: &mut [f32],
+        ws: &mut Workspace,
+    ) {
         let (w, b) = params.split_at(self.kernel_len());
         Conv2d::forward(self, batch, x, w, b, y, ws);
     }
 
     fn backward(
         &self,
+        _pass: Pass,
         batch: usize,
         x: &[f32],
         y: &[f32],

@@ -5,7 +5,7 @@
 //! Backward: `dz = dy ⊙ act'(y)`, `dw = xᵀ · dz`, `db = Σ_rows dz`, `dx = dz · wᵀ`.
 
 use crate::kernels::{GemmScratch, Trans, gemm};
-use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Shape, Workspace, relu};
+use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Pass, Shape, Workspace, relu};
 
 /// A dense layer's geometry; parameters and activations live in caller-owned buffers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,13 +147,22 @@ impl Layer for Dense {
         format!("dense{}{}", self.outputs, self.activation.arch_suffix())
     }
 
-    fn forward(&self, batch: usize, x: &[f32], params: &[f32], y: &mut [f32], ws: &mut Workspace) {
+    fn forward(
+        &self,
+        _: Pass,
+        batch: usize,
+        x: &[f32],
+        params: &[f32],
+        y: &mut [f32],
+        ws: &mut Workspace,
+    ) {
         let (w, b) = params.split_at(self.kernel_len());
         Dense::forward(self, batch, x, w, b, y, &mut ws.gemm);
     }
 
     fn backward(
         &self,
+        _pass: Pass,
         batch: usize,
         x: &[f32],
         y: &[f32],

@@ -4,7 +4,7 @@
 //! directions are a copy: the layer exists to name the shape change. The copies (576 values an
 //! image here) are cheap next to the layers around them.
 
-use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Shape, Workspace};
+use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Pass, Shape, Workspace};
 
 /// Flatten geometry of one image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,13 +61,22 @@ impl Layer for Flatten {
         "flatten".into()
     }
 
-    fn forward(&self, batch: usize, x: &[f32], _: &[f32], y: &mut [f32], _: &mut Workspace) {
+    fn forward(
+        &self,
+        _: Pass,
+        batch: usize,
+        x: &[f32],
+        _: &[f32],
+        y: &mut [f32],
+        _: &mut Workspace,
+    ) {
         let n = batch * self.out_len();
         y[..n].copy_from_slice(&x[..n]);
     }
 
     fn backward(
         &self,
+        _pass: Pass,
         batch: usize,
         _x: &[f32],
         _y: &[f32],

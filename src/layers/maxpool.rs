@@ -8,7 +8,7 @@
 //! compare-and-select that LLVM vectorises by itself.
 
 use crate::kernels::maxpool::{Window, maxpool2_route};
-use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Shape, Workspace};
+use crate::layers::{Activation, Layer, LayerSpec, ParamShapes, Pass, Shape, Workspace};
 
 /// Pooling geometry of one image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,12 +135,21 @@ impl Layer for MaxPool2 {
         "maxpool2".into()
     }
 
-    fn forward(&self, batch: usize, x: &[f32], _: &[f32], y: &mut [f32], _: &mut Workspace) {
+    fn forward(
+        &self,
+        _: Pass,
+        batch: usize,
+        x: &[f32],
+        _: &[f32],
+        y: &mut [f32],
+        _: &mut Workspace,
+    ) {
         MaxPool2::forward(self, batch, x, y);
     }
 
     fn backward(
         &self,
+        _pass: Pass,
         batch: usize,
         x: &[f32],
         y: &[f32],

@@ -13,15 +13,22 @@
 //! [`LayerSpec`] is the enum of all layer types: static dispatch, one `match` per call, nothing
 //! boxed. A new layer type is a file here, its `impl Layer`, its const geometry, a `LayerSpec`
 //! constructor, and one line in the `layer_types!` list at the bottom.
+//!
+//! Every pass runs in a [`Pass`]: evaluation (deterministic: prediction, evaluation, "look
+//! inside", gradient checks) or a training step, whose random choices (dropout's mask) are a
+//! counter-based hash of the step's key, the image's index in the whole batch and the unit:
+//! the same bits whichever worker or micro-batch computes the image.
 
 pub mod conv2d;
 pub mod dense;
+pub mod dropout;
 pub mod flatten;
 pub mod maxpool;
 pub mod relu;
 
 pub use conv2d::Conv2d;
 pub use dense::Dense;
+pub use dropout::Dropout;
 pub use flatten::Flatten;
 pub use maxpool::MaxPool2;
 
@@ -171,6 +178,58 @@ pub struct Workspace {
     pub(crate) winograd: WinogradScratch,
 }
 
+/// The mode of a forward pass and of its backward pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pass {
+    /// Inference: every layer deterministic (dropout is the identity).
+    #[default]
+    Eval,
+    /// A training step: `key` names the step ([`Pass::step_key`]), `first` is the index in
+    /// the step's whole batch of this pass's first image (image `n` of the pass is
+    /// `first + n`), so a share or micro-batch draws what the whole batch would.
+    Train { key: u64, first: usize },
+}
+
+impl Pass {
+    /// The key of training step `step` of a trainer seeded with `seed`.
+    pub const fn step_key(seed: u32, step: u64) -> u64 {
+        mix64(mix64(seed as u64 ^ 0xd20b_0a7e_5eed_0000) ^ step)
+    }
+
+    /// This pass for the images from `offset` on: a training pass's `first` moves on by
+    /// `offset` (a micro-batch of a larger pass).
+    pub const fn advanced(self, offset: usize) -> Pass {
+        match self {
+            Pass::Eval => Pass::Eval,
+            Pass::Train { key, first } => Pass::Train {
+                key,
+                first: first + offset,
+            },
+        }
+    }
+
+    /// A uniform 64-bit value for `unit` of image `image` of this pass: a counter-based hash,
+    /// so it depends on nothing but its arguments. `None` in evaluation.
+    pub fn noise(self, image: usize, unit: usize) -> Option<u64> {
+        match self {
+            Pass::Eval => None,
+            Pass::Train { key, first } => {
+                let counter = ((first + image) as u64) << 32 | unit as u64;
+                Some(mix64(key ^ mix64(counter)))
+            }
+        }
+    }
+}
+
+/// SplitMix64's finaliser: a bijection of `u64` whose outputs look independent for
+/// consecutive inputs (Steele, Lea and Flood, 2014).
+const fn mix64(z: u64) -> u64 {
+    let z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// What the network calls on every layer, whatever its type.
 pub trait Layer {
     /// Keras' class name, e.g. `"Conv2D"`.
@@ -183,15 +242,25 @@ pub trait Layer {
     /// Token in the weights-file architecture string, e.g. `"conv3x3x32 relu"`.
     fn arch_token(&self) -> String;
 
-    /// `y = layer(x)` for `batch` images. `params` is the layer's slice of the flat buffer.
-    fn forward(&self, batch: usize, x: &[f32], params: &[f32], y: &mut [f32], ws: &mut Workspace);
+    /// `y = layer(x)` for `batch` images in `pass`. `params` is the layer's slice of the
+    /// flat buffer.
+    fn forward(
+        &self,
+        pass: Pass,
+        batch: usize,
+        x: &[f32],
+        params: &[f32],
+        y: &mut [f32],
+        ws: &mut Workspace,
+    );
 
     /// Overwrites `dparams` (same layout as `params`) and, when given, `dx` with the loss's
     /// gradient. `x` and `y` are the forward's input and output, `dy` the gradient at `y`,
-    /// which a ReLU layer masks in place.
+    /// which a ReLU layer masks in place. `pass` is the forward's.
     #[allow(clippy::too_many_arguments)]
     fn backward(
         &self,
+        pass: Pass,
         batch: usize,
         x: &[f32],
         y: &[f32],
@@ -272,6 +341,7 @@ macro_rules! layer_types {
 
             fn forward(
                 &self,
+                pass: Pass,
                 batch: usize,
                 x: &[f32],
                 params: &[f32],
@@ -279,12 +349,13 @@ macro_rules! layer_types {
                 ws: &mut Workspace,
             ) {
                 match self {
-                    $(LayerSpec::$variant(l) => Layer::forward(l, batch, x, params, y, ws)),+
+                    $(LayerSpec::$variant(l) => Layer::forward(l, pass, batch, x, params, y, ws)),+
                 }
             }
 
             fn backward(
                 &self,
+                pass: Pass,
                 batch: usize,
                 x: &[f32],
                 y: &[f32],
@@ -296,7 +367,7 @@ macro_rules! layer_types {
             ) {
                 match self {
                     $(LayerSpec::$variant(l) => {
-                        Layer::backward(l, batch, x, y, dy, params, dparams, dx, ws)
+                        Layer::backward(l, pass, batch, x, y, dy, params, dparams, dx, ws)
                     }),+
                 }
             }
@@ -308,5 +379,6 @@ layer_types! {
     Conv2d(Conv2d),
     MaxPool2(MaxPool2),
     Flatten(Flatten),
+    Dropout(Dropout),
     Dense(Dense),
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::batch::{batch_image, image_rng};
 use super::{StepReport, Trainer};
 use crate::error::{Error, Result};
+use crate::layers::Pass;
 use crate::model::{MAX_BATCH, MICRO_BATCH, PIXELS};
 
 /// A batch under way: what stays fixed while its shares are computed. Its images' indices,
@@ -101,6 +102,8 @@ impl Trainer {
             return Ok(batch.parts);
         }
         let mut batch = self.start_batch()?;
+        // Dropout's setting takes effect here, at a step's start.
+        self.model.set_options(self.config.network_options())?;
         batch.parts = parts.clamp(1, batch.len);
         self.step = Step::Own(batch, ShareStats::default());
         Ok(batch.parts)
@@ -185,6 +188,7 @@ impl Trainer {
                     *out = f32::from(p) / 255.0;
                 }
             }
+            let pass = self.step_pass(a);
             let x = &mut self.x[a * PIXELS..(a + b) * PIXELS];
             if batch.augment {
                 for (image, &seed) in x.chunks_exact_mut(PIXELS).zip(&self.batch_seeds[a..a + b]) {
@@ -193,7 +197,7 @@ impl Trainer {
             }
             let (loss, correct) =
                 self.model
-                    .accumulate_micro(x, &self.y[a..a + b], batch.len, a == 0);
+                    .accumulate_micro(pass, x, &self.y[a..a + b], batch.len, a == 0);
             sums.loss_sum += loss;
             sums.correct += correct;
             sums.images += b;
@@ -202,6 +206,27 @@ impl Trainer {
         }
         self.step = Step::at(batch, sums);
         Ok(images)
+    }
+
+    /// The training pass of the batch under way from its image `first` on: its random choices
+    /// (dropout's) from the seed, the step and the images' places in the batch.
+    fn step_pass(&self, first: usize) -> Pass {
+        Pass::Train {
+            key: Pass::step_key(self.config.seed, self.total_steps),
+            first,
+        }
+    }
+
+    /// The pass share `k` of the batch under way is computed in
+    /// ([`Trainer::share_gradient_in`]), so that every worker drops the units one worker would.
+    ///
+    /// # Errors
+    /// No batch under way.
+    pub fn share_pass(&self, k: usize) -> Result<Pass> {
+        let Some(batch) = self.step.batch() else {
+            return Err(Error::NoData("no batch is under way".into()));
+        };
+        Ok(self.step_pass(share_range(batch.len, batch.parts, k).start))
     }
 
     /// Images of this trainer's own share still to compute (0 when none is under way).
@@ -302,7 +327,7 @@ impl Trainer {
     /// shares' gradients add up to the mean over the whole batch of `batch` images, written
     /// to `grad`. Distorts each image from its seed when `augment`. Touches neither the
     /// parameters nor this trainer's own batch or gradient ([`Trainer::step_gradient`]).
-    /// Allocates nothing.
+    /// Allocates nothing. Drops no unit: see [`Trainer::share_gradient_in`].
     ///
     /// # Errors
     /// Inconsistent lengths, an empty share, more images than `batch` or [`MAX_BATCH`], or a
@@ -312,6 +337,24 @@ impl Trainer {
         pixels: &[u8],
         labels: &[u8],
         seeds: &[u32],
+        batch: usize,
+        augment: bool,
+        grad: &mut [f32],
+    ) -> Result<ShareStats> {
+        let share = (pixels, labels, seeds);
+        self.share_gradient_in(Pass::Eval, share, batch, augment, grad)
+    }
+
+    /// [`Trainer::share_gradient`] of `(pixels, labels, seeds)` in `pass`: with the
+    /// coordinator's [`Trainer::share_pass`] and this trainer's dropout setting, it drops the
+    /// units one worker computing the whole batch would (allocating when the setting changed).
+    ///
+    /// # Errors
+    /// As [`Trainer::share_gradient`].
+    pub fn share_gradient_in(
+        &mut self,
+        pass: Pass,
+        (pixels, labels, seeds): (&[u8], &[u8], &[u32]),
         batch: usize,
         augment: bool,
         grad: &mut [f32],
@@ -334,6 +377,7 @@ impl Trainer {
             return Err(Error::shape("gradient", self.model.grads.len(), grad.len()));
         }
         crate::model::validate_labels(labels, self.model.classes())?;
+        self.model.set_options(self.config.network_options())?;
         // This trainer's own gradient waits in `grad` while the model sums the share's in its
         // buffer (swapped back below); a batch of its own keeps its place (its images are
         // read into the batch buffers again as they are computed).
@@ -350,9 +394,9 @@ impl Trainer {
                     self.augmenter.distort(&mut image_rng(seed), image);
                 }
             }
-            let (loss, correct) = self
-                .model
-                .accumulate_micro(x, &labels[a..a + b], batch, a == 0);
+            let (loss, correct) =
+                self.model
+                    .accumulate_micro(pass.advanced(a), x, &labels[a..a + b], batch, a == 0);
             stats.loss_sum += loss;
             stats.correct += correct;
             stats.images += b;

@@ -91,6 +91,7 @@ test('the settings survive a reload and reach the worker', { timeout: 180_000 },
       { id: 'schedule', type: 'checkbox', limits: '', label: 'Warm-up and cosine decay', help: true },
       { id: 'train-size', type: 'number', limits: '1..60000 step 1', label: 'Training images', help: true },
       { id: 'augment', type: 'checkbox', limits: '', label: 'Augment the training images', help: true },
+      { id: 'dropout', type: 'number', limits: '0..0.9 step any', label: 'Dropout before the dense layer', help: true },
       { id: 'train-on-drawings', type: 'checkbox', limits: '', label: 'Train on my drawings too', help: true },
       { id: 'drawings-share', type: 'number', limits: '0..0.5 step any', label: 'Share of my drawings', help: true },
     ]);

@@ -68,7 +68,7 @@ test('unknown and mistyped settings are refused, naming the field, and change no
 test('the schema gives every setting its type, limits and default; the config follows it', () => {
   const schema = f.settingsSchema();
   const byName = Object.fromEntries(schema.map((field) => [field.name, field]));
-  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'augment', 'workers', 'trainOnDrawings', 'drawingsShare', 'optimizer', 'seed']);
+  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'augment', 'dropout', 'workers', 'trainOnDrawings', 'drawingsShare', 'optimizer', 'seed']);
   // Workers: a whole number where 0 means auto (the form shows a select).
   assert.deepEqual({ ...byName.workers, help: '' }, { name: 'workers', type: 'integer', label: 'Workers', help: '', default: 0, form: true, min: 0, max: 8, zeroMeans: 'auto' });
   assert.equal(thrown(() => new f.Trainer({ workers: 9 })).field, 'workers');

@@ -34,6 +34,7 @@ test('every constructor builds a message of a known type', () => {
     P.evaluation({ kind: 'estimate', accuracy: 0.9 }),
     P.prediction(1, new Float32Array(10)),
     P.error('data', 'boom', { set: 'train' }),
+    P.saved(),
     P.exportModel('weights'),
     P.importModel(new Uint8Array(8)),
     P.workers({ training: 2, wanted: 2, transport: 'messages', memory: [1, 2], checksums: [], syncMs: 0, note: '' }),

@@ -10,9 +10,10 @@ import { Action, Effect, handles, initialState, reduce } from '../../www/state.j
 import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
 import { PRETRAINED_NAME, pretrainedNote } from '../../www/state/inside.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
+import { NON_BLOCKING } from '../../www/ui-state.js';
 
-const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
-const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false, dropout: 0, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
 const PIXELS = new Float32Array(784).fill(0.5);
 
 function deepFreeze(value) {
@@ -36,7 +37,7 @@ const sent = (s) => effects(s, Effect.SEND).map((e) => e.message);
 const sentTypes = (s) => sent(s).map(([m]) => m.type);
 
 const readyMessage = (over = {}) => ({
-  ...P.ready({ simd: true, build: 'simd', parameterCount: 93322, restored: null })[0],
+  ...P.ready({ simd: true, build: 'simd', parameterCount: 93322, tab: 'tab-a', restored: null })[0],
   schema: SCHEMA,
   model: MODEL,
   ...over,
@@ -81,30 +82,35 @@ test('READY: the schema, the model, the kept settings, and the first CONFIGURE c
   assert.deepEqual(effects(fresh, Effect.CHARTS_LOAD), []);
 });
 
-test('READY with a restored model: its counters, score, and its chart history is asked for', () => {
-  const restored = { savedAt: 1, epochs: 2, totalSteps: 120, testAccuracy: 0.97 };
+test('READY with a restored model: its counters, score, and the chart history of the tab that saved it is asked for', () => {
+  const restored = { savedAt: 1, epochs: 2, totalSteps: 120, testAccuracy: 0.97, tab: 'tab-b' };
   const s = step(initialState(), readyMessage({ restored }));
   assert.equal(s.totalSteps, 120);
   assert.equal(s.testAccuracy, 0.97);
-  assert.deepEqual(effects(s, Effect.CHARTS_LOAD), [{ type: Effect.CHARTS_LOAD, totalSteps: 120 }]);
-  // The history comes back only if it is that model's, and that model is still shown.
+  assert.equal(s.tab, 'tab-a', "this tab's own id, for its own saves");
+  assert.deepEqual(effects(s, Effect.CHARTS_LOAD), [{ type: Effect.CHARTS_LOAD, tab: 'tab-b', totalSteps: 120 }]);
+  // The history comes back only if it is that model's (same tab, same step), and that model is still shown.
   const ema = { weight: 0.95, value: 1.2, steps: 30 };
-  const saved = { totalSteps: 120, charts: { lossEma: ema, accEma: { weight: 0.95, value: 0.5, steps: 30 } } };
-  const back = step(s, { type: Action.CHARTS_LOADED, totalSteps: 120, saved });
+  const saved = { tab: 'tab-b', totalSteps: 120, charts: { lossEma: ema, accEma: { weight: 0.95, value: 0.5, steps: 30 } } };
+  const back = step(s, { type: Action.CHARTS_LOADED, tab: 'tab-b', totalSteps: 120, saved });
   assert.deepEqual(effects(back, Effect.CHARTS_RESTORE), [{ type: Effect.CHARTS_RESTORE, charts: saved.charts }]);
   assert.deepEqual(back.smoothed.loss, { ...ema, decay: 0.95 ** 30 }, 'the stats show the restored smoothing');
-  for (const other of [null, { ...saved, totalSteps: 99 }]) {
-    assert.deepEqual(step(s, { type: Action.CHARTS_LOADED, totalSteps: 120, saved: other }).effects, []);
+  for (const other of [null, { ...saved, totalSteps: 99 }, { ...saved, tab: 'tab-c' }]) {
+    assert.deepEqual(step(s, { type: Action.CHARTS_LOADED, tab: 'tab-b', totalSteps: 120, saved: other }).effects, [], "another model's history, even at the same step");
   }
   const reset = step(s, { type: Action.RESET });
-  assert.deepEqual(step(reset, { type: Action.CHARTS_LOADED, totalSteps: 120, saved }).effects, [], 'reset meanwhile');
+  assert.deepEqual(step(reset, { type: Action.CHARTS_LOADED, tab: 'tab-b', totalSteps: 120, saved }).effects, [], 'reset meanwhile');
+  // A model saved before tabs had ids (no tab) and the one history kept then (no tab either).
+  const old = step(initialState(), readyMessage({ restored: { ...restored, tab: null } }));
+  const { tab, ...oldSaved } = saved;
+  assert.equal(effects(step(old, { type: Action.CHARTS_LOADED, tab: null, totalSteps: 120, saved: oldSaved }), Effect.CHARTS_RESTORE).length, 1);
 });
 
 test('SETTINGS_INPUT: a valid form is kept and configures the trainer; an invalid one neither', () => {
   const s = readyState();
-  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false, workers: '2', drawingsShare: '0.1' };
+  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false, dropout: '0', workers: '2', drawingsShare: '0.1' };
   const good = step(s, { type: Action.SETTINGS_INPUT, raw });
-  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false, dropout: 0, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
   assert.deepEqual(good.settings, values);
   assert.equal(good.settingsValid, true);
   assert.deepEqual(effects(good, Effect.SAVE_SETTINGS), [{ type: Effect.SAVE_SETTINGS, schema: SCHEMA, values }]);
@@ -140,7 +146,7 @@ test('STATE: the run state; paused or done keeps the charts and predicts with th
   assert.equal(s.runState, 'training');
   const paused = step(s, P.state('paused')[0]);
   assert.equal(paused.runState, 'paused');
-  assert.deepEqual(effects(paused, Effect.CHARTS_KEEP), [{ type: Effect.CHARTS_KEEP, totalSteps: 2 }]);
+  assert.deepEqual(effects(paused, Effect.CHARTS_KEEP), [{ type: Effect.CHARTS_KEEP, tab: 'tab-a', totalSteps: 2 }]);
   assert.deepEqual(sentTypes(paused), [ToWorker.PREDICT]);
   assert.deepEqual(effects(step(readyState(), P.state('done')[0]), Effect.CHARTS_KEEP), [], 'nothing to keep at step 0');
 });
@@ -211,9 +217,9 @@ test('a setting changed mid-run is a mark at its step; edits at one step merge; 
   s = step(s, { type: Action.RESET });
   assert.deepEqual(s.marks, []);
   // Kept with the charts: a reload brings them back.
-  const restored = step(initialState(), readyMessage({ restored: { savedAt: 1, epochs: 0, totalSteps: 43, testAccuracy: null } }));
-  const saved = { totalSteps: 43, charts: { lossEma: null, accEma: null, marks: [{ step: 41, changes: [] }] } };
-  assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, totalSteps: 43, saved }).marks, saved.charts.marks);
+  const restored = step(initialState(), readyMessage({ restored: { savedAt: 1, epochs: 0, totalSteps: 43, testAccuracy: null, tab: 'tab-a' } }));
+  const saved = { tab: 'tab-a', totalSteps: 43, charts: { lossEma: null, accEma: null, marks: [{ step: 41, changes: [] }] } };
+  assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, tab: 'tab-a', totalSteps: 43, saved }).marks, saved.charts.marks);
 });
 
 test('Reset keeps the run as an earlier one (at most three, named by their settings); Clear forgets them', () => {
@@ -470,7 +476,7 @@ test('errors are told apart by name: a diverged run pauses with the advice, neve
   const refused = step(s, workerError('train', 'batchSize 0 must be a whole number from 1 to 1024', { name: ErrorName.settings, field: 'batchSize' }));
   assert.equal(refused.error.kind, 'settings');
   assert.equal(refused.settingsErrors.batchSize, 'batchSize 0 must be a whole number from 1 to 1024');
-  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', augment: true, workers: '0', drawingsShare: '0.1' } });
+  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', augment: true, dropout: '0', workers: '0', drawingsShare: '0.1' } });
   assert.deepEqual(edited.settingsErrors, {});
   assert.equal(edited.error, null);
 });
@@ -481,12 +487,29 @@ test('errors by where: init, data, storage, export, predict', () => {
   assert.deepEqual(init.error, { message: 'The trainer could not start: no wasm', retry: 'reload', kind: 'reload' });
   const data = step(s, workerError('data', 'bad magic', { set: 'test' }));
   assert.deepEqual(effects(data, Effect.LOADER_FAIL), [{ type: Effect.LOADER_FAIL, set: 'test', message: 'The MNIST test data could not be read: bad magic' }]);
-  assert.equal(step(s, workerError('storage', 'quota')).storageNote, 'quota');
+  assert.equal(step(s, workerError('storage', 'blocked')).storageNote, 'The model could not be saved in this browser: blocked.');
   assert.equal(step(s, workerError('export', 'busy')).error.message, 'The model could not be exported: busy');
   let p = steps(s, { type: Action.PAD_CHANGED, pixels: PIXELS, empty: false });
   p = step(p, workerError('predict', 'bad pixel', { name: 'BadInputError' }));
   assert.equal(p.error.message, 'Prediction failed: bad pixel');
   assert.equal(p.pad.inFlight, false, 'the next drawing is sent again');
+});
+
+test('storage full: said in the alert (dismissable, not blocking) and the footer; gone once a save works again', () => {
+  const s = steps(readyState(), P.state('training')[0], progress());
+  const full = step(s, workerError('storage', 'The quota has been exceeded.', { name: 'QuotaExceededError' }));
+  assert.equal(full.error.kind, 'storage');
+  assert.match(full.error.message, /storage is full, so the model could not be saved\. Training goes on, and the model saved before stays kept\./);
+  assert.doesNotMatch(full.error.message, /quota/i, 'worded for people');
+  assert.equal(full.error.retry, null);
+  assert.ok(NON_BLOCKING.has(full.error.kind), 'Dismiss, and the status stays "training"');
+  assert.match(full.storageNote, /Storage full/);
+  assert.equal(full.runState, 'training');
+  const saved = step(full, P.saved()[0]);
+  assert.equal(saved.error, null);
+  assert.equal(saved.storageNote, '');
+  const other = step(s, workerError('train', 'boom'));
+  assert.deepEqual(step(other, P.saved()[0]).error, other.error, "SAVED clears only storage's alert");
 });
 
 test('the download: progress, a failure with Retry, Dismiss; a worker that did not start offers a reload', () => {

@@ -106,9 +106,9 @@ test('messages before wasm is ready wait, then run in order after READY', () => 
 });
 
 test('a restored model: READY tells it, and it is scored once the test set is complete', () => {
-  const restored = { counters: { epoch: 2, stepInEpoch: 0, stepsPerEpoch: 100, totalSteps: 200 }, testAccuracy: 0.97, savedAt: 5 };
+  const restored = { counters: { epoch: 2, stepInEpoch: 0, stepsPerEpoch: 100, totalSteps: 200 }, testAccuracy: 0.97, savedAt: 5, tab: 'tab-b' };
   let s = next(initialState(), started(restored));
-  assert.deepEqual(posted(s)[0].restored, { savedAt: 5, epochs: 2, totalSteps: 200, testAccuracy: 0.97 });
+  assert.deepEqual(posted(s)[0].restored, { savedAt: 5, epochs: 2, totalSteps: 200, testAccuracy: 0.97, tab: 'tab-b' }, 'with the tab whose charts go with it');
   assert.equal(s.pendingFull, true);
   s = next(s, status(60000, 5000, false));
   assert.deepEqual(effects(s, Effect.EVALUATE), [], 'not before the test set is complete');
@@ -396,6 +396,26 @@ test('PREDICT, SAMPLE, EXPORT, LAYERS, DRAWINGS: one effect each, failing as the
     assert.deepEqual(after.fx, [effect], m[0].type);
     assert.equal(after.busy, 'slice', 'the slice under way goes on');
   }
+});
+
+test('a failed save (a full disk): told as a storage ERROR with its name, training goes on; the next good save says SAVED once', () => {
+  let s = steps(training(), sliced(0, 100, { epoch: 1, epochDone: true }));
+  s = next(s, evaluated(effects(s, Effect.EVALUATE)[0]));
+  assert.equal(effects(s, Effect.SAVE).length, 1);
+  const quota = Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });
+  s = next(s, { type: Internal.SAVE_FAILED, error: quota });
+  assert.deepEqual(posted(s), [msg(P.error('storage', quota))]);
+  assert.equal(posted(s)[0].name, 'QuotaExceededError', 'the page words it by name');
+  assert.equal(s.run, 'training');
+  assert.equal(s.busy, 'slice', 'the next slice is under way');
+  assert.deepEqual(s.counters.totalSteps, 100);
+  s = next(s, sliced(0, 101));
+  assert.deepEqual(types(s), ['post:progress', Effect.SLICE], 'training goes on');
+  s = next(s, { type: Internal.SAVE_FAILED, error: quota });
+  assert.equal(posted(s, FromWorker.ERROR).length, 1, 'each failed save is told (the page shows one notice)');
+  s = next(s, { type: Internal.SAVED });
+  assert.deepEqual(posted(s), [msg(P.saved())], 'saved again: the page drops its notice');
+  assert.deepEqual(next(s, { type: Internal.SAVED }).fx, [], 'a save like any other tells nothing');
 });
 
 test('every page message and internal event was used above', () => {

@@ -37,7 +37,7 @@ export function pumpPrediction(s) {
 
 /** Saves the chart history beside the saved model (the worker saves the model itself). */
 export function keepCharts(s) {
-  if (s.totalSteps > 0) effect(s, Effect.CHARTS_KEEP, { totalSteps: s.totalSteps });
+  if (s.totalSteps > 0) effect(s, Effect.CHARTS_KEEP, { tab: s.tab, totalSteps: s.totalSteps });
 }
 
 /** The charts, scores and counters belonged to the model that was reset or replaced. */

@@ -27,7 +27,7 @@ export const Action = Object.freeze({
   DOWNLOAD_FAILED: 'download-failed', // { set, message, failures: [{ set, file, why }] } every file that failed
   WORKER_FAILED: 'worker-failed', //     { message }          the worker script did not start
   START_FAILED: 'start-failed', //       { message }          not ready in time, or an error first (boot-guard.js)
-  CHARTS_LOADED: 'charts-loaded', //     { totalSteps, saved } the kept chart history, or null
+  CHARTS_LOADED: 'charts-loaded', //     { tab, totalSteps, saved } the kept chart history, or null
   RESTART_DEFAULT_RATE: 'restart-default-rate-clicked', // a run not learning: Reset, the default rate, Train (state/learning.js)
   CLEAR_RUNS: 'clear-runs-clicked', //   forget the earlier runs drawn faded on the charts
   OFFLINE: 'offline-status', //          { status: 'offline-ready' | 'updated' | 'unavailable' }  the service worker (offline-cache.js)
@@ -55,8 +55,8 @@ export const Effect = Object.freeze({
   CHARTS_MARKS: 'charts-marks', //       { marks }            where settings changed mid-run (state.marks)
   CHARTS_ARCHIVE: 'charts-archive', //   { label, keep }          keep the run's curves as an earlier run (before CHARTS_RESET)
   CHARTS_CLEAR_RUNS: 'charts-clear-runs', // forget the earlier runs' curves
-  CHARTS_KEEP: 'charts-keep', //         { totalSteps }       save the history beside the model
-  CHARTS_LOAD: 'charts-load', //         { totalSteps }       read it back (answers CHARTS_LOADED)
+  CHARTS_KEEP: 'charts-keep', //         { tab, totalSteps }  save the history beside the model
+  CHARTS_LOAD: 'charts-load', //         { tab, totalSteps }  read it back (answers CHARTS_LOADED)
   CHARTS_RESTORE: 'charts-restore', //   { charts }           put it back
   LOADER_VERIFIED: 'loader-verified', // { set, file }
   LOADER_FAIL: 'loader-fail', //         { set, message }

@@ -6,6 +6,10 @@ import { ErrorName } from '../errors.js';
 import { Action, Effect } from './events.js';
 import { clearError, effect, showError, userDataFailed } from './draft.js';
 
+const STORAGE_FULL =
+  "This browser's storage is full, so the model could not be saved. Training goes on, and the model saved before stays kept. " +
+  'Free some space (for example, clear the data of sites you no longer need) and the model is saved again at the next epoch or pause.';
+
 const DIVERGED_ADVICE = 'The weights from before that step are kept; lower the learning rate (a tenth, say) and press Resume.';
 
 /** Ends a message with one full stop. */
@@ -22,7 +26,12 @@ function workerError(s, m) {
       break;
     }
     case 'storage':
-      s.storageNote = m.message;
+      if (m.name === 'QuotaExceededError') {
+        s.storageNote = 'Storage full: the model could not be saved; the one saved before is kept.';
+        showError(s, STORAGE_FULL, null, 'storage');
+      } else {
+        s.storageNote = `The model could not be saved in this browser: ${sentence(m.message)}`;
+      }
       break;
     case 'import':
       s.busy = null;
@@ -58,6 +67,10 @@ function workerError(s, m) {
 
 export const noticeHandlers = {
   [FromWorker.ERROR]: workerError,
+  [FromWorker.SAVED](s) {
+    s.storageNote = '';
+    clearError(s, 'storage');
+  },
   [FromWorker.DATA_STATUS](s, m) {
     s.dataStatus = m.status;
   },

@@ -51,7 +51,8 @@ export const runHandlers = {
     s.settingsErrors = {};
     s.settingsValid = true;
     clearError(s, 'start'); // boot-guard.js said it was late: it was only slow
-    if (m.restored) effect(s, Effect.CHARTS_LOAD, { totalSteps: m.restored.totalSteps });
+    s.tab = m.tab; // this tab's chart history is kept under it, beside this tab's saves
+    if (m.restored) effect(s, Effect.CHARTS_LOAD, { tab: m.restored.tab, totalSteps: m.restored.totalSteps });
     send(s, P.configure(s.settings));
     requestPrediction(s);
   },
@@ -173,9 +174,10 @@ export const runHandlers = {
     s.pastRuns = [];
     effect(s, Effect.CHARTS_CLEAR_RUNS);
   },
-  [Action.CHARTS_LOADED](s, { totalSteps, saved }) {
-    // Only the history of the model still shown: a reset or an import may have come meanwhile.
-    if (!saved || saved.totalSteps !== totalSteps || s.totalSteps !== totalSteps) return;
+  [Action.CHARTS_LOADED](s, { tab, totalSteps, saved }) {
+    // Only the history of the model still shown (a reset or an import may have come
+    // meanwhile), kept by the tab that saved that model (model-store.js).
+    if (!saved || (saved.tab ?? null) !== tab || saved.totalSteps !== totalSteps || s.totalSteps !== totalSteps) return;
     s.smoothed = { loss: keptEma(saved.charts.lossEma), accuracy: keptEma(saved.charts.accEma) };
     if (Array.isArray(saved.charts.marks)) s.marks = saved.charts.marks;
     effect(s, Effect.CHARTS_RESTORE, { charts: saved.charts });

@@ -15,6 +15,8 @@ export const Internal = Object.freeze({
   EVALUATED: '@evaluated', // { gen, kind, step, epoch, persistAfter, ms, result: worker-evaluation.js's, null if stale }
   FAILED: '@failed', // { gen, error }: a slice or an evaluation threw
   TAUGHT: '@taught', // { id, result: worker-teach.js fineTune's } or { id, error }
+  SAVED: '@saved', // a save finished (or was undone by a Reset)
+  SAVE_FAILED: '@save-failed', // { error }: storage threw (a full disk: QuotaExceededError); the last good model stays
 });
 
 export const Effect = Object.freeze({
@@ -38,7 +40,7 @@ export const Effect = Object.freeze({
   CHECKSUMS: 'checksums', // { gen } every worker's model checksum, to the page
   SLICE: 'slice', // { gen } a slice of training → SLICED or FAILED
   EVALUATE: 'evaluate', // { kind, count, gen, step, epoch, persistAfter } → EVALUATED or FAILED
-  SAVE: 'save', // { counters, testAccuracy, resets } into IndexedDB
+  SAVE: 'save', // { counters, testAccuracy, resets } into IndexedDB → SAVED or SAVE_FAILED
 });
 
 /** An Effect.POST of a protocol.js `[message, transfer]`. */

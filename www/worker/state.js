@@ -8,6 +8,10 @@
 // Counters: `generation` is bumped by RESET, an import and new test data: work of an older
 // generation stops, and its outcome is dropped. `resets` is bumped by RESET only: a save in
 // flight is undone. Messages that come before wasm is ready wait in `inbox`.
+//
+// A failed save (a full disk) is told and changes nothing else: training goes on, the last good
+// model stays kept (model-store.js writes a model whole or not at all), and the next save tries
+// again; when one works, the page hears SAVED and drops its note.
 import * as P from '../protocol.js';
 import { ToWorker } from '../protocol.js';
 import { Effect, Internal, post } from './events.js';
@@ -34,6 +38,7 @@ export function initialState() {
     estimateEveryMs: ESTIMATE_EVERY_MS,
     pendingFull: false, // a full test score is owed once the test set is complete
     lastFullAccuracy: null,
+    saveFailing: false, // the last save failed: the page is showing why
   };
 }
 
@@ -110,7 +115,7 @@ const internalHandlers = {
       s.pendingFull = true; // score the restored model once the test set is in
     }
     const { epoch, totalSteps } = s.counters;
-    const told = restored && { savedAt: restored.savedAt, epochs: epoch, totalSteps, testAccuracy: s.lastFullAccuracy };
+    const told = restored && { savedAt: restored.savedAt, epochs: epoch, totalSteps, testAccuracy: s.lastFullAccuracy, tab: restored.tab ?? null };
     fx.push(post(P.ready({ ...info, restored: told || null })));
     const inbox = s.inbox;
     s.inbox = [];
@@ -161,6 +166,15 @@ const internalHandlers = {
     if (s.run === 'training') setRun(s, fx, 'paused', 'New data loaded.');
     if (order.includes('test')) s.generation += 1; // an evaluation of the old test set stops
     fx.push({ type: Effect.LOAD_DATA, sets, order, names, trainFiles, fail: { where: 'user-data', extra: {} } });
+  },
+  [Internal.SAVE_FAILED](s, fx, { error }) {
+    s.saveFailing = true;
+    fx.push(post(P.error('storage', error)));
+  },
+  [Internal.SAVED](s, fx) {
+    if (!s.saveFailing) return;
+    s.saveFailing = false;
+    fx.push(post(P.saved()));
   },
   [Internal.TAUGHT](s, fx, { id, result, error }) {
     if (error) return fx.push(post(P.taught({ id, error: error?.message ?? String(error) })));
