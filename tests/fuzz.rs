@@ -88,7 +88,10 @@ proptest! {
 /// Whether `t` holds exactly what `file` (a valid weights file) holds. Read in place: exporting
 /// would checksum a megabyte per case, which a million cases cannot afford.
 fn holds(t: &Trainer, file: &weights::Checkpoint) -> bool {
-    let kept = file.state.as_ref().expect("exported with the optimizer's state");
+    let kept = file
+        .state
+        .as_ref()
+        .expect("exported with the optimizer's state");
     let o = t.optimizer();
     t.model().params == file.params
         && (o.kind(), o.t, &o.state) == (file.optimizer, kept.t, &kept.state)
