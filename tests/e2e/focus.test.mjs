@@ -1,8 +1,9 @@
 // Issue 22, "focus where the hand is", in Chromium against the dev server: after each action
 // that disables or removes the control that had focus (the error banner's Dismiss, "Clear
-// earlier runs", "Use a pretrained model", teaching with "It's a …", deleting a drawing), done
-// from the keyboard, focus is on the next sensible control (www/views/dom.js handOffFocus),
-// never on the page's body.
+// earlier runs", "Use a pretrained model", teaching with "It's a …", deleting a drawing, the
+// not-learning notice's fix), done from the keyboard, focus is on the next sensible control
+// (www/views/dom.js handOffFocus), never on the page's body. Also issue 22's failed run: a run
+// that does not learn says so, and its one-click fix restarts at the default rate.
 //
 //   node --test tests/e2e/focus.test.mjs
 import { test } from 'node:test';
@@ -88,6 +89,27 @@ test('focus lands on the next sensible control after each action, never on the b
     await pressAndExpect(page, page.getByRole('button', { name: 'Delete drawing 1' }), 'summary', () =>
       page.waitForFunction(() => document.querySelectorAll('[data-testid=my-drawings] > li').length === 0, null, { timeout: 10_000 }),
     );
+  });
+
+  await t.test('a run that does not learn says so; its fix by keyboard restarts at the default rate, focus kept', async () => {
+    await page.getByTestId('reset').click();
+    await page.getByTestId('reset-confirm').click();
+    // A learning rate of 1 kills the network within its first steps (natively: 11.35 % on test).
+    await page.getByTestId('learning-rate').fill('1');
+    await page.getByTestId('train-size').fill('6400');
+    await page.getByTestId('augment').uncheck();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=train]').disabled, null, { timeout: 10_000 });
+    await page.getByTestId('train').click();
+    await waitForState(page, 'done');
+    assert.match(await page.locator('#status-text').textContent(), /^Not learning/);
+    const notice = page.getByTestId('not-learning');
+    assert.ok(await notice.isVisible());
+    assert.match(await notice.textContent(), /The likely cause is the learning rate \(1\.0\)/);
+    await pressAndExpect(page, page.getByTestId('restart-default-rate'), 'pause', () => waitForState(page, 'training'));
+    assert.equal(await page.getByTestId('learning-rate').inputValue(), '0.006');
+    assert.ok(await notice.isHidden());
+    await waitForState(page, 'done');
+    assert.match(await page.locator('#status-text').textContent(), /^Done · /);
   });
 
   assert.deepEqual(problems, []);
