@@ -328,7 +328,8 @@ settings! {
     schedule: bool = true, Kind::Boolean, form: true,
         "Warm-up and cosine decay",
         "Each time you press Train, raise the learning rate from near 0 to the value above over \
-         the first steps, then lower it smoothly to near 0 by the last epoch.";
+         the first steps, then lower it smoothly to near 0 by the last epoch. A model that has \
+         trained continues gently: no warm-up, from a twentieth of the value above.";
     /// Share of the planned run spent warming up (with `schedule`).
     warmup_share: f32 = 0.05,
         Kind::Number { min: 0.0, max: 0.5, exclusive_min: false }, form: false,

@@ -202,3 +202,27 @@ fn more_epochs_mid_run_stretch_the_plan_and_no_schedule_holds_the_rate() {
         assert_eq!(t.train_steps(1).expect("trains").learning_rate, 0.002);
     }
 }
+
+#[test]
+fn a_continued_run_has_no_warm_up_and_a_lower_peak() {
+    let mut t = planned();
+    t.start_run();
+    t.train_steps(5).expect("trains");
+    t.continue_run();
+    let c = t.config();
+    let peak = c.learning_rate * mnist_wasm::optim::CONTINUE_SHARE;
+    let gentle = |s| lr_at(s, 30, peak, 0.0, c.final_lr_share);
+    let rates: Vec<f32> = (0..4)
+        .map(|_| t.train_steps(1).expect("trains").learning_rate)
+        .collect();
+    // Its first step is at its peak, and it only falls from there.
+    assert_eq!(rates[0], peak);
+    assert_eq!(rates, (0..4).map(gentle).collect::<Vec<_>>());
+    assert!(rates.windows(2).all(|w| w[1] <= w[0]) && rates[3] < peak);
+    // A new run after it warms up again, to the full rate.
+    t.start_run();
+    assert_eq!(
+        t.train_steps(1).expect("trains").learning_rate,
+        planned_rate(&t, 0)
+    );
+}

@@ -25,7 +25,8 @@ export const ToWorker = Object.freeze({
   // changes the length of the run under way. The worker answers with CONFIGURED.
   CONFIGURE: 'configure', //   { settings: { epochs, batchSize, learningRate, trainSize, augment } }
   TRAIN: 'train', //           { settings, learnDrawings }        configure, then start a run of `epochs` epochs
-  //                              (learnDrawings: "Learn them for good", src/teach.rs learn_drawings_config)
+  //                              (learnDrawings: "Learn them for good", src/teach.rs learn_drawings_config;
+  //                              continues: the model has trained, the gentle plan: src/trainer continue_run)
   RESUME: 'resume', //         {}                                 continue a paused run
   PAUSE: 'pause', //           {}
   RESET: 'reset', //           {}                                 fresh weights, counters 0, data kept
@@ -89,7 +90,7 @@ export const dataChunk = (set, file, chunk) => [
 export const dataEnd = (set, file) => [{ type: ToWorker.DATA_END, set, file }, []];
 export const dataClear = (set) => [{ type: ToWorker.DATA_CLEAR, set }, []];
 export const configure = (settings) => [{ type: ToWorker.CONFIGURE, settings: { ...settings } }, []];
-export const train = (settings, learnDrawings = false) => [{ type: ToWorker.TRAIN, settings: { ...settings }, learnDrawings }, []];
+export const train = (settings, learnDrawings = false, continues = false) => [{ type: ToWorker.TRAIN, settings: { ...settings }, learnDrawings, continues }, []];
 export const resume = () => [{ type: ToWorker.RESUME }, []];
 export const pause = () => [{ type: ToWorker.PAUSE }, []];
 export const reset = () => [{ type: ToWorker.RESET }, []];

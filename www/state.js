@@ -5,17 +5,18 @@
 // download) is listed in the new state's `effects` (`Effect`), which main.js runs. The heavy
 // chart history stays in the charts (fed by effects); everything the page writes as text is
 // here. The handlers live by concern in www/state/: run.js (training and settings), pad.js,
-// files.js, notices.js (data and errors). Tested in tests/js/state.test.mjs.
+// files.js, notices.js (data and errors), learning.js (a run that does not learn). Tested in tests/js/state.test.mjs.
 import { emaStart } from './metrics.js';
 import { fileHandlers } from './state/files.js';
 import { noticeHandlers } from './state/notices.js';
 import { padHandlers } from './state/pad.js';
 import { runHandlers } from './state/run.js';
 import { insideFollow, insideHandlers, insideState } from './state/inside.js';
+import { learningFollow, learningHandlers, learningState } from './state/learning.js';
 
 export { Action, Effect } from './state/events.js';
 
-const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers, ...insideHandlers };
+const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers, ...insideHandlers, ...learningHandlers };
 
 export function initialState() {
   return {
@@ -69,6 +70,7 @@ export function initialState() {
     padInk: false,
     prediction: null, // ten probabilities, or null
     sampleCaption: '',
+    ...learningState(), // whether the run learns at all (state/learning.js)
     ...insideState(), // Your drawings, teaching, layer views, the pretrained model (state/inside.js)
     effects: [],
   };
@@ -80,6 +82,7 @@ export function reduce(state, event) {
   const next = { ...state, effects: [] };
   if (handler) handler(next, event);
   insideFollow(next, event);
+  learningFollow(next, event);
   return next;
 }
 

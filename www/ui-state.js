@@ -72,6 +72,8 @@ export function status(s) {
   const state = displayState({ workerReady: s.workerReady, error: blockingError(s.error), runState: s.runState, trainUsable: trainUsable(s) });
   if (state === 'error' && s.error?.kind === 'data') return { state, text: 'Download failed' };
   if (state === 'error' && s.error?.kind === 'start') return { state, text: 'Could not start' }; // as boot-guard.js says it
+  // A run whose loss stays at chance is not "Done" nor plain "Training" (state/learning.js).
+  if (s.notLearning && ['training', 'paused', 'done'].includes(state)) return { state, text: 'Not learning: the loss is stuck at chance' };
   const text = statusText(state, {
     workerReady: s.workerReady,
     epochInRun: s.progress?.epochInRun ?? 0,

@@ -130,14 +130,15 @@ const EXECUTE = {
     if (!e.soon) postStatus();
     else io.statusTimer ??= setTimeout(postStatus, STATUS_EVERY_MS);
   },
-  [Effect.CONFIGURE]({ settings, learnDrawings, startRun }) {
+  [Effect.CONFIGURE]({ settings, learnDrawings, startRun, continues }) {
     const t = io.trainer;
     const layers = t.modelDescription().layers.length;
     t.setConfig(settings); // checks every setting before it applies any: throws first
     let error = null;
     try {
       if (learnDrawings) t.useLearnDrawingsConfig();
-      if (startRun) t.startRun();
+      if (startRun && continues) t.continueRun();
+      else if (startRun) t.startRun();
     } catch (err) {
       error = err;
     }

@@ -11,7 +11,7 @@ pub mod schedule;
 pub mod sgd;
 
 pub use adam::{Adam, AdamConfig};
-pub use schedule::lr_at;
+pub use schedule::{CONTINUE_SHARE, lr_at};
 
 /// Every optimizer, Adam (the default) first.
 pub const RULES: &[Rule] = &[adam::RULE, adamw::RULE, sgd::RULE];

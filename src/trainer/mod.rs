@@ -15,7 +15,9 @@
 //!   nothing, the counters carry on;
 //! - a new run (Train pressed again after a run ended, "Train more"), [`Trainer::reset`] and
 //!   [`Trainer::import_weights`] start a new plan, warming up again from its own first step;
-//!   a trainer that never had `start_run` called plans from its first step ever.
+//!   a trainer that never had `start_run` called plans from its first step ever;
+//! - [`Trainer::continue_run`] starts a run on a model that has trained already: the same
+//!   plan without warm-up, at a peak of `learning_rate × CONTINUE_SHARE` (a twentieth).
 
 //!
 //! By job: this file holds the session and the training loop; [`step`] a step's batch cut
@@ -97,6 +99,8 @@ pub struct Trainer {
     total_steps: u64,
     /// `total_steps` when the current run began (see the module header).
     run_start: u64,
+    /// The current run continues a trained model ([`Trainer::continue_run`]): the gentle plan.
+    run_continues: bool,
     x: Vec<f32>,
     y: Vec<u8>,
     /// The batch under way: its images' indices in the training set and each image's
@@ -145,6 +149,7 @@ impl Trainer {
             epoch: 0,
             total_steps: 0,
             run_start: 0,
+            run_continues: false,
             x: vec![0.0; MAX_BATCH.max(EVAL_SLICE) * PIXELS],
             y: vec![0; MAX_BATCH.max(EVAL_SLICE)],
             batch_indices: Vec::with_capacity(MAX_BATCH),
@@ -257,6 +262,7 @@ impl Trainer {
         self.epoch = 0;
         self.total_steps = 0;
         self.run_start = 0;
+        self.run_continues = false;
         self.optimizer.lr = self.config.learning_rate;
         self.teacher.reset(seed);
     }
@@ -264,6 +270,16 @@ impl Trainer {
     /// Starts a planned run (see the module header): the next step is its first.
     pub fn start_run(&mut self) {
         self.run_start = self.total_steps;
+        self.run_continues = false;
+    }
+
+    /// Starts a run that continues a trained model (the page's "Continue training" and "Train
+    /// more"): the gentle plan of [`crate::optim::schedule`], no warm-up and a peak of
+    /// `learning_rate × CONTINUE_SHARE`, so weights that already read digits well are not
+    /// shaken by a fresh run's full rate (fresh Adam moments make every first step the full rate).
+    pub fn continue_run(&mut self) {
+        self.run_start = self.total_steps;
+        self.run_continues = true;
     }
 
     /// Steps the current run is planned to take: `epochs` × steps per epoch now.
@@ -277,11 +293,16 @@ impl Trainer {
         if !c.schedule {
             return c.learning_rate;
         }
+        let (peak, warmup_share) = if self.run_continues {
+            (c.learning_rate * crate::optim::CONTINUE_SHARE, 0.0)
+        } else {
+            (c.learning_rate, c.warmup_share)
+        };
         crate::optim::lr_at(
             self.total_steps - self.run_start,
             self.planned_steps(),
-            c.learning_rate,
-            c.warmup_share,
+            peak,
+            warmup_share,
             c.final_lr_share,
         )
     }
@@ -443,6 +464,7 @@ impl Trainer {
         self.epoch = ckpt.epochs;
         self.total_steps = ckpt.steps;
         self.run_start = ckpt.steps;
+        self.run_continues = false;
         self.step = Step::Idle;
         self.order.clear();
         self.cursor = 0;

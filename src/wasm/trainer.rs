@@ -112,6 +112,13 @@ impl Trainer {
         self.inner.start_run();
     }
 
+    /// Starts a run that continues a trained model: the gentle plan (no warm-up, a twentieth of
+    /// the learning rate at its peak; `crate::optim::CONTINUE_SHARE`).
+    #[wasm_bindgen(js_name = continueRun)]
+    pub fn continue_run(&mut self) {
+        self.inner.continue_run();
+    }
+
     /// Trains up to `steps` batches (stopping at an epoch's end) and reports what it did.
     #[wasm_bindgen(js_name = trainSteps)]
     pub fn train_steps(&mut self, steps: u32) -> Result<JsValue, JsValue> {

@@ -652,6 +652,8 @@ test('the pretrained model: fetched on click, imported like a file, its note say
   s = step(s, P.imported({ epoch: 5, stepInEpoch: 0, stepsPerEpoch: 938, totalSteps: 4690 })[0]);
   assert.equal(s.imported.name, PRETRAINED_NAME);
   assert.match(pretrainedNote(s), /^Pretrained natively \(5 epochs, seed 42\): 99\.45 % on the MNIST test set/);
+  assert.match(pretrainedNote(s), /Continue training goes on gently \(a small learning rate, no warm-up\)/, 'says what training on does');
+  assert.equal(sent(step(s, { type: Action.TRAIN }))[0][0].continues, true, 'and it does: a continued run');
   const failed = step(step(readyState(), { type: Action.PRETRAINED }), { type: Action.PRETRAINED_FAILED, message: 'HTTP 404' });
   assert.equal(failed.busy, null);
   assert.match(failed.error.message, /pretrained model could not be loaded, the model is unchanged: HTTP 404/);
@@ -669,6 +671,66 @@ test('LEARN_DRAWINGS: a run of its own with the drawings, only when there are so
   const running = step(learn, P.state('training')[0]);
   assert.deepEqual(step(running, { type: Action.LEARN_DRAWINGS }).effects, [], 'not while a run is under way');
   assert.deepEqual(step(initialState(), { type: Action.LEARN_DRAWINGS }).effects, [], 'not before READY');
+});
+
+
+test('a run whose loss stays at chance is marked not learning, with the cause and a one-click fix', async () => {
+  const { status } = await import('../../www/ui-state.js');
+  const { NOT_LEARNING_AFTER, notLearningNote } = await import('../../www/state/learning.js');
+  const at = (loss, firstStep, n) => progressMessage({ firstStep }, { losses: Array(n).fill(loss), accuracies: Array(n).fill(0.1) });
+  const high = { ...DEFAULTS, learningRate: 0.03 };
+  let s = steps(readyState({ keptSettings: high }), { type: Action.TRAIN }, P.state('training')[0]);
+  s = step(s, at(2.3026, 0, NOT_LEARNING_AFTER - 1));
+  assert.equal(s.notLearning, null, 'not judged before NOT_LEARNING_AFTER steps');
+  s = step(s, at(2.3026, NOT_LEARNING_AFTER - 1, 2));
+  assert.equal(s.notLearning.steps, NOT_LEARNING_AFTER + 1);
+  assert.ok(Math.abs(s.notLearning.chance - Math.log(10)) < 1e-12);
+  assert.match(status(s).text, /^Not learning/);
+  const done = steps(s, P.evaluation({ kind: 'full', step: 60, accuracy: 0.113 })[0], P.state('done')[0]);
+  assert.equal(status(done).state, 'done');
+  assert.match(status(done).text, /^Not learning/, 'not "Done · 11.3%"');
+  const note = notLearningNote(done);
+  assert.ok(note.shown);
+  assert.match(note.text, /learning rate \(0\.030\)/);
+  assert.equal(note.fix, 'Restart at learning rate 0.0060');
+
+  // The fix: the run kept faded as a Reset keeps it, the default rate (shown and kept), a fresh run.
+  const fixed = step(done, { type: Action.RESTART_DEFAULT_RATE });
+  assert.deepEqual(sentTypes(fixed), [ToWorker.RESET, ToWorker.TRAIN]);
+  assert.equal(sent(fixed)[1][0].settings.learningRate, 0.006);
+  assert.equal(sent(fixed)[1][0].continues, false, 'fresh weights: not a continued run');
+  assert.equal(fixed.settings.learningRate, 0.006);
+  assert.equal(fixed.settingsRevision, done.settingsRevision + 1);
+  assert.equal(effects(fixed, Effect.SAVE_SETTINGS)[0].values.learningRate, 0.006);
+  assert.match(effects(fixed, Effect.CHARTS_ARCHIVE)[0].label, /lr 0\.03/);
+  assert.equal(fixed.notLearning, null);
+  assert.equal(notLearningNote(fixed).shown, false);
+});
+
+test('a run whose loss falls below chance is learning; a later stall is caught; Reset forgets it', () => {
+  const at = (loss, firstStep, n) => progressMessage({ firstStep }, { losses: Array(n).fill(loss), accuracies: Array(n).fill(0.5) });
+  let s = steps(readyState(), { type: Action.TRAIN }, P.state('training')[0], at(1.2, 0, 60));
+  assert.equal(s.notLearning, null);
+  s = step(s, at(2.31, 60, 100)); // the smoothed loss climbs back to chance: the units died
+  assert.ok(s.notLearning);
+  assert.equal(step(s, { type: Action.RESET }).notLearning, null);
+  // A new run starts unjudged, counted from its own first step.
+  const again = steps(s, P.state('done')[0], { type: Action.TRAIN });
+  assert.equal(again.notLearning, null);
+  assert.equal(again.runFrom, 160);
+  assert.equal(step(again, at(2.31, 160, 10)).notLearning, null);
+});
+
+test('Train on a model that has trained continues it gently; a fresh model or a resume does not', () => {
+  const fresh = step(readyState(), { type: Action.TRAIN });
+  assert.equal(sent(fresh)[0][0].continues, false);
+  const restored = { totalSteps: 500, epochs: 1, testAccuracy: 0.98, savedAt: 0 };
+  const trained = step(readyState({ restored }), { type: Action.TRAIN });
+  assert.equal(sent(trained)[0][0].continues, true);
+  const more = steps(fresh, P.state('training')[0], progress(), P.state('done')[0], { type: Action.TRAIN });
+  assert.equal(sent(more)[0][0].continues, true, '"Train more" after a run');
+  const resumed = steps(fresh, P.state('training')[0], progress(), P.state('paused')[0], { type: Action.TRAIN });
+  assert.deepEqual(sentTypes(resumed), [ToWorker.RESUME]);
 });
 
 test('every event type was exercised above', () => {

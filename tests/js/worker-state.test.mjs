@@ -137,7 +137,7 @@ test('data: chunks, ends and clears become trainer calls; their status follows',
 
 test('CONFIGURE: the settings go to the trainer; CONFIGURED tells the page and sizes the pool', () => {
   const s = next(readyState(), msg(P.configure({ epochs: 5 })));
-  assert.deepEqual(s.fx, [{ type: Effect.CONFIGURE, settings: { epochs: 5 }, learnDrawings: false, startRun: false, fail: { where: 'train', extra: {} } }]);
+  assert.deepEqual(s.fx, [{ type: Effect.CONFIGURE, settings: { epochs: 5 }, learnDrawings: false, startRun: false, continues: false, fail: { where: 'train', extra: {} } }]);
   const c = next(s, configured({ epochs: 5, workers: 3 }));
   assert.deepEqual(types(c), ['post:configured', Effect.WORKERS]);
   assert.equal(effects(c, Effect.WORKERS)[0].setting, 3);
@@ -152,9 +152,14 @@ test('CONFIGURE: the settings go to the trainer; CONFIGURED tells the page and s
   assert.deepEqual(posted(withDropout, FromWorker.MODEL), [msg(P.model(description, 93322, false))]);
 });
 
+test('TRAIN of a model that has trained: the run continues gently (continueRun)', () => {
+  const s = next(readyState(), msg(P.train({ epochs: 2 }, false, true)));
+  assert.deepEqual(s.fx, [{ type: Effect.CONFIGURE, settings: { epochs: 2 }, learnDrawings: false, startRun: true, continues: true, fail: { where: 'train', extra: {} } }]);
+});
+
 test('TRAIN: configure, start the run, the first slice; without images it pauses at once', () => {
   let s = next(readyState(), msg(P.train({ epochs: 2 }, true)));
-  assert.deepEqual(s.fx, [{ type: Effect.CONFIGURE, settings: { epochs: 2 }, learnDrawings: true, startRun: true, fail: { where: 'train', extra: {} } }]);
+  assert.deepEqual(s.fx, [{ type: Effect.CONFIGURE, settings: { epochs: 2 }, learnDrawings: true, startRun: true, continues: false, fail: { where: 'train', extra: {} } }]);
   s = next(s, configured({}, true));
   assert.deepEqual(types(s), ['post:configured', Effect.WORKERS, 'post:state', Effect.LOOP_START, Effect.SLICE]);
   assert.deepEqual(states(s), ['training']);

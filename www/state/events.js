@@ -28,6 +28,7 @@ export const Action = Object.freeze({
   WORKER_FAILED: 'worker-failed', //     { message }          the worker script did not start
   START_FAILED: 'start-failed', //       { message }          not ready in time, or an error first (boot-guard.js)
   CHARTS_LOADED: 'charts-loaded', //     { tab, totalSteps, saved } the kept chart history, or null
+  RESTART_DEFAULT_RATE: 'restart-default-rate-clicked', // a run not learning: Reset, the default rate, Train (state/learning.js)
   CLEAR_RUNS: 'clear-runs-clicked', //   forget the earlier runs drawn faded on the charts
   OFFLINE: 'offline-status', //          { status: 'offline-ready' | 'updated' | 'unavailable' }  the service worker (offline-cache.js)
   // Teach it, look inside, the pretrained model (state/inside.js):

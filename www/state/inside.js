@@ -139,5 +139,5 @@ export function pretrainedNote(s) {
   if (!info || s.imported?.name !== PRETRAINED_NAME) return '';
   const acc = (100 * info.testAccuracy).toFixed(2);
   const now = s.totalSteps === s.imported.totalSteps ? '' : ' You have trained it further since.';
-  return `Pretrained natively (${info.epochs} epochs, seed ${info.seed}): ${acc} % on the MNIST test set. Train on to improve it, or Reset for fresh weights.${now}`;
+  return `Pretrained natively (${info.epochs} epochs, seed ${info.seed}): ${acc} % on the MNIST test set. Continue training goes on gently (a small learning rate, no warm-up) so it keeps what it knows; Reset for fresh weights.${now}`;
 }

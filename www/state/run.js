@@ -139,7 +139,8 @@ export const runHandlers = {
     if (!s.workerReady || !s.settingsValid) return;
     for (const kind of ['train', 'diverged', 'settings']) clearError(s, kind);
     s.rate = [];
-    send(s, s.runState === 'paused' ? P.resume() : P.train(s.settings));
+    // A model that has trained continues gently (no warm-up, a lower peak: src/trainer continue_run).
+    send(s, s.runState === 'paused' ? P.resume() : P.train(s.settings, false, s.totalSteps > 0));
   },
   [Action.LEARN_DRAWINGS](s) {
     // A run of its own, with the core's settings for it (src/teach.rs learn_drawings_config).

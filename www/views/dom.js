@@ -16,12 +16,41 @@ export function setAttr(el, name, value) {
   if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
-export function setHidden(el, hidden) {
-  if (el.hidden !== hidden) el.hidden = hidden;
+/** With `fallbacks` (may be empty): focus `el` holds when hidden is handed on (see handOffFocus). */
+export function setHidden(el, hidden, fallbacks = null) {
+  if (el.hidden === hidden) return;
+  if (hidden && fallbacks) handOffFocus(el, ...fallbacks);
+  el.hidden = hidden;
 }
 
-export function setDisabled(el, disabled) {
-  if (el.disabled !== disabled) el.disabled = disabled;
+/** With `fallbacks` (may be empty): focus `el` holds when disabled is handed on (see handOffFocus). */
+export function setDisabled(el, disabled, fallbacks = null) {
+  if (el.disabled === disabled) return;
+  if (disabled && fallbacks) handOffFocus(el, ...fallbacks);
+  el.disabled = disabled;
+}
+
+const FOCUSABLE = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+
+/** Whether `el` can take focus now: in the page, enabled, shown. */
+const canFocus = (el) => el?.isConnected && !el.disabled && el.checkVisibility?.() !== false && !el.closest('[hidden]');
+
+/**
+ * Moves focus off `el` before it is disabled, hidden or removed, when `el` holds it (itself or
+ * inside): to the first of `fallbacks` (elements) that can take it, else to the next control
+ * after `el` in the page, as Tab would. A disabled or removed control drops focus to the page's
+ * body, and the next Tab starts over from the top. Returns whether focus moved.
+ */
+export function handOffFocus(el, ...fallbacks) {
+  const active = document.activeElement;
+  if (!el || !active || active === document.body || !el.contains(active)) return false;
+  let to = fallbacks.find(canFocus);
+  if (!to) {
+    const after = (c) => el.compareDocumentPosition(c) & Node.DOCUMENT_POSITION_FOLLOWING && !el.contains(c);
+    to = [...document.querySelectorAll(FOCUSABLE)].find((c) => after(c) && canFocus(c));
+  }
+  to?.focus();
+  return Boolean(to);
 }
 
 /** A `.progress` bar: its ARIA values and its fill's scale (a transform: no layout). */

@@ -23,6 +23,12 @@ export class NoticesView {
     this.buildInfo = byId('build-info');
     this.storageNote = byId('storage-note');
     this.offlineNote = byId('offline-note');
+    // Where focus goes when the alert closes with it inside (Dismiss, Retry): the control the
+    // error came from, by its kind; else Train; else the next control after the alert.
+    const train = byId('train');
+    this.focusAfter = { import: [byId('import-weights'), train], 'user-data': [byId('data-files'), train], teach: [byId('draw-pad')] };
+    this.focusDefault = [train];
+    this.kind = null; // the kind of the error shown
     this.retry.addEventListener('click', () => dispatch({ type: Action.RETRY }));
     this.dismiss.addEventListener('click', () => dispatch({ type: Action.DISMISS }));
   }
@@ -30,7 +36,8 @@ export class NoticesView {
   render(s) {
     const e = s.error;
     setText(this.text, alertText(s));
-    setHidden(this.alert, !e);
+    setHidden(this.alert, !e, this.focusAfter[this.kind] ?? this.focusDefault);
+    this.kind = e?.kind ?? null;
     if (e) {
       setHidden(this.retry, !e.retry);
       setText(this.retry, e.retry === 'reload' ? 'Reload the page' : 'Retry download');

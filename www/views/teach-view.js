@@ -16,6 +16,9 @@ export class TeachView {
       if (b) dispatch({ type: Action.TEACH, digit: Number(b.dataset.digit) });
     });
     this.status = byId('teach-status');
+    // Where focus goes when the control that had it is disabled or removed: the pad, to draw the next digit.
+    this.padCanvas = byId('draw-pad');
+    this.panelSummary = byId('my-drawings-panel').querySelector('summary');
     this.gallery = byId('my-drawings');
     this.count = byId('my-drawings-count');
     this.pretrained = byId('load-pretrained');
@@ -51,10 +54,10 @@ export class TeachView {
       this.digits.replaceChildren(...this.buttons);
     }
     const off = !s.workerReady || !s.pad.current || s.teach.state === 'learning';
-    for (const b of this.buttons) setDisabled(b, off);
+    for (const b of this.buttons) setDisabled(b, off, [this.padCanvas]);
     setAttr(this.status, 'data-state', s.teach.state);
     setText(this.status, s.teach.text);
-    setDisabled(this.pretrained, !s.workerReady || Boolean(s.busy));
+    setDisabled(this.pretrained, !s.workerReady || Boolean(s.busy), [this.padCanvas]);
     // Startable like Train (data, valid settings, no run under way), and with drawings to learn.
     setDisabled(this.learn, !s.drawings.length || trainControls(s).train.disabled);
     setText(this.pretrainedNote, pretrainedNote(s));
@@ -68,6 +71,10 @@ export class TeachView {
   /** One item per drawing: its 28x28 image, a label picker and Delete. Redrawn only when the list changes. */
   renderGallery(drawings, names) {
     setText(this.count, drawings.length ? `(${drawings.length})` : '');
+    // Focus inside the list is kept across the redraw: on the same control of the same drawing,
+    // else (it was deleted) on the Delete of the drawing now in its place, or the one before.
+    const active = document.activeElement;
+    const had = this.gallery.contains(active) ? { id: active.closest('[data-id]')?.dataset.id, del: active.hasAttribute('data-delete'), at: [...this.gallery.children].indexOf(active.closest('[data-id]')) } : null;
     const items = drawings.map((d, k) => {
       const side = Math.round(Math.sqrt(d.pixels.length)); // the core's input side
       const canvas = make('canvas', { width: side, height: side }, { role: 'img', 'aria-label': `Drawing ${k + 1}, labelled ${names[d.label] ?? d.label}` });
@@ -85,5 +92,11 @@ export class TeachView {
       return li;
     });
     this.gallery.replaceChildren(...items);
+    if (had) {
+      const same = items.find((li) => li.dataset.id === had.id);
+      const near = items[Math.min(had.at, items.length - 1)];
+      const to = same ? same.querySelector(had.del ? 'button[data-delete]' : 'select') : near?.querySelector('button[data-delete]');
+      (to ?? this.panelSummary).focus();
+    }
   }
 }

@@ -18,6 +18,7 @@ import {
   trainStats,
   workersInfo,
 } from '../ui-state.js';
+import { notLearningNote } from '../state/learning.js';
 import { byId, setAttr, setDisabled, setHidden, setProgressBar, setText } from './dom.js';
 
 export class TrainView {
@@ -49,6 +50,9 @@ export class TrainView {
       pastRunsText: byId('past-runs-text'),
       workers: byId('workers-training'),
       workersNote: byId('workers-note'),
+      notLearning: byId('not-learning'),
+      notLearningText: byId('not-learning-text'),
+      restart: byId('restart-default-rate'),
     };
     const { train, pause, reset, barTrain, barPause } = this.el;
     // Enter in a settings field presses Train, when it can be pressed.
@@ -59,6 +63,7 @@ export class TrainView {
     for (const button of [train, barTrain]) button.addEventListener('click', () => dispatch({ type: Action.TRAIN }));
     for (const button of [pause, barPause]) button.addEventListener('click', () => dispatch({ type: Action.PAUSE }));
     byId('clear-runs').addEventListener('click', () => dispatch({ type: Action.CLEAR_RUNS }));
+    this.el.restart.addEventListener('click', () => dispatch({ type: Action.RESTART_DEFAULT_RATE }));
     // Which of Train / Pause last had focus (in the card or the run bar), kept while focus is
     // lost (a disabled button drops it to the body), forgotten once the user puts it elsewhere:
     // render() hands it on to the other button of the same pair.
@@ -132,8 +137,13 @@ export class TrainView {
     setText(el.smoothingWindow, smoothingText(s));
     setText(el.lossChartText, lossChartText(s));
     setText(el.accuracyChartText, accuracyChartText(s));
+    const stuck = notLearningNote(s);
+    setHidden(el.notLearning, !stuck.shown, [el.pause, el.train]); // the fix started a run: Pause
+    setText(el.notLearningText, stuck.text);
+    if (stuck.shown) setText(el.restart, stuck.fix);
+
     const past = pastRunsNote(s);
-    setHidden(el.pastRuns, !past.shown);
+    setHidden(el.pastRuns, !past.shown, [el.train, el.reset]); // cleared: the next run
     setText(el.pastRunsText, past.text);
     const workers = workersInfo(s);
     setText(el.workers, workers.text);

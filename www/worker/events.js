@@ -23,7 +23,7 @@ export const Effect = Object.freeze({
   POST: 'post', // { message: [message, transfer] } to the page
   DATA: 'data', // { op: 'push'|'finish'|'clear', set, file?, chunk? } → DATA_STATUS
   STATUS: 'status', // { soon } post the data status (soon: at most every 100 ms)
-  CONFIGURE: 'configure', // { settings, learnDrawings, startRun } → CONFIGURED
+  CONFIGURE: 'configure', // { settings, learnDrawings, startRun, continues } → CONFIGURED
   WORKERS: 'workers', // { setting } the Workers setting: start or stop compute workers, tell the page
   RESET_MODEL: 'reset-model', // { rebuilt } fresh weights (rebuilt: the core made them already), the kept model forgotten
   MODEL_CHANGED: 'model-changed', // { rebuilt } the model has another class count: the pool resized, MODEL to the page

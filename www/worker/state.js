@@ -63,9 +63,10 @@ const messageHandlers = {
   [ToWorker.DATA_CHUNK]: (s, fx, m) => ask(fx, m, { type: Effect.DATA, op: 'push', set: m.set, file: m.file, chunk: m.chunk }),
   [ToWorker.DATA_END]: (s, fx, m) => ask(fx, m, { type: Effect.DATA, op: 'finish', set: m.set, file: m.file }),
   [ToWorker.DATA_CLEAR]: (s, fx, m) => ask(fx, m, { type: Effect.DATA, op: 'clear', set: m.set }),
-  [ToWorker.CONFIGURE]: (s, fx, m) => ask(fx, m, { type: Effect.CONFIGURE, settings: m.settings, learnDrawings: false, startRun: false }),
+  [ToWorker.CONFIGURE]: (s, fx, m) => ask(fx, m, { type: Effect.CONFIGURE, settings: m.settings, learnDrawings: false, startRun: false, continues: false }),
   // A new planned run: the learning rate warms up again (src/trainer.rs start_run).
-  [ToWorker.TRAIN]: (s, fx, m) => ask(fx, m, { type: Effect.CONFIGURE, settings: m.settings, learnDrawings: !!m.learnDrawings, startRun: true }),
+  // `continues`: a model that has trained goes on gently (src/trainer continue_run: no warm-up, a lower peak).
+  [ToWorker.TRAIN]: (s, fx, m) => ask(fx, m, { type: Effect.CONFIGURE, settings: m.settings, learnDrawings: !!m.learnDrawings, startRun: true, continues: !!m.continues }),
   [ToWorker.RESUME](s, fx) {
     if (s.run !== 'paused') return;
     s.pauseDeferred = false; // a PAUSE inside the slice under way, not told yet: undone
