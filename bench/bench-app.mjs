@@ -38,3 +38,17 @@ export function runBench(main) {
     process.exit(1);
   });
 }
+
+/** `--name value` or `--name=value` options over `known` (name -> default text); an unknown one exits 2. */
+export function readOptions(argv, known) {
+  const opts = { ...known };
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m || !(m[1] in known)) {
+      process.stderr.write(`unknown option ${argv[i]}; known: ${Object.keys(known).map((k) => '--' + k).join(' ')}\n`);
+      process.exit(2);
+    }
+    opts[m[1]] = m[2] ?? argv[++i];
+  }
+  return opts;
+}

@@ -9,21 +9,13 @@
 // Options: --workers 1,2 (the counts, default 1,2), --pauses N (per count, default 10),
 //          --batch-size B (default: the page's), --port P.
 import { loadavg } from 'node:os';
-import { log, openApp, runBench, startBenchApp } from './bench-app.mjs';
+import { log, openApp, readOptions, runBench, startBenchApp } from './bench-app.mjs';
 import { mulberry32 } from './prng.mjs';
 import { waitForState } from '../tests/e2e/helpers.mjs';
 
 function parseOptions(argv) {
   const known = { workers: '1,2', pauses: '10', 'batch-size': '', port: '' };
-  const opts = { ...known };
-  for (let i = 0; i < argv.length; i++) {
-    const m = /^--([^=]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!m || !(m[1] in known)) {
-      process.stderr.write(`unknown option ${argv[i]}; known: ${Object.keys(known).map((k) => '--' + k).join(' ')}\n`);
-      process.exit(2);
-    }
-    opts[m[1]] = m[2] ?? argv[++i];
-  }
+  const opts = readOptions(argv, known);
   return {
     workers: opts.workers.split(',').map(Number),
     pauses: Number(opts.pauses),

@@ -13,7 +13,7 @@
 // `cargo run --release --example teach -- FILE /tmp/teach-big N 4` after
 // `node bench/teach-set.mjs /tmp/teach-big S`.
 import { resolve } from 'node:path';
-import { log, openApp, runBench, startBenchApp } from './bench-app.mjs';
+import { log, openApp, readOptions, runBench, startBenchApp } from './bench-app.mjs';
 import { drawnDigits, mulberry32 } from './drawn-digits.mjs';
 import { nodeModel, readDigitsInNode } from './drawn-node.mjs';
 import { importWeights, readDigit } from './page-pad.mjs';
@@ -23,15 +23,7 @@ const LONG = { timeout: 900_000 };
 
 function parseOptions(argv) {
   const known = { group: '0', count: '20', 'set-size': '6000', weights: 'public/pretrained/mnist-pretrained.weights' };
-  const opts = { ...known };
-  for (let i = 0; i < argv.length; i++) {
-    const m = /^--([^=]+)(?:=(.*))?$/.exec(argv[i]);
-    if (!m || !(m[1] in known)) {
-      process.stderr.write(`unknown option ${argv[i]}; known: ${Object.keys(known).map((k) => '--' + k).join(' ')}\n`);
-      process.exit(2);
-    }
-    opts[m[1]] = m[2] ?? argv[++i];
-  }
+  const opts = readOptions(argv, known);
   return { group: Number(opts.group), count: Number(opts.count), setSize: Number(opts['set-size']), weights: resolve(opts.weights) };
 }
 
