@@ -214,17 +214,22 @@ function readWeights(bytes, fileLayers, ours, tensors, { h5, FS }) {
   const theirs = fileLayers.filter((l) => !PASS_THROUGH.has(l.className));
   const mine = ours.filter((l) => !PASS_THROUGH.has(l.className));
   let optimizer = false;
+  const damaged = () => new KerasFileError("The .keras file's model.weights.h5 is not a readable HDF5 file: the file is damaged.");
+  if (sniff(bytes) !== 'hdf5') throw damaged();
   withScratchFile(FS, (path) => {
     FS.writeFile(path, bytes);
     let f;
+    let top;
     try {
       f = new h5.File(path, 'r');
+      top = f.keys();
     } catch {
-      throw new KerasFileError("The .keras file's model.weights.h5 is not a readable HDF5 file: the file is damaged.");
+      f?.close?.();
+      throw damaged();
     }
     try {
-      if (!f.keys().includes('layers')) throw new KerasFileError("The .keras file's model.weights.h5 has no layers: it is not a model Keras saved.");
-      optimizer = f.keys().includes('optimizer');
+      if (!top.includes('layers')) throw new KerasFileError("The .keras file's model.weights.h5 has no layers: it is not a model Keras saved.");
+      optimizer = top.includes('optimizer');
       theirs.forEach((layer, i) => {
         mine[i].tensors.forEach((t, k) => {
           const where = `layers/${layer.name}/vars/${k}`;
