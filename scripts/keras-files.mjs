@@ -4,6 +4,9 @@
 //   node scripts/keras-files.mjs export OUT_DIR
 //       the pretrained model (public/pretrained/) as OUT_DIR/mnist.keras and OUT_DIR/mnist-tfjs.zip,
 //       and its probabilities for the first 1,000 MNIST test images in OUT_DIR/expected.json
+//   node scripts/keras-files.mjs tfjs MNIST-TFJS.zip EXPECTED.json
+//       the TF.js export loaded by @tensorflow/tfjs (tf.loadLayersModel), whose probabilities must
+//       match EXPECTED.json's (the page's) within 1e-5
 //   node scripts/keras-files.mjs import FILE.keras EXPECTED.json [TOLERANCE]
 //       FILE read by the page's import into a trainer, whose probabilities must match
 //       EXPECTED.json's (written by Keras) within TOLERANCE (1e-5)
@@ -39,23 +42,44 @@ async function exportFiles(out) {
   console.log(`keras-files: wrote ${out}/mnist.keras, mnist-tfjs.zip, expected.json (${t.parameterCount()} parameters)`);
 }
 
+/** Largest |difference| between EXPECTED's rows and `probs` (n·10), printed; fails the run past `tolerance`. */
+function compare(what, expected, probs, tolerance) {
+  let worst = 0;
+  expected.forEach((row, i) => row.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - probs[i * 10 + k])))));
+  const ok = worst <= tolerance;
+  console.log(`keras-files: ${what}; ${expected.length} images, max |Δp| ${worst.toExponential(2)} (≤ ${tolerance}): ${ok ? 'ok' : 'FAIL'}`);
+  if (!ok) process.exitCode = 1;
+}
+
+async function tfjsFile(file, expectedFile) {
+  const tf = await import('@tensorflow/tfjs');
+  const { unzipSync, strFromU8 } = await import('fflate');
+  const parts = unzipSync(new Uint8Array(await readFile(file)));
+  const modelJson = JSON.parse(strFromU8(parts['model.json']));
+  const [group] = modelJson.weightsManifest;
+  const bin = parts[group.paths[0]];
+  const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: group.weights, weightData }));
+  const expected = JSON.parse(await readFile(expectedFile, 'utf8')).probabilities;
+  const probs = model.predict(tf.tensor4d(await testPixels(expected.length), [expected.length, 28, 28, 1])).dataSync();
+  compare(`${file} loaded by tf.loadLayersModel (${model.countParams()} parameters)`, expected, probs, 1e-5);
+  if (model.countParams() !== 93_322) process.exitCode = 1;
+}
+
 async function importFile(file, expectedFile, tolerance = 1e-5) {
   const f = await loadFacade();
   const t = new f.Trainer();
   const { optimizerInFile: optimizer } = await importKeras(t, new Uint8Array(await readFile(file)));
   const expected = JSON.parse(await readFile(expectedFile, 'utf8')).probabilities;
   const probs = t.predictBatch(await testPixels(expected.length));
-  let worst = 0;
-  expected.forEach((row, i) => row.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - probs[i * 10 + k])))));
-  const ok = worst <= tolerance;
-  console.log(`keras-files: ${file} read by the page's import (optimizer state in the file: ${optimizer}); ${expected.length} images, max |Δp| ${worst.toExponential(2)} (≤ ${tolerance}): ${ok ? 'ok' : 'FAIL'}`);
-  if (!ok) process.exitCode = 1;
+  compare(`${file} read by the page's import (an optimizer's state in the file: ${optimizer}, not taken)`, expected, probs, tolerance);
 }
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'export') await exportFiles(args[0]);
+else if (command === 'tfjs') await tfjsFile(args[0], args[1]);
 else if (command === 'import') await importFile(args[0], args[1], args[2] ? Number(args[2]) : undefined);
 else if (command) {
-  console.error('usage: node scripts/keras-files.mjs export OUT_DIR | import FILE.keras EXPECTED.json [TOLERANCE]');
+  console.error('usage: node scripts/keras-files.mjs export OUT_DIR | tfjs ZIP EXPECTED.json | import FILE.keras EXPECTED.json [TOLERANCE]');
   process.exitCode = 2;
 }
