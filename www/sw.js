@@ -9,13 +9,14 @@
 //                            (offline-cache.js); not precached: 11 MB the page downloads anyway
 //   pretrained/*             network first, kept in the data cache once fetched (the page fetches
 //                            it only when its button is pressed), else the kept copy
+//   assets/on-demand/*       the same: code loaded only when used (HDF5 for .keras files)
 //
 // Responses are cached as the server sent them, headers included, so a page served from the cache
 // keeps its Cross-Origin-Opener/Embedder-Policy headers (cross-origin isolation, issue 11), and
 // everything it loads is same-origin. Only same-origin GET requests are answered here.
 'use strict';
 
-const OFFLINE = self.__OFFLINE__; // replaced by the build: { version, shell: [urls], shellCache, shellPrefix, dataCache, dataPath, pretrainedPath }
+const OFFLINE = self.__OFFLINE__; // replaced by the build: { version, shell: [urls], shellCache, shellPrefix, dataCache, dataPath, pretrainedPath, onDemandPath }
 const SCOPE = new URL(self.registration.scope);
 const PAGE = new URL('./', SCOPE).href;
 const NAVIGATION_TIMEOUT_MS = 4000; // a connection this slow is treated as none: the cached page
@@ -54,6 +55,7 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') event.respondWith(page(request));
   else if (url.pathname.startsWith(new URL(OFFLINE.dataPath, SCOPE).pathname)) event.respondWith(data(request));
   else if (url.pathname.startsWith(new URL(OFFLINE.pretrainedPath, SCOPE).pathname)) event.respondWith(keptOnceFetched(request));
+  else if (url.pathname.startsWith(new URL(OFFLINE.onDemandPath, SCOPE).pathname)) event.respondWith(keptOnceFetched(request));
   else event.respondWith(shellFile(request));
 });
 
@@ -77,7 +79,7 @@ async function data(request) {
   return kept ?? fetch(request);
 }
 
-/** The pretrained model: the network's (kept for offline), else the kept copy. */
+/** The pretrained model, or code loaded on demand: the network's (kept for offline), else the kept copy. */
 async function keptOnceFetched(request) {
   const cache = await caches.open(OFFLINE.dataCache);
   try {

@@ -5,11 +5,15 @@
 // dialog) → Import round-trips the predictions exactly; the imported model survives a reload;
 // malformed IDX files are refused with a message naming the file while MNIST still trains; a
 // small IDX set of the user's own (gzipped) replaces the training set and trains; class names
-// show up in the prediction and the confusion matrix.
+// show up in the prediction and the confusion matrix. Keras (issue 19): Export for Keras and for
+// TF.js download their files; a .keras of another network and a Keras 2 .h5 are refused with what
+// differs, the model unchanged; the exported .keras, dropped on the drop zone, comes back with the
+// same predictions, Adam afresh, and trains on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { crc32, gzipSync } from 'node:zlib';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { dataComplete, drawStroke, readPrediction, startApp, waitForState, watch } from './helpers.mjs';
 
 const ONE = [[0.5, 0.18], [0.5, 0.82]];
@@ -100,6 +104,17 @@ test('keep, move and bring models and data', { timeout: 300_000 }, async (t) => 
     const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
     assert.deepEqual(header['conv2d/kernel'].shape, [3, 3, 1, 32]);
     assert.deepEqual(header['dense_1/kernel'].shape, [64, 10]);
+  });
+
+  let keras;
+  await t.test('Export for Keras and for TF.js download a .keras and a TF.js zip', async () => {
+    keras = await exportFile(page, 'export-keras', 'mnist.keras');
+    const parts = unzipSync(new Uint8Array(keras));
+    assert.deepEqual(Object.keys(parts).sort(), ['config.json', 'metadata.json', 'model.weights.h5']);
+    assert.equal(JSON.parse(strFromU8(parts['config.json'])).class_name, 'Sequential');
+    const tfjs = unzipSync(new Uint8Array(await exportFile(page, 'export-tfjs', 'mnist-tfjs.zip')));
+    assert.deepEqual(Object.keys(tfjs).sort(), ['group1-shard1of1.bin', 'model.json']);
+    assert.equal(tfjs['group1-shard1of1.bin'].length, 93_322 * 4);
   });
 
   await t.test('Reset asks first: Cancel (or Escape) keeps the model', async () => {
@@ -243,6 +258,42 @@ test('keep, move and bring models and data', { timeout: 300_000 }, async (t) => 
     assert.equal(await page.getByTestId('train').textContent(), 'Resume');
     assert.equal(await steps(page), stepsBefore, 'the diverged step was not applied');
     assert.deepEqual(await predictOne(page), predictionBefore, 'same weights as before the bad step');
+  });
+
+  await t.test('Keras files: another network and a Keras 2 .h5 refused; the .keras dropped here comes back and trains on', async () => {
+    await page.locator('#dismiss-error').click(); // the diverged run's alert, from the test before
+    await page.waitForSelector('[data-testid=error][hidden]', { state: 'attached' });
+    const kept = await predictOne(page);
+    const parts = unzipSync(new Uint8Array(keras));
+    const config = JSON.parse(strFromU8(parts['config.json']));
+    config.config.layers.find((l) => l.config.name === 'dense').config.units = 128;
+    const wider = Buffer.from(zipSync({ ...parts, 'config.json': strToU8(JSON.stringify(config)) }));
+    const keras2 = Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048)]);
+    const refusals = [
+      [file('wider.keras', wider), /wider\.keras was not imported, the model is unchanged: Layer 7, dense, is Dense 128, relu in the file; this page's network has Dense 64, relu there\./],
+      [file('old.h5', keras2), /old\.h5 was not imported, the model is unchanged: .*the format of Keras 2.*keras\.saving\.load_model\("model\.h5"\)\.save\("model\.keras"\)/],
+    ];
+    for (const [f, message] of refusals) {
+      await page.getByTestId('import-weights').setInputFiles(f);
+      await errorShown(page);
+      assert.match(await errorText(page), message);
+      assert.deepEqual(await predictOne(page), kept, `${f.name}: same predictions`);
+      await page.locator('#dismiss-error').click();
+      await page.waitForSelector('[data-testid=error][hidden]', { state: 'attached' });
+    }
+    // Dropped on the data card's drop zone, a model goes to the model's import.
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'mnist.keras'));
+      document.querySelector('#drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, keras.toString('base64'));
+    await page.waitForFunction(() => /Imported from mnist\.keras, a Keras model/.test(document.querySelector('#model-note').textContent), null, { timeout: 30_000 });
+    assert.match(await page.locator('#model-note').textContent(), /Adam's state starts afresh/);
+    assert.deepEqual((await predictOne(page)).probs, before.probs, 'the model as it was exported (the class names are the own data set\'s)');
+    await page.getByTestId('train').click();
+    await waitForState(page, 'done');
+    assert.ok((await steps(page)) > 0, 'it trains on (an epoch of the own data set)');
   });
 
   await t.test('no console errors, page errors, failed or third-party requests', () => {
