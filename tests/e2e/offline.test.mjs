@@ -37,6 +37,13 @@ async function loadPretrained(page) {
   });
 }
 
+/** Export for Keras: the download's name and its first bytes (a zip). HDF5's code is fetched on demand the first time. */
+async function exportKeras(page) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-keras').click()]);
+  const bytes = await readFile(await download.path());
+  return { name: download.suggestedFilename(), zip: bytes.subarray(0, 2).toString('latin1') === 'PK' };
+}
+
 test('the built app: installable, and offline after one visit it loads, trains, reads a digit and loads the pretrained model', { timeout: 300_000 }, async (t) => {
   const { port, outDir, close: stopServer } = await previewBuild();
   const { context, close } = await launchBrowser();
@@ -83,8 +90,10 @@ test('the built app: installable, and offline after one visit it loads, trains, 
     await page.waitForFunction(() => /^Works offline/.test(document.querySelector('[data-testid=offline-note]').textContent), null, {
       timeout: 10_000,
     });
-    // The pretrained model, once fetched online, is kept too (checked offline below).
+    // The pretrained model, once fetched online, is kept too (checked offline below), and so is
+    // the code loaded on demand (HDF5, for .keras files), once used.
     await loadPretrained(page);
+    assert.deepEqual(await exportKeras(page), { name: 'mnist.keras', zip: true });
     assert.deepEqual(problems, []);
   });
 
@@ -105,6 +114,7 @@ test('the built app: installable, and offline after one visit it loads, trains, 
     await drawStroke(page, [[0.5, 0.18], [0.5, 0.82]]);
     await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '', null, { timeout: 10_000 });
     await loadPretrained(page);
+    assert.deepEqual(await exportKeras(page), { name: 'mnist.keras', zip: true }, 'HDF5 from the kept copy');
     assert.equal(await page.evaluate(() => navigator.onLine), false, 'the browser really was offline');
     assert.deepEqual(problems, []); // what a reload cancels is not counted (helpers.mjs, watch)
     await context.setOffline(false);
