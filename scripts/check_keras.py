@@ -12,9 +12,10 @@ MNIST test images). This script
   2. saves it again with Keras' own writer: DIR/resaved.keras, with Keras' probabilities in
      DIR/resaved-expected.json;
   3. builds the seed's model (the Keras MNIST example's create_model()) and saves it:
-     DIR/seed.keras, with Keras' probabilities in DIR/seed-expected.json;
+     DIR/seed.keras, with Keras' probabilities in DIR/seed-expected.json; and the same with a
+     Dense(128), DIR/dense128.keras, which the page must refuse;
   4. runs the README's "Take it to Python" snippet in DIR, so it stays true.
-The page's import then reads 2 and 3 (scripts/keras-files.mjs import). Prints 'N passed, N failed'.
+The page's import then reads 2 and 3 (scripts/keras-files.mjs import, refuse). Prints 'N passed, N failed'.
 """
 import json
 import os
@@ -41,8 +42,8 @@ def load(name, n=None):
     return np.frombuffer(raw[8:], dtype=np.uint8)
 
 
-def create_model():
-    """The seed's model: the Keras MNIST convnet."""
+def create_model(hidden=64):
+    """The seed's model: the Keras MNIST convnet (`hidden`: the units of its hidden Dense)."""
     return keras.Sequential([
         keras.layers.Input(shape=(28, 28, 1)),
         keras.layers.Conv2D(32, (3, 3), activation="relu"),
@@ -51,7 +52,7 @@ def create_model():
         keras.layers.MaxPooling2D((2, 2)),
         keras.layers.Conv2D(64, (3, 3), activation="relu"),
         keras.layers.Flatten(),
-        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(hidden, activation="relu"),
         keras.layers.Dense(10, activation="softmax"),
     ])
 
@@ -94,7 +95,8 @@ def main():
     seed.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     seed.save(os.path.join(out, "seed.keras"))
     save_expected(seed, x, os.path.join(out, "seed-expected.json"))
-    check(True, "wrote resaved.keras and seed.keras (Keras' writer) for the page's import")
+    create_model(hidden=128).save(os.path.join(out, "dense128.keras"))  # another network, for a refusal
+    check(True, "wrote resaved.keras, seed.keras and dense128.keras (Keras' writer) for the page's import")
 
     # 4. The README's snippet, run where the export is.
     section = open(readme, encoding="utf-8").read().split("\n## Take it to Python\n")[1].split("\n## ")[0]

@@ -7,6 +7,10 @@
 //   node scripts/keras-files.mjs tfjs MNIST-TFJS.zip EXPECTED.json
 //       the TF.js export loaded by @tensorflow/tfjs (tf.loadLayersModel), whose probabilities must
 //       match EXPECTED.json's (the page's) within 1e-5
+//   node scripts/keras-files.mjs refuse FILE.keras PATTERN
+//       FILE refused by the page's import with a message matching PATTERN, the model unchanged
+//   node scripts/keras-files.mjs readme-tfjs MNIST-TFJS.zip
+//       the README's TF.js snippet ("Take it to Python"), run on the zip's files served over HTTP
 //   node scripts/keras-files.mjs import FILE.keras EXPECTED.json [TOLERANCE]
 //       FILE read by the page's import into a trainer, whose probabilities must match
 //       EXPECTED.json's (written by Keras) within TOLERANCE (1e-5)
@@ -75,11 +79,53 @@ async function importFile(file, expectedFile, tolerance = 1e-5) {
   compare(`${file} read by the page's import (an optimizer's state in the file: ${optimizer}, not taken)`, expected, probs, tolerance);
 }
 
+async function refuseFile(file, pattern) {
+  const f = await loadFacade();
+  const t = new f.Trainer();
+  const before = t.params();
+  const error = await importKeras(t, new Uint8Array(await readFile(file))).then(() => null, (e) => e);
+  const same = t.params().every((p, i) => p === before[i]);
+  const ok = error?.name === 'KerasFileError' && new RegExp(pattern).test(error.message) && same;
+  console.log(`keras-files: ${file} refused: ${error?.message ?? 'it was NOT refused'}; the model ${same ? 'unchanged' : 'CHANGED'}: ${ok ? 'ok' : 'FAIL'}`);
+  if (!ok) process.exitCode = 1;
+}
+
+/** The README's TF.js snippet, its URL pointed at the zip's files served here; it must print the probabilities. */
+async function readmeTfjs(zipFile) {
+  const { createServer } = await import('node:http');
+  const { unzipSync } = await import('fflate');
+  const files = unzipSync(new Uint8Array(await readFile(zipFile)));
+  const server = createServer((req, res) => {
+    const body = files[req.url.replace(/^\/mnist-tfjs\//, '')];
+    res.writeHead(body ? 200 : 404).end(body ?? '');
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  try {
+    const readme = await readFile(new URL('README.md', ROOT), 'utf8');
+    const section = readme.split('\n## Take it to Python\n')[1].split('\n## ')[0];
+    const snippet = section.match(/```js\n([\s\S]*?)```/)[1];
+    const url = `http://127.0.0.1:${server.address().port}/mnist-tfjs/model.json`;
+    const script = snippet.replace("'mnist-tfjs/model.json'", JSON.stringify(url));
+    if (script === snippet) throw new Error("the README's TF.js snippet no longer loads 'mnist-tfjs/model.json'");
+    const { execFile } = await import('node:child_process');
+    const { stdout } = await new Promise((done, fail) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('.', ROOT) }, (err, out, errOut) => (err ? fail(new Error(errOut || err.message)) : done({ stdout: out }))),
+    );
+    const ok = /Tensor\s*\[\[/.test(stdout);
+    console.log(`keras-files: the README's TF.js snippet loads the export and predicts: ${ok ? 'ok' : `FAIL (${stdout})`}`);
+    if (!ok) process.exitCode = 1;
+  } finally {
+    server.close();
+  }
+}
+
 const [command, ...args] = process.argv.slice(2);
 if (command === 'export') await exportFiles(args[0]);
 else if (command === 'tfjs') await tfjsFile(args[0], args[1]);
+else if (command === 'refuse') await refuseFile(args[0], args[1]);
+else if (command === 'readme-tfjs') await readmeTfjs(args[0]);
 else if (command === 'import') await importFile(args[0], args[1], args[2] ? Number(args[2]) : undefined);
 else if (command) {
-  console.error('usage: node scripts/keras-files.mjs export OUT_DIR | tfjs ZIP EXPECTED.json | import FILE.keras EXPECTED.json [TOLERANCE]');
+  console.error('usage: node scripts/keras-files.mjs export OUT_DIR | tfjs ZIP EXPECTED.json | readme-tfjs ZIP | import FILE.keras EXPECTED.json [TOLERANCE] | refuse FILE.keras PATTERN');
   process.exitCode = 2;
 }

@@ -102,9 +102,11 @@ check_keras() {
   [[ -f pkg/mnist_wasm_bg.wasm ]] || bash scripts/build-wasm.sh || return
   node scripts/keras-files.mjs export "$out" &&
     node scripts/keras-files.mjs tfjs "$out/mnist-tfjs.zip" "$out/expected.json" &&
+    node scripts/keras-files.mjs readme-tfjs "$out/mnist-tfjs.zip" &&
     KERAS_BACKEND=jax JAX_PLATFORMS=cpu "$python" scripts/check_keras.py "$out" &&
     node scripts/keras-files.mjs import "$out/resaved.keras" "$out/resaved-expected.json" 1e-4 &&
-    node scripts/keras-files.mjs import "$out/seed.keras" "$out/seed-expected.json" 1e-5
+    node scripts/keras-files.mjs import "$out/seed.keras" "$out/seed-expected.json" 1e-5 &&
+    node scripts/keras-files.mjs refuse "$out/dense128.keras" "^Layer 7, dense\\w*, is Dense 128, relu in the file; this page's network has Dense 64, relu there\\.$"
 }
 
 if [[ -z "${SKIP_SETUP:-}" ]]; then
