@@ -136,6 +136,8 @@ test('modelNote: untrained, live, trained, imported, kept in this browser', () =
   assert.deepEqual(modelNote(run(READY, DATA, slice(), full, P.state('done')[0])), { kind: 'trained', text: 'Trained for 2 steps · 90.0% on test digits.' });
   const imported = run(READY, { type: Action.IMPORT_CHOSEN, name: 'a.weights' }, P.imported({ totalSteps: 20 })[0]);
   assert.equal(modelNote(imported).text, 'Imported from a.weights (20 steps).');
+  const keras = run(READY, { type: Action.IMPORT_CHOSEN, name: 'mnist.keras' }, P.imported({ totalSteps: 0 }, true)[0]);
+  assert.equal(modelNote(keras).text, "Imported from mnist.keras, a Keras model. Training goes on from its weights; Adam's state starts afresh.");
   const restored = run({ ...READY, restored: { savedAt: 0, epochs: 1, totalSteps: 20, testAccuracy: 0.5 } });
   assert.match(modelNote(restored).text, /^Your model from .+, kept in this browser \(20 steps, 50\.0% on test digits\)\.$/);
 });
