@@ -144,9 +144,10 @@ export async function readKeras(bytes, { description, tensors }, getH5 = loadH5)
   const config = parseJson(parts['config.json'], 'config.json');
   const fileLayers = configLayers(config);
   checkInput(config, description);
-  const difference = layerDifference(fileLayers, kerasLayers(description, tensors));
+  const ours = kerasLayers(description, tensors);
+  const difference = layerDifference(fileLayers, ours);
   if (difference) throw new KerasFileError(difference);
-  return readWeights(parts['model.weights.h5'], fileLayers, kerasLayers(description, tensors), tensors, await getH5());
+  return readWeights(parts['model.weights.h5'], fileLayers, ours, tensors, await getH5());
 }
 
 /** The three parts, each inflated only if its declared size is within MAX_BYTES. */

@@ -50,6 +50,18 @@ test('the pretrained model goes out as .keras and comes back exactly, Adam afres
   assert.deepEqual(t.predictBatch(pixels), pretrained.predictBatch(pixels));
 });
 
+test('with the dropout setting on, the file has its Dropout layer, and comes back into a model without one', async () => {
+  const t = new f.Trainer({ dropout: 0.5 });
+  t.importWeights(await readFile(new URL('../../public/pretrained/mnist-pretrained.weights', import.meta.url)));
+  const bytes = await exportFile(t, 'keras');
+  const layers = JSON.parse(strFromU8(unzipSync(bytes)['config.json'])).config.layers;
+  assert.deepEqual(layers.filter((l) => l.class_name === 'Dropout').map((l) => [l.config.name, l.config.rate]), [['dropout', 0.5]]);
+  assert.equal(layers.at(-3).class_name, 'Dropout', 'before the hidden Dense, where the core places it');
+  const plain = new f.Trainer();
+  await importKeras(plain, bytes);
+  assert.deepEqual(plain.params(), pretrained.params());
+});
+
 test('the .keras file is laid out as Keras 3 writes it: config, metadata, layers/<name>/vars/<i>', async () => {
   const parts = unzipSync(kerasBytes);
   assert.deepEqual(Object.keys(parts).sort(), ['config.json', 'metadata.json', 'model.weights.h5']);
