@@ -307,12 +307,12 @@ export function accuracyChartText(s) {
   return `${parts.join(' ')}${marksSentence(s)}${pastRunsSentence(s)}`;
 }
 
-/** The note above the charts when earlier runs are drawn faded: `{ shown, text }`. */
+/** The note above the charts when earlier runs are kept (state/runs.js): `{ shown, text }`. */
 export function pastRunsNote(s) {
   const n = s.pastRuns.length;
   if (!n) return { shown: false, text: '' };
-  const which = n === 1 ? 'The run before the last Reset is' : `The ${n} runs before the last Resets are`;
-  return { shown: true, text: `${which} drawn faded (grey, dashed) for comparison; the legends name their settings.` };
+  const which = n === 1 ? `${s.pastRuns[0].label} is kept` : `${n} earlier runs are kept`;
+  return { shown: true, text: `${which} for comparison, dashed, each in its own colour and from its own start; kept in this browser.` };
 }
 
 /** The earlier runs in words, for the accuracy chart's summary: each one's best test score. */
@@ -320,10 +320,10 @@ function pastRunsSentence(s) {
   if (!s.pastRuns.length) return '';
   const runs = s.pastRuns.map((r) => {
     const best = r.bestTest.full ?? r.bestTest.estimate;
-    const score = best ? `best test ${formatPercent(best.accuracy)} at step ${formatInt(best.step)}` : 'no test score';
+    const score = best ? `best test ${formatPercent(best.accuracy)} at step ${formatInt(best.step)} of ${formatInt(r.steps)}` : `${formatInt(r.steps)} steps, no test score`;
     return `${r.label} (${score})`;
   });
-  return ` Earlier runs, faded: ${runs.join('; ')}.`;
+  return ` Earlier runs: ${runs.join('; ')}.`;
 }
 
 /** The footer's note on working offline (the built app's service worker), or ''. */

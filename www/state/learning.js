@@ -53,9 +53,9 @@ export function learningFollow(s, event) {
 }
 
 export const learningHandlers = {
-  [Action.RESTART_DEFAULT_RATE](s) {
+  [Action.RESTART_DEFAULT_RATE](s, event) {
     if (!s.notLearning || !s.workerReady || !s.schema || !s.settings) return;
-    runHandlers[Action.RESET](s); // the failed run stays on the charts, faded, under its own rate
+    runHandlers[Action.RESET](s, event); // the failed run is kept on the charts, under its own rate
     const field = s.schema.find((f) => f.name === 'learningRate');
     if (field) {
       s.settings = { ...s.settings, learningRate: field.default };
