@@ -69,6 +69,7 @@ export function initialState() {
     padInk: false,
     prediction: null, // ten probabilities, or null
     sampleCaption: '',
+    padSample: null, // { index, label }: the pad shows a test image (not to be taught: state/inside.js)
     ...learningState(), // whether the run learns at all (state/learning.js)
     ...runsState(), // earlier runs kept for comparison, the charts' span (state/runs.js)
     ...insideState(), // Your drawings, teaching, layer views, the pretrained model (state/inside.js)

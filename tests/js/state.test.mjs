@@ -8,7 +8,7 @@ import { FromWorker, ToWorker } from '../../www/protocol.js';
 import { ErrorName } from '../../www/errors.js';
 import { Action, Effect, handles, initialState, reduce } from '../../www/state.js';
 import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
-import { PRETRAINED_NAME, pretrainedNote } from '../../www/state/inside.js';
+import { PRETRAINED_NAME, canTeach, pretrainedNote, teachStatus } from '../../www/state/inside.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 import { NON_BLOCKING } from '../../www/ui-state.js';
 import { RUN_COLOURS, canKeep, parseRuns } from '../../www/state/runs.js';
@@ -394,6 +394,25 @@ test('a test digit: SAMPLE asks for one, SAMPLE_IMAGE puts it on the pad with a 
   assert.equal(s.sampleCaption, 'Test image #5000, labelled 7');
   assert.deepEqual(effects(s, Effect.PAD_SHOW), [{ type: Effect.PAD_SHOW, pixels }]);
   assert.equal(step(s, { type: Action.STROKE_START }).sampleCaption, '');
+});
+
+test('a test digit can be predicted but not taught: "It\'s a …" never puts it into Your drawings', () => {
+  const pixels = new Uint8Array(784).fill(200);
+  let s = step(readyState(), P.sampleImage('test', 42, 3, pixels)[0]);
+  s = step(s, { type: Action.PAD_CHANGED, pixels: new Float32Array(784).fill(200 / 255), empty: false }); // the pad reports it
+  assert.deepEqual(sentTypes(s), [ToWorker.PREDICT], 'predicted like a drawing');
+  assert.deepEqual(s.padSample, { index: 42, label: 3 });
+  assert.equal(canTeach(s), false);
+  const taught = step(s, { type: Action.TEACH, digit: 5 });
+  assert.deepEqual(taught.effects, [], 'no DRAWING_ADD, no TEACH');
+  assert.equal(taught.teach.state, 'idle');
+  assert.equal(teachStatus(s).state, 'test-image');
+  assert.match(teachStatus(s).text, /test image: it can be predicted but not taught/);
+  // Drawing over it (or clearing it) makes the pad the user's again: teachable.
+  s = steps(s, { type: Action.STROKE_START }, { type: Action.PAD_CHANGED, pixels: PIXELS, empty: false });
+  assert.equal(s.padSample, null);
+  assert.ok(canTeach(s));
+  assert.equal(effects(step(s, { type: Action.TEACH, digit: 5 }), Effect.DRAWING_ADD).length, 1);
 });
 
 test('class names: a valid list applies while typing; an invalid one says why once committed', () => {
