@@ -311,8 +311,11 @@ export function accuracyChartText(s) {
 export function pastRunsNote(s) {
   const n = s.pastRuns.length;
   if (!n) return { shown: false, text: '' };
-  const which = n === 1 ? `${s.pastRuns[0].label} is kept` : `${n} earlier runs are kept`;
-  return { shown: true, text: `${which} for comparison, dashed, each in its own colour and from its own start; kept in this browser.` };
+  const text =
+    n === 1
+      ? `${s.pastRuns[0].label} is kept for comparison: dashed, in its own colour, from its own start; kept in this browser.`
+      : `${n} earlier runs are kept for comparison: dashed, each in its own colour, from its own start; kept in this browser.`;
+  return { shown: true, text };
 }
 
 /** The earlier runs in words, for the accuracy chart's summary: each one's best test score. */

@@ -122,7 +122,7 @@ test('a short run, by keyboard, then a reload', { timeout: 300_000 }, async (t) 
     await page.locator('.charts').screenshot({ path: process.env.E2E_CHARTS_SCREENSHOT || '/tmp/charts.png' });
   });
 
-  await t.test('Reset keeps the run faded on the charts, named by its settings; Clear forgets it', async () => {
+  await t.test('Reset keeps the run on the charts, named by its settings and score; Clear forgets it', async () => {
     await page.getByTestId('reset').click();
     await page.getByTestId('reset-confirm').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=loss-chart]').dataset.pastRuns === '1', null, { timeout: 5000 });

@@ -268,7 +268,7 @@ test('earlier runs: a note above the charts, and their best test scores in the a
   const s = run(READY, DATA, P.state('training')[0], slice({ firstStep: 40 }), evaluation, { type: Action.RESET, curves });
   assert.deepEqual(pastRunsNote(s), {
     shown: true,
-    text: 'Run 1 · lr 0.006 · batch 64 · 90.0% is kept for comparison, dashed, each in its own colour and from its own start; kept in this browser.',
+    text: 'Run 1 · lr 0.006 · batch 64 · 90.0% is kept for comparison: dashed, in its own colour, from its own start; kept in this browser.',
   });
   assert.equal(accuracyChartText(s), 'No scores yet: training and test accuracy appear here. Earlier runs: Run 1 · lr 0.006 · batch 64 · 90.0% (best test 90.0% at step 42 of 42).');
   assert.equal(pastRunsNote(reduce(s, { type: Action.CLEAR_RUNS })).shown, false);
