@@ -77,6 +77,7 @@ test('runs you can compare; drawing without a mouse; test digits stay out of You
     assert.equal(two.length, 2);
     assert.notEqual(two[0][1], two[1][1], 'each run its own colour');
     assert.match(two[1][0], /^Run 2 · /);
+    await page.locator('.charts').screenshot({ path: process.env.E2E_KEPT_RUNS_SCREENSHOT || '/tmp/kept-runs.png' });
   });
 
   await t.test('a digit drawn by keyboard only gets a prediction', async () => {
@@ -94,6 +95,7 @@ test('runs you can compare; drawing without a mouse; test digits stay out of You
     assert.ok(ink > 20, `ink in the network's input: ${ink}`);
     assert.match(await page.getByTestId('prediction').textContent(), /^\d$/);
     assert.equal(await focusedId(page), 'draw-pad');
+    await page.locator('.pad-frame').screenshot({ path: process.env.E2E_PAD_KEYS_SCREENSHOT || '/tmp/pad-keys.png' });
   });
 
   await t.test('a stroke-font digit, by keyboard: the pretrained model reads it', async () => {
