@@ -3,6 +3,7 @@
 // controls. Pure functions of a state snapshot; the views (www/views/) only write their
 // results into the DOM. Tested in tests/js/ui-state.test.mjs.
 import { busyRate, emaValue, stepsRemaining, wallRate, windowOf } from './metrics.js';
+import { chartOrigin } from './state/runs.js';
 import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent, formatRate } from './format.js';
 
 /** Error kinds shown in the alert without stopping anything: the status keeps saying what the trainer does. */
@@ -290,7 +291,13 @@ export function lossChartText(s) {
   const loss = emaValue(s.smoothed.loss);
   if (s.totalSteps === 0 || !Number.isFinite(loss)) return 'No training yet: the loss appears here, step by step.';
   const lr = Number.isFinite(s.learningRate) ? `, at a learning rate of ${formatRate(s.learningRate)}` : '';
-  return `After ${formatInt(s.totalSteps)} steps the loss is ${formatLoss(loss)} (smoothed)${lr}.${marksSentence(s)}`;
+  return `After ${formatInt(s.totalSteps)} steps the loss is ${formatLoss(loss)} (smoothed)${lr}.${spanSentence(s)}${marksSentence(s)}`;
+}
+
+/** Where the charts start, when not at the model's first step (state/runs.js chartOrigin): its steps are counted from there. */
+function spanSentence(s) {
+  const origin = chartOrigin(s);
+  return origin > 0 ? ` The charts show this run, from step ${formatInt(origin)} of the model on, counted from 1.` : '';
 }
 
 /** The accuracy chart in words: the latest train accuracy, the best test score and at which step. */

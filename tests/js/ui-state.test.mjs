@@ -260,6 +260,14 @@ test('the charts in words: latest loss and learning rate, best test score and it
   assert.equal(markLabel(mark), 'learning rate → 0.02, …');
 });
 
+test('a continued run: the loss summary says the charts count its steps from its start', () => {
+  const first = run(READY, DATA, { type: Action.TRAIN }, P.state('training')[0], slice({ firstStep: 40 }), P.state('done')[0]);
+  assert.doesNotMatch(lossChartText(first), /The charts show this run/);
+  const more = run(READY, DATA, { type: Action.TRAIN }, P.state('training')[0], slice({ firstStep: 40 }), P.state('done')[0], { type: Action.TRAIN }, P.state('training')[0], slice({ firstStep: 42 }));
+  assert.match(lossChartText(more), /The charts show this run, from step 42 of the model on, counted from 1\.$/);
+  assert.doesNotMatch(lossChartText(reduce(more, { type: Action.CHART_SPAN, span: 'all' })), /The charts show this run/, 'the whole history: from step 0');
+});
+
 test('earlier runs: a note above the charts, and their best test scores in the accuracy summary', () => {
   assert.deepEqual(pastRunsNote(run(READY, DATA)), { shown: false, text: '' });
   const evaluation = P.evaluation({ kind: 'full', step: 42, epoch: 1, accuracy: 0.9, loss: 1, count: 10000 })[0];
