@@ -2,10 +2,8 @@
 //! parameters of whole-batch steps, and nothing changes until a batch is complete.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-mod common;
+use crate::common;
 
 use mnist_wasm::data::{DataSet, Split};
 use mnist_wasm::optim::lr_at;
