@@ -41,7 +41,7 @@ pub use step::{ShareStats, share_range};
 use crate::data::DataSet;
 pub use crate::data::Split;
 use crate::data::augment::{Augmentations, Augmenter};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{MAX_BATCH, Model, PIXELS};
 use crate::optim::Optimizer;
 use crate::teach::{Drawings, TeachConfig, Teacher};
@@ -444,12 +444,33 @@ impl Trainer {
         self.model.activations(pixels, out)
     }
 
-    /// Loads a weights file; on any error the trainer is unchanged.
+    /// Loads a model file, told apart by its first bytes: a weights file (parameters, optimizer
+    /// and counters), or a safetensors file as [`crate::safetensors::encode`] writes it
+    /// (parameters only: the optimizer starts afresh, the counters at zero). On any error the
+    /// trainer is unchanged.
     ///
     /// # Errors
-    /// See [`weights::decode`].
+    /// Neither kind of file; else see [`weights::decode`] and [`crate::safetensors::decode`].
     pub fn import_weights(&mut self, bytes: &[u8]) -> Result<()> {
-        let ckpt = weights::decode(bytes)?;
+        let ckpt = if bytes.starts_with(&weights::MAGIC) {
+            weights::decode(bytes)?
+        } else if crate::safetensors::looks_like(bytes) {
+            let (arch, params) = crate::safetensors::decode(bytes)?;
+            let optimizer = self.optimizer.kind();
+            let (state, epochs, steps) = (None, 0, 0);
+            weights::Checkpoint {
+                arch,
+                params,
+                optimizer,
+                state,
+                epochs,
+                steps,
+            }
+        } else {
+            return Err(Error::Weights(
+                "not a model file saved by this page (a .weights or .safetensors file)".into(),
+            ));
+        };
         self.fit_checkpoint(&ckpt)?;
         self.model.params.copy_from_slice(&ckpt.params);
         match ckpt.state {
