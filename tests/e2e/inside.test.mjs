@@ -155,7 +155,21 @@ test('pretrained, look inside, teach it, and the drawings after a reload', { tim
       await d.saveAs(path);
       return path;
     }));
+    // Each result beside the drawings' Export / Import, in view and announced (role=status).
+    const result = () =>
+      page.getByTestId('drawings-file-result').evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return { text: el.textContent, kind: el.dataset.kind, role: el.getAttribute('role'), inView: r.top >= 0 && r.bottom <= innerHeight && r.height > 0 };
+      });
+    await page.waitForFunction(() => /^Saved your \d+ drawings? to your downloads/.test(document.querySelector('[data-testid=drawings-file-result]').textContent));
+    assert.deepEqual({ ...(await result()), text: '' }, { text: '', kind: 'ok', role: 'status', inView: true });
     await page.getByTestId('import-drawings').setInputFiles(paths);
+    await count(2 * labels.length);
+    await page.waitForFunction(() => /^Added \d+ drawings? from /.test(document.querySelector('[data-testid=drawings-file-result]').textContent));
+    await page.getByTestId('import-drawings').setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }]);
+    await page.waitForFunction(() => document.querySelector('[data-testid=drawings-file-result]').dataset.kind === 'error');
+    assert.match((await result()).text, /^notes\.txt could not be imported\. notes\.txt is not an IDX /);
+    assert.equal(await page.getByTestId('error').isHidden(), true, 'beside Import, not in the banner');
     await count(2 * labels.length);
     const other = String((taught.label + 1) % 10);
     await page.locator(`${items}:last-child select`).selectOption(other);

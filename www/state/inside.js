@@ -12,7 +12,7 @@ import * as P from '../protocol.js';
 import { FromWorker } from '../protocol.js';
 import { packDrawings } from '../drawings-store.js';
 import { Action, Effect } from './events.js';
-import { clearError, effect, requestPrediction, send, showError } from './draft.js';
+import { FileWhere, clearError, clearFileResult, effect, fileResult, reason, requestPrediction, send } from './draft.js';
 
 export const PRETRAINED_NAME = 'the pretrained model';
 export const LAYERS_EVERY_MS = 250;
@@ -116,6 +116,8 @@ export const insideHandlers = {
     if (s.busy) return;
     s.busy = 'import';
     s.pendingImport = PRETRAINED_NAME;
+    s.importFrom = FileWhere.pretrained; // its result shows beside its button
+    clearFileResult(s, FileWhere.pretrained);
     s.pretrained = { loading: true };
     effect(s, Effect.FETCH_PRETRAINED);
   },
@@ -128,7 +130,7 @@ export const insideHandlers = {
     s.busy = null;
     s.pendingImport = null;
     s.pretrained = null;
-    showError(s, `The pretrained model could not be loaded, the model is unchanged: ${message}`, null, 'import');
+    fileResult(s, FileWhere.pretrained, false, `The pretrained model could not be loaded; the model is unchanged. ${reason(message)}`);
   },
 };
 

@@ -4,7 +4,7 @@
 import { Action } from '../state.js';
 import { fileControls } from '../ui-state.js';
 import { readFileBytes } from '../user-files.js';
-import { byId, setAttr, setDisabled, setHidden, setText } from './dom.js';
+import { byId, setAttr, setDisabledKeepingFocus, setHidden, setText } from './dom.js';
 
 export class DataView {
   constructor(dispatch) {
@@ -39,7 +39,7 @@ export class DataView {
 
   render(s) {
     const { dataOpen, dataNote } = fileControls(s);
-    setDisabled(this.input, !dataOpen);
+    setDisabledKeepingFocus(this.input, !dataOpen);
     this.dropZone.toggleAttribute('data-disabled', !dataOpen);
     setText(this.note, dataNote);
     setText(this.classMessage, s.classNamesError);
