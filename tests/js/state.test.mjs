@@ -8,7 +8,7 @@ import { FromWorker, ToWorker } from '../../www/protocol.js';
 import { ErrorName } from '../../www/errors.js';
 import { Action, Effect, handles, initialState, reduce } from '../../www/state.js';
 import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
-import { PRETRAINED_NAME, pretrainedNote } from '../../www/state/inside.js';
+import { PRETRAINED_NAME, mapGrid, outputWinner, pretrainedNote } from '../../www/state/inside.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 import { NON_BLOCKING } from '../../www/ui-state.js';
 
@@ -760,6 +760,35 @@ test('Your drawings as files: each export or import result is kept beside its co
   assert.notEqual(again.fileResults.drawings, refused.fileResults.drawings, 'a repeat is a new result (announced again)');
   assert.deepEqual(Object.keys(again.fileResults), ['drawings'], 'only there');
   assert.equal(again.error, null);
+});
+
+test('Look inside: a layer\'s maps are shown larger the larger they are, in the columns that fit', () => {
+  const width = 300; // the pad card's panel, about
+  const [conv1, conv2, conv3] = [mapGrid(26, 32, width), mapGrid(11, 64, width), mapGrid(3, 64, width)];
+  assert.ok(conv1.tile > conv2.tile && conv2.tile > conv3.tile, JSON.stringify([conv1, conv2, conv3]));
+  for (const [side, g] of [[26, conv1], [11, conv2], [3, conv3]]) {
+    assert.ok(g.width <= width, `${side}: fits (${g.width} px)`);
+    assert.ok(g.tile / side >= 2 && g.tile / side <= 4, `${side}: 2 to 4 px a pixel`);
+    const scale = g.tile / side;
+    assert.equal(g.width, (g.cols * (side + 1) - 1) * scale, 'the canvas is its columns of tiles and gaps');
+    assert.ok((g.cols + 1) * (side + 1) * scale - scale > width || g.cols === (side === 26 ? 32 : 64), `${side}: no room for one more column`);
+  }
+  // Never smaller for a larger map (every side a model could have), and one column at the least.
+  let last = 0;
+  for (let side = 1; side <= 64; side++) {
+    const g = mapGrid(side, 8, 100);
+    assert.ok(g.tile >= last, `side ${side}: ${g.tile} < ${last}`);
+    assert.ok(g.cols >= 1 && g.cols <= 8);
+    last = g.tile;
+  }
+  assert.equal(mapGrid(3, 2, 1000).cols, 2, 'no more columns than maps');
+});
+
+test('Look inside: the outputs\' winner, by the class names the core gave', () => {
+  const names = ['T-shirt', 'Trouser', 'Pullover'];
+  assert.deepEqual(outputWinner(Float32Array.from([0.1, 0.7, 0.2]), names), { index: 1, name: 'Trouser', text: 'Highest output: Trouser (70 %)' });
+  assert.equal(outputWinner([0.5, 0.5], ['a', 'b']).name, 'a', 'a tie: the first');
+  assert.equal(outputWinner([], names), null);
 });
 
 test('every event type was exercised above', () => {
