@@ -29,17 +29,19 @@ const look = (page, chart, block) =>
       const onTop = (node) => {
         const r = node.getBoundingClientRect();
         if (r.width === 0 || r.height === 0) return false;
-        if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+        // (1 px of slack: a box aligned with the window's edge may end a fraction of a pixel past it)
+        if (r.top < -1 || r.left < -1 || r.bottom > innerHeight + 1 || r.right > innerWidth + 1) return false;
         const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
         return hit !== null && (hit === node || node.contains(hit));
       };
       const r = el.getBoundingClientRect();
-      const chartShown = r.top >= 0 && r.bottom <= innerHeight && onTop(el);
+      const chartShown = onTop(el);
+      const box = { top: r.top, bottom: r.bottom, innerHeight };
       const buttons = ids
         .map((id) => document.querySelector(`[data-testid=${id}]`))
         .filter(onTop)
         .map((b) => ({ id: b.dataset.testid, label: b.textContent.trim(), disabled: b.disabled }));
-      return { chartShown, buttons, scrollY };
+      return { chartShown, box, buttons, scrollY };
     },
     [chart, block, RUN_BUTTONS],
   );
@@ -52,7 +54,7 @@ async function everyChart(page, t, want) {
       for (const block of ['start', 'center', 'end']) {
         const seen = await look(page, chart, block);
         const where = `${viewport.width}x${viewport.height}, ${chart} scrolled to its ${block} (y ${Math.round(seen.scrollY)})`;
-        assert.ok(seen.chartShown, `${where}: the chart is in view`);
+        assert.ok(seen.chartShown, `${where}: the chart is in view: ${JSON.stringify(seen.box)}`);
         assert.ok(seen.buttons.some(want), `${where}: a run button on screen: ${JSON.stringify(seen.buttons)}`);
       }
     }
