@@ -473,12 +473,33 @@ impl Trainer {
         Ok(())
     }
 
-    /// Loads a weights file; on any error the trainer is unchanged.
+    /// Loads a model file, told apart by its first bytes: a weights file (parameters, optimizer
+    /// and counters), or a safetensors file as [`crate::safetensors::encode`] writes it
+    /// (parameters only: the optimizer starts afresh, the counters at zero). On any error the
+    /// trainer is unchanged.
     ///
     /// # Errors
-    /// See [`weights::decode`].
+    /// Neither kind of file; else see [`weights::decode`] and [`crate::safetensors::decode`].
     pub fn import_weights(&mut self, bytes: &[u8]) -> Result<()> {
-        let ckpt = weights::decode(bytes)?;
+        let ckpt = if bytes.starts_with(&weights::MAGIC) {
+            weights::decode(bytes)?
+        } else if crate::safetensors::looks_like(bytes) {
+            let (arch, params) = crate::safetensors::decode(bytes)?;
+            let optimizer = self.optimizer.kind();
+            let (state, epochs, steps) = (None, 0, 0);
+            weights::Checkpoint {
+                arch,
+                params,
+                optimizer,
+                state,
+                epochs,
+                steps,
+            }
+        } else {
+            return Err(Error::Weights(
+                "not a model file saved by this page (a .weights or .safetensors file)".into(),
+            ));
+        };
         self.fit_checkpoint(&ckpt)?;
         self.model.params.copy_from_slice(&ckpt.params);
         match ckpt.state {

@@ -236,7 +236,7 @@ test('a failed download: the banner names each file and why, says what is usable
   const t = run(READY, trainOnly, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'm', failures: [{ set: 'test', file: 'labels', why: 'HTTP 500' }] });
   assert.match(alertText(t), /Usable now: 60,000 training and 0 test images, enough to train\. Retry/);
   // Other errors are shown as they are; Retry clears the failures.
-  assert.equal(alertText(run(READY, P.error('import', 'bad file')[0])), 'The file was not imported, the model is unchanged: bad file');
+  assert.equal(alertText(run(READY, P.error('teach', 'bad file')[0])), 'Your drawings could not be used: bad file');
   assert.equal(alertText(run(READY, { type: Action.WORKER_FAILED, message: '' })), 'The training worker failed to start.');
   const retried = reduce(t, { type: Action.RETRY });
   assert.equal(alertText(retried), '');

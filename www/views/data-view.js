@@ -6,7 +6,7 @@ import { Action } from '../state.js';
 import { fileControls } from '../ui-state.js';
 import { isModelFile, readFileBytes } from '../user-files.js';
 import { importModelFile } from './model-view.js';
-import { byId, setAttr, setDisabled, setHidden, setText } from './dom.js';
+import { byId, setAttr, setDisabled, setDisabledKeepingFocus, setHidden, setText } from './dom.js';
 
 export class DataView {
   constructor(dispatch) {
@@ -46,7 +46,7 @@ export class DataView {
   render(s) {
     const { dataOpen, dataNote, modelIdle } = fileControls(s);
     this.modelIdle = modelIdle;
-    setDisabled(this.input, !dataOpen);
+    setDisabledKeepingFocus(this.input, !dataOpen);
     this.dropZone.toggleAttribute('data-disabled', !dataOpen);
     setText(this.note, dataNote);
     setText(this.classMessage, s.classNamesError);

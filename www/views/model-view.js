@@ -4,7 +4,7 @@
 import { Action } from '../state.js';
 import { fileControls, shapeText } from '../ui-state.js';
 import { formatInt } from '../format.js';
-import { byId, make, setDisabled, setText } from './dom.js';
+import { byId, make, setDisabled, setDisabledKeepingFocus, setText } from './dom.js';
 
 export class ModelView {
   constructor(dispatch) {
@@ -37,7 +37,7 @@ export class ModelView {
     setDisabled(this.exportSafetensors, !modelIdle);
     setDisabled(this.exportKeras, !modelIdle);
     setDisabled(this.exportTfjs, !modelIdle);
-    setDisabled(this.importInput, !modelIdle);
+    setDisabledKeepingFocus(this.importInput, !modelIdle); // while it imports; its result shows below it
     this.importLabel.toggleAttribute('data-disabled', !modelIdle);
   }
 
