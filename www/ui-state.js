@@ -52,7 +52,8 @@ export function statusText(state, { workerReady, epochInRun, epochsInRun, testAc
 export function controlsFor({ state, runState, workerReady, trainUsable, settingsValid, totalSteps = 0 }) {
   const startable = workerReady && trainUsable > 0 && settingsValid;
   let label = 'Train';
-  if (runState === 'paused') label = 'Resume';
+  if (runState === 'training') label = 'Training…'; // not a disabled "Continue training" beside Pause
+  else if (runState === 'paused') label = 'Resume';
   else if (runState === 'done') label = 'Train more';
   else if (totalSteps > 0) label = 'Continue training';
   return {

@@ -196,6 +196,7 @@ test('a model trained before (kept or imported): "Continue training", its epochs
   // Once a run starts, its own epoch shows; after a Reset it is a fresh model again.
   const running = run({ ...READY, restored }, DATA, P.state('training')[0], slice());
   assert.match(epochMeter(running).text, /^Epoch 1 of 3/);
+  assert.equal(trainControls(running).train.label, 'Training…', 'no disabled "Continue training" while it runs');
   const reset = run({ ...READY, restored }, DATA, { type: Action.RESET });
   assert.equal(trainControls(reset).train.label, 'Train');
   assert.equal(epochMeter(reset).text, 'Not started');

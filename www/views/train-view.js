@@ -114,6 +114,8 @@ export class TrainView {
     ]) {
       if (!pausing) setText(button, controls.train.label);
       setDisabled(button, pausing ? controls.pause.disabled : controls.train.disabled);
+      // The button that acts is the prominent one: Pause while a run goes on, else Train.
+      button.classList.toggle('primary', pausing === !controls.pause.disabled);
     }
     setDisabled(el.reset, controls.reset.disabled);
     const successor = this.focused && focusSuccessor(this.focused.name, controls);
