@@ -408,3 +408,24 @@ fn without_patience_nothing_stops_or_is_restored_and_a_run_ending_restores_the_b
     let r = long.record_validation(sums, false);
     assert_eq!((r.best_epoch, r.wait), (Some(r.epoch), 0));
 }
+
+#[test]
+fn an_epochs_record_carries_its_training_means() {
+    let mut t = early_stopper(0, 0.01);
+    let mut sum = (0.0f64, 0.0f64, 0usize);
+    loop {
+        let r = t.train_steps(1).expect("trains");
+        sum.0 += f64::from(r.loss) * r.images as f64;
+        sum.1 += f64::from(r.accuracy) * r.images as f64;
+        sum.2 += r.images;
+        if r.epoch_done {
+            break;
+        }
+    }
+    let none = mnist_wasm::trainer::EvalSums::default();
+    let r = t.record_validation(none, false);
+    assert_eq!((r.epoch, r.count, r.stop), (1, 0, false));
+    assert!(r.loss.is_nan() && r.accuracy.is_nan());
+    assert!((r.train_loss - sum.0 / sum.2 as f64).abs() < 1e-5);
+    assert!((r.train_accuracy - sum.1 / sum.2 as f64).abs() < 1e-6);
+}

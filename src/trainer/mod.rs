@@ -101,6 +101,10 @@ pub struct Trainer {
     val_indices: Vec<u32>,
     /// The run's best validation loss and weights, for `config.patience`.
     early: EarlyStop,
+    /// The training loss and accuracy summed over the epoch under way's steps, and over the
+    /// last completed epoch's (Keras's `loss` and `accuracy` in `fit`'s history).
+    epoch_train: EvalSums,
+    last_epoch_train: EvalSums,
     /// The batch under way, if any, and how far its gradient is summed.
     step: Step,
     cursor: usize,
@@ -156,6 +160,8 @@ impl Trainer {
             validation: ValidationSplit::new(config.validation_split),
             val_indices: Vec::new(),
             early: EarlyStop::default(),
+            epoch_train: EvalSums::default(),
+            last_epoch_train: EvalSums::default(),
             step: Step::Idle,
             cursor: 0,
             epoch: 0,
@@ -232,6 +238,7 @@ impl Trainer {
     /// Drops the current pass over the training set (and any batch under way): the next step
     /// starts a fresh shuffled epoch over what is loaded then.
     pub fn restart_epoch(&mut self) {
+        self.epoch_train = EvalSums::default();
         self.step = Step::Idle;
         self.order.clear();
         self.cursor = 0;
@@ -273,9 +280,7 @@ impl Trainer {
         self.optimizer.reset();
         self.shuffle_rng = shuffle_rng(seed);
         self.augment_rng = augment_rng(seed);
-        self.step = Step::Idle;
-        self.order.clear();
-        self.cursor = 0;
+        self.restart_epoch();
         self.epoch = 0;
         self.total_steps = 0;
         self.run_start = 0;
@@ -493,9 +498,7 @@ impl Trainer {
         self.run_start = ckpt.steps;
         self.run_continues = false;
         self.forget_best();
-        self.step = Step::Idle;
-        self.order.clear();
-        self.cursor = 0;
+        self.restart_epoch();
         Ok(())
     }
 }

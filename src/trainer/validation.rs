@@ -19,15 +19,23 @@ pub(super) struct EarlyStop {
     wait: u32,
 }
 
-/// What [`Trainer::record_validation`] made of an epoch's validation score.
+/// An epoch's line of Keras's `fit` history, from [`Trainer::record_validation`]: the training
+/// means, the validation score and the early-stopping verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationReport {
     /// The epoch scored (completed epochs, as counted in [`super::Progress`]).
     pub epoch: u32,
+    /// The mean training loss and accuracy over the epoch's steps (Keras's `loss`, `accuracy`;
+    /// NaN if no whole epoch was trained since the last reset or import).
+    pub train_loss: f64,
+    pub train_accuracy: f64,
+    /// `val_loss` and `val_accuracy` over `count` held-out images (NaN when none).
     pub loss: f64,
     pub accuracy: f64,
     pub count: usize,
+    /// `config.patience` (0: early stopping off).
+    pub patience: u32,
     /// With `patience`: the epoch of the run with the lowest `val_loss` so far.
     pub best_epoch: Option<u32>,
     /// Epochs since `best_epoch` (Keras's `wait`).
@@ -75,7 +83,8 @@ impl Trainer {
         self.evaluate_validation_into(0, &mut p, &mut c)
     }
 
-    /// Records the validation score of the epoch just ended: the lowest `val_loss` of the run
+    /// Records the validation score of the epoch just ended (`sums` of no images without a
+    /// validation split) with its training means: the lowest `val_loss` of the run
     /// (a copy of its weights with `patience`), and Keras's early-stopping verdict. On a stop,
     /// or when `run_ends` (the run's last epoch), the weights go back to the best epoch's, as
     /// `restore_best_weights=True` does at the end of `fit`; the optimizer's state and the
@@ -84,9 +93,12 @@ impl Trainer {
         let (loss, epoch, patience) = (sums.loss(), self.epoch, self.config.patience);
         let mut report = ValidationReport {
             epoch,
+            train_loss: self.last_epoch_train.loss(),
+            train_accuracy: self.last_epoch_train.accuracy(),
             loss,
             accuracy: sums.accuracy(),
             count: sums.count,
+            patience,
             best_epoch: None,
             wait: 0,
             stop: false,

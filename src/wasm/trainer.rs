@@ -178,7 +178,8 @@ impl Trainer {
     }
 
     /// Records the epoch's validation score (`sums`: `evaluate("validation", ...)`'s result)
-    /// and returns `{ epoch, loss, accuracy, count, bestEpoch, wait, stop, restoredEpoch }`:
+    /// (undefined: no validation images) and returns `{ epoch, trainLoss, trainAccuracy, loss,
+    /// accuracy, count, bestEpoch, wait, stop, restoredEpoch }`, the epoch's line of history:
     /// with `patience`, whether to stop early, and the epoch whose weights were put back (on a
     /// stop, or when `runEnds`).
     #[wasm_bindgen(js_name = recordValidation)]
