@@ -28,6 +28,7 @@ import { DataView } from './views/data-view.js';
 import { PadView } from './views/pad-view.js';
 import { TeachView } from './views/teach-view.js';
 import { LayerView } from './views/layer-view.js';
+import { HistoryView } from './views/history-view.js';
 import { DrawingsStore, fromIdx, gzip, idbBackend, toIdx } from './drawings-store.js';
 import { classifyFiles, readFileBytes } from './user-files.js';
 
@@ -93,7 +94,7 @@ const evaluation = new EvaluationView({
   galleryNote: byId('gallery-note'),
 });
 const pad = new PadView(dispatch);
-const views = [new NoticesView(dispatch), new TrainView(dispatch), new SettingsView(dispatch), new ModelView(dispatch), new DataView(dispatch), pad, evaluation, new TeachView(dispatch), new LayerView(dispatch)];
+const views = [new NoticesView(dispatch), new TrainView(dispatch), new SettingsView(dispatch), new ModelView(dispatch), new DataView(dispatch), pad, evaluation, new TeachView(dispatch), new LayerView(dispatch), new HistoryView(dispatch)];
 const frames = renderLoop((now) => {
   for (const view of views) view.render(state);
   return charts.flush(now);
@@ -131,6 +132,8 @@ function run(effect) {
       return charts.addSteps(effect.firstStep, effect.losses, effect.accuracies, effect.smoothing);
     case Effect.CHARTS_EVALUATION:
       return charts.addEvaluation(effect.kind, effect.step, effect.accuracy);
+    case Effect.CHARTS_VALIDATION:
+      return charts.addValidation(effect.step, effect.loss, effect.accuracy);
     case Effect.CHARTS_RESET:
       return charts.reset();
     case Effect.CHARTS_MARKS:

@@ -13,10 +13,11 @@ import { padHandlers } from './state/pad.js';
 import { runHandlers } from './state/run.js';
 import { insideFollow, insideHandlers, insideState } from './state/inside.js';
 import { learningFollow, learningHandlers, learningState } from './state/learning.js';
+import { historyHandlers, historyState } from './state/history.js';
 
 export { Action, Effect } from './state/events.js';
 
-const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers, ...insideHandlers, ...learningHandlers };
+const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers, ...insideHandlers, ...learningHandlers, ...historyHandlers };
 
 export function initialState() {
   return {
@@ -71,6 +72,7 @@ export function initialState() {
     prediction: null, // ten probabilities, or null
     sampleCaption: '',
     ...learningState(), // whether the run learns at all (state/learning.js)
+    ...historyState(), // the per-epoch history, as Keras's fit logs it (state/history.js)
     ...insideState(), // Your drawings, teaching, layer views, the pretrained model (state/inside.js)
     effects: [],
   };

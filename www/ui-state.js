@@ -4,6 +4,7 @@
 // results into the DOM. Tested in tests/js/ui-state.test.mjs.
 import { busyRate, emaValue, stepsRemaining, wallRate, windowOf } from './metrics.js';
 import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent, formatRate } from './format.js';
+import { validationSentence } from './state/history.js';
 
 /** Error kinds shown in the alert without stopping anything: the status keeps saying what the trainer does. */
 export const NON_BLOCKING = new Set(['import', 'user-data', 'diverged', 'settings', 'storage']);
@@ -290,7 +291,7 @@ export function lossChartText(s) {
   const loss = emaValue(s.smoothed.loss);
   if (s.totalSteps === 0 || !Number.isFinite(loss)) return 'No training yet: the loss appears here, step by step.';
   const lr = Number.isFinite(s.learningRate) ? `, at a learning rate of ${formatRate(s.learningRate)}` : '';
-  return `After ${formatInt(s.totalSteps)} steps the loss is ${formatLoss(loss)} (smoothed)${lr}.${marksSentence(s)}`;
+  return `After ${formatInt(s.totalSteps)} steps the loss is ${formatLoss(loss)} (smoothed)${lr}.${validationSentence(s.history, 'loss')}${marksSentence(s)}`;
 }
 
 /** The accuracy chart in words: the latest train accuracy, the best test score and at which step. */
@@ -299,6 +300,8 @@ export function accuracyChartText(s) {
   const parts = [];
   if (s.totalSteps > 0 && Number.isFinite(train)) parts.push(`Train accuracy ${formatPercent(train)} (smoothed) after ${formatInt(s.totalSteps)} steps.`);
   const { full, estimate } = s.bestTest;
+  const val = validationSentence(s.history, 'accuracy');
+  if (val) parts.push(val.trim());
   if (full) parts.push(`Best test accuracy ${formatPercent(full.accuracy)} on all 10,000 test images, at step ${formatInt(full.step)}.`);
   if (estimate && (!full || estimate.step > full.step)) {
     parts.push(`Best quick test ${formatPercent(estimate.accuracy)} on 1,000 test images, at step ${formatInt(estimate.step)}.`);

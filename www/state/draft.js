@@ -52,6 +52,7 @@ export function forgetHistory(s) {
   s.testAccuracy = NaN;
   s.bestTest = { full: null, estimate: null };
   s.marks = [];
+  s.history = [];
 }
 
 /** The user's files were refused: the data already loaded stays in use. */

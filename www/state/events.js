@@ -42,6 +42,7 @@ export const Action = Object.freeze({
   PRETRAINED: 'pretrained-clicked',
   PRETRAINED_READ: 'pretrained-read', // { bytes, info }      fetched
   PRETRAINED_FAILED: 'pretrained-failed', // { message }
+  HISTORY_CSV: 'history-csv-clicked', //  download the per-epoch history (state/history.js)
 });
 
 /** What main.js does for the reducer. */
@@ -51,6 +52,7 @@ export const Effect = Object.freeze({
   SAVE_AUGMENT_CHOICES: 'save-augment-choices', // { choices } augment per own data set (augment-policy.js)
   CHARTS_STEPS: 'charts-steps', //       { firstStep, losses, accuracies, smoothing }
   CHARTS_EVALUATION: 'charts-evaluation', // { kind, step, accuracy }
+  CHARTS_VALIDATION: 'charts-validation', // { step, loss, accuracy }  an epoch's val_loss and val_accuracy
   CHARTS_RESET: 'charts-reset', //       the history belonged to another model
   CHARTS_MARKS: 'charts-marks', //       { marks }            where settings changed mid-run (state.marks)
   CHARTS_ARCHIVE: 'charts-archive', //   { label, keep }          keep the run's curves as an earlier run (before CHARTS_RESET)
