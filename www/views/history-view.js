@@ -16,7 +16,7 @@ const cell = (text) => {
 export class HistoryView {
   constructor(dispatch) {
     this.el = {
-      table: byId('history-table'),
+      scroll: byId('history-scroll'), // the table's scrolling region, focusable: hidden while empty
       body: byId('history-body'),
       empty: byId('history-empty'),
       note: byId('history-note'),
@@ -28,7 +28,7 @@ export class HistoryView {
 
   render(s) {
     const history = s.history;
-    setHidden(this.el.table, history.length === 0);
+    setHidden(this.el.scroll, history.length === 0);
     setHidden(this.el.empty, history.length > 0);
     setDisabled(this.el.csv, history.length === 0);
     const note = earlyStopText(history);
