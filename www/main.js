@@ -143,7 +143,7 @@ function run(effect) {
     case Effect.CHARTS_CLEAR_RUNS:
       return charts.clearRuns();
     case Effect.CHARTS_KEEP:
-      return saveCharts(effect.tab, effect.totalSteps, charts.snapshot()).catch(() => {});
+      return saveCharts(effect.tab, effect.totalSteps, { ...charts.snapshot(), history: effect.history }).catch(() => {});
     case Effect.CHARTS_LOAD:
       return loadCharts(effect.tab)
         .catch(() => null)

@@ -111,6 +111,16 @@ test('validation split, per-epoch history and its CSV, early stopping', { timeou
     assert.deepEqual(kept, [best], 'the kept epoch is marked in the table');
   });
 
+  await t.test('the history comes back after a reload, with the kept model', async () => {
+    const before = await historyRows(page);
+    await page.reload();
+    await dataComplete(page);
+    await waitForState(page, 'ready', 'done');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=history-table] tbody tr').length === n, before.length, { timeout: 30_000 });
+    assert.deepEqual(await historyRows(page), before);
+    assert.equal(await page.getByTestId('accuracy-chart').getAttribute('data-val-points'), String(before.length));
+  });
+
   await t.test('no console errors, page errors, failed or third-party requests', () => {
     assert.deepEqual(problems, []);
   });

@@ -146,7 +146,7 @@ test('STATE: the run state; paused or done keeps the charts and predicts with th
   assert.equal(s.runState, 'training');
   const paused = step(s, P.state('paused')[0]);
   assert.equal(paused.runState, 'paused');
-  assert.deepEqual(effects(paused, Effect.CHARTS_KEEP), [{ type: Effect.CHARTS_KEEP, tab: 'tab-a', totalSteps: 2 }]);
+  assert.deepEqual(effects(paused, Effect.CHARTS_KEEP), [{ type: Effect.CHARTS_KEEP, tab: 'tab-a', totalSteps: 2, history: [] }]);
   assert.deepEqual(sentTypes(paused), [ToWorker.PREDICT]);
   assert.deepEqual(effects(step(readyState(), P.state('done')[0]), Effect.CHARTS_KEEP), [], 'nothing to keep at step 0');
 });
@@ -220,6 +220,11 @@ test('a setting changed mid-run is a mark at its step; edits at one step merge; 
   const restored = step(initialState(), readyMessage({ restored: { savedAt: 1, epochs: 0, totalSteps: 43, testAccuracy: null, tab: 'tab-a' } }));
   const saved = { tab: 'tab-a', totalSteps: 43, charts: { lossEma: null, accEma: null, marks: [{ step: 41, changes: [] }] } };
   assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, tab: 'tab-a', totalSteps: 43, saved }).marks, saved.charts.marks);
+  // The per-epoch history comes back with them (kept by CHARTS_KEEP); one kept before it existed leaves it empty.
+  const history = [{ epoch: 1, step: 40, loss: 0.5, accuracy: 0.8, valLoss: 0.4, valAccuracy: 0.85 }];
+  const withHistory = { ...saved, charts: { ...saved.charts, history } };
+  assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, tab: 'tab-a', totalSteps: 43, saved: withHistory }).history, history);
+  assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, tab: 'tab-a', totalSteps: 43, saved }).history, []);
 });
 
 test('Reset keeps the run as an earlier one (at most three, named by their settings); Clear forgets them', () => {

@@ -57,7 +57,7 @@ export const Effect = Object.freeze({
   CHARTS_MARKS: 'charts-marks', //       { marks }            where settings changed mid-run (state.marks)
   CHARTS_ARCHIVE: 'charts-archive', //   { label, keep }          keep the run's curves as an earlier run (before CHARTS_RESET)
   CHARTS_CLEAR_RUNS: 'charts-clear-runs', // forget the earlier runs' curves
-  CHARTS_KEEP: 'charts-keep', //         { tab, totalSteps }  save the history beside the model
+  CHARTS_KEEP: 'charts-keep', //         { tab, totalSteps, history }  save the history (charts', per-epoch) beside the model
   CHARTS_LOAD: 'charts-load', //         { tab, totalSteps }  read it back (answers CHARTS_LOADED)
   CHARTS_RESTORE: 'charts-restore', //   { charts }           put it back
   LOADER_VERIFIED: 'loader-verified', // { set, file }
