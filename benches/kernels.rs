@@ -6,7 +6,7 @@
 //! reads as GFLOP/s, and as elements moved for the others (images for the augmentation).
 //!
 //! `cargo bench --bench kernels` (native only; browser figures come from
-//! `tests/kernels_gemm_bench.rs`). `cargo bench --bench kernels -- packed` skips the slow
+//! `tests/suite/kernels_gemm_bench.rs`). `cargo bench --bench kernels -- packed` skips the slow
 //! reference.
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -6,7 +6,7 @@
 #
 # Suites: fmt clippy clippy-wasm rust safetensors wasm-chrome wasm-firefox build-wasm vite-build js e2e engines
 # Knobs:  SKIP_SETUP=1   do not run scripts/setup.sh first
-#         WASM_BINDGEN_TEST_TIMEOUT=300   seconds per wasm test binary in a browser
+#         WASM_BINDGEN_TEST_TIMEOUT=900   seconds per wasm test binary in a browser (most tests are one binary)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,7 +15,7 @@ case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # wasm-bindgen-test-runner gives each test binary 20 s in the browser by default: too short for
 # training tests on a loaded 2-core machine.
-export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-900}"
 
 ALL_SUITES=(fmt clippy clippy-wasm rust safetensors wasm-chrome wasm-firefox build-wasm vite-build js e2e engines)
 if (($#)); then

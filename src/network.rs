@@ -97,7 +97,7 @@ pub struct Architecture {
 }
 
 impl Architecture {
-    /// The ten-digit MNIST network (93,322 parameters; tests/network.rs checks it against the
+    /// The ten-digit MNIST network (93,322 parameters; tests/suite/network.rs checks it against the
     /// README).
     pub const MNIST: Architecture = Architecture::build(MNIST_CLASSES, Options::NONE);
 
@@ -376,7 +376,7 @@ impl Architecture {
 /// The weights file's description of the network, e.g. `nhwc 28x28x1 | conv3x3x32 relu | ...
 /// | dense10 softmax`: the classifier's token records the class count. Its hash identifies the
 /// architecture in every weights file, so this text must not change for an unchanged network
-/// (tests/network.rs pins it). Training-only layers have no token ([`Options`]).
+/// (tests/suite/network.rs pins it). Training-only layers have no token ([`Options`]).
 impl fmt::Display for Architecture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let dims: Vec<String> = INPUT.dims().iter().map(usize::to_string).collect();

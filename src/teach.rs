@@ -17,7 +17,7 @@
 //! sit near too: measured with `examples/teach.rs` (README, "Teach it"), training all layers
 //! at the same rate cost MNIST test accuracy several times more for a similar gain.
 //!
-//! [`mix_batch`] builds one such batch; tests/teach.rs checks its composition and that a
+//! [`mix_batch`] builds one such batch; tests/suite/teach.rs checks its composition and that a
 //! misread image is read right after a fine-tune while the task holds.
 //!
 //! A fine-tune of a few steps reads the drawing right at once, but it cannot tell the drawing

@@ -29,8 +29,11 @@ export const validationSeries = (label, stroke, value) => ({
   points: { show: true, size: 7, fill: stroke },
 });
 
-/** uPlot's draw hook: the marks over the plotted area, in canvas pixels; labels at the top or the bottom (away from the curves). */
-export function drawMarks(u, marks, at, color) {
+/**
+ * uPlot's draw hook: the marks over the plotted area, in canvas pixels; labels at the top or the
+ * bottom (away from the curves); `origin`: the step the x-axis starts after (chart-runs.js).
+ */
+export function drawMarks(u, marks, at, color, origin = 0) {
   if (!marks.length) return;
   const { ctx } = u;
   const { left, top, width, height } = u.bbox;
@@ -45,7 +48,7 @@ export function drawMarks(u, marks, at, color) {
   ctx.textBaseline = 'alphabetic';
   const y = at === 'top' ? top + 12 * dpr : top + height - 6 * dpr;
   for (const mark of marks) {
-    const x = Math.round(u.valToPos(mark.step, 'x', true));
+    const x = Math.round(u.valToPos(mark.step - origin, 'x', true));
     if (!(x >= left && x <= left + width)) continue;
     ctx.beginPath();
     ctx.moveTo(x, top);

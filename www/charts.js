@@ -14,6 +14,7 @@ import { Decimator, alignSeries } from './decimate.js';
 import { Ema, SMOOTHING } from './metrics.js';
 import { formatLoss, formatPercent } from './format.js';
 import { drawMarks, emptyValidation, keptValidation, pushValidation, validationSeries } from './chart-parts.js';
+import { fromOrigin, runSeries, sparseFromOrigin, stepTitle } from './chart-runs.js';
 
 const CAPACITY = 1024; // buckets per series
 const RENDER_EVERY_MS = 200; // = the page's DRAW_EVERY_MS: charts redraw in every page frame
@@ -36,9 +37,9 @@ function axisStyle() {
 /** An axis title (uPlot draws it beside the axis, as text in the DOM). */
 const titled = (label) => ({ label, labelSize: 16, labelFont: '600 11px system-ui, sans-serif' });
 
-const stepAxis = () => ({
+const stepAxis = (origin) => ({
   ...axisStyle(),
-  ...titled('Training steps'),
+  ...titled(stepTitle(origin)),
   values: (u, splits) => splits.map((v) => (v >= 1000 ? `${v / 1000}k` : v)),
 });
 
@@ -51,7 +52,8 @@ export class TrainingCharts {
     this.onDirty = onDirty; // asks the page for a frame
     this.dirty = false;
     this.lastRender = 0;
-    this.pastRuns = []; // earlier runs, faded: [{ label, loss: { x, y }, accuracy: { x, y } }]; Reset keeps them
+    this.pastRuns = []; // kept runs (state/runs.js): [{ label, colour, loss: { x, y }, accuracy: { x, y } }], x from their start
+    this.origin = 0; // the x-axis starts after this step (the current run's start: chart-runs.js)
     this.reset();
     this.#build();
     new ResizeObserver(() => this.#resize()).observe(lossEl);
@@ -120,19 +122,24 @@ export class TrainingCharts {
     this.#scheduleRender();
   }
 
-  /** Keeps the run's smoothed curves as an earlier run (the latest `keep`), before a reset. */
-  archive(label, keep) {
-    if (this.rawLoss.count === 0) return;
-    const loss = this.smoothLoss.series();
-    const acc = this.smoothAcc.series();
-    this.pastRuns = [...this.pastRuns, { label, loss: { x: loss.x, y: loss.mean }, accuracy: { x: acc.x, y: acc.mean } }].slice(-keep);
+  /** The earlier runs to draw (state.pastRuns). */
+  setRuns(runs) {
+    this.pastRuns = runs;
     this.#build(); // the plots' series change
   }
 
-  /** Forgets the earlier runs. */
-  clearRuns() {
-    this.pastRuns = [];
-    this.#build();
+  /** The x-axis starts after step `step`: a continued run fills it. */
+  setOrigin(step) {
+    if (step === this.origin) return;
+    this.origin = step;
+    this.#build(); // its title changes
+  }
+
+  /** The smoothed curves, for KEEP_RUN / RESET (state/runs.js keeps the current run's part). */
+  curves() {
+    const loss = this.smoothLoss.series();
+    const acc = this.smoothAcc.series();
+    return { loss: { x: loss.x, y: loss.mean }, accuracy: { x: acc.x, y: acc.mean } };
   }
 
   /** The whole history as plain data (structured-cloneable), for IndexedDB. */
@@ -196,29 +203,16 @@ export class TrainingCharts {
 
   #lossData() {
     const raw = this.rawLoss.series();
-    const current = [raw.min, raw.max, this.smoothLoss.series().mean];
-    const val = { x: this.validation.x, y: this.validation.loss };
-    return alignSeries({ x: raw.x, ys: current }, [val, ...this.pastRuns.map((r) => r.loss)]);
+    const now = fromOrigin(raw.x, [raw.min, raw.max, this.smoothLoss.series().mean], this.origin);
+    const val = sparseFromOrigin({ x: this.validation.x, y: this.validation.loss }, this.origin);
+    return alignSeries(now, [val, ...this.pastRuns.map((r) => r.loss)]);
   }
 
   #accuracyData() {
     const acc = this.smoothAcc.series();
-    return alignSeries({ x: acc.x, ys: [acc.mean] }, [this.estimates, this.fulls, { x: this.validation.x, y: this.validation.accuracy }, ...this.pastRuns.map((r) => r.accuracy)]);
-  }
-
-  /** The earlier runs' series: grey, faded, each with its own dash so they can be told apart. */
-  #pastSeries(value) {
-    const dashes = [[6, 4], [2, 3], [10, 3, 2, 3]];
-    return this.pastRuns.map((r, i) => ({
-      label: r.label,
-      stroke: cssVar('--muted'),
-      alpha: 0.6,
-      width: 1.5,
-      dash: dashes[(this.pastRuns.length - 1 - i) % dashes.length],
-      spanGaps: true,
-      value,
-      points: { show: false },
-    }));
+    const val = { x: this.validation.x, y: this.validation.accuracy };
+    const tests = [this.estimates, this.fulls, val].map((s) => sparseFromOrigin(s, this.origin));
+    return alignSeries(fromOrigin(acc.x, [acc.mean], this.origin), [...tests, ...this.pastRuns.map((r) => r.accuracy)]);
   }
 
   #render() {
@@ -271,12 +265,12 @@ export class TrainingCharts {
           { label: 'Batch loss', stroke: raw, width: 1, value: lossValue, points: { show: false }, spanGaps: true },
           { label: 'Smoothed', stroke: smooth, width: 2, value: lossValue, points: { show: false }, spanGaps: true },
           validationSeries('Validation (val_loss)', cssVar('--chart-val'), lossValue),
-          ...this.#pastSeries(lossValue),
+          ...runSeries(this.pastRuns, lossValue),
         ],
         bands: [{ series: [2, 1], fill: cssVar('--chart-band') }],
-        hooks: { draw: [(u) => drawMarks(u, this.marks, 'top', cssVar('--muted'))] }, // the loss falls away from the top
+        hooks: { draw: [(u) => drawMarks(u, this.marks, 'top', cssVar('--muted'), this.origin)] }, // the loss falls away from the top
         scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(max, 0.1)] } },
-        axes: [stepAxis(), { ...axisStyle(), ...titled('Loss (cross-entropy)'), size: 44, values: (u, s) => s.map((v) => +v.toFixed(2)) }],
+        axes: [stepAxis(this.origin), { ...axisStyle(), ...titled('Loss (cross-entropy)'), size: 44, values: (u, s) => s.map((v) => +v.toFixed(2)) }],
       },
       this.#lossData(),
       this.lossEl,
@@ -307,14 +301,14 @@ export class TrainingCharts {
             points: { show: true, size: 8, fill: cssVar('--chart-full') },
           },
           validationSeries('Validation (val_accuracy)', cssVar('--chart-val'), pct),
-          ...this.#pastSeries(pct),
+          ...runSeries(this.pastRuns, pct),
         ],
         scales: {
           x: { time: false },
           y: { range: (u, min, max) => [Math.max(0, Math.floor(((min ?? 0) - 0.02) * 10) / 10), 1] },
         },
-        hooks: { draw: [(u) => drawMarks(u, this.marks, 'bottom', cssVar('--muted'))] }, // accuracy climbs away from the bottom
-        axes: [stepAxis(), { ...axisStyle(), ...titled('Accuracy'), size: 44, values: (u, s) => s.map((v) => `${Math.round(v * 100)}%`) }],
+        hooks: { draw: [(u) => drawMarks(u, this.marks, 'bottom', cssVar('--muted'), this.origin)] }, // accuracy climbs away from the bottom
+        axes: [stepAxis(this.origin), { ...axisStyle(), ...titled('Accuracy'), size: 44, values: (u, s) => s.map((v) => `${Math.round(v * 100)}%`) }],
       },
       this.#accuracyData(),
       this.accuracyEl,

@@ -4,7 +4,8 @@
 // their shape. After each frame with new points it renders the 28x28 input from those vectors
 // (preprocess.js: MNIST's pen width whatever the size of the drawing) and reports it, which it
 // also shows enlarged ("what the network sees"). A test digit put on the pad is MNIST's pixels,
-// reported as they are; drawing on it starts a new drawing.
+// reported as they are; drawing on it starts a new drawing. The keyboard pen and the stroke font
+// (pad-keys.js, through views/pad-view.js) draw strokes the same way (penLine, write).
 import { bytesToPixels, renderStrokes } from './preprocess.js';
 
 /** The visible pen's width as a fraction of the pad's side (only what the user sees: the network's input is drawn with MNIST's pen). */
@@ -104,40 +105,15 @@ export class DrawPad {
     c.addEventListener('pointerdown', (e) => {
       if (this.pointerId !== null || (e.pointerType === 'mouse' && e.button !== 0)) return;
       e.preventDefault();
-      this.onStrokeStart();
       this.pointerId = e.pointerId;
       c.setPointerCapture(e.pointerId);
-      if (this.sample) this.#wipe(); // a test digit is not a drawing to add to
-      const ctx = this.ctx;
-      ctx.strokeStyle = this.#ink();
-      ctx.fillStyle = ctx.strokeStyle;
-      ctx.lineWidth = PEN_WIDTH * c.width;
-      ctx.lineCap = 'round';
-      ctx.lineJoin = 'round';
-      this.last = this.#point(e);
-      this.strokes.push([this.last]);
-      ctx.beginPath(); // a dot, so a tap leaves ink
-      ctx.arc(this.last.x, this.last.y, ctx.lineWidth / 2, 0, 2 * Math.PI);
-      ctx.fill();
-      this.empty = false;
-      c.classList.add('has-ink');
-      this.#changed();
+      this.#begin(this.#point(e));
     });
     c.addEventListener('pointermove', (e) => {
       if (e.pointerId !== this.pointerId) return;
       const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
-      const ctx = this.ctx;
-      const stroke = this.strokes[this.strokes.length - 1];
       const rect = this.canvas.getBoundingClientRect(); // once per event, not per coalesced point
-      ctx.beginPath();
-      ctx.moveTo(this.last.x, this.last.y);
-      for (const ev of events.length ? events : [e]) {
-        this.last = this.#point(ev, rect);
-        stroke.push(this.last);
-        ctx.lineTo(this.last.x, this.last.y);
-      }
-      ctx.stroke();
-      this.#changed();
+      this.#extend((events.length ? events : [e]).map((ev) => this.#point(ev, rect)));
     });
     const end = (e) => {
       if (e.pointerId !== this.pointerId) return;
@@ -147,6 +123,63 @@ export class DrawPad {
     c.addEventListener('pointerup', end);
     c.addEventListener('pointercancel', end);
     c.addEventListener('lostpointercapture', end);
+  }
+
+  /** A stroke starts at `p` (canvas pixels), with a dot so a tap leaves ink. */
+  #begin(p) {
+    this.onStrokeStart();
+    if (this.sample) this.#wipe(); // a test digit is not a drawing to add to
+    const ctx = this.ctx;
+    ctx.strokeStyle = this.#ink();
+    ctx.fillStyle = ctx.strokeStyle;
+    ctx.lineWidth = PEN_WIDTH * this.canvas.width;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    this.last = p;
+    this.strokes.push([p]);
+    ctx.beginPath();
+    ctx.arc(p.x, p.y, ctx.lineWidth / 2, 0, 2 * Math.PI);
+    ctx.fill();
+    this.empty = false;
+    this.canvas.classList.add('has-ink');
+    this.#changed();
+  }
+
+  /** The stroke under way goes on through `points` (canvas pixels). */
+  #extend(points) {
+    const ctx = this.ctx;
+    const stroke = this.strokes[this.strokes.length - 1];
+    ctx.beginPath();
+    ctx.moveTo(this.last.x, this.last.y);
+    for (const p of points) {
+      this.last = p;
+      stroke.push(p);
+      ctx.lineTo(p.x, p.y);
+    }
+    ctx.stroke();
+    this.#changed();
+  }
+
+  /**
+   * The keyboard pen (pad-keys.js), at fractions of the side: `down` starts a stroke at `to`;
+   * otherwise ink from `from` to `to`, on the stroke under way if it ended at `from`.
+   */
+  penLine(from, to, down = false) {
+    const px = ({ x, y }) => ({ x: x * this.canvas.width, y: y * this.canvas.height });
+    const a = px(from);
+    const on = !down && !this.sample && this.strokes.length && this.last && this.last.x === a.x && this.last.y === a.y;
+    if (!on) this.#begin(down ? px(to) : a);
+    if (!down) this.#extend([px(to)]);
+  }
+
+  /** Writes `strokes` (lists of points in canvas pixels: pad-keys.js digitStrokes) on a clean pad, as if drawn. */
+  write(strokes) {
+    this.#wipe();
+    for (const [first, ...rest] of strokes) {
+      this.#begin(first);
+      if (rest.length) this.#extend(rest);
+    }
+    this.onStrokeEnd();
   }
 
   /** Event position in canvas pixels. */

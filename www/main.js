@@ -28,6 +28,7 @@ import { DataView } from './views/data-view.js';
 import { PadView } from './views/pad-view.js';
 import { TeachView } from './views/teach-view.js';
 import { LayerView } from './views/layer-view.js';
+import { RUNS_KEY, parseRuns } from './state/runs.js';
 import { HistoryView } from './views/history-view.js';
 import { DrawingsStore, fromIdx, gzip, idbBackend, toIdx } from './drawings-store.js';
 import { classifyFiles, readFileBytes } from './user-files.js';
@@ -39,7 +40,7 @@ const ROUTINE = new Set([FromWorker.PROGRESS, FromWorker.DATA_STATUS, Action.DOW
 /** Events that change nothing shown (a prediction request): its answer draws. */
 const QUIET = new Set([Action.REPREDICT]);
 /** Actions of the page itself, not the user's: drawn in the next frame, like worker messages. */
-const FROM_PAGE = new Set([Action.OFFLINE, Action.DOWNLOAD_PROGRESS, Action.DOWNLOAD_FAILED, Action.WORKER_FAILED, Action.START_FAILED, Action.CHARTS_LOADED, Action.REPREDICT]);
+const FROM_PAGE = new Set([Action.OFFLINE, Action.DOWNLOAD_PROGRESS, Action.DOWNLOAD_FAILED, Action.WORKER_FAILED, Action.START_FAILED, Action.CHARTS_LOADED, Action.REPREDICT, Action.RUNS_LOADED]);
 /** What the user did is drawn at once: its result may be read right after (aria-invalid, a dismissed alert). */
 const BY_USER = new Set(Object.values(Action).filter((type) => !FROM_PAGE.has(type)));
 
@@ -51,7 +52,11 @@ if (missing.length) {
 
 let state = initialState();
 
+/** Actions that keep the current run for comparison: stamped with the charts' curves (state/runs.js). */
+const KEEPS_RUN = new Set([Action.KEEP_RUN, Action.RESET, Action.RESTART_DEFAULT_RATE]);
+
 function dispatch(event) {
+  if (KEEPS_RUN.has(event.type)) event = { ...event, curves: charts.curves() };
   state = reduce(state, event);
   for (const effect of state.effects) run(effect);
   if (QUIET.has(event.type)) return;
@@ -138,10 +143,12 @@ function run(effect) {
       return charts.reset();
     case Effect.CHARTS_MARKS:
       return charts.setMarks(effect.marks);
-    case Effect.CHARTS_ARCHIVE:
-      return charts.archive(effect.label, effect.keep);
-    case Effect.CHARTS_CLEAR_RUNS:
-      return charts.clearRuns();
+    case Effect.CHARTS_RUNS:
+      return charts.setRuns(effect.runs);
+    case Effect.CHARTS_ORIGIN:
+      return charts.setOrigin(effect.step);
+    case Effect.SAVE_RUNS:
+      return storeRuns(effect.text);
     case Effect.CHARTS_KEEP:
       return saveCharts(effect.tab, effect.totalSteps, { ...charts.snapshot(), history: effect.history }).catch(() => {});
     case Effect.CHARTS_LOAD:
@@ -222,6 +229,20 @@ async function fetchPretrained() {
 }
 
 run({ type: Effect.DRAWINGS_LOAD });
+
+// ---- runs kept for comparison (localStorage: a few kB, bounded by serialiseRuns) ----------------------
+function storeRuns(text) {
+  try {
+    localStorage.setItem(RUNS_KEY, text);
+  } catch {
+    // storage full or off: the runs stay on the charts until the page is closed
+  }
+}
+try {
+  dispatch({ type: Action.RUNS_LOADED, runs: parseRuns(localStorage.getItem(RUNS_KEY)) });
+} catch {
+  // no localStorage: nothing was kept
+}
 
 // From here on a start that fails or stalls is reported through the reducer (www/boot-guard.js).
 onStartFailure((message) => dispatch({ type: Action.START_FAILED, message }));

@@ -13,11 +13,12 @@ import { padHandlers } from './state/pad.js';
 import { runHandlers } from './state/run.js';
 import { insideFollow, insideHandlers, insideState } from './state/inside.js';
 import { learningFollow, learningHandlers, learningState } from './state/learning.js';
+import { runsFollow, runsHandlers, runsState } from './state/runs.js';
 import { historyHandlers, historyState } from './state/history.js';
 
 export { Action, Effect } from './state/events.js';
 
-const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers, ...insideHandlers, ...learningHandlers, ...historyHandlers };
+const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers, ...insideHandlers, ...learningHandlers, ...runsHandlers, ...historyHandlers };
 
 export function initialState() {
   return {
@@ -49,8 +50,6 @@ export function initialState() {
     rate: [], // [at, images, ms] of recent training slices
     testAccuracy: NaN, // the latest full evaluation
     bestTest: { full: null, estimate: null }, // the best test score of this model's history: { accuracy, step } on 10,000 / 1,000 images
-    pastRuns: [], // earlier runs kept faded on the charts for comparison (at most PAST_RUNS): [{ label, steps, bestTest }]
-    runsArchived: 0, // runs kept so far, to number them
     marks: [], // settings changed mid-run: [{ step, changes: [{ name, label, from, to }] }], drawn on the charts
     evaluation: { estimate: NaN, full: null }, // the latest scores; `full` is the whole EVALUATION message
     restored: null, // READY's restored model, until it is replaced
@@ -71,7 +70,9 @@ export function initialState() {
     padInk: false,
     prediction: null, // ten probabilities, or null
     sampleCaption: '',
+    padSample: null, // { index, label }: the pad shows a test image (not to be taught: state/inside.js)
     ...learningState(), // whether the run learns at all (state/learning.js)
+    ...runsState(), // earlier runs kept for comparison, the charts' span (state/runs.js)
     ...historyState(), // the per-epoch history, as Keras's fit logs it (state/history.js)
     ...insideState(), // Your drawings, teaching, layer views, the pretrained model (state/inside.js)
     effects: [],
@@ -85,6 +86,7 @@ export function reduce(state, event) {
   if (handler) handler(next, event);
   insideFollow(next, event);
   learningFollow(next, event);
+  runsFollow(next, state);
   return next;
 }
 

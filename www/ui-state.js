@@ -3,6 +3,7 @@
 // controls. Pure functions of a state snapshot; the views (www/views/) only write their
 // results into the DOM. Tested in tests/js/ui-state.test.mjs.
 import { busyRate, emaValue, stepsRemaining, wallRate, windowOf } from './metrics.js';
+import { chartOrigin } from './state/runs.js';
 import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent, formatRate } from './format.js';
 import { validationSentence } from './state/history.js';
 
@@ -291,7 +292,13 @@ export function lossChartText(s) {
   const loss = emaValue(s.smoothed.loss);
   if (s.totalSteps === 0 || !Number.isFinite(loss)) return 'No training yet: the loss appears here, step by step.';
   const lr = Number.isFinite(s.learningRate) ? `, at a learning rate of ${formatRate(s.learningRate)}` : '';
-  return `After ${formatInt(s.totalSteps)} steps the loss is ${formatLoss(loss)} (smoothed)${lr}.${validationSentence(s.history, 'loss')}${marksSentence(s)}`;
+  return `After ${formatInt(s.totalSteps)} steps the loss is ${formatLoss(loss)} (smoothed)${lr}.${spanSentence(s)}${validationSentence(s.history, 'loss')}${marksSentence(s)}`;
+}
+
+/** Where the charts start, when not at the model's first step (state/runs.js chartOrigin): its steps are counted from there. */
+function spanSentence(s) {
+  const origin = chartOrigin(s);
+  return origin > 0 ? ` The charts show this run, from step ${formatInt(origin)} of the model on, counted from 1.` : '';
 }
 
 /** The accuracy chart in words: the latest train accuracy, the best test score and at which step. */
@@ -310,12 +317,15 @@ export function accuracyChartText(s) {
   return `${parts.join(' ')}${marksSentence(s)}${pastRunsSentence(s)}`;
 }
 
-/** The note above the charts when earlier runs are drawn faded: `{ shown, text }`. */
+/** The note above the charts when earlier runs are kept (state/runs.js): `{ shown, text }`. */
 export function pastRunsNote(s) {
   const n = s.pastRuns.length;
   if (!n) return { shown: false, text: '' };
-  const which = n === 1 ? 'The run before the last Reset is' : `The ${n} runs before the last Resets are`;
-  return { shown: true, text: `${which} drawn faded (grey, dashed) for comparison; the legends name their settings.` };
+  const text =
+    n === 1
+      ? `${s.pastRuns[0].label} is kept for comparison: dashed, in its own colour, from its own start; kept in this browser.`
+      : `${n} earlier runs are kept for comparison: dashed, each in its own colour, from its own start; kept in this browser.`;
+  return { shown: true, text };
 }
 
 /** The earlier runs in words, for the accuracy chart's summary: each one's best test score. */
@@ -323,10 +333,10 @@ function pastRunsSentence(s) {
   if (!s.pastRuns.length) return '';
   const runs = s.pastRuns.map((r) => {
     const best = r.bestTest.full ?? r.bestTest.estimate;
-    const score = best ? `best test ${formatPercent(best.accuracy)} at step ${formatInt(best.step)}` : 'no test score';
+    const score = best ? `best test ${formatPercent(best.accuracy)} at step ${formatInt(best.step)} of ${formatInt(r.steps)}` : `${formatInt(r.steps)} steps, no test score`;
     return `${r.label} (${score})`;
   });
-  return ` Earlier runs, faded: ${runs.join('; ')}.`;
+  return ` Earlier runs: ${runs.join('; ')}.`;
 }
 
 /** The footer's note on working offline (the built app's service worker), or ''. */

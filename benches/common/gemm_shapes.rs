@@ -1,5 +1,5 @@
 //! The GEMMs the network's layers call, shared by the native (`benches/kernels.rs`) and browser
-//! (`tests/kernels_gemm_bench.rs`) benchmarks through `#[path]`.
+//! (`tests/suite/kernels_gemm_bench.rs`) benchmarks through `#[path]`.
 
 use mnist_wasm::kernels::Trans::{self, No, Yes};
 

@@ -4,7 +4,7 @@
 //! [`super::gemm_packed`]). Shape chosen by measurement: 4 rows × two `f32x4` columns = 8
 //! accumulators, A broadcast with `v128.load32_splat`, `f32x4.mul` then `f32x4.add` (no FMA in
 //! SIMD128), k not unrolled. Larger tiles or k-unrolling spill in V8 and run slower; the
-//! variants, re-measured by tests/kernels_gemm_bench.rs, are in bench/README.md.
+//! variants, re-measured by tests/suite/kernels_gemm_bench.rs, are in bench/README.md.
 
 use core::arch::wasm32::{
     f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_load32_splat, v128_store,

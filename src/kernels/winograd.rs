@@ -31,7 +31,7 @@
 //!
 //! Out-of-range input pixels of the last row/column of tiles read as zero; they only feed
 //! outputs past the edge, which are not stored. Rounding differs from the direct sum by a small
-//! multiple of the tile's magnitude times `f32::EPSILON` (tests/kernels_conv.rs bounds it
+//! multiple of the tile's magnitude times `f32::EPSILON` (tests/suite/kernels_conv.rs bounds it
 //! against the reference). F(4x4, 3x3) rather than the F(2x2, 3x3) tried first: its smaller
 //! tiles need 1.8x as many short (k = C) micro-kernel calls and multiplies, which ate most of
 //! what it saved (bench/README.md).

@@ -18,7 +18,7 @@
 /// of the learning rate, without warm-up: a well-trained model needs small steps, and a fresh
 /// warm-up to the full rate undoes some of its training (the pretrained model, 99.51 % on the
 /// test set, fell to 98.9 % in the page after 3,000 images; natively 99.37 % with a fresh plan,
-/// 99.45 % at a tenth of the rate, 99.48 % at this share: tests/continue.rs).
+/// 99.45 % at a tenth of the rate, 99.48 % at this share: tests/suite/continue_run.rs).
 pub const CONTINUE_SHARE: f32 = 0.05;
 
 /// The rate of step `step` (from 0) of a run planned to take `planned` steps.

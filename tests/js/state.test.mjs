@@ -8,9 +8,10 @@ import { FromWorker, ToWorker } from '../../www/protocol.js';
 import { ErrorName } from '../../www/errors.js';
 import { Action, Effect, handles, initialState, reduce } from '../../www/state.js';
 import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
-import { PRETRAINED_NAME, pretrainedNote } from '../../www/state/inside.js';
+import { PRETRAINED_NAME, canTeach, pretrainedNote, teachStatus } from '../../www/state/inside.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 import { NON_BLOCKING } from '../../www/ui-state.js';
+import { RUN_COLOURS, canKeep, parseRuns } from '../../www/state/runs.js';
 
 const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, validationSplit: 0.1, patience: 0, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
 const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, validationSplit: 0.1, patience: 0, augment: false, dropout: 0, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
@@ -227,25 +228,78 @@ test('a setting changed mid-run is a mark at its step; edits at one step merge; 
   assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, tab: 'tab-a', totalSteps: 43, saved }).history, []);
 });
 
-test('Reset keeps the run as an earlier one (at most three, named by their settings); Clear forgets them', () => {
+/** The charts' smoothed curves, as main.js stamps KEEP_RUN / RESET with them: steps 1..n. */
+const curves = (n) => {
+  const x = Array.from({ length: n }, (_, i) => i + 1);
+  return { loss: { x, y: x.map((v) => 2 / v) }, accuracy: { x, y: x.map((v) => v / n) } };
+};
+
+test('Reset keeps the run as an earlier one (named, coloured, the last six); Clear forgets them', () => {
   let s = steps(readyState(), P.state('training')[0], progress({ firstStep: 98 }));
-  s = step(s, { type: Action.RESET });
-  const label = 'Run 1: lr 0.006, batch 64, augmented, 60000 images, 100 steps';
-  assert.deepEqual(s.pastRuns, [{ label, steps: 100, bestTest: { full: null, estimate: null } }]);
+  s = step(s, { type: Action.RESET, curves: curves(100) });
+  const label = 'Run 1 · lr 0.006 · batch 64 · 100 steps';
+  assert.equal(s.pastRuns.length, 1);
+  assert.deepEqual({ ...s.pastRuns[0], loss: undefined, accuracy: undefined }, { n: 1, label, colour: RUN_COLOURS[0], steps: 100, bestTest: { full: null, estimate: null }, loss: undefined, accuracy: undefined });
+  assert.equal(s.pastRuns[0].loss.x.length, 100);
   const types = s.effects.map((e) => e.type);
-  assert.ok(types.indexOf(Effect.CHARTS_ARCHIVE) < types.indexOf(Effect.CHARTS_RESET), 'kept before the charts are reset');
-  assert.deepEqual(effects(s, Effect.CHARTS_ARCHIVE), [{ type: Effect.CHARTS_ARCHIVE, label, keep: 3 }]);
-  assert.deepEqual(step(s, { type: Action.RESET }).pastRuns, s.pastRuns, 'a Reset with nothing trained keeps nothing more');
-  for (let i = 0; i < 3; i++) s = steps(s, P.state('ready', 'reset')[0], P.state('training')[0], progress({ firstStep: 8 }), { type: Action.RESET });
+  assert.ok(types.indexOf(Effect.CHARTS_RUNS) < types.indexOf(Effect.CHARTS_RESET), 'kept before the charts are reset');
+  assert.deepEqual(effects(s, Effect.CHARTS_RUNS), [{ type: Effect.CHARTS_RUNS, runs: s.pastRuns }]);
+  assert.deepEqual(parseRuns(effects(s, Effect.SAVE_RUNS)[0].text).map((r) => r.label), [label], 'kept in localStorage too');
+  assert.deepEqual(step(s, { type: Action.RESET, curves: curves(0) }).pastRuns, s.pastRuns, 'a Reset with nothing trained keeps nothing more');
+  for (let i = 0; i < 6; i++) s = steps(s, P.state('ready', 'reset')[0], P.state('training')[0], progress({ firstStep: 8 }), { type: Action.RESET, curves: curves(10) });
   assert.deepEqual(
-    s.pastRuns.map((r) => r.label.split(':')[0]),
-    ['Run 2', 'Run 3', 'Run 4'],
-    'the three latest',
+    s.pastRuns.map((r) => r.label.split(' · ')[0]),
+    ['Run 2', 'Run 3', 'Run 4', 'Run 5', 'Run 6', 'Run 7'],
+    'the six latest',
   );
+  assert.equal(new Set(s.pastRuns.map((r) => r.colour)).size, 6, 'each its own colour');
+  assert.equal(s.pastRuns.at(-1).colour, RUN_COLOURS[0], "run 7 takes run 1's colour, free again");
   const cleared = step(s, { type: Action.CLEAR_RUNS });
   assert.deepEqual(cleared.pastRuns, []);
-  assert.deepEqual(cleared.effects, [{ type: Effect.CHARTS_CLEAR_RUNS }]);
+  assert.deepEqual(cleared.effects.map((e) => e.type), [Effect.CHARTS_RUNS, Effect.SAVE_RUNS]);
+  assert.deepEqual(parseRuns(effects(cleared, Effect.SAVE_RUNS)[0].text), [], 'forgotten in localStorage too');
   assert.deepEqual(step(cleared, { type: Action.CLEAR_RUNS }).effects, [], 'nothing to clear');
+});
+
+test('Keep this run works without Reset, once per step; a continued run is kept from its own start', () => {
+  const evaluation = P.evaluation({ kind: 'full', step: 100, epoch: 1, accuracy: 0.987, loss: 0.05, count: 10000 })[0];
+  let s = steps(readyState(), { type: Action.TRAIN }, P.state('training')[0], progress({ firstStep: 98 }), evaluation, P.state('done')[0]);
+  assert.ok(canKeep(s));
+  s = step(s, { type: Action.KEEP_RUN, curves: curves(100) });
+  assert.equal(s.pastRuns[0].label, 'Run 1 · lr 0.006 · batch 64 · 98.7%');
+  assert.equal(sent(s).length, 0, 'the model is untouched: no Reset');
+  assert.equal(s.totalSteps, 100);
+  assert.ok(!canKeep(s), 'kept: nothing new to keep');
+  assert.deepEqual(step(s, { type: Action.KEEP_RUN, curves: curves(100) }).effects, []);
+  // Train more: a new run from step 100; the charts start there (its own span), and keeping it
+  // keeps only its steps, counted from its start.
+  s = step(s, { type: Action.TRAIN });
+  assert.equal(s.runFrom, 100);
+  assert.deepEqual(effects(s, Effect.CHARTS_ORIGIN), [{ type: Effect.CHARTS_ORIGIN, step: 100 }]);
+  s = steps(s, P.state('training')[0], progress({ firstStep: 148 }), P.state('done')[0]);
+  s = step(s, { type: Action.KEEP_RUN, curves: curves(150) });
+  const second = s.pastRuns[1];
+  assert.equal(second.steps, 50);
+  assert.deepEqual([second.loss.x[0], second.loss.x.at(-1)], [1, 50]);
+  assert.deepEqual(second.bestTest.full, { accuracy: 0.987, step: 0 }, 'the model\'s score as the run began');
+  assert.notEqual(second.colour, s.pastRuns[0].colour);
+  // The whole history on request: the charts start at step 0 again.
+  const all = step(s, { type: Action.CHART_SPAN, span: 'all' });
+  assert.deepEqual(effects(all, Effect.CHARTS_ORIGIN), [{ type: Effect.CHARTS_ORIGIN, step: 0 }]);
+  assert.equal(step(all, { type: Action.CHART_SPAN, span: 'sideways' }).chartSpan, 'all');
+  // Reset after Keep keeps no second copy of the same run.
+  assert.equal(step(s, { type: Action.RESET, curves: curves(150) }).pastRuns.length, 2);
+});
+
+test('runs kept in an earlier visit come back at start, numbered on from theirs', () => {
+  let s = steps(readyState(), P.state('training')[0], progress({ firstStep: 8 }), { type: Action.KEEP_RUN, curves: curves(10) });
+  const text = effects(s, Effect.SAVE_RUNS)[0].text;
+  const back = step(readyState(), { type: Action.RUNS_LOADED, runs: parseRuns(text) });
+  assert.deepEqual(back.pastRuns.map((r) => [r.label, r.colour]), [['Run 1 · lr 0.006 · batch 64 · 10 steps', RUN_COLOURS[0]]]);
+  assert.deepEqual(effects(back, Effect.CHARTS_RUNS)[0].runs, back.pastRuns);
+  s = steps(back, P.state('training')[0], progress({ firstStep: 8 }), { type: Action.KEEP_RUN, curves: curves(10) });
+  assert.deepEqual(s.pastRuns.map((r) => r.label.split(' · ')[0]), ['Run 1', 'Run 2']);
+  assert.deepEqual(step(readyState(), { type: Action.RUNS_LOADED, runs: [] }).effects, [], 'none kept: nothing to draw');
 });
 
 test('OFFLINE: the service worker’s news is kept for the footer; an update’s note is not replaced', () => {
@@ -345,6 +399,25 @@ test('a test digit: SAMPLE asks for one, SAMPLE_IMAGE puts it on the pad with a 
   assert.equal(s.sampleCaption, 'Test image #5000, labelled 7');
   assert.deepEqual(effects(s, Effect.PAD_SHOW), [{ type: Effect.PAD_SHOW, pixels }]);
   assert.equal(step(s, { type: Action.STROKE_START }).sampleCaption, '');
+});
+
+test('a test digit can be predicted but not taught: "It\'s a …" never puts it into Your drawings', () => {
+  const pixels = new Uint8Array(784).fill(200);
+  let s = step(readyState(), P.sampleImage('test', 42, 3, pixels)[0]);
+  s = step(s, { type: Action.PAD_CHANGED, pixels: new Float32Array(784).fill(200 / 255), empty: false }); // the pad reports it
+  assert.deepEqual(sentTypes(s), [ToWorker.PREDICT], 'predicted like a drawing');
+  assert.deepEqual(s.padSample, { index: 42, label: 3 });
+  assert.equal(canTeach(s), false);
+  const taught = step(s, { type: Action.TEACH, digit: 5 });
+  assert.deepEqual(taught.effects, [], 'no DRAWING_ADD, no TEACH');
+  assert.equal(taught.teach.state, 'idle');
+  assert.equal(teachStatus(s).state, 'test-image');
+  assert.match(teachStatus(s).text, /test image: it can be predicted but not taught/);
+  // Drawing over it (or clearing it) makes the pad the user's again: teachable.
+  s = steps(s, { type: Action.STROKE_START }, { type: Action.PAD_CHANGED, pixels: PIXELS, empty: false });
+  assert.equal(s.padSample, null);
+  assert.ok(canTeach(s));
+  assert.equal(effects(step(s, { type: Action.TEACH, digit: 5 }), Effect.DRAWING_ADD).length, 1);
 });
 
 test('class names: a valid list applies while typing; an invalid one says why once committed', () => {
@@ -700,14 +773,14 @@ test('a run whose loss stays at chance is marked not learning, with the cause an
   assert.equal(note.fix, 'Restart at learning rate 0.0060');
 
   // The fix: the run kept faded as a Reset keeps it, the default rate (shown and kept), a fresh run.
-  const fixed = step(done, { type: Action.RESTART_DEFAULT_RATE });
+  const fixed = step(done, { type: Action.RESTART_DEFAULT_RATE, curves: curves(51) });
   assert.deepEqual(sentTypes(fixed), [ToWorker.RESET, ToWorker.TRAIN]);
   assert.equal(sent(fixed)[1][0].settings.learningRate, 0.006);
   assert.equal(sent(fixed)[1][0].continues, false, 'fresh weights: not a continued run');
   assert.equal(fixed.settings.learningRate, 0.006);
   assert.equal(fixed.settingsRevision, done.settingsRevision + 1);
   assert.equal(effects(fixed, Effect.SAVE_SETTINGS)[0].values.learningRate, 0.006);
-  assert.match(effects(fixed, Effect.CHARTS_ARCHIVE)[0].label, /lr 0\.03/);
+  assert.match(fixed.pastRuns.at(-1).label, /lr 0\.03/);
   assert.equal(fixed.notLearning, null);
   assert.equal(notLearningNote(fixed).shown, false);
 });

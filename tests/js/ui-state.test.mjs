@@ -260,14 +260,24 @@ test('the charts in words: latest loss and learning rate, best test score and it
   assert.equal(markLabel(mark), 'learning rate → 0.02, …');
 });
 
+test('a continued run: the loss summary says the charts count its steps from its start', () => {
+  const first = run(READY, DATA, { type: Action.TRAIN }, P.state('training')[0], slice({ firstStep: 40 }), P.state('done')[0]);
+  assert.doesNotMatch(lossChartText(first), /The charts show this run/);
+  const more = run(READY, DATA, { type: Action.TRAIN }, P.state('training')[0], slice({ firstStep: 40 }), P.state('done')[0], { type: Action.TRAIN }, P.state('training')[0], slice({ firstStep: 42 }));
+  assert.match(lossChartText(more), /The charts show this run, from step 42 of the model on, counted from 1\.$/);
+  assert.doesNotMatch(lossChartText(reduce(more, { type: Action.CHART_SPAN, span: 'all' })), /The charts show this run/, 'the whole history: from step 0');
+});
+
 test('earlier runs: a note above the charts, and their best test scores in the accuracy summary', () => {
   assert.deepEqual(pastRunsNote(run(READY, DATA)), { shown: false, text: '' });
   const evaluation = P.evaluation({ kind: 'full', step: 42, epoch: 1, accuracy: 0.9, loss: 1, count: 10000 })[0];
-  const s = run(READY, DATA, P.state('training')[0], slice({ firstStep: 40 }), evaluation, { type: Action.RESET });
-  assert.deepEqual(pastRunsNote(s), { shown: true, text: 'The run before the last Reset is drawn faded (grey, dashed) for comparison; the legends name their settings.' });
-  assert.equal(
-    accuracyChartText(s),
-    'No scores yet: training and test accuracy appear here. Earlier runs, faded: Run 1: lr 0.006, batch 64, augmented, 60000 images, 42 steps (best test 90.0% at step 42).',
-  );
+  const x = [10, 20, 30, 42];
+  const curves = { loss: { x, y: [2, 1, 0.5, 0.4] }, accuracy: { x, y: [0.2, 0.5, 0.8, 0.9] } };
+  const s = run(READY, DATA, P.state('training')[0], slice({ firstStep: 40 }), evaluation, { type: Action.RESET, curves });
+  assert.deepEqual(pastRunsNote(s), {
+    shown: true,
+    text: 'Run 1 · lr 0.006 · batch 64 · 90.0% is kept for comparison: dashed, in its own colour, from its own start; kept in this browser.',
+  });
+  assert.equal(accuracyChartText(s), 'No scores yet: training and test accuracy appear here. Earlier runs: Run 1 · lr 0.006 · batch 64 · 90.0% (best test 90.0% at step 42 of 42).');
   assert.equal(pastRunsNote(reduce(s, { type: Action.CLEAR_RUNS })).shown, false);
 });

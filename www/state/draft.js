@@ -52,6 +52,7 @@ export function forgetHistory(s) {
   s.testAccuracy = NaN;
   s.bestTest = { full: null, estimate: null };
   s.marks = [];
+  s.keptAt = -1; // a new history: its steps are not kept yet (state/runs.js)
   s.history = [];
 }
 

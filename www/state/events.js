@@ -29,7 +29,11 @@ export const Action = Object.freeze({
   START_FAILED: 'start-failed', //       { message }          not ready in time, or an error first (boot-guard.js)
   CHARTS_LOADED: 'charts-loaded', //     { tab, totalSteps, saved } the kept chart history, or null
   RESTART_DEFAULT_RATE: 'restart-default-rate-clicked', // a run not learning: Reset, the default rate, Train (state/learning.js)
-  CLEAR_RUNS: 'clear-runs-clicked', //   forget the earlier runs drawn faded on the charts
+  CLEAR_RUNS: 'clear-runs-clicked', //   forget the earlier runs kept on the charts
+  // Runs kept for comparison (state/runs.js); main.js stamps KEEP_RUN, RESET and RESTART_DEFAULT_RATE with `curves`:
+  KEEP_RUN: 'keep-run-clicked', //       { curves: { loss, accuracy } }  keep the current run as an earlier one
+  RUNS_LOADED: 'runs-loaded', //         { runs }             the kept runs read back at start (parseRuns)
+  CHART_SPAN: 'chart-span-chosen', //    { span: 'run' | 'all' }  the charts from this run's start, or the whole history
   OFFLINE: 'offline-status', //          { status: 'offline-ready' | 'updated' | 'unavailable' }  the service worker (offline-cache.js)
   // Teach it, look inside, the pretrained model (state/inside.js):
   TEACH: 'teach-clicked', //             { digit }            "It's a …" under the prediction
@@ -55,8 +59,9 @@ export const Effect = Object.freeze({
   CHARTS_VALIDATION: 'charts-validation', // { step, loss, accuracy }  an epoch's val_loss and val_accuracy
   CHARTS_RESET: 'charts-reset', //       the history belonged to another model
   CHARTS_MARKS: 'charts-marks', //       { marks }            where settings changed mid-run (state.marks)
-  CHARTS_ARCHIVE: 'charts-archive', //   { label, keep }          keep the run's curves as an earlier run (before CHARTS_RESET)
-  CHARTS_CLEAR_RUNS: 'charts-clear-runs', // forget the earlier runs' curves
+  CHARTS_RUNS: 'charts-runs', //         { runs }             the earlier runs to draw (state/runs.js)
+  CHARTS_ORIGIN: 'charts-origin', //     { step }             the charts' x-axis starts after this step
+  SAVE_RUNS: 'save-runs', //             { text }             the kept runs into localStorage (serialiseRuns)
   CHARTS_KEEP: 'charts-keep', //         { tab, totalSteps, history }  save the history (charts', per-epoch) beside the model
   CHARTS_LOAD: 'charts-load', //         { tab, totalSteps }  read it back (answers CHARTS_LOADED)
   CHARTS_RESTORE: 'charts-restore', //   { charts }           put it back

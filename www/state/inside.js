@@ -54,7 +54,9 @@ export function insideFollow(s, event) {
 
 export const insideHandlers = {
   [Action.TEACH](s, { digit }) {
-    if (!s.pad.current || !s.workerReady || s.teach.state === 'learning') return;
+    // A test image never goes into Your drawings, nor into training: the test score would count
+    // images the model was taught.
+    if (!s.pad.current || !s.workerReady || s.teach.state === 'learning' || s.padSample) return;
     s.teach = { ...s.teach, state: 'learning', label: digit, text: `Learning that this is a ${s.classNames[digit] ?? digit}…` };
     effect(s, Effect.DRAWING_ADD, { pixels: toBytes(s.pad.current), label: digit });
   },
@@ -131,6 +133,17 @@ export const insideHandlers = {
     showError(s, `The pretrained model could not be loaded, the model is unchanged: ${message}`, null, 'import');
   },
 };
+
+/** Whether "It's a …" can teach the pad's drawing now (not a test image, not while learning). */
+export const canTeach = (s) => s.workerReady && Boolean(s.pad.current) && s.teach.state !== 'learning' && !s.padSample;
+
+/** The teach status under the prediction: `{ state, text }`; a test image on the pad says why it is not taught. */
+export function teachStatus(s) {
+  if (s.padSample && s.teach.state !== 'learning') {
+    return { state: 'test-image', text: 'This is a test image: it can be predicted but not taught, so it never joins Your drawings or training and the test score stays fair. Draw your own to teach.' };
+  }
+  return { state: s.teach.state, text: s.teach.text };
+}
 
 /** The note beside "Use a pretrained model": what it is while it is the model in use. */
 export function pretrainedNote(s) {

@@ -2,7 +2,7 @@
 // count: 2.303 for ten classes, what a uniform guess scores) after NOT_LEARNING_AFTER of its
 // steps is marked `notLearning`, so the status does not read "Done" for a run that failed.
 // The likely cause is the learning rate (too high: the ReLUs die and the outputs go flat); the
-// one-click fix (Action.RESTART_DEFAULT_RATE) keeps the failed run faded on the charts as a
+// one-click fix (Action.RESTART_DEFAULT_RATE) keeps the failed run on the charts as a
 // Reset does, sets the learning rate back to its default and trains afresh.
 // `learningFollow` runs after every event (state.js), after the event's own handler;
 // `notLearningNote` words the notice.
@@ -53,9 +53,9 @@ export function learningFollow(s, event) {
 }
 
 export const learningHandlers = {
-  [Action.RESTART_DEFAULT_RATE](s) {
+  [Action.RESTART_DEFAULT_RATE](s, event) {
     if (!s.notLearning || !s.workerReady || !s.schema || !s.settings) return;
-    runHandlers[Action.RESET](s); // the failed run stays on the charts, faded, under its own rate
+    runHandlers[Action.RESET](s, event); // the failed run is kept on the charts, under its own rate
     const field = s.schema.find((f) => f.name === 'learningRate');
     if (field) {
       s.settings = { ...s.settings, learningRate: field.default };
@@ -82,6 +82,6 @@ export function notLearningNote(s) {
   const text =
     `Not learning: after ${formatInt(n.steps)} steps the loss is ${formatLoss(n.loss)}, no better than guessing (${formatLoss(n.chance)}). ` +
     `The likely cause is the learning rate (${rate}): too high, and the network stops responding. ` +
-    'Restart with fresh weights at the default rate; this run stays on the charts, faded.';
+    'Restart with fresh weights at the default rate; this run is kept on the charts to compare.';
   return { shown: true, text, fix: field ? `Restart at learning rate ${formatRate(field.default)}` : 'Restart at the default learning rate' };
 }

@@ -27,6 +27,7 @@ export const padHandlers = {
   },
   [FromWorker.SAMPLE_IMAGE](s, m) {
     effect(s, Effect.PAD_SHOW, { pixels: m.pixels });
+    s.padSample = { index: m.index, label: m.label }; // a test image: looked at, never taught (state/inside.js)
     s.sampleCaption = `Test image #${m.index}, labelled ${s.classNames[m.label] ?? m.label}`;
   },
 
@@ -42,6 +43,7 @@ export const padHandlers = {
   },
   [Action.STROKE_START](s) {
     s.sampleCaption = '';
+    s.padSample = null; // the user draws: their own drawing from here on
   },
   [Action.SAMPLE](s, { pick }) {
     const usable = s.dataStatus?.test.usable ?? 0;

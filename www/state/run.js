@@ -1,6 +1,7 @@
 // The reducer's handlers for the training run and its settings: READY (schema, model, kept
 // settings, first CONFIGURE), CONFIGURED, STATE, PROGRESS, EVALUATION; the form's edits, Train,
-// Pause, Reset, and the chart history kept beside a restored model.
+// Pause, Reset (which keeps the run for comparison: state/runs.js), and the chart history kept
+// beside a restored model.
 import * as P from '../protocol.js';
 import { FromWorker } from '../protocol.js';
 import { addRateSample, emaPush, emaStart, smoothingFor } from '../metrics.js';
@@ -9,25 +10,10 @@ import { MNIST } from '../augment-policy.js';
 import { Action, Effect } from './events.js';
 import { clearError, effect, forgetHistory, keepCharts, requestPrediction, send } from './draft.js';
 import { applyClassNames } from './pad.js';
+import { keepCurrentRun } from './runs.js';
 
 /** Images per second are measured over this much recent time. */
 export const RATE_WINDOW_MS = 3000;
-
-/** How many earlier runs the charts keep (faded) after a Reset, for comparison. */
-export const PAST_RUNS = 3;
-
-/** An earlier run's name in the charts' legends: its number and the settings that tell runs apart. */
-export function runLabel(n, settings, steps) {
-  const parts = [];
-  if (settings) {
-    if ('learningRate' in settings) parts.push(`lr ${+Number(settings.learningRate).toPrecision(6)}`);
-    if ('batchSize' in settings) parts.push(`batch ${settings.batchSize}`);
-    if ('augment' in settings) parts.push(settings.augment ? 'augmented' : 'not augmented');
-    if ('trainSize' in settings) parts.push(`${settings.trainSize} images`);
-  }
-  parts.push(`${steps} steps`);
-  return `Run ${n}: ${parts.join(', ')}`;
-}
 
 /** A plain EMA state from a kept chart snapshot's, or a fresh one. */
 const keptEma = (e) =>
@@ -152,14 +138,8 @@ export const runHandlers = {
   [Action.PAUSE](s) {
     send(s, P.pause());
   },
-  [Action.RESET](s) {
-    if (s.totalSteps > 0) {
-      // The run's curves stay on the charts, faded, so the next run can be compared with it.
-      s.runsArchived += 1;
-      const label = runLabel(s.runsArchived, s.settings, s.totalSteps);
-      effect(s, Effect.CHARTS_ARCHIVE, { label, keep: PAST_RUNS });
-      s.pastRuns = [...s.pastRuns, { label, steps: s.totalSteps, bestTest: s.bestTest }].slice(-PAST_RUNS);
-    }
+  [Action.RESET](s, { curves } = {}) {
+    keepCurrentRun(s, curves); // the run stays on the charts, so the next run can be compared with it
     send(s, P.reset());
     s.awaitingReset = true; // messages of the old run still in flight are dropped
     s.imported = null;
@@ -168,11 +148,6 @@ export const runHandlers = {
     forgetHistory(s);
     s.totalSteps = 0;
     requestPrediction(s);
-  },
-  [Action.CLEAR_RUNS](s) {
-    if (!s.pastRuns.length) return;
-    s.pastRuns = [];
-    effect(s, Effect.CHARTS_CLEAR_RUNS);
   },
   [Action.CHARTS_LOADED](s, { tab, totalSteps, saved }) {
     // Only the history of the model still shown (a reset or an import may have come

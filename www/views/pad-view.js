@@ -1,9 +1,10 @@
 // The "Draw a digit" card: the drawing pad (www/draw-pad.js) and its 28x28 preview, Clear and
-// Escape, "Try a test digit", the note about the model behind the pad, and the prediction
+// Escape, the keyboard pen and the stroke font (www/pad-keys.js), "Try a test digit", the note about the model behind the pad, and the prediction
 // (www/prediction-view.js) with the class names in use.
 import { Action } from '../state.js';
 import { modelNote, sampleEnabled } from '../ui-state.js';
 import { DrawPad } from '../draw-pad.js';
+import { digitStrokes, penKey, penStart, penText } from '../pad-keys.js';
 import { PredictionView } from '../prediction-view.js';
 import { byId, setAttr, setDisabled, setHidden, setText } from './dom.js';
 
@@ -27,13 +28,53 @@ export class PadView {
       onChange: (result) => dispatch({ type: Action.PAD_CHANGED, pixels: result ? result.pixels : null, empty: this.pad.isEmpty }),
       onStrokeStart: () => dispatch({ type: Action.STROKE_START }),
     });
-    byId('clear-pad').addEventListener('click', () => this.pad.clear());
-    canvas.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' || e.key === 'Delete' || e.key === 'Backspace') this.pad.clear();
-      // The focused pad is not a scrolling surface: Space would scroll the page away under it.
-      if (e.key === ' ') e.preventDefault();
-    });
+    byId('clear-pad').addEventListener('click', () => this.clear());
+    // Drawing without a pointer (pad-keys.js): a pen moved by the arrows, shown by a cursor over
+    // the focused pad and said in a live region, and 0-9 writing that digit in a stroke font.
+    this.cursor = byId('pad-cursor');
+    this.penStatus = byId('pad-pen-status');
+    this.pen = penStart();
+    this.#placeCursor();
+    canvas.addEventListener('keydown', (e) => this.#key(e));
     this.sample.addEventListener('click', () => dispatch({ type: Action.SAMPLE, pick: Math.random() }));
+  }
+
+  clear() {
+    this.pad.clear();
+    this.pen = { ...this.pen, down: false };
+    this.#placeCursor();
+  }
+
+  #key(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === 'Escape' || e.key === 'Delete' || e.key === 'Backspace') {
+      this.clear();
+      setText(this.penStatus, 'Pad cleared.');
+      return;
+    }
+    if (/^[0-9]$/.test(e.key)) {
+      e.preventDefault();
+      this.pen = { ...this.pen, down: false };
+      this.pad.write(digitStrokes(Number(e.key), this.pad.canvas.width));
+      this.#placeCursor();
+      setText(this.penStatus, `Wrote a ${e.key} in the stroke font.`);
+      return;
+    }
+    const { pen, action } = penKey(this.pen, e.key, e.shiftKey);
+    if (!action) return;
+    // The focused pad is not a scrolling surface: Space and the arrows would scroll the page away under it.
+    e.preventDefault();
+    if (action === 'down') this.pad.penLine(pen, pen, true);
+    else if (action === 'line') this.pad.penLine(this.pen, pen);
+    this.pen = pen;
+    this.#placeCursor();
+    setText(this.penStatus, penText(pen));
+  }
+
+  #placeCursor() {
+    this.cursor.style.left = `${this.pen.x * 100}%`;
+    this.cursor.style.top = `${this.pen.y * 100}%`;
+    setAttr(this.cursor, 'data-down', String(this.pen.down));
   }
 
   /** Puts a 28x28 test image (bytes) on the pad, as if drawn: the pad then reports it. */

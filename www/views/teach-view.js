@@ -2,7 +2,7 @@
 // status under the prediction, the Your drawings gallery (relabel, delete, export, import, Learn
 // them for good), and "Use a pretrained model" with its note. Dispatches the user's actions; renders state/inside.js.
 import { Action } from '../state.js';
-import { pretrainedNote } from '../state/inside.js';
+import { canTeach, pretrainedNote, teachStatus } from '../state/inside.js';
 import { trainControls } from '../ui-state.js';
 import { byId, make, setAttr, setDisabled, setText } from './dom.js';
 
@@ -53,10 +53,11 @@ export class TeachView {
       );
       this.digits.replaceChildren(...this.buttons);
     }
-    const off = !s.workerReady || !s.pad.current || s.teach.state === 'learning';
+    const off = !canTeach(s);
     for (const b of this.buttons) setDisabled(b, off, [this.padCanvas]);
-    setAttr(this.status, 'data-state', s.teach.state);
-    setText(this.status, s.teach.text);
+    const status = teachStatus(s);
+    setAttr(this.status, 'data-state', status.state);
+    setText(this.status, status.text);
     setDisabled(this.pretrained, !s.workerReady || Boolean(s.busy), [this.padCanvas]);
     // Startable like Train (data, valid settings, no run under way), and with drawings to learn.
     setDisabled(this.learn, !s.drawings.length || trainControls(s).train.disabled);

@@ -1,7 +1,8 @@
 // The Train card and the header's status: the status dot and words, Train / Pause / Reset (and
 // Reset's confirmation dialog), the MNIST download and epoch meters, the stats grid, and the
 // learning-rate readout beside the loss chart's title and the charts' summaries in words below
-// them (they change with the steps, like the stats), and the note on earlier runs drawn faded.
+// them (they change with the steps, like the stats), Keep this run, the charts' span, and the note
+// on the earlier runs kept (state/runs.js).
 // The settings fields inside the card are www/views/settings-view.js.
 import { Action } from '../state.js';
 import {
@@ -19,6 +20,7 @@ import {
   workersInfo,
 } from '../ui-state.js';
 import { notLearningNote } from '../state/learning.js';
+import { canKeep } from '../state/runs.js';
 import { byId, setAttr, setDisabled, setHidden, setProgressBar, setText } from './dom.js';
 
 export class TrainView {
@@ -48,6 +50,8 @@ export class TrainView {
       accuracyChartText: byId('accuracy-chart-text'),
       pastRuns: byId('past-runs'),
       pastRunsText: byId('past-runs-text'),
+      keepRun: byId('keep-run'),
+      wholeHistory: byId('whole-history'),
       workers: byId('workers-training'),
       workersNote: byId('workers-note'),
       notLearning: byId('not-learning'),
@@ -63,6 +67,8 @@ export class TrainView {
     for (const button of [train, barTrain]) button.addEventListener('click', () => dispatch({ type: Action.TRAIN }));
     for (const button of [pause, barPause]) button.addEventListener('click', () => dispatch({ type: Action.PAUSE }));
     byId('clear-runs').addEventListener('click', () => dispatch({ type: Action.CLEAR_RUNS }));
+    this.el.keepRun.addEventListener('click', () => dispatch({ type: Action.KEEP_RUN }));
+    this.el.wholeHistory.addEventListener('change', (e) => dispatch({ type: Action.CHART_SPAN, span: e.target.checked ? 'all' : 'run' }));
     this.el.restart.addEventListener('click', () => dispatch({ type: Action.RESTART_DEFAULT_RATE }));
     // Which of Train / Pause last had focus (in the card or the run bar), kept while focus is
     // lost (a disabled button drops it to the body), forgotten once the user puts it elsewhere:
@@ -145,6 +151,9 @@ export class TrainView {
     const past = pastRunsNote(s);
     setHidden(el.pastRuns, !past.shown, [el.train, el.reset]); // cleared: the next run
     setText(el.pastRunsText, past.text);
+    // Kept: focus moves on to the next run's Train (or Pause while this one goes on), else Clear.
+    setDisabled(el.keepRun, !canKeep(s), [el.train, el.pause, byId('clear-runs')]);
+    if (el.wholeHistory.checked !== (s.chartSpan === 'all')) el.wholeHistory.checked = s.chartSpan === 'all';
     const workers = workersInfo(s);
     setText(el.workers, workers.text);
     setAttr(el.workers, 'data-checksums', workers.checksums);

@@ -10,8 +10,6 @@ use mnist_wasm::wasm::{
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 /// A learnable toy set in IDX format: class k is a bright bar on row 2k + 4, with noise.
 fn idx_files(n: usize, seed: u32) -> (Vec<u8>, Vec<u8>) {
     let mut images = vec![0, 0, 8, 3];

@@ -20,10 +20,8 @@
 //! ```
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-mod common;
+use crate::common;
 
 use mnist_wasm::config::{Value, schema};
 use mnist_wasm::data::Split;
@@ -187,7 +185,7 @@ fn adam_files_are_as_before_and_older_files_load() {
     // Flags: state present, optimizer id 0 (Adam): what every file held before the setting.
     let bytes = trained("adam").export_weights().expect("exports");
     assert_eq!(bytes[16..20], 1u32.to_le_bytes());
-    let pretrained = include_bytes!("../public/pretrained/mnist-pretrained.weights");
+    let pretrained = include_bytes!("../../public/pretrained/mnist-pretrained.weights");
     let ck = weights::decode(pretrained).expect("the pretrained model decodes");
     assert_eq!((ck.optimizer, ck.state), (kind("adam"), None));
     let mut t = trained("sgd");

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! WASM_BINDGEN_TEST_TIMEOUT=600 wasm-pack test --release --headless --chrome -- \
-//!     --test kernels_gemm_bench -- --include-ignored
+//!     --test suite -- --include-ignored kernels_gemm_bench
 //! ```
 //!
 //! Each case runs for 500 ms before it is timed (V8 tiers a function up from its baseline
@@ -18,11 +18,9 @@ use mnist_wasm::kernels::Trans::{self, No};
 use mnist_wasm::kernels::gemm_packed::{Blocking, MicroKernel, gemm_packed_with};
 use mnist_wasm::kernels::isa::kernel_4x8;
 use mnist_wasm::kernels::{GemmScratch, gemm, gemm_ref};
-use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-#[path = "../benches/common/gemm_shapes.rs"]
+#[path = "../../benches/common/gemm_shapes.rs"]
 mod gemm_shapes;
 use gemm_shapes::SHAPES;
 

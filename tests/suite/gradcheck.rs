@@ -9,7 +9,6 @@
 //!
 //! These run natively and in the browser (`wasm-pack test`), so the SIMD kernels are checked too.
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 

@@ -4,10 +4,8 @@
 //! ends with the same bits.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-mod common;
+use crate::common;
 
 use mnist_wasm::data::{DataSet, Split};
 use mnist_wasm::model::{MAX_BATCH, PIXELS};

@@ -2,7 +2,6 @@
 //! the weights file's architecture id, the kernels chosen, and the forward pass against a plain
 //! ndarray implementation of the Keras model.
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -107,7 +106,7 @@ fn description_is_the_keras_convnet() {
 
 /// The rows of README.md's table under "## The model": (label, output, parameters).
 fn readme_model_table() -> Vec<[String; 3]> {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let section = readme
         .split("\n## The model\n")
         .nth(1)
@@ -159,7 +158,7 @@ fn description_matches_the_readme_table() {
 
 #[test]
 fn shape_comments_in_the_declaration_are_the_derived_shapes() {
-    let source = include_str!("../src/network.rs");
+    let source = include_str!("../../src/network.rs");
     let comments: Vec<&str> = source
         .lines()
         .filter(|line| line.trim_start().starts_with("LayerSpec::") && line.contains("// ["))

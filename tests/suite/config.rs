@@ -2,8 +2,6 @@
 //! agree, and a refused change names its field and changes nothing.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mnist_wasm::config::{Value, schema};
 use mnist_wasm::{Error, Trainer, TrainerConfig};

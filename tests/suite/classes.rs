@@ -2,7 +2,6 @@
 //! the count, and a file of another count is refused while data fixes it.
 
 #[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -204,7 +203,7 @@ fn weights_record_the_class_count_and_a_mismatch_is_refused() {
 
 #[test]
 fn the_mnist_file_and_older_ten_class_files_still_load() {
-    let file = include_bytes!("../public/pretrained/mnist-pretrained.weights");
+    let file = include_bytes!("../../public/pretrained/mnist-pretrained.weights");
     let ckpt = weights::decode(file).expect("the pretrained model loads");
     assert_eq!(ckpt.arch, Architecture::MNIST);
     assert_eq!(architecture_id(&Architecture::MNIST), 0xa178_6394);

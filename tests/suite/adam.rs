@@ -11,8 +11,6 @@
 // `#[test]` runs natively and, through this alias, in the browser.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mnist_wasm::optim::{Adam, AdamConfig};
 

@@ -2,12 +2,10 @@
 //! parameters of whole-batch steps, and nothing changes until a batch is complete.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-mod common;
+use crate::common;
 
-use mnist_wasm::data::{DataSet, Split};
+use mnist_wasm::data::{DataSet, Split, ValidationSplit};
 use mnist_wasm::optim::lr_at;
 use mnist_wasm::{Trainer, TrainerConfig};
 
@@ -230,8 +228,6 @@ fn a_continued_run_has_no_warm_up_and_a_lower_peak() {
 }
 
 // Keras's `validation_split` and `EarlyStopping(restore_best_weights=True)`.
-
-use mnist_wasm::data::ValidationSplit;
 
 #[test]
 fn the_validation_split_is_fixed_disjoint_and_sized_by_its_share() {

@@ -3,10 +3,8 @@
 //! leaves the weights file alone, and a run that still learns.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-mod common;
+use crate::common;
 
 use mnist_wasm::config::Value;
 use mnist_wasm::data::Split;

@@ -1,8 +1,8 @@
 //! Packed GEMM against the naive reference `gemm_ref`, on awkward shapes, all four `Trans`
 //! combinations, overwrite and accumulate.
 //!
-//! Runs natively (`cargo test --test kernels_gemm`, scalar micro-kernel) and in a browser
-//! (`wasm-pack test --headless --chrome -- --test kernels_gemm`, SIMD128 micro-kernel).
+//! Runs natively (`cargo test --test suite kernels_gemm`, scalar micro-kernel) and in a browser
+//! (`wasm-pack test --headless --chrome -- --test suite kernels_gemm`, SIMD128 micro-kernel).
 //!
 //! Tolerance: both results are sums of the same `k` products in different orders, so each is
 //! within `γ · Σ_p |A[i,p]·B[p,j]| (+ |C₀[i,j]|)` of the exact value, `γ = (k+1)·ε` (Higham,
@@ -21,8 +21,6 @@ use mnist_wasm::kernels::{GemmScratch, Trans, gemm, gemm_ref};
 // `#[test]` runs natively and, through this alias, in the browser.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 const TRANS: [(Trans, Trans); 4] = [
     (Trans::No, Trans::No),

@@ -6,8 +6,6 @@
 // `#[test]` runs natively and, through this alias, in the browser.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mnist_wasm::data::augment::elastic::{self, ElasticField, STRIDE};
 use mnist_wasm::data::augment::thickness::{MAX_THICKER, MAX_THINNER, change_thickness};

@@ -1,4 +1,4 @@
-//! Test data shared by the integration tests (each test file includes it with `mod common;`).
+//! Test data shared by the integration tests (`use crate::common;`).
 
 use mnist_wasm::data::DataSet;
 

@@ -2,7 +2,7 @@
 //! on a toy task, the drawings in regular epochs, "Learn them for good", and every layer's
 //! activations for one image.
 
-mod common;
+use crate::common;
 
 use mnist_wasm::data::augment::{Augmentations, Augmenter};
 use mnist_wasm::data::{DataSet, Split};

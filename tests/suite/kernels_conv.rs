@@ -5,8 +5,6 @@
 // `#[test]` runs natively and, through this alias, in the browser.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mnist_wasm::kernels::GemmScratch;
 use mnist_wasm::kernels::conv_implicit::{conv2d_fwd_implicit, conv2d_fwd_ref};

@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// Owns `npm run bench:hands`: how well the page reads real people's handwriting (issue 18).
+// The dev set (bench/hands-set.mjs: digits by real writers, pen on tablets and finger on a
+// phone, never shipped) drawn on the pad at a person's sizes, read after one epoch of the page's
+// defaults (or --weights), through the page's own preprocessing (www/preprocess.js) and the wasm
+// package in Node. The model never trained on any of these writers. Progress goes to stderr; ONE
+// JSON object goes to stdout.
+//
+// Options:
+//   --data FILE      the dev set (default ../shared/data/real-digits-dev.json)
+//   --seed S         the drawing hand's seed (default 1)
+//   --weights FILE   import this .weights file instead of training one epoch
+//   --save-weights F after training, save the model to F (to reuse with --weights)
+//   --teach K        the personalisation curve: for each of --writers writers, teach K of their
+//                    digits (one per class for K = 10) through the page's Teach flow (a fine-tune
+//                    per correction, then "Learn them for good"), read their other digits; the
+//                    median over writers and the MNIST test accuracy before and after
+//   --writers N      writers for --teach (default 8: those with the most digits, every class twice)
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { elapsedSeconds, log, readOptions, runBench } from './bench-app.mjs';
+import { DEFAULT_FILE, handsSet, SIZE_BUCKETS } from './hands-set.mjs';
+import { nodeModel } from './drawn-node.mjs';
+import { toBytes } from './teach-set.mjs';
+import { renderStrokes } from '../www/preprocess.js';
+import { PEN_WIDTH } from '../www/draw-pad.js';
+import { argmax } from '../www/metrics.js';
+
+const ratio = (a, b) => (b ? Math.round((1e4 * a) / b) / 1e4 : null);
+const right = (rows) => rows.filter((r) => r.predicted === r.label).length;
+
+/** `{ key: { count, accuracy } }` over the rows grouped by `keyOf`, keys in `keys` order (or sorted). */
+function group(rows, keyOf, keys = [...new Set(rows.map(keyOf))].sort()) {
+  return Object.fromEntries(
+    keys.map((k) => {
+      const g = rows.filter((r) => keyOf(r) === k);
+      return [k, { count: g.length, accuracy: ratio(right(g), g.length) }];
+    }),
+  );
+}
+
+/** The JSON's scores from `[{ label, source, writer, size, predicted }]`. */
+export function score(results) {
+  const pairs = new Map();
+  for (const r of results) {
+    if (r.predicted === r.label) continue;
+    const k = `${r.label}>${r.predicted}`;
+    pairs.set(k, { label: r.label, predicted: r.predicted, count: (pairs.get(k)?.count ?? 0) + 1 });
+  }
+  const byWriter = group(results, (r) => r.writer);
+  const writerAcc = Object.values(byWriter).filter((w) => w.count >= 20).map((w) => w.accuracy).sort((a, b) => a - b);
+  return {
+    count: results.length,
+    accuracy: ratio(right(results), results.length),
+    by_source: group(results, (r) => r.source),
+    by_size: group(results, (r) => r.size, Object.keys(SIZE_BUCKETS)),
+    by_class: group(results, (r) => String(r.label), Array.from({ length: 10 }, (_, d) => String(d))),
+    writers: { count: Object.keys(byWriter).length, with_20_or_more: writerAcc.length, worst: writerAcc[0] ?? null, median: median(writerAcc) },
+    by_writer: byWriter,
+    confusions: [...pairs.values()].sort((a, b) => b.count - a.count || a.label - b.label || a.predicted - b.predicted).slice(0, 15),
+  };
+}
+
+function median(xs) {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function read(trainer, set) {
+  return set.map((d) => ({ ...d, strokes: undefined, predicted: argmax(trainer.predict(renderStrokes(d.strokes, { minSpan: PEN_WIDTH }).pixels)) }));
+}
+
+function testAccuracy(trainer) {
+  const n = trainer.dataStatus().test.usable;
+  return trainer.evaluate('test', 0, new Uint8Array(n), new Float32Array(n), undefined).accuracy;
+}
+
+/** Writers with every class at least twice, the most digits first. */
+function teachableWriters(set, count) {
+  const byWriter = new Map();
+  for (const d of set) byWriter.set(d.writer, [...(byWriter.get(d.writer) ?? []), d]);
+  return [...byWriter.entries()]
+    .filter(([, ds]) => Array.from({ length: 10 }, (_, c) => ds.filter((d) => d.label === c).length).every((n) => n >= 2))
+    .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
+    .slice(0, count);
+}
+
+/** The Teach flow on `taught` (the page's: a fine-tune per correction, then Learn them for good). */
+function teach(trainer, taught) {
+  const images = [];
+  const labels = [];
+  const perCall = trainer.teachStepsPerCall();
+  for (const d of taught) {
+    images.push(toBytes(d.strokes));
+    labels.push(d.label);
+    trainer.setDrawings(concat(images), Uint8Array.from(labels));
+    for (let steps = 0, done = false; !done; ) {
+      const r = trainer.fineTune(images.length - 1, perCall, steps);
+      steps += r.steps;
+      done = r.done;
+    }
+  }
+  const settings = trainer.config();
+  trainer.useLearnDrawingsConfig();
+  trainer.startRun();
+  while (!trainer.trainSteps(50).epochDone);
+  trainer.setConfig(settings);
+}
+
+const concat = (arrays) => {
+  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
+  arrays.reduce((at, a) => (out.set(a, at), at + a.length), 0);
+  return out;
+};
+
+/** `k` digits of a writer to teach: one per class, round robin, the first of each class. */
+function pickTaught(digits, k) {
+  const byClass = Array.from({ length: 10 }, (_, c) => digits.filter((d) => d.label === c));
+  const taught = [];
+  for (let round = 0; taught.length < k; round++) for (const c of byClass) if (taught.length < k && c[round]) taught.push(c[round]);
+  return taught;
+}
+
+async function personalisation(trainer, set, { k, writers }) {
+  const base = trainer.exportWeights();
+  const before = testAccuracy(trainer);
+  const rows = [];
+  for (const [writer, digits] of teachableWriters(set, writers)) {
+    const taught = pickTaught(digits, k);
+    const others = digits.filter((d) => !taught.includes(d));
+    const plain = ratio(right(read(trainer, others)), others.length);
+    teach(trainer, taught);
+    const after = ratio(right(read(trainer, others)), others.length);
+    const mnist = testAccuracy(trainer);
+    rows.push({ writer, taught: taught.length, read: others.length, before: plain, after, mnist_test_after: mnist });
+    log(`${writer}: ${plain} -> ${after} on ${others.length} other digits; MNIST test ${mnist}`);
+    trainer.importWeights(base);
+  }
+  const mnistAfter = median(rows.map((r) => r.mnist_test_after));
+  return {
+    k,
+    writers: rows,
+    median_before: median(rows.map((r) => r.before)),
+    median_after: median(rows.map((r) => r.after)),
+    mnist_test_before: before,
+    mnist_test_after_median: mnistAfter,
+    mnist_change_pp: Math.round(1e4 * (mnistAfter - before)) / 100,
+  };
+}
+
+async function main() {
+  const opts = readOptions(process.argv.slice(2), { data: DEFAULT_FILE, seed: '1', weights: '', 'save-weights': '', teach: '', writers: '8' });
+  const set = handsSet({ file: resolve(opts.data), seed: Number(opts.seed) });
+  log(`${set.length} digits by ${new Set(set.map((d) => d.writer)).size} writers`);
+  const weights = opts.weights ? resolve(opts.weights) : null;
+  log(weights ? `importing ${weights}` : 'training one epoch with the defaults, in Node');
+  const { trainer, model } = await nodeModel({ weights, settings: weights ? undefined : { epochs: 1 }, log });
+  log(`model: test accuracy ${model.test_accuracy}`);
+  if (opts['save-weights']) writeFileSync(resolve(opts['save-weights']), trainer.exportWeights());
+  const out = {
+    date_utc: new Date().toISOString(),
+    command: `npm run bench:hands -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
+    set: { file: 'real-digits-dev.json (../shared/data, never shipped)', seed: Number(opts.seed), read: 'in Node: www/preprocess.js and pkg/' },
+    model,
+    ...score(read(trainer, set)),
+  };
+  if (opts.teach) out.personalisation = await personalisation(trainer, set, { k: Number(opts.teach), writers: Number(opts.writers) });
+  out.seconds = elapsedSeconds();
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+}
+
+runBench(main);
