@@ -166,7 +166,7 @@ export function epochMeter(s) {
   const finished = s.runState === 'done' || (p.epochInRun >= p.epochsInRun && p.stepInEpoch === 0);
   const now = finished ? max : Math.min(p.stepInEpoch, max);
   const text = finished
-    ? `All ${epochs} epoch${epochs === 1 ? '' : 's'} done`
+    ? s.runState === 'done' && s.history.at(-1)?.stop ? `Stopped early after ${p.epochInRun} of ${epochs} epochs` : `All ${epochs} epoch${epochs === 1 ? '' : 's'} done`
     : `Epoch ${Math.min(p.epochInRun + 1, epochs)} of ${epochs} · batch ${formatInt(now)} of ${formatInt(max)}`;
   return { now, max, text };
 }
@@ -307,14 +307,12 @@ export function accuracyChartText(s) {
   const parts = [];
   if (s.totalSteps > 0 && Number.isFinite(train)) parts.push(`Train accuracy ${formatPercent(train)} (smoothed) after ${formatInt(s.totalSteps)} steps.`);
   const { full, estimate } = s.bestTest;
-  const val = validationSentence(s.history, 'accuracy');
-  if (val) parts.push(val.trim());
   if (full) parts.push(`Best test accuracy ${formatPercent(full.accuracy)} on all 10,000 test images, at step ${formatInt(full.step)}.`);
   if (estimate && (!full || estimate.step > full.step)) {
     parts.push(`Best quick test ${formatPercent(estimate.accuracy)} on 1,000 test images, at step ${formatInt(estimate.step)}.`);
   }
   if (!parts.length) return `No scores yet: training and test accuracy appear here.${pastRunsSentence(s)}`;
-  return `${parts.join(' ')}${marksSentence(s)}${pastRunsSentence(s)}`;
+  return `${parts.join(' ')}${validationSentence(s.history, 'accuracy')}${marksSentence(s)}${pastRunsSentence(s)}`;
 }
 
 /** The note above the charts when earlier runs are kept (state/runs.js): `{ shown, text }`. */
