@@ -12,6 +12,7 @@ import { basename } from 'node:path';
 import { defineConfig } from 'vite';
 import { prepareData } from './scripts/prepare-data.mjs';
 import { offline } from './scripts/vite-offline.mjs';
+import { ON_DEMAND_PATH } from './www/offline-cache.js';
 
 function mnistData() {
   let prepared = null; // Promise<[{ name, path }]>, made once per process
@@ -79,7 +80,19 @@ export default defineConfig({
   // offline(): the web app manifest and the service worker (scripts/vite-offline.mjs, www/sw.js).
   plugins: [mnistData(), offline()],
   // The worker is an ES module worker (it imports the wasm package and shared modules).
-  worker: { format: 'es' },
+  // HDF5 (h5wasm, for .keras files) is imported only when a .keras file is made or opened: its
+  // chunk goes under ON_DEMAND_PATH, outside the app shell (scripts/vite-offline.mjs, www/sw.js).
+  // Served as they are in the dev server (both are ES modules): found only when a worker first
+  // imports them, pre-bundling would reload the page mid-session.
+  optimizeDeps: { exclude: ['h5wasm', 'fflate'] },
+  worker: {
+    format: 'es',
+    rollupOptions: {
+      output: {
+        chunkFileNames: (chunk) => (chunk.moduleIds.some((id) => id.includes('/node_modules/h5wasm/')) ? `${ON_DEMAND_PATH}[name]-[hash].js` : 'assets/[name]-[hash].js'),
+      },
+    },
+  },
   build: {
     target: 'es2022',
     // Never inline the .wasm as base64: it is fetched and compiled as a stream.

@@ -15,13 +15,14 @@
 //                    digits (one per class for K = 10) through the page's Teach flow (a fine-tune
 //                    per correction, then "Learn them for good"), read their other digits; the
 //                    median over writers and the MNIST test accuracy before and after
-//   --writers N      writers for --teach (default 8: those with the most digits, every class twice)
+//   --writers N      writers for --teach (default 8, drawn by --seed among those with every class twice)
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { elapsedSeconds, log, readOptions, runBench } from './bench-app.mjs';
 import { DEFAULT_FILE, handsSet, SIZE_BUCKETS } from './hands-set.mjs';
 import { nodeModel } from './drawn-node.mjs';
 import { toBytes } from './teach-set.mjs';
+import { mulberry32 } from './prng.mjs';
 import { renderStrokes } from '../www/preprocess.js';
 import { PEN_WIDTH } from '../www/draw-pad.js';
 import { argmax } from '../www/metrics.js';
@@ -77,14 +78,17 @@ function testAccuracy(trainer) {
   return trainer.evaluate('test', 0, new Uint8Array(n), new Float32Array(n), undefined).accuracy;
 }
 
-/** Writers with every class at least twice, the most digits first. */
-function teachableWriters(set, count) {
+/** `count` writers with every class at least twice, drawn at random (seeded) among them. */
+function teachableWriters(set, count, seed) {
   const byWriter = new Map();
   for (const d of set) byWriter.set(d.writer, [...(byWriter.get(d.writer) ?? []), d]);
+  const rand = mulberry32(seed);
   return [...byWriter.entries()]
     .filter(([, ds]) => Array.from({ length: 10 }, (_, c) => ds.filter((d) => d.label === c).length).every((n) => n >= 2))
-    .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
-    .slice(0, count);
+    .map((w) => [rand(), w])
+    .sort((a, b) => a[0] - b[0])
+    .slice(0, count)
+    .map(([, w]) => w);
 }
 
 /** The Teach flow on `taught` (the page's: a fine-tune per correction, then Learn them for good). */
@@ -123,11 +127,11 @@ function pickTaught(digits, k) {
   return taught;
 }
 
-async function personalisation(trainer, set, { k, writers }) {
+async function personalisation(trainer, set, { k, writers, seed }) {
   const base = trainer.exportWeights();
   const before = testAccuracy(trainer);
   const rows = [];
-  for (const [writer, digits] of teachableWriters(set, writers)) {
+  for (const [writer, digits] of teachableWriters(set, writers, seed)) {
     const taught = pickTaught(digits, k);
     const others = digits.filter((d) => !taught.includes(d));
     const plain = ratio(right(read(trainer, others)), others.length);
@@ -166,7 +170,7 @@ async function main() {
     model,
     ...score(read(trainer, set)),
   };
-  if (opts.teach) out.personalisation = await personalisation(trainer, set, { k: Number(opts.teach), writers: Number(opts.writers) });
+  if (opts.teach) out.personalisation = await personalisation(trainer, set, { k: Number(opts.teach), writers: Number(opts.writers), seed: Number(opts.seed) });
   out.seconds = elapsedSeconds();
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
 }

@@ -7,6 +7,7 @@
 #   chromium chromium-driver firefox-esr            (Debian packages)
 #   webkit2gtk-driver xvfb  (Debian: WebKitWebDriver and MiniBrowser, and a virtual display)
 #   geckodriver             (cargo install, pinned: GECKODRIVER_VERSION)
+#   Keras 3 + JAX (CPU)     (pip, once, into its own venv: KERAS_VENV) for the `keras` suite
 #   node_modules            (npm ci, when missing or older than package-lock.json); this also
 #                           brings wasm-opt: npm's binaryen (Debian's binaryen 108 corrupts
 #                           wasm-bindgen's externref table export, so it is not used)
@@ -19,6 +20,7 @@
 #   WASM_PACK_VERSION=0.15.1    GECKODRIVER_VERSION=0.37.1
 #   SETUP_SKIP_APT=1            skip the Debian packages (e.g. a machine without the browsers)
 #   SETUP_SKIP_NPM=1            skip npm ci
+#   KERAS_VENV=~/.cache/mnist-wasm/keras-venv   where Keras 3 is installed (~700 MB, once)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -177,4 +179,17 @@ else
   installing "python numpy + safetensors (pip)"
   python3 -m pip install --quiet --disable-pip-version-check numpy safetensors
   installed "python numpy + safetensors (pip)"
+fi
+
+# --- Keras 3 for the keras suite (scripts/check_keras.py) ---------------------------------------
+# Its own venv, so the system's Python stays as it is; the JAX backend runs on the CPU without
+# TensorFlow. About 700 MB, installed once: skipped whenever the venv imports keras already.
+KERAS_VENV="${KERAS_VENV:-$HOME/.cache/mnist-wasm/keras-venv}"
+if KERAS_BACKEND=jax "$KERAS_VENV/bin/python" -c "import keras, h5py, jax" 2>/dev/null; then
+  ok "keras 3 + jax ($KERAS_VENV)"
+else
+  installing "keras 3 + jax (pip, into $KERAS_VENV)"
+  python3 -m venv "$KERAS_VENV" || die "python3 -m venv failed: install python3-venv (Debian) and run setup again"
+  "$KERAS_VENV/bin/python" -m pip install --quiet --disable-pip-version-check keras h5py jax scipy
+  installed "keras 3 + jax (pip, into $KERAS_VENV)"
 fi

@@ -4,7 +4,7 @@
 #   bash scripts/test.sh                 all suites (what `npm test` and CI run)
 #   bash scripts/test.sh rust js         only the named suites (setup still runs first)
 #
-# Suites: fmt clippy clippy-wasm rust safetensors wasm-chrome wasm-firefox build-wasm vite-build js e2e engines
+# Suites: fmt clippy clippy-wasm rust safetensors keras wasm-chrome wasm-firefox build-wasm vite-build js e2e engines
 # Knobs:  SKIP_SETUP=1   do not run scripts/setup.sh first
 #         WASM_BINDGEN_TEST_TIMEOUT=900   seconds per wasm test binary in a browser (most tests are one binary)
 set -euo pipefail
@@ -17,7 +17,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # training tests on a loaded 2-core machine.
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-900}"
 
-ALL_SUITES=(fmt clippy clippy-wasm rust safetensors wasm-chrome wasm-firefox build-wasm vite-build js e2e engines)
+ALL_SUITES=(fmt clippy clippy-wasm rust safetensors keras wasm-chrome wasm-firefox build-wasm vite-build js e2e engines)
 if (($#)); then
   SUITES=("$@")
   for s in "${SUITES[@]}"; do
@@ -92,6 +92,23 @@ check_safetensors() {
     python3 scripts/check_safetensors.py "$out/model.safetensors" "$out/expected.json"
 }
 
+# Keras 3 itself against the page's files: the pretrained model exported as .keras (and TF.js) by
+# the page's own code in Node, loaded, scored and saved again by Keras; Keras' files, and the
+# seed's model as Keras saves it, read back by the page's import (scripts/keras-files.mjs,
+# scripts/check_keras.py). Needs the wasm package (build-wasm) and the venv setup installs.
+check_keras() {
+  local out=target/keras-check
+  local python="${KERAS_VENV:-$HOME/.cache/mnist-wasm/keras-venv}/bin/python"
+  [[ -f pkg/mnist_wasm_bg.wasm ]] || bash scripts/build-wasm.sh || return
+  node scripts/keras-files.mjs export "$out" &&
+    node scripts/keras-files.mjs tfjs "$out/mnist-tfjs.zip" "$out/expected.json" &&
+    node scripts/keras-files.mjs readme-tfjs "$out/mnist-tfjs.zip" &&
+    KERAS_BACKEND=jax JAX_PLATFORMS=cpu "$python" scripts/check_keras.py "$out" &&
+    node scripts/keras-files.mjs import "$out/resaved.keras" "$out/resaved-expected.json" 1e-4 &&
+    node scripts/keras-files.mjs import "$out/seed.keras" "$out/seed-expected.json" 1e-5 &&
+    node scripts/keras-files.mjs refuse "$out/dense128.keras" "^Layer 7, dense\\w*, is Dense 128, relu in the file; this page's network has Dense 64, relu there\\.$"
+}
+
 if [[ -z "${SKIP_SETUP:-}" ]]; then
   run_suite setup bash scripts/setup.sh
 fi
@@ -112,6 +129,7 @@ for suite in "${SUITES[@]}"; do
       ;;
     build-wasm) run_suite build-wasm bash scripts/build-wasm.sh all ;;
     safetensors) run_suite safetensors check_safetensors ;;
+    keras) run_suite keras check_keras ;;
     vite-build) run_suite vite-build npx --no-install vite build --logLevel warn ;;
     js) run_suite js node --test tests/js/ ;;
     e2e) run_suite e2e node --test tests/e2e/ ;;

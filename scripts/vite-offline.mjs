@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DATA_CACHE, PRETRAINED_PATH, SHELL_CACHE_PREFIX } from '../www/offline-cache.js';
+import { DATA_CACHE, ON_DEMAND_PATH, PRETRAINED_PATH, SHELL_CACHE_PREFIX } from '../www/offline-cache.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER_SOURCE = join(ROOT, 'www', 'sw.js');
@@ -34,7 +34,7 @@ export const manifest = (icon) => ({
 /** The service worker's source with its settings filled in. */
 export async function serviceWorker({ version, shell }) {
   const source = await readFile(WORKER_SOURCE, 'utf8');
-  const settings = { version, shell, shellCache: `${SHELL_CACHE_PREFIX}${version}`, shellPrefix: SHELL_CACHE_PREFIX, dataCache: DATA_CACHE, dataPath: 'data/', pretrainedPath: PRETRAINED_PATH };
+  const settings = { version, shell, shellCache: `${SHELL_CACHE_PREFIX}${version}`, shellPrefix: SHELL_CACHE_PREFIX, dataCache: DATA_CACHE, dataPath: 'data/', pretrainedPath: PRETRAINED_PATH, onDemandPath: ON_DEMAND_PATH };
   if (!source.includes('self.__OFFLINE__')) throw new Error('www/sw.js lost its self.__OFFLINE__ placeholder');
   return source.replace('self.__OFFLINE__', JSON.stringify(settings));
 }
@@ -72,7 +72,7 @@ export function offline() {
       if (!icon) throw new Error('offline: the bundled icon (www/icon.svg) was not found');
       this.emitFile({ type: 'asset', fileName: 'manifest.webmanifest', source: `${JSON.stringify(manifest(icon.fileName), null, 2)}\n` });
       const files = Object.keys(bundle).filter((name) => !name.startsWith('data/') && name !== 'index.html' && !name.endsWith('.map'));
-      const shell = ['./', 'manifest.webmanifest', ...files.sort()];
+      const shell = ['./', 'manifest.webmanifest', ...files.filter((name) => !name.startsWith(ON_DEMAND_PATH)).sort()];
       const hash = createHash('sha256');
       for (const name of ['index.html', ...files]) {
         const f = bundle[name];

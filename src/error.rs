@@ -37,8 +37,9 @@ pub enum Error {
     #[error("{file}: {reason}")]
     Idx { file: String, reason: String },
 
-    /// A weights blob that is corrupt, truncated, or for another network.
-    #[error("weights file rejected: {0}")]
+    /// A model file (weights or safetensors) that is corrupt, truncated, or for another network;
+    /// its message is said to people as it is, after the file's name (www/state/notices.js).
+    #[error("{0}")]
     Weights(String),
 
     /// An operation that needs data which has not been loaded yet.

@@ -352,6 +352,7 @@ impl Architecture {
             label: "Input, pixels in [0, 1]".into(),
             output: INPUT.dims().to_vec(),
             params: 0,
+            activation: Activation::Linear.keras_name(),
         };
         let layers = self
             .layers()
@@ -363,6 +364,7 @@ impl Architecture {
                 label: layer.label(),
                 output: layer.out_shape().dims().to_vec(),
                 params: layer.param_shapes().elements(),
+                activation: layer.activation().keras_name(),
             });
         ModelDescription {
             layers: std::iter::once(input).chain(layers).collect(),
@@ -434,4 +436,7 @@ pub struct LayerInfo {
     pub output: Vec<usize>,
     /// Parameters of the layer.
     pub params: usize,
+    /// Keras' name of what follows the layer: `relu`, `softmax` (the classifier's, fused
+    /// into the loss here), `linear` for none.
+    pub activation: &'static str,
 }

@@ -29,6 +29,7 @@ import { PadView } from './views/pad-view.js';
 import { TeachView } from './views/teach-view.js';
 import { LayerView } from './views/layer-view.js';
 import { RUNS_KEY, parseRuns } from './state/runs.js';
+import { FileResultsView } from './views/file-results-view.js';
 import { HistoryView } from './views/history-view.js';
 import { DrawingsStore, fromIdx, gzip, idbBackend, toIdx } from './drawings-store.js';
 import { classifyFiles, readFileBytes } from './user-files.js';
@@ -99,7 +100,7 @@ const evaluation = new EvaluationView({
   galleryNote: byId('gallery-note'),
 });
 const pad = new PadView(dispatch);
-const views = [new NoticesView(dispatch), new TrainView(dispatch), new SettingsView(dispatch), new ModelView(dispatch), new DataView(dispatch), pad, evaluation, new TeachView(dispatch), new LayerView(dispatch), new HistoryView(dispatch)];
+const views = [new NoticesView(dispatch), new TrainView(dispatch), new SettingsView(dispatch), new ModelView(dispatch), new DataView(dispatch), pad, evaluation, new TeachView(dispatch), new LayerView(dispatch), new FileResultsView(), new HistoryView(dispatch)];
 const frames = renderLoop((now) => {
   for (const view of views) view.render(state);
   return charts.flush(now);
@@ -204,19 +205,41 @@ function drawingsChanged(done) {
     });
 }
 
+/** Two gzipped IDX downloads; how it went is said beside Export (DRAWINGS_FILES). */
 async function exportDrawings(list) {
-  const { images, labels } = toIdx(list);
-  saveFile(await gzip(images), 'my-drawings-images-idx3-ubyte.gz');
-  saveFile(await gzip(labels), 'my-drawings-labels-idx1-ubyte.gz');
+  const names = ['my-drawings-images-idx3-ubyte.gz', 'my-drawings-labels-idx1-ubyte.gz'];
+  const done = { type: Action.DRAWINGS_FILES, op: 'export', count: list.length, names };
+  try {
+    const { images, labels } = toIdx(list);
+    const files = [await gzip(images), await gzip(labels)];
+    files.forEach((bytes, k) => saveFile(bytes, names[k]));
+    dispatch({ ...done, ok: true });
+  } catch (err) {
+    dispatch({ ...done, ok: false, message: err?.message ?? String(err) });
+  }
 }
 
-/** IDX files (raw or gzip; sorted by magic as the own-data card sorts them) into the store. */
+/**
+ * IDX files (raw or gzip; sorted by magic as the own-data card sorts them) into the store; how it
+ * went is said beside Import (DRAWINGS_FILES), then the store is reloaded either way.
+ */
 async function importDrawings(files) {
-  const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await readFileBytes(f) })));
-  const sorted = classifyFiles(read, 'train');
-  if (!sorted.ok) throw new Error(sorted.message);
-  for (const set of Object.values(sorted.sets)) {
-    for (const d of fromIdx(set.images.bytes, set.labels.bytes)) await drawings.add(d.pixels, d.label);
+  const done = { type: Action.DRAWINGS_FILES, op: 'import', names: files.map((f) => f.name) };
+  let count = 0;
+  try {
+    const read = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await readFileBytes(f) })));
+    const sorted = classifyFiles(read, 'train');
+    if (!sorted.ok) throw new Error(sorted.message);
+    for (const set of Object.values(sorted.sets)) {
+      for (const d of fromIdx(set.images.bytes, set.labels.bytes)) {
+        await drawings.add(d.pixels, d.label);
+        count += 1;
+      }
+    }
+    dispatch({ ...done, ok: true, count });
+  } catch (err) {
+    const kept = count ? ` (${count} were added before it stopped)` : '';
+    dispatch({ ...done, ok: false, count, message: `${err?.message ?? String(err)}${kept}` });
   }
 }
 

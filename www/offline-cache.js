@@ -9,6 +9,11 @@ export const SHELL_CACHE_PREFIX = 'mnist-shell-';
 export const DATA_CACHE = 'mnist-data-v1';
 /** Where the pretrained model lives (fetched only on its button; the worker keeps it once fetched). */
 export const PRETRAINED_PATH = 'pretrained/';
+/**
+ * Where the build puts code loaded only when used (HDF5 for `.keras` files, ~1.3 MB gzipped): not
+ * part of the app shell nor precached; the worker keeps it once fetched, like the pretrained model.
+ */
+export const ON_DEMAND_PATH = 'assets/on-demand/';
 
 /**
  * Keeps MNIST's files for offline use. `keep(url, response)` stores a complete, successful

@@ -32,7 +32,7 @@ export const ToWorker = Object.freeze({
   RESET: 'reset', //           {}                                 fresh weights, counters 0, data kept
   PREDICT: 'predict', //       { id, pixels: Float32Array(pixels) }  pixels.buffer transferred
   SAMPLE: 'sample', //         { set, index }                     ask for one dataset image
-  EXPORT: 'export', //         { format: 'weights'|'safetensors' }
+  EXPORT: 'export', //         { format: 'weights'|'safetensors'|'keras'|'tfjs' }
   IMPORT: 'import', //         { bytes: Uint8Array }              bytes.buffer transferred
   DATA_REPLACE: 'data-replace', // { sets: { train?|test?: { images: {name, bytes}, labels: {name, bytes} } } }
   // Look inside and teach it (www/worker-teach.js):
@@ -65,7 +65,7 @@ export const FromWorker = Object.freeze({
   ERROR: 'error',
   SAVED: 'saved', //            {}   the model saved again after a storage ERROR
   EXPORTED: 'exported', //      { format, bytes: Uint8Array }      bytes.buffer transferred
-  IMPORTED: 'imported', //      { progress: { epoch, stepInEpoch, stepsPerEpoch, totalSteps } }
+  IMPORTED: 'imported', //      { progress: { epoch, stepInEpoch, stepsPerEpoch, totalSteps }, fromKeras? } fromKeras: Adam's state starts afresh
   DATA_REPLACED: 'data-replaced', // { sets: ['train'?, 'test'?], names: [file names], trainFiles: [the training set's two] }
   // WORKERS: { training, wanted, transport: 'shared memory'|'messages', memory: [bytes per worker,
   //            the coordinator first], checksums: [hex, per worker, once a loop stopped], syncMs, note }
@@ -203,7 +203,7 @@ export const workers = ({ training, wanted, transport, memory, checksums, syncMs
   [],
 ];
 export const exported = (format, bytes) => [{ type: FromWorker.EXPORTED, format, bytes }, buffersOf(bytes)];
-export const imported = (progress) => [{ type: FromWorker.IMPORTED, progress: { ...progress } }, []];
+export const imported = (progress, fromKeras = false) => [{ type: FromWorker.IMPORTED, progress: { ...progress }, ...(fromKeras && { fromKeras }) }, []];
 export const dataReplaced = (sets, names, trainFiles = []) => [{ type: FromWorker.DATA_REPLACED, sets, names, trainFiles }, []];
 
 export const layers = (id, pixels) => [{ type: ToWorker.LAYERS, id, pixels }, buffersOf(pixels)];

@@ -55,8 +55,10 @@ export function initialState() {
     restored: null, // READY's restored model, until it is replaced
     imported: null, // { name, totalSteps }: the model came from a file
     pendingImport: null, // the name of the file being imported
+    importFrom: 'model', // where the import was started (FileWhere): the model card's Import model…, or 'pretrained'
     busy: null, // 'import' | 'data' while the worker works on a user's file
     dataNote: '',
+    fileResults: {}, // where -> { ok, text }: the last file result beside each control (state/draft.js fileResult)
     ownSets: [], // 'train' | 'test': sets the user replaced with their own files
     storageNote: '',
     tab: null, // this tab's id, from READY (model-store.js)

@@ -9,13 +9,15 @@
 //                            (offline-cache.js); not precached: 11 MB the page downloads anyway
 //   pretrained/*             network first, kept in the data cache once fetched (the page fetches
 //                            it only when its button is pressed), else the kept copy
+//   assets/on-demand/*       code loaded only when used (HDF5 for .keras files): the kept copy (its
+//                            name has its hash), else the network, kept in the data cache
 //
 // Responses are cached as the server sent them, headers included, so a page served from the cache
 // keeps its Cross-Origin-Opener/Embedder-Policy headers (cross-origin isolation, issue 11), and
 // everything it loads is same-origin. Only same-origin GET requests are answered here.
 'use strict';
 
-const OFFLINE = self.__OFFLINE__; // replaced by the build: { version, shell: [urls], shellCache, shellPrefix, dataCache, dataPath, pretrainedPath }
+const OFFLINE = self.__OFFLINE__; // replaced by the build: { version, shell: [urls], shellCache, shellPrefix, dataCache, dataPath, pretrainedPath, onDemandPath }
 const SCOPE = new URL(self.registration.scope);
 const PAGE = new URL('./', SCOPE).href;
 const NAVIGATION_TIMEOUT_MS = 4000; // a connection this slow is treated as none: the cached page
@@ -54,6 +56,7 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') event.respondWith(page(request));
   else if (url.pathname.startsWith(new URL(OFFLINE.dataPath, SCOPE).pathname)) event.respondWith(data(request));
   else if (url.pathname.startsWith(new URL(OFFLINE.pretrainedPath, SCOPE).pathname)) event.respondWith(keptOnceFetched(request));
+  else if (url.pathname.startsWith(new URL(OFFLINE.onDemandPath, SCOPE).pathname)) event.respondWith(onDemand(request));
   else event.respondWith(shellFile(request));
 });
 
@@ -89,6 +92,16 @@ async function keptOnceFetched(request) {
     if (kept) return kept;
     throw err;
   }
+}
+
+/** Code loaded on demand: the kept copy (a hashed name never changes), else the network's, kept. */
+async function onDemand(request) {
+  const cache = await caches.open(OFFLINE.dataCache);
+  const kept = await cache.match(request, MATCH);
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
 }
 
 /** A script, style, wasm or icon: this version's kept copy, else any version's, else the network. */

@@ -233,7 +233,8 @@ export function modelNote(s) {
   const onTest = scored ? `, ${formatPercent(s.testAccuracy)} on test digits` : '';
   if (s.runState === 'training') return { kind: 'live', text: 'Training: predictions use the weights as they learn.' };
   if (s.imported && s.totalSteps === s.imported.totalSteps) {
-    return { kind: 'trained', text: `Imported from ${s.imported.name} (${steps} steps${onTest}).` };
+    const keras = `, a Keras model${onTest}. Training goes on from its weights; Adam's state starts afresh.`; // a .keras has no steps nor optimizer for the page
+    return { kind: 'trained', text: `Imported from ${s.imported.name}${s.imported.fromKeras ? keras : ` (${steps} steps${onTest}).`}` };
   }
   if (s.restored && s.totalSteps === s.restored.totalSteps) {
     const when = new Date(s.restored.savedAt).toLocaleString();

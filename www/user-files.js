@@ -26,6 +26,9 @@ export function idxKind(bytes) {
   return null;
 }
 
+/** A model rather than data, by its name: Keras' files (.keras, and Keras 2's .h5, refused with why) and the page's .weights. */
+export const isModelFile = (name) => /\.(keras|h5|weights|safetensors)$/i.test(name);
+
 /** 'test' when the name says so ("t10k", "test"), else `fallback`. */
 export function setFromName(name, fallback = 'train') {
   return /t10k|test/i.test(String(name)) ? 'test' : fallback;

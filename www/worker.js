@@ -27,6 +27,7 @@ import { fineTune, layerViews } from './worker-teach.js';
 import { trainSlice, yieldToEvents } from './worker-slices.js';
 import { WorkerPool, wantedWorkers } from './worker-pool.js';
 import { ModelKeeper } from './worker-store.js';
+import { exportFile, importKeras, isKerasFile } from './worker-files.js';
 import { loadWasm } from './wasm.js';
 
 const SLICE_MS = 40; // longest stretch of work between two looks at the message queue
@@ -61,7 +62,7 @@ function dispatch(event) {
 function run(effect) {
   try {
     const pending = EXECUTE[effect.type](effect);
-    pending?.catch?.((err) => post(P.error('train', err)));
+    pending?.catch?.((err) => post(P.error(effect.fail?.where ?? 'train', err, effect.fail?.extra)));
   } catch (err) {
     post(P.error(effect.fail?.where ?? 'train', err, effect.fail?.extra));
   }
@@ -157,13 +158,18 @@ const EXECUTE = {
   [Effect.PREDICT]: ({ id, pixels }) => post(P.prediction(id, io.trainer.predict(pixels))),
   [Effect.SAMPLE]: ({ set, index }) => post(P.sampleImage(set, index, io.trainer.label(set, index), io.trainer.image(set, index))),
   [Effect.EXPORT]({ format }) {
-    const t = io.trainer;
-    post(P.exported(format, format === 'safetensors' ? t.exportSafetensors() : t.exportWeights()));
+    const bytes = exportFile(io.trainer, format); // Keras' and TF.js' files: a promise (their code loads on first use)
+    if (bytes instanceof Uint8Array) post(P.exported(format, bytes));
+    else return bytes.then((b) => post(P.exported(format, b)));
   },
   [Effect.IMPORT]({ bytes }) {
-    const classes = io.trainer.classCount();
-    io.trainer.importWeights(bytes); // throws first: nothing changes for a bad file
-    dispatch({ type: Internal.IMPORTED, progress: io.trainer.progress(), resized: io.trainer.classCount() !== classes });
+    const t = io.trainer;
+    const classes = t.classCount();
+    const done = (fromKeras) => dispatch({ type: Internal.IMPORTED, progress: t.progress(), resized: t.classCount() !== classes, fromKeras });
+    // Either way the whole file is checked before anything changes: a bad file throws (or rejects) first.
+    if (isKerasFile(bytes)) return importKeras(t, bytes).then(() => done(true));
+    t.importWeights(bytes);
+    done(false);
   },
   /** The model has another class count: compute workers for its size, and the page told. */
   [Effect.MODEL_CHANGED]({ rebuilt }) {

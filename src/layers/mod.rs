@@ -103,6 +103,15 @@ impl Activation {
         matches!(self, Activation::Relu)
     }
 
+    /// Keras' name of the activation (`"relu"`), as a layer's config says it.
+    pub const fn keras_name(self) -> &'static str {
+        match self {
+            Activation::Linear => "linear",
+            Activation::Relu => "relu",
+            Activation::Softmax => "softmax",
+        }
+    }
+
     /// Suffix of a layer's token in the weights-file architecture string.
     fn arch_suffix(self) -> &'static str {
         match self {

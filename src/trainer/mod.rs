@@ -43,7 +43,7 @@ pub use validation::ValidationReport;
 pub use crate::data::Split;
 use crate::data::augment::{Augmentations, Augmenter};
 use crate::data::{DataSet, ValidationSplit};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{MAX_BATCH, Model, PIXELS};
 use crate::optim::Optimizer;
 use crate::teach::{Drawings, TeachConfig, Teacher};
@@ -476,12 +476,61 @@ impl Trainer {
         self.model.activations(pixels, out)
     }
 
-    /// Loads a weights file; on any error the trainer is unchanged.
+    /// Takes `params`, a flat buffer in this model's order (Keras layout, as
+    /// [`crate::network::Architecture::param_tensors`] places them), from a model saved
+    /// elsewhere (a Keras file): the optimizer starts afresh and the counters at zero, since
+    /// the file says nothing of either. On any error the trainer is unchanged.
     ///
     /// # Errors
-    /// See [`weights::decode`].
+    /// `params` of another length than this model's ([`Error::Shape`]), or a value that is
+    /// not finite ([`Error::BadInput`]).
+    pub fn import_params(&mut self, params: &[f32]) -> Result<()> {
+        let expected = self.model.params.len();
+        if params.len() != expected {
+            return Err(Error::shape("parameters", expected, params.len()));
+        }
+        if let Some(i) = params.iter().position(|p| !p.is_finite()) {
+            return Err(Error::BadInput(format!("parameter {i} is {}", params[i])));
+        }
+        self.model.params.copy_from_slice(params);
+        self.optimizer.reset();
+        self.teacher.reset(self.config.seed);
+        self.epoch = 0;
+        self.total_steps = 0;
+        self.run_start = 0;
+        self.run_continues = false;
+        self.forget_best();
+        self.restart_epoch();
+        Ok(())
+    }
+
+    /// Loads a model file, told apart by its first bytes: a weights file (parameters, optimizer
+    /// and counters), or a safetensors file as [`crate::safetensors::encode`] writes it
+    /// (parameters only: the optimizer starts afresh, the counters at zero). On any error the
+    /// trainer is unchanged.
+    ///
+    /// # Errors
+    /// Neither kind of file; else see [`weights::decode`] and [`crate::safetensors::decode`].
     pub fn import_weights(&mut self, bytes: &[u8]) -> Result<()> {
-        let ckpt = weights::decode(bytes)?;
+        let ckpt = if bytes.starts_with(&weights::MAGIC) {
+            weights::decode(bytes)?
+        } else if crate::safetensors::looks_like(bytes) {
+            let (arch, params) = crate::safetensors::decode(bytes)?;
+            let optimizer = self.optimizer.kind();
+            let (state, epochs, steps) = (None, 0, 0);
+            weights::Checkpoint {
+                arch,
+                params,
+                optimizer,
+                state,
+                epochs,
+                steps,
+            }
+        } else {
+            return Err(Error::Weights(
+                "not a model file saved by this page (a .weights or .safetensors file)".into(),
+            ));
+        };
         self.fit_checkpoint(&ckpt)?;
         self.model.params.copy_from_slice(&ckpt.params);
         match ckpt.state {

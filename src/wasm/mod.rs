@@ -10,6 +10,7 @@
 mod classes;
 mod describe;
 mod parallel;
+mod params;
 mod trainer;
 
 pub use describe::*;

@@ -346,9 +346,10 @@ impl Trainer {
         crate::safetensors::encode(model.arch(), &model.params).map_err(js_err)
     }
 
-    /// Loads a weights file; a rejected file leaves the model exactly as it was. A file of
-    /// another class count than the loaded training data's is rejected (`WeightsError`);
-    /// without training data the model takes the file's class count.
+    /// Loads a model file (`.weights`, or `.safetensors`: parameters only); a rejected file
+    /// leaves the model exactly as it was. A file of another class count than the loaded
+    /// training data's is rejected (`WeightsError`); without training data the model takes the
+    /// file's class count.
     #[wasm_bindgen(js_name = importWeights)]
     pub fn import_weights(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
         self.inner.import_weights(bytes).map_err(js_err)?;

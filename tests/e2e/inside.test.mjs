@@ -93,7 +93,41 @@ test('pretrained, look inside, teach it, and the drawings after a reload', { tim
     await page.waitForFunction(() => document.querySelector('[data-layer=conv2]').getAttribute('aria-label').startsWith('Conv2D 64, 3x3, ReLU: 64 maps of 11 by 11'), null, { timeout: 10_000 });
     assert.equal(await page.locator('[data-layer=conv2] + figcaption').textContent(), 'conv2d_1 after ReLU: 64 maps, 11×11');
     assert.equal(await page.locator('[data-testid=filters] + figcaption').textContent(), 'conv2d: its 32 filters (3×3)');
-    assert.equal(await page.locator('[data-testid=layer-output] + figcaption').textContent(), 'dense_1: the 10 outputs');
+    assert.equal(await page.locator('figure:has([data-testid=layer-output]) figcaption').textContent(), 'dense_1: the 10 outputs');
+    // Maps shown by their size: a 26×26 map larger than an 11×11 one, larger than a 3×3 one.
+    const shown = await page.evaluate(() =>
+      ['conv1', 'conv2', 'conv3'].map((l) => {
+        const c = document.querySelector(`[data-layer=${l}]`);
+        const [side, pitch] = [Number(c.getAttribute('aria-label').match(/maps of (\d+) by/)[1]), c.getBoundingClientRect().width / c.width];
+        return { l, side, map: side * pitch, fits: c.getBoundingClientRect().right <= c.closest('figure').getBoundingClientRect().right + 0.5 };
+      }),
+    );
+    console.log(`# Look inside, CSS px a map: ${shown.map((m) => `${m.l} ${m.side}×${m.side}: ${m.map.toFixed(1)}`).join(', ')}`);
+    assert.deepEqual(shown.map((m) => m.side), [26, 11, 3]);
+    assert.ok(shown[0].map > shown[1].map && shown[1].map > shown[2].map, JSON.stringify(shown));
+    assert.ok(shown.every((m) => m.fits), 'each grid fits its panel');
+    // The outputs: one label per cell, the core's class names, over the cells; the winner outlined and said.
+    const out = await page.evaluate(() => {
+      const strip = document.querySelector('[data-testid=layer-output]').getBoundingClientRect();
+      const items = [...document.querySelectorAll('[data-testid=layer-output-labels] > li')];
+      const winner = items.find((li) => li.hasAttribute('data-winner'));
+      return {
+        labels: items.map((li) => li.textContent),
+        over: items.every((li) => {
+          const r = li.getBoundingClientRect();
+          return r.width > 0 && r.left >= strip.left - 1 && r.right <= strip.right + 1 && r.top >= strip.top - 1 && r.bottom <= strip.bottom + 1;
+        }),
+        winner: winner?.textContent,
+        outline: winner ? getComputedStyle(winner).outlineStyle : null,
+        text: document.querySelector('[data-testid=layer-output-winner]').textContent,
+      };
+    });
+    const names = await page.$$eval('#teach-digits button', (bs) => bs.map((b) => b.textContent)); // the core's class names
+    assert.deepEqual(out.labels, names);
+    assert.ok(out.over, 'each label sits over its cell');
+    assert.equal(out.winner, '3', 'the winner: what the model reads');
+    assert.equal(out.outline, 'solid');
+    assert.match(out.text, /^Highest output: 3 \(\d+ %\)$/);
 
     // Teach it: a drawn digit the model misreads, then read right.
     let taught = null;
@@ -155,7 +189,21 @@ test('pretrained, look inside, teach it, and the drawings after a reload', { tim
       await d.saveAs(path);
       return path;
     }));
+    // Each result beside the drawings' Export / Import, in view and announced (role=status).
+    const result = () =>
+      page.getByTestId('drawings-file-result').evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return { text: el.textContent, kind: el.dataset.kind, role: el.getAttribute('role'), inView: r.top >= 0 && r.bottom <= innerHeight && r.height > 0 };
+      });
+    await page.waitForFunction(() => /^Saved your \d+ drawings? to your downloads/.test(document.querySelector('[data-testid=drawings-file-result]').textContent));
+    assert.deepEqual({ ...(await result()), text: '' }, { text: '', kind: 'ok', role: 'status', inView: true });
     await page.getByTestId('import-drawings').setInputFiles(paths);
+    await count(2 * labels.length);
+    await page.waitForFunction(() => /^Added \d+ drawings? from /.test(document.querySelector('[data-testid=drawings-file-result]').textContent));
+    await page.getByTestId('import-drawings').setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }]);
+    await page.waitForFunction(() => document.querySelector('[data-testid=drawings-file-result]').dataset.kind === 'error');
+    assert.match((await result()).text, /^notes\.txt could not be imported\. notes\.txt is not an IDX /);
+    assert.equal(await page.getByTestId('error').isHidden(), true, 'beside Import, not in the banner');
     await count(2 * labels.length);
     const other = String((taught.label + 1) % 10);
     await page.locator(`${items}:last-child select`).selectOption(other);

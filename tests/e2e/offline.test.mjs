@@ -15,6 +15,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { ON_DEMAND_PATH } from '../../www/offline-cache.js';
 import { ROOT, dataComplete, drawStroke, launchBrowser, previewBuild, waitForState, watch } from './helpers.mjs';
 
 const SHELL_BUDGET = 150_000; // bytes, gzipped: everything the page loads before the data, but the wasm
@@ -36,6 +37,13 @@ async function loadPretrained(page) {
   });
 }
 
+/** Export for Keras: the download's name and its first bytes (a zip). HDF5's code is fetched on demand the first time. */
+async function exportKeras(page) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-keras').click()]);
+  const bytes = await readFile(await download.path());
+  return { name: download.suggestedFilename(), zip: bytes.subarray(0, 2).toString('latin1') === 'PK' };
+}
+
 test('the built app: installable, and offline after one visit it loads, trains, reads a digit and loads the pretrained model', { timeout: 300_000 }, async (t) => {
   const { port, outDir, close: stopServer } = await previewBuild();
   const { context, close } = await launchBrowser();
@@ -47,16 +55,17 @@ test('the built app: installable, and offline after one visit it loads, trains, 
   const url = `http://127.0.0.1:${port}/`;
 
   await t.test('the page before the data: gzip size of the app shell, and of the wasm', async () => {
-    const sizes = { shell: 0, wasm: [] };
+    const sizes = { shell: 0, wasm: [], onDemand: 0 };
     for (const file of await filesUnder(outDir)) {
       const name = relative(outDir, file);
       // The data, and the pretrained model (fetched only when its button is pressed), come later.
       if (name.startsWith('data/') || name.startsWith('pretrained/')) continue;
       const gz = gzipSync(await readFile(file), { level: 9 }).length;
-      if (name.endsWith('.wasm')) sizes.wasm.push(gz);
+      if (name.startsWith(ON_DEMAND_PATH)) sizes.onDemand += gz; // loaded when used (HDF5 for .keras files)
+      else if (name.endsWith('.wasm')) sizes.wasm.push(gz);
       else sizes.shell += gz;
     }
-    t.diagnostic(`gzip: app shell ${(sizes.shell / 1000).toFixed(1)} kB; wasm ${sizes.wasm.map((b) => `${(b / 1000).toFixed(1)} kB`).join(' / ')} (one of the two builds loads)`);
+    t.diagnostic(`gzip: app shell ${(sizes.shell / 1000).toFixed(1)} kB; wasm ${sizes.wasm.map((b) => `${(b / 1000).toFixed(1)} kB`).join(' / ')} (one of the two builds loads); on demand ${(sizes.onDemand / 1000).toFixed(1)} kB`);
     assert.ok(sizes.shell <= SHELL_BUDGET, `the app shell is ${sizes.shell} bytes gzipped`);
   });
 
@@ -81,8 +90,10 @@ test('the built app: installable, and offline after one visit it loads, trains, 
     await page.waitForFunction(() => /^Works offline/.test(document.querySelector('[data-testid=offline-note]').textContent), null, {
       timeout: 10_000,
     });
-    // The pretrained model, once fetched online, is kept too (checked offline below).
+    // The pretrained model, once fetched online, is kept too (checked offline below), and so is
+    // the code loaded on demand (HDF5, for .keras files), once used.
     await loadPretrained(page);
+    assert.deepEqual(await exportKeras(page), { name: 'mnist.keras', zip: true });
     assert.deepEqual(problems, []);
   });
 
@@ -103,6 +114,7 @@ test('the built app: installable, and offline after one visit it loads, trains, 
     await drawStroke(page, [[0.5, 0.18], [0.5, 0.82]]);
     await page.waitForFunction(() => document.querySelector('[data-testid=prediction]').textContent !== '', null, { timeout: 10_000 });
     await loadPretrained(page);
+    assert.deepEqual(await exportKeras(page), { name: 'mnist.keras', zip: true }, 'HDF5 from the kept copy');
     assert.equal(await page.evaluate(() => navigator.onLine), false, 'the browser really was offline');
     assert.deepEqual(problems, []); // what a reload cancels is not counted (helpers.mjs, watch)
     await context.setOffline(false);

@@ -147,7 +147,7 @@ test("the model description is the core's network, its parameters adding up", ()
   assert.equal(params, f.parameterCount());
   assert.equal(layers.reduce((sum, layer) => sum + layer.params, 0), params);
   assert.deepEqual(layers[0].output, [28, 28, 1]);
-  assert.deepEqual(layers.at(-1), { name: 'dense_1', kind: 'Dense', label: 'Dense 10, softmax', output: [10], params: 650 });
+  assert.deepEqual(layers.at(-1), { name: 'dense_1', kind: 'Dense', label: 'Dense 10, softmax', output: [10], params: 650, activation: 'softmax' });
 });
 
 test('each kind of error arrives with its name', () => {

@@ -3,7 +3,7 @@
 // filled in, the source still a valid script), the manifest, and the footer's note.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATA_CACHE, PRETRAINED_PATH, SHELL_CACHE_PREFIX, dataStore, registerOffline } from '../../www/offline-cache.js';
+import { DATA_CACHE, ON_DEMAND_PATH, PRETRAINED_PATH, SHELL_CACHE_PREFIX, dataStore, registerOffline } from '../../www/offline-cache.js';
 import { manifest, serviceWorker } from '../../scripts/vite-offline.mjs';
 import { Action, initialState, reduce } from '../../www/state.js';
 import { offlineNote } from '../../www/ui-state.js';
@@ -65,6 +65,7 @@ test('the service worker as built: its settings filled in, a valid script', asyn
     dataCache: DATA_CACHE,
     dataPath: 'data/',
     pretrainedPath: PRETRAINED_PATH,
+    onDemandPath: ON_DEMAND_PATH,
   });
   // It parses as a classic script (a service worker is not a module here).
   assert.doesNotThrow(() => new Function(source));

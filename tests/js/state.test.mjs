@@ -8,7 +8,7 @@ import { FromWorker, ToWorker } from '../../www/protocol.js';
 import { ErrorName } from '../../www/errors.js';
 import { Action, Effect, handles, initialState, reduce } from '../../www/state.js';
 import { Ema, emaValue, smoothingFor } from '../../www/metrics.js';
-import { PRETRAINED_NAME, canTeach, pretrainedNote, teachStatus } from '../../www/state/inside.js';
+import { PRETRAINED_NAME, canTeach, mapGrid, outputWinner, pretrainedNote, teachStatus } from '../../www/state/inside.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 import { NON_BLOCKING } from '../../www/ui-state.js';
 import { RUN_COLOURS, canKeep, parseRuns } from '../../www/state/runs.js';
@@ -469,19 +469,28 @@ test('import: busy while the worker reads it; a good file replaces the history, 
   const bytes = new Uint8Array(8);
   s = step(s, { type: Action.IMPORT_READ, bytes });
   assert.deepEqual(sent(s), [P.importModel(bytes)]);
-  const refused = step(s, workerError('import', 'weights file rejected: bad CRC', { name: 'WeightsError' }));
+  const refused = step(s, workerError('import', 'not a model file saved by this page (a .weights or .safetensors file)', { name: 'WeightsError' }));
   assert.equal(refused.busy, null);
-  assert.equal(refused.error.message, 'mine.weights was not imported, the model is unchanged: weights file rejected: bad CRC');
-  assert.equal(refused.error.kind, 'import');
+  // Said beside Import model…, in people's words, not in the banner far above.
+  assert.deepEqual(refused.fileResults.model, {
+    ok: false,
+    text: 'mine.weights was not imported; the model is unchanged. Not a model file saved by this page (a .weights or .safetensors file).',
+  });
+  assert.equal(refused.error, null);
   assert.equal(refused.totalSteps, 2, 'the model is unchanged');
+  const again = steps(refused, { type: Action.IMPORT_CHOSEN, name: 'mine.weights' });
+  assert.equal(again.fileResults.model, undefined, 'a new attempt clears the old result');
   const imported = step(s, P.imported({ epoch: 1, stepInEpoch: 0, stepsPerEpoch: 20, totalSteps: 20 })[0]);
   assert.equal(imported.busy, null);
   assert.equal(imported.totalSteps, 20);
   assert.deepEqual(imported.imported, { name: 'mine.weights', totalSteps: 20, epochs: 1 });
+  assert.deepEqual(imported.fileResults.model, { ok: true, text: 'Imported mine.weights: 20 steps, 1 epoch trained. Train carries on from there.' });
+  const ours = steps(readyState(), { type: Action.IMPORT_CHOSEN, name: 'mnist-model.safetensors' }, P.imported({ epoch: 0, stepInEpoch: 0, stepsPerEpoch: 20, totalSteps: 0 })[0]);
+  assert.match(ours.fileResults.model.text, /^Imported mnist-model\.safetensors: its weights only/);
   assert.equal(effects(imported, Effect.CHARTS_RESET).length, 1, 'the history belonged to the replaced model');
   assert.equal(imported.progress, null);
   const unreadable = steps(readyState(), { type: Action.IMPORT_CHOSEN, name: 'gone.weights' }, { type: Action.IMPORT_UNREADABLE, message: 'NotFoundError' });
-  assert.equal(unreadable.error.message, 'gone.weights could not be read: NotFoundError');
+  assert.deepEqual(unreadable.fileResults.model, { ok: false, text: 'gone.weights could not be read; the model is unchanged. NotFoundError.' });
   assert.equal(unreadable.busy, null);
 });
 
@@ -501,13 +510,16 @@ test('your data: read files are sorted into sets and sent; refusals keep the dat
   assert.equal(replaced.dataNote, 'Now using your training set (a-labels, a-images).');
   assert.deepEqual(replaced.ownSets, ['train']);
   const mismatched = step(s, { type: Action.DATA_READ, files: files.slice(0, 1), fallback: 'train' });
-  assert.match(mismatched.error.message, /^Your data was not loaded: a-images holds training images, but no training labels/);
+  assert.match(mismatched.fileResults.data.text, /^Your data was not loaded: a-images holds training images, but no training labels/);
+  assert.equal(mismatched.fileResults.data.ok, false);
+  assert.equal(mismatched.error, null, 'beside the files, not in the banner');
+  assert.equal(step(mismatched, { type: Action.DATA_CHOSEN, names: ['b'] }).fileResults.data, undefined, 'new files: the old result goes');
   assert.equal(mismatched.dataNote, 'The data already loaded is still in use.');
   assert.deepEqual(sent(mismatched), []);
   const unreadable = step(s, { type: Action.DATA_UNREADABLE, message: 'x.gz is gzipped but truncated' });
-  assert.equal(unreadable.error.message, 'Your data was not loaded: x.gz is gzipped but truncated');
+  assert.equal(unreadable.fileResults.data.text, 'Your data was not loaded: x.gz is gzipped but truncated.');
   const refused = step(s, workerError('user-data', 'b-labels: label 12 out of range'));
-  assert.equal(refused.error.kind, 'user-data');
+  assert.deepEqual(refused.fileResults.data, { ok: false, text: 'Your data was not loaded: b-labels: label 12 out of range.' });
   assert.equal(refused.busy, null);
 });
 
@@ -566,7 +578,7 @@ test('errors by where: init, data, storage, export, predict', () => {
   const data = step(s, workerError('data', 'bad magic', { set: 'test' }));
   assert.deepEqual(effects(data, Effect.LOADER_FAIL), [{ type: Effect.LOADER_FAIL, set: 'test', message: 'The MNIST test data could not be read: bad magic' }]);
   assert.equal(step(s, workerError('storage', 'blocked')).storageNote, 'The model could not be saved in this browser: blocked.');
-  assert.equal(step(s, workerError('export', 'busy')).error.message, 'The model could not be exported: busy');
+  assert.deepEqual(step(s, workerError('export', 'busy')).fileResults.model, { ok: false, text: 'The model could not be exported. Busy.' });
   let p = steps(s, { type: Action.PAD_CHANGED, pixels: PIXELS, empty: false });
   p = step(p, workerError('predict', 'bad pixel', { name: 'BadInputError' }));
   assert.equal(p.error.message, 'Prediction failed: bad pixel');
@@ -611,7 +623,7 @@ test('the download: progress, a failure with Retry, Dismiss; a worker that did n
   assert.equal(failed.error.message, 'The training worker failed to start: SyntaxError.');
   assert.deepEqual(step(failed, { type: Action.RETRY }).effects, [{ type: Effect.RELOAD }]);
   assert.equal(step(initialState(), { type: Action.WORKER_FAILED, message: '' }).error.message, 'The training worker failed to start.');
-  const shown = step(readyState(), workerError('user-data', 'x'));
+  const shown = step(readyState(), workerError('teach', 'x'));
   assert.equal(step(shown, { type: Action.DISMISS }).error, null);
 });
 
@@ -734,7 +746,10 @@ test('the pretrained model: fetched on click, imported like a file, its note say
   assert.equal(sent(step(s, { type: Action.TRAIN }))[0][0].continues, true, 'and it does: a continued run');
   const failed = step(step(readyState(), { type: Action.PRETRAINED }), { type: Action.PRETRAINED_FAILED, message: 'HTTP 404' });
   assert.equal(failed.busy, null);
-  assert.match(failed.error.message, /pretrained model could not be loaded, the model is unchanged: HTTP 404/);
+  assert.deepEqual(failed.fileResults.pretrained, { ok: false, text: 'The pretrained model could not be loaded; the model is unchanged. HTTP 404.' });
+  assert.equal(failed.fileResults.model, undefined, 'beside its own button, not the model card');
+  const refused = steps(readyState(), { type: Action.PRETRAINED }, { type: Action.PRETRAINED_READ, bytes: new Uint8Array(8), info }, workerError('import', 'truncated'));
+  assert.match(refused.fileResults.pretrained.text, /^The pretrained model was not imported; the model is unchanged\. Truncated\.$/);
   assert.equal(pretrainedNote(failed), '');
 });
 
@@ -828,6 +843,49 @@ test("EPOCH_END: the epoch's line of history, its validation point on the charts
   s = step(s, { type: Action.RESET });
   assert.deepEqual(s.history, []);
   assert.deepEqual(step(s, line(3)).history, [], "the old run's lines are ignored until the reset is confirmed");
+});
+
+test('Your drawings as files: each export or import result is kept beside its controls, in words', () => {
+  const names = ['my-drawings-images-idx3-ubyte.gz', 'my-drawings-labels-idx1-ubyte.gz'];
+  const saved = step(readyState(), { type: Action.DRAWINGS_FILES, op: 'export', ok: true, count: 3, names });
+  assert.deepEqual(saved.fileResults.drawings, { ok: true, text: `Saved your 3 drawings to your downloads as ${names[0]} and ${names[1]}.` });
+  const added = step(saved, { type: Action.DRAWINGS_FILES, op: 'import', ok: true, count: 1, names: ['a.gz', 'b.gz'] });
+  assert.deepEqual(added.fileResults.drawings, { ok: true, text: 'Added 1 drawing from a.gz, b.gz.' });
+  const refused = step(added, { type: Action.DRAWINGS_FILES, op: 'import', ok: false, names: ['notes.txt'], message: 'notes.txt is not an IDX file' });
+  assert.deepEqual(refused.fileResults.drawings, { ok: false, text: 'notes.txt could not be imported. notes.txt is not an IDX file.' });
+  const again = step(refused, { type: Action.DRAWINGS_FILES, op: 'import', ok: false, names: ['notes.txt'], message: 'notes.txt is not an IDX file' });
+  assert.notEqual(again.fileResults.drawings, refused.fileResults.drawings, 'a repeat is a new result (announced again)');
+  assert.deepEqual(Object.keys(again.fileResults), ['drawings'], 'only there');
+  assert.equal(again.error, null);
+});
+
+test('Look inside: a layer\'s maps are shown larger the larger they are, in the columns that fit', () => {
+  const width = 300; // the pad card's panel, about
+  const [conv1, conv2, conv3] = [mapGrid(26, 32, width), mapGrid(11, 64, width), mapGrid(3, 64, width)];
+  assert.ok(conv1.tile > conv2.tile && conv2.tile > conv3.tile, JSON.stringify([conv1, conv2, conv3]));
+  for (const [side, g] of [[26, conv1], [11, conv2], [3, conv3]]) {
+    assert.ok(g.width <= width, `${side}: fits (${g.width} px)`);
+    assert.ok(g.tile / side >= 2 && g.tile / side <= 4, `${side}: 2 to 4 px a pixel`);
+    const scale = g.tile / side;
+    assert.equal(g.width, (g.cols * (side + 1) - 1) * scale, 'the canvas is its columns of tiles and gaps');
+    assert.ok((g.cols + 1) * (side + 1) * scale - scale > width || g.cols === (side === 26 ? 32 : 64), `${side}: no room for one more column`);
+  }
+  // Never smaller for a larger map (every side a model could have), and one column at the least.
+  let last = 0;
+  for (let side = 1; side <= 64; side++) {
+    const g = mapGrid(side, 8, 100);
+    assert.ok(g.tile >= last, `side ${side}: ${g.tile} < ${last}`);
+    assert.ok(g.cols >= 1 && g.cols <= 8);
+    last = g.tile;
+  }
+  assert.equal(mapGrid(3, 2, 1000).cols, 2, 'no more columns than maps');
+});
+
+test('Look inside: the outputs\' winner, by the class names the core gave', () => {
+  const names = ['T-shirt', 'Trouser', 'Pullover'];
+  assert.deepEqual(outputWinner(Float32Array.from([0.1, 0.7, 0.2]), names), { index: 1, name: 'Trouser', text: 'Highest output: Trouser (70 %)' });
+  assert.equal(outputWinner([0.5, 0.5], ['a', 'b']).name, 'a', 'a tie: the first');
+  assert.equal(outputWinner([], names), null);
 });
 
 test('every event type was exercised above', () => {

@@ -140,6 +140,8 @@ test('modelNote: untrained, live, trained, imported, kept in this browser', () =
   assert.deepEqual(modelNote(run(READY, DATA, slice(), full, P.state('done')[0])), { kind: 'trained', text: 'Trained for 2 steps · 90.0% on test digits.' });
   const imported = run(READY, { type: Action.IMPORT_CHOSEN, name: 'a.weights' }, P.imported({ totalSteps: 20 })[0]);
   assert.equal(modelNote(imported).text, 'Imported from a.weights (20 steps).');
+  const keras = run(READY, { type: Action.IMPORT_CHOSEN, name: 'mnist.keras' }, P.imported({ totalSteps: 0 }, true)[0]);
+  assert.equal(modelNote(keras).text, "Imported from mnist.keras, a Keras model. Training goes on from its weights; Adam's state starts afresh.");
   const restored = run({ ...READY, restored: { savedAt: 0, epochs: 1, totalSteps: 20, testAccuracy: 0.5 } });
   assert.match(modelNote(restored).text, /^Your model from .+, kept in this browser \(20 steps, 50\.0% on test digits\)\.$/);
 });
@@ -238,7 +240,7 @@ test('a failed download: the banner names each file and why, says what is usable
   const t = run(READY, trainOnly, { type: Action.DOWNLOAD_FAILED, set: 'test', message: 'm', failures: [{ set: 'test', file: 'labels', why: 'HTTP 500' }] });
   assert.match(alertText(t), /Usable now: 60,000 training and 0 test images, enough to train\. Retry/);
   // Other errors are shown as they are; Retry clears the failures.
-  assert.equal(alertText(run(READY, P.error('import', 'bad file')[0])), 'The file was not imported, the model is unchanged: bad file');
+  assert.equal(alertText(run(READY, P.error('teach', 'bad file')[0])), 'Your drawings could not be used: bad file');
   assert.equal(alertText(run(READY, { type: Action.WORKER_FAILED, message: '' })), 'The training worker failed to start.');
   const retried = reduce(t, { type: Action.RETRY });
   assert.equal(alertText(retried), '');

@@ -7,6 +7,7 @@ import {
   idxKind,
   idxMagic,
   isGzip,
+  isModelFile,
   parseClassNames,
   readFileBytes,
   setFromName,
@@ -29,6 +30,11 @@ test('gzip is detected by 1f 8b', () => {
   assert.ok(isGzip(gzipSync(Buffer.from('hello'))));
   assert.ok(!isGzip(images()));
   assert.ok(!isGzip(new Uint8Array([0x1f])));
+});
+
+test('a model dropped with the data goes to the model import: .keras, .h5, .weights', () => {
+  for (const name of ['mnist.keras', 'MODEL.KERAS', 'old.h5', 'mnist-model.weights', 'mnist-model.safetensors']) assert.ok(isModelFile(name), name);
+  for (const name of ['train-images-idx3-ubyte.gz', 'keras.idx', 'model.json']) assert.ok(!isModelFile(name), name);
 });
 
 test('names with t10k or test go to the test set', () => {

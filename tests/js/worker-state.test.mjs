@@ -385,6 +385,9 @@ test('IMPORT of another class count: the page is told the new model before the i
   const s = next(readyState(), { type: Internal.IMPORTED, progress, resized: true });
   assert.deepEqual(types(s).slice(0, 2), [Effect.MODEL_CHANGED, 'post:imported']);
   assert.deepEqual(effects(next(readyState(), { type: Internal.IMPORTED, progress, resized: false }), Effect.MODEL_CHANGED), []);
+  // A Keras file: the page is told, to say that Adam's state starts afresh.
+  assert.equal(posted(next(readyState(), { type: Internal.IMPORTED, progress, fromKeras: true }), 'imported')[0].fromKeras, true);
+  assert.equal(posted(next(readyState(), { type: Internal.IMPORTED, progress }), 'imported')[0].fromKeras, undefined);
 });
 
 test('DATA_REPLACE: checked first; then paused, loaded, told, and an own test set is scored', () => {

@@ -195,7 +195,15 @@ fn bad_input_throws_readable_errors_and_changes_nothing() {
             t.set_config(config(r#"{"augment": "yes"}"#)).err(),
             "must be true or false",
         ),
-        (t.import_weights(b"garbage").err(), "not a weights file"),
+        (
+            t.import_weights(b"garbage").err(),
+            "not a model file saved by this page",
+        ),
+        (
+            // A safetensors header naming no tensor of this network.
+            t.import_weights(b"\x08\0\0\0\0\0\0\0{\"x\":{}}").err(),
+            "another network",
+        ),
         (
             t.import_weights(&weights[..weights.len() - 8]).err(),
             "truncated",

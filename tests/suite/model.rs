@@ -207,8 +207,11 @@ fn corrupt_weights_are_refused_and_change_nothing() {
         (&other_arch, "another network"),
         (&good[..good.len() - 1], "truncated"),
         (&good[..20], "truncated"),
-        (b"{\"not\": \"weights\"}", "not a weights file"),
-        (&[], "not a weights file"),
+        (
+            b"{\"not\": \"weights\"}",
+            "not a model file saved by this page",
+        ),
+        (&[], "not a model file saved by this page"),
         (&nan, "not finite"),
     ];
     for (bytes, fragment) in cases {
@@ -245,4 +248,92 @@ fn safetensors_export_has_keras_names_shapes_and_exact_values() {
         .collect();
     assert_eq!(back, m.params);
     assert!(mnist_wasm::safetensors::encode(&MNIST, &m.params[1..]).is_err());
+}
+
+/// A safetensors file of a model with its 10 classes or another class count, `seed`'s weights.
+fn safetensors_of(seed: u32, classes: usize) -> (Vec<f32>, Vec<u8>) {
+    let mut t = Trainer::new(TrainerConfig {
+        seed,
+        ..Default::default()
+    })
+    .expect("valid");
+    if classes != CLASSES {
+        t.set_classes(classes).expect("a class count");
+    }
+    let model = t.model();
+    let bytes = mnist_wasm::safetensors::encode(model.arch(), &model.params).expect("encodes");
+    (model.params.clone(), bytes)
+}
+
+#[test]
+fn safetensors_imports_back_parameters_only() {
+    let (params, bytes) = safetensors_of(21, CLASSES);
+    let mut t = Trainer::new(TrainerConfig {
+        seed: 22,
+        ..Default::default()
+    })
+    .expect("valid");
+    t.import_weights(&bytes).expect("our own export loads");
+    assert_eq!(t.model().params, params, "exactly the exported values");
+    let ck = weights::decode(&t.export_weights().expect("encodes")).expect("decodes");
+    assert_eq!(
+        (ck.epochs, ck.steps),
+        (0, 0),
+        "the file has no counters: they start at zero"
+    );
+    // Another class count: the model takes the file's, as with a weights file.
+    let (params26, bytes26) = safetensors_of(23, 26);
+    t.import_weights(&bytes26)
+        .expect("a 26-class file loads without data");
+    assert_eq!(t.model().classes(), 26);
+    assert_eq!(t.model().params, params26);
+}
+
+#[test]
+fn safetensors_refusals_change_nothing() {
+    let (_, good) = safetensors_of(31, CLASSES);
+    let mut t = Trainer::new(TrainerConfig {
+        seed: 32,
+        ..Default::default()
+    })
+    .expect("valid");
+    let before = t.export_weights().expect("encodes");
+    let n = u64::from_le_bytes(good[..8].try_into().unwrap()) as usize;
+    let header = std::str::from_utf8(&good[8..8 + n]).unwrap().to_string();
+    let with_header = |h: &str| {
+        let mut out = (h.len() as u64).to_le_bytes().to_vec();
+        out.extend_from_slice(h.as_bytes());
+        out.extend_from_slice(&good[8 + n..]);
+        out
+    };
+    let mut nan = good.clone();
+    nan[8 + n..8 + n + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+    let mut long = good.clone();
+    long[..8].copy_from_slice(&(good.len() as u64).to_le_bytes());
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (good[..good.len() - 4].to_vec(), "not where its header says"),
+        (long, "longer than the file"),
+        (with_header("{\"a\": [1, 2"), "not valid JSON"),
+        (with_header("{}"), "another network"),
+        (
+            with_header(&header.replace("\"dense_1/bias\"", "\"dense_9/bias\"")),
+            "another network",
+        ),
+        (
+            with_header(&header.replace("[3,3,32,64]", "[3,3,64,32]")),
+            "another network",
+        ),
+        (with_header(&header.replacen("F32", "F16", 1)), "is not F32"),
+        (nan, "not finite"),
+    ];
+    for (bytes, fragment) in cases {
+        let err = t.import_weights(&bytes).expect_err("must be refused");
+        assert!(matches!(err, Error::Weights(_)), "{fragment}: {err:?}");
+        assert!(err.to_string().contains(fragment), "{fragment}: {err}");
+        assert_eq!(
+            t.export_weights().expect("encodes"),
+            before,
+            "{fragment}: state changed"
+        );
+    }
 }

@@ -425,3 +425,29 @@ fn an_epochs_record_carries_its_training_means() {
     assert!((r.train_loss - sum.0 / sum.2 as f64).abs() < 1e-5);
     assert!((r.train_accuracy - sum.1 / sum.2 as f64).abs() < 1e-6);
 }
+
+#[test]
+fn imported_params_replace_the_model_with_fresh_adam_and_counters() {
+    let mut source = trainer(50);
+    source.train_steps(3).expect("trains");
+    let params = source.model().params.clone();
+
+    let mut t = trainer(50);
+    t.train_steps(2).expect("trains");
+    t.import_params(&params).expect("imports");
+    assert_eq!(t.model().params, params);
+    assert_eq!((t.epoch(), t.total_steps()), (0, 0));
+    assert_eq!(t.optimizer().t, 0, "Adam starts afresh");
+    assert!(t.optimizer().state.iter().flatten().all(|&m| m == 0.0));
+
+    // Refused, the model unchanged: another length, a value that is not finite.
+    let mut bad = params.clone();
+    bad.pop();
+    let err = t.import_params(&bad).expect_err("short");
+    assert_eq!(err.name(), "ShapeError");
+    bad = params.clone();
+    bad[7] = f32::NAN;
+    let err = t.import_params(&bad).expect_err("NaN");
+    assert_eq!(err.name(), "BadInputError");
+    assert_eq!(t.model().params, params);
+}

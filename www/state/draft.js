@@ -56,9 +56,33 @@ export function forgetHistory(s) {
   s.history = [];
 }
 
-/** The user's files were refused: the data already loaded stays in use. */
+/** The user's files were refused: the data already loaded stays in use (said beside the files). */
 export function userDataFailed(s, message) {
   s.busy = null;
   s.dataNote = 'The data already loaded is still in use.';
-  showError(s, `Your data was not loaded: ${message}`, null, 'user-data');
+  fileResult(s, FileWhere.data, false, `Your data was not loaded: ${sentence(message)}`);
+}
+
+/** Ends a message with one full stop. */
+export const sentence = (text) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
+/** The core's reason as a sentence of its own: one full stop, and a capital first unless it starts with a name (`notes.txt`). */
+export const reason = (text) => sentence(String(text).replace(/^[a-z](?=[a-z]*(?:[\s:,;]|$))/, (c) => c.toUpperCase()));
+
+/**
+ * The controls whose file results show beside them: the model card's Export / Import, the "Your
+ * own data" card's files and drop zone, Your drawings' Export / Import, "Use a pretrained model".
+ */
+export const FileWhere = Object.freeze({ model: 'model', data: 'data', drawings: 'drawings', pretrained: 'pretrained' });
+
+/** Keeps a file result beside the control at `where` (a new object each time: a repeat is news too). */
+export function fileResult(s, where, ok, text) {
+  s.fileResults = { ...s.fileResults, [where]: { ok, text } };
+}
+
+/** Forgets the result at `where` (a new attempt starts there). */
+export function clearFileResult(s, where) {
+  if (!s.fileResults[where]) return;
+  const { [where]: _gone, ...rest } = s.fileResults;
+  s.fileResults = rest;
 }

@@ -42,6 +42,7 @@ export const Action = Object.freeze({
   DRAWING_DELETE: 'drawing-delete-clicked', // { id }
   DRAWINGS_EXPORT: 'drawings-export-clicked',
   DRAWINGS_IMPORT: 'drawings-import-chosen', // { files }   IDX files (raw or gzip)
+  DRAWINGS_FILES: 'drawings-files-done', // { op: 'import' | 'export', ok, count, names, message }  how an export or import of Your drawings went
   LAYERS_TOGGLE: 'layers-toggled', //    { open }             the Look inside panel
   PRETRAINED: 'pretrained-clicked',
   PRETRAINED_READ: 'pretrained-read', // { bytes, info }      fetched

@@ -12,7 +12,7 @@ import * as P from '../protocol.js';
 import { FromWorker } from '../protocol.js';
 import { packDrawings } from '../drawings-store.js';
 import { Action, Effect } from './events.js';
-import { clearError, effect, requestPrediction, send, showError } from './draft.js';
+import { FileWhere, clearError, clearFileResult, effect, fileResult, reason, requestPrediction, send } from './draft.js';
 
 export const PRETRAINED_NAME = 'the pretrained model';
 export const LAYERS_EVERY_MS = 250;
@@ -118,6 +118,8 @@ export const insideHandlers = {
     if (s.busy) return;
     s.busy = 'import';
     s.pendingImport = PRETRAINED_NAME;
+    s.importFrom = FileWhere.pretrained; // its result shows beside its button
+    clearFileResult(s, FileWhere.pretrained);
     s.pretrained = { loading: true };
     effect(s, Effect.FETCH_PRETRAINED);
   },
@@ -130,7 +132,7 @@ export const insideHandlers = {
     s.busy = null;
     s.pendingImport = null;
     s.pretrained = null;
-    showError(s, `The pretrained model could not be loaded, the model is unchanged: ${message}`, null, 'import');
+    fileResult(s, FileWhere.pretrained, false, `The pretrained model could not be loaded; the model is unchanged. ${reason(message)}`);
   },
 };
 
@@ -153,4 +155,29 @@ export function pretrainedNote(s) {
   const acc = (100 * info.testAccuracy).toFixed(2);
   const now = s.totalSteps === s.imported.totalSteps ? '' : ' You have trained it further since.';
   return `Pretrained natively (${info.epochs} epochs, seed ${info.seed}): ${acc} % on the MNIST test set. Continue training goes on gently (a small learning rate, no warm-up) so it keeps what it knows; Reset for fresh weights.${now}`;
+}
+
+/** Pixels between two tiles of Look inside's canvases, at their native size. */
+export const TILE_GAP = 1;
+
+/**
+ * How a layer's maps are laid out in Look inside (pure): each `side`×`side` map is shown `tile`
+ * CSS px wide, growing with its side, so a 26×26 map is drawn larger than a 3×3 one (at 2 to 4 px
+ * per pixel: 4 for small maps, at least 36 px a map up to 18 px, 2 for larger ones), in as many
+ * columns as fit in `width` CSS px. Returns `{ cols, tile, width }`, `width` the canvas's CSS width.
+ */
+export function mapGrid(side, count, width) {
+  const tile = Math.min(4 * side, Math.max(2 * side, 36));
+  const scale = tile / side; // CSS px per map pixel, gaps included
+  const cols = Math.max(1, Math.min(count, Math.floor((width + TILE_GAP * scale) / ((side + TILE_GAP) * scale))));
+  return { cols, tile, width: (cols * (side + TILE_GAP) - TILE_GAP) * scale };
+}
+
+/** The outputs' winner, in words: the class name and its probability (`probs`: one per class). */
+export function outputWinner(probs, classNames) {
+  if (!probs.length) return null;
+  let best = 0;
+  for (let i = 1; i < probs.length; i++) if (probs[i] > probs[best]) best = i;
+  const name = classNames[best] ?? String(best);
+  return { index: best, name, text: `Highest output: ${name} (${Math.round(100 * probs[best])} %)` };
 }

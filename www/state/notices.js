@@ -1,19 +1,18 @@
 // The reducer's handlers for MNIST's download and the worker's data status, and for errors: the
 // worker's ERROR (told apart by where it happened and by the error's `name`, never its wording),
-// a download that failed, a worker that did not start, Retry and Dismiss.
+// a download that failed, a worker that did not start, Retry and Dismiss. A file's result (an
+// import or export, success or error) is kept by `where` its control is (`fileResult`) and shown
+// beside that control (views/file-results-view.js), not in the banner.
 import { FromWorker } from '../protocol.js';
 import { ErrorName } from '../errors.js';
 import { Action, Effect } from './events.js';
-import { clearError, effect, showError, userDataFailed } from './draft.js';
+import { FileWhere, clearError, effect, fileResult, reason, sentence, showError, userDataFailed } from './draft.js';
 
 const STORAGE_FULL =
   "This browser's storage is full, so the model could not be saved. Training goes on, and the model saved before stays kept. " +
   'Free some space (for example, clear the data of sites you no longer need) and the model is saved again at the next epoch or pause.';
 
 const DIVERGED_ADVICE = 'The weights from before that step are kept; lower the learning rate (a tenth, say) and press Resume.';
-
-/** Ends a message with one full stop. */
-const sentence = (text) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 function workerError(s, m) {
   switch (m.where) {
@@ -35,11 +34,14 @@ function workerError(s, m) {
       break;
     case 'import':
       s.busy = null;
-      showError(s, `${s.pendingImport ?? 'The file'} was not imported, the model is unchanged: ${m.message}`, null, 'import');
+      {
+      const what = s.importFrom === FileWhere.pretrained ? 'The pretrained model' : (s.pendingImport ?? 'The file');
+      fileResult(s, s.importFrom, false, `${what} was not imported; the model is unchanged. ${reason(m.message)}`);
+      }
       s.pendingImport = null;
       break;
     case 'export':
-      showError(s, `The model could not be exported: ${m.message}`, null, 'import');
+      fileResult(s, FileWhere.model, false, `The model could not be exported. ${reason(m.message)}`);
       break;
     case 'user-data':
       userDataFailed(s, m.message);

@@ -1,10 +1,12 @@
 // The "Your own data" card: IDX files chosen or dropped (read and gunzipped here, sorted into
-// sets by www/state.js), which set unnamed files go to, the class names field and the note
+// sets by www/state.js; a model file dropped here goes to the model's import instead),
+// which set unnamed files go to, the class names field and the note
 // saying what data is in use.
 import { Action } from '../state.js';
 import { fileControls } from '../ui-state.js';
-import { readFileBytes } from '../user-files.js';
-import { byId, setAttr, setDisabled, setHidden, setText } from './dom.js';
+import { isModelFile, readFileBytes } from '../user-files.js';
+import { importModelFile } from './model-view.js';
+import { byId, setAttr, setDisabled, setDisabledKeepingFocus, setHidden, setText } from './dom.js';
 
 export class DataView {
   constructor(dispatch) {
@@ -30,7 +32,11 @@ export class DataView {
     dropZone.addEventListener('drop', (e) => {
       e.preventDefault();
       delete dropZone.dataset.over;
-      if (!input.disabled) this.#load([...(e.dataTransfer?.files ?? [])]);
+      const files = [...(e.dataTransfer?.files ?? [])];
+      // A model dropped here (a .keras from Keras, a .weights) goes to the model import.
+      if (files.length === 1 && isModelFile(files[0].name)) {
+        if (this.modelIdle) importModelFile(dispatch, files[0]);
+      } else if (!input.disabled) this.#load(files);
     });
     const classNames = (committed) => dispatch({ type: Action.CLASS_NAMES, text: classInput.value, committed });
     classInput.addEventListener('input', () => classNames(false));
@@ -38,8 +44,9 @@ export class DataView {
   }
 
   render(s) {
-    const { dataOpen, dataNote } = fileControls(s);
-    setDisabled(this.input, !dataOpen);
+    const { dataOpen, dataNote, modelIdle } = fileControls(s);
+    this.modelIdle = modelIdle;
+    setDisabledKeepingFocus(this.input, !dataOpen);
     this.dropZone.toggleAttribute('data-disabled', !dataOpen);
     setText(this.note, dataNote);
     setText(this.classMessage, s.classNamesError);

@@ -53,6 +53,19 @@ export function handOffFocus(el, ...fallbacks) {
   return Boolean(to);
 }
 
+/**
+ * `el` disabled while the work it started goes on (an import), focus given back once it is
+ * enabled again if it had focus then and nothing else took it meanwhile: a disabled control drops
+ * focus to the page's body.
+ */
+export function setDisabledKeepingFocus(el, disabled) {
+  if (disabled && !el.disabled && document.activeElement === el) el.dataset.refocus = '';
+  setDisabled(el, disabled);
+  if (disabled || !('refocus' in el.dataset)) return;
+  delete el.dataset.refocus;
+  if (!document.activeElement || document.activeElement === document.body) el.focus();
+}
+
 /** A `.progress` bar: its ARIA values and its fill's scale (a transform: no layout). */
 export function setProgressBar(el, now, max, text) {
   setAttr(el, 'aria-valuemax', String(max));

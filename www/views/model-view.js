@@ -1,10 +1,10 @@
 // The model card: the network's layers as the core describes them (READY's `model`: one row
 // per layer with its output shape and parameters, and the total), and moving the model:
-// Export (.weights, .safetensors) and Import, which read or save the files.
+// Export (.weights, .safetensors, .keras, TF.js) and Import (.weights, .keras), which read or save the files.
 import { Action } from '../state.js';
 import { fileControls, shapeText } from '../ui-state.js';
 import { formatInt } from '../format.js';
-import { byId, make, setDisabled, setText } from './dom.js';
+import { byId, make, setDisabled, setDisabledKeepingFocus, setText } from './dom.js';
 
 export class ModelView {
   constructor(dispatch) {
@@ -13,22 +13,20 @@ export class ModelView {
     this.classes = byId('model-classes');
     this.exportWeights = byId('export-weights');
     this.exportSafetensors = byId('export-safetensors');
+    this.exportKeras = byId('export-keras');
+    this.exportTfjs = byId('export-tfjs');
     this.importInput = byId('import-weights');
     this.importLabel = byId('import-label');
     this.model = null;
 
     this.exportWeights.addEventListener('click', () => dispatch({ type: Action.EXPORT, format: 'weights' }));
     this.exportSafetensors.addEventListener('click', () => dispatch({ type: Action.EXPORT, format: 'safetensors' }));
+    this.exportKeras.addEventListener('click', () => dispatch({ type: Action.EXPORT, format: 'keras' }));
+    this.exportTfjs.addEventListener('click', () => dispatch({ type: Action.EXPORT, format: 'tfjs' }));
     this.importInput.addEventListener('change', async () => {
       const file = this.importInput.files?.[0];
       this.importInput.value = ''; // choosing the same file again fires a change
-      if (!file) return;
-      dispatch({ type: Action.IMPORT_CHOSEN, name: file.name });
-      try {
-        dispatch({ type: Action.IMPORT_READ, bytes: new Uint8Array(await file.arrayBuffer()) });
-      } catch (err) {
-        dispatch({ type: Action.IMPORT_UNREADABLE, message: err?.message ?? String(err) });
-      }
+      if (file) await importModelFile(dispatch, file);
     });
   }
 
@@ -37,7 +35,9 @@ export class ModelView {
     const { modelIdle } = fileControls(s);
     setDisabled(this.exportWeights, !modelIdle);
     setDisabled(this.exportSafetensors, !modelIdle);
-    setDisabled(this.importInput, !modelIdle);
+    setDisabled(this.exportKeras, !modelIdle);
+    setDisabled(this.exportTfjs, !modelIdle);
+    setDisabledKeepingFocus(this.importInput, !modelIdle); // while it imports; its result shows below it
     this.importLabel.toggleAttribute('data-disabled', !modelIdle);
   }
 
@@ -58,6 +58,16 @@ export class ModelView {
     // The core's sizes: the input side and the class count (the training data's).
     const [side] = model.input;
     setText(this.classes, `${side}×${side} pixels in, ${model.classes} classes out.`);
+  }
+}
+
+/** Reads a model file the user chose or dropped (.weights, .keras) and hands it to the import. */
+export async function importModelFile(dispatch, file) {
+  dispatch({ type: Action.IMPORT_CHOSEN, name: file.name });
+  try {
+    dispatch({ type: Action.IMPORT_READ, bytes: new Uint8Array(await file.arrayBuffer()) });
+  } catch (err) {
+    dispatch({ type: Action.IMPORT_UNREADABLE, message: err?.message ?? String(err) });
   }
 }
 

@@ -24,9 +24,10 @@ export class NoticesView {
     this.storageNote = byId('storage-note');
     this.offlineNote = byId('offline-note');
     // Where focus goes when the alert closes with it inside (Dismiss, Retry): the control the
-    // error came from, by its kind; else Train; else the next control after the alert.
+    // error came from, by its kind; else Train; else the next control after the alert. (A file's
+    // result shows beside its control instead: views/file-results-view.js.)
     const train = byId('train');
-    this.focusAfter = { import: [byId('import-weights'), train], 'user-data': [byId('data-files'), train], teach: [byId('draw-pad')] };
+    this.focusAfter = { teach: [byId('draw-pad')] };
     this.focusDefault = [train];
     this.kind = null; // the kind of the error shown
     this.retry.addEventListener('click', () => dispatch({ type: Action.RETRY }));

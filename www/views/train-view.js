@@ -31,7 +31,7 @@ export class TrainView {
       train: byId('train'),
       pause: byId('pause'),
       reset: byId('reset'),
-      barTrain: byId('bar-train'), // the phone's sticky run bar: the same controls, and the epoch's progress
+      barTrain: byId('bar-train'), // the sticky run bar (every width): the same controls, and the epoch's progress
       barPause: byId('bar-pause'),
       barProgress: byId('bar-progress'),
       dataLabel: byId('data-label'),

@@ -8,7 +8,7 @@ export const Internal = Object.freeze({
   STARTED: '@started', // { info: READY's wasm fields, restored: worker-store.js restoreTrainer's or null }
   DATA_STATUS: '@data-status', // { status: trainer.dataStatus(), op, set?, file?, replaced? } after Effect.DATA
   CONFIGURED: '@configured', // { config, run: a TRAIN's run started, error: what the drawings' config threw, model: the new description if its layers changed, else null }
-  IMPORTED: '@imported', // { progress: trainer.progress(), resized } a weights file loaded (resized: of another class count)
+  IMPORTED: '@imported', // { progress: trainer.progress(), resized, fromKeras } a file loaded (resized: of another class count; fromKeras: a Keras file, Adam afresh)
   REBUILT: '@rebuilt', // the data's labels named another class count: the core built the model afresh for it
   DATA_CHECKED: '@data-checked', // { sets, order, names, trainFiles } the user's files parsed cleanly
   SLICED: '@sliced', // { gen, slice: { partial, ms } | { counters, losses, accuracies, ..., epochDone, failure } }

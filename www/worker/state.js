@@ -155,11 +155,11 @@ const internalHandlers = {
     fx.push({ type: Effect.MODEL_CHANGED, rebuilt: true });
   },
   /** A weights file loaded: a running loop or evaluation of the old model stops. */
-  [Internal.IMPORTED](s, fx, { progress, resized }) {
+  [Internal.IMPORTED](s, fx, { progress, resized, fromKeras = false }) {
     if (resized) fx.push({ type: Effect.MODEL_CHANGED, rebuilt: false });
     Object.assign(s, { generation: s.generation + 1, pauseDeferred: false, plan: null, trainMs: 0, epochMs: 0, lastFullAccuracy: null });
     s.counters = { ...progress };
-    fx.push(post(P.imported(s.counters)));
+    fx.push(post(P.imported(s.counters, fromKeras)));
     setRun(s, fx, 'ready', 'imported');
     persist(s, fx);
     s.pendingFull = true;
