@@ -17,6 +17,8 @@ export class FileResultsView {
       slot.shown = result;
       slot.el.replaceChildren(...(result ? [document.createTextNode(result.text)] : []));
       setAttr(slot.el, 'data-kind', result ? (result.ok ? 'ok' : 'error') : 'none');
+      // A row of buttons can push the slot below the fold: the person who acted sees the answer.
+      if (result) slot.el.scrollIntoView?.({ block: 'nearest' });
     }
   }
 }
