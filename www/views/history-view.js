@@ -16,7 +16,8 @@ const cell = (text) => {
 export class HistoryView {
   constructor(dispatch) {
     this.el = {
-      scroll: byId('history-scroll'), // the table's scrolling region, focusable: hidden while empty
+      scroll: byId('history-scroll'), // the table's scrolling region, of a fixed height
+      table: byId('history-table'),
       body: byId('history-body'),
       empty: byId('history-empty'),
       note: byId('history-note'),
@@ -28,7 +29,7 @@ export class HistoryView {
 
   render(s) {
     const history = s.history;
-    setHidden(this.el.scroll, history.length === 0);
+    setHidden(this.el.table, history.length === 0);
     setHidden(this.el.empty, history.length > 0);
     setDisabled(this.el.csv, history.length === 0);
     const note = earlyStopText(history);
@@ -54,5 +55,6 @@ export class HistoryView {
       return tr;
     });
     this.el.body.replaceChildren(...rows);
+    this.el.scroll.scrollTop = this.el.scroll.scrollHeight; // the newest epoch in view
   }
 }
