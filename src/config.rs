@@ -343,6 +343,23 @@ settings! {
     train_size: usize = 60_000, Kind::Integer { min: 1.0, max: 60_000.0 }, form: true,
         "Training images",
         "Train on the first this many training images; fewer (say 2,000) make a quick run.";
+    /// Share of the training images held out for validation (Keras's `validation_split`;
+    /// [`crate::data::ValidationSplit`]): never trained on, scored after each epoch as
+    /// `val_loss` and `val_accuracy`. The same images every run, whatever the seed. 0: none.
+    validation_split: f32 = 0.1,
+        Kind::Number { min: 0.0, max: 0.5, exclusive_min: false }, form: true,
+        "Validation split",
+        "Hold out this share of the training images (the same ones every run) and score the \
+         model on them after each epoch, like Keras's validation_split. 0 holds out none; the \
+         test set stays for the final score.";
+    /// Stop a run when `val_loss` has not improved for this many epochs, and end it with the
+    /// best epoch's weights (Keras's `EarlyStopping(patience, restore_best_weights=True)`;
+    /// [`crate::trainer::Trainer::record_validation`]). 0: off.
+    patience: u32 = 0, Kind::Integer { min: 0.0, max: 100.0 }, form: true,
+        "Stop early (patience)",
+        "Stop when the validation loss has not improved for this many epochs, and keep the \
+         weights of the epoch where it was lowest (at any run's end). 0 turns it off; it needs \
+         a validation split.";
     /// Distort each training image at random (rotation, scale, shift, elastic: see
     /// [`crate::data::augment`], `Augmentations::SETTING`) so the model reads drawn digits better.
     augment: bool = true, Kind::Boolean, form: true,

@@ -13,7 +13,7 @@ import uPlot from 'uplot';
 import { Decimator, alignSeries } from './decimate.js';
 import { Ema, SMOOTHING } from './metrics.js';
 import { formatLoss, formatPercent } from './format.js';
-import { markLabel } from './ui-state.js';
+import { drawMarks, emptyValidation, keptValidation, pushValidation, validationSeries } from './chart-parts.js';
 import { fromOrigin, runSeries, sparseFromOrigin, stepTitle } from './chart-runs.js';
 
 const CAPACITY = 1024; // buckets per series
@@ -70,6 +70,7 @@ export class TrainingCharts {
     this.firstLosses = [];
     this.estimates = { x: [], y: [] };
     this.fulls = { x: [], y: [] };
+    this.validation = emptyValidation(); // val_loss, val_accuracy after each epoch (chart-parts.js)
     this.marks = []; // settings changed mid-run: [{ step, changes }] (state.marks)
     this.lossEl.dataset.points = '0';
     delete this.lossEl.dataset.lossStart;
@@ -104,6 +105,12 @@ export class TrainingCharts {
       target.x.push(step);
       target.y.push(accuracy);
     }
+    this.#scheduleRender();
+  }
+
+  /** An epoch's validation score (held-out training images) after `step` steps, on both charts. */
+  addValidation(step, loss, accuracy) {
+    this.validation = pushValidation(this.validation, step, loss, accuracy);
     this.#scheduleRender();
   }
 
@@ -147,6 +154,7 @@ export class TrainingCharts {
       firstLosses: [...this.firstLosses],
       estimates: { x: [...this.estimates.x], y: [...this.estimates.y] },
       fulls: { x: [...this.fulls.x], y: [...this.fulls.y] },
+      validation: keptValidation(this.validation),
       marks: this.marks,
     };
   }
@@ -162,6 +170,7 @@ export class TrainingCharts {
     this.firstLosses = [...snap.firstLosses];
     this.estimates = { x: [...snap.estimates.x], y: [...snap.estimates.y] };
     this.fulls = { x: [...snap.fulls.x], y: [...snap.fulls.y] };
+    this.validation = keptValidation(snap.validation);
     this.setMarks(Array.isArray(snap.marks) ? snap.marks : []);
   }
 
@@ -195,13 +204,14 @@ export class TrainingCharts {
   #lossData() {
     const raw = this.rawLoss.series();
     const now = fromOrigin(raw.x, [raw.min, raw.max, this.smoothLoss.series().mean], this.origin);
-    if (!this.pastRuns.length) return [now.x, ...now.ys];
-    return alignSeries(now, this.pastRuns.map((r) => r.loss));
+    const val = sparseFromOrigin({ x: this.validation.x, y: this.validation.loss }, this.origin);
+    return alignSeries(now, [val, ...this.pastRuns.map((r) => r.loss)]);
   }
 
   #accuracyData() {
     const acc = this.smoothAcc.series();
-    const tests = [this.estimates, this.fulls].map((s) => sparseFromOrigin(s, this.origin));
+    const val = { x: this.validation.x, y: this.validation.accuracy };
+    const tests = [this.estimates, this.fulls, val].map((s) => sparseFromOrigin(s, this.origin));
     return alignSeries(fromOrigin(acc.x, [acc.mean], this.origin), [...tests, ...this.pastRuns.map((r) => r.accuracy)]);
   }
 
@@ -210,7 +220,8 @@ export class TrainingCharts {
     this.accPlot.setData(this.#accuracyData());
     const n = this.rawLoss.count;
     this.lossEl.dataset.points = String(n);
-    this.accuracyEl.dataset.points = String(n + this.estimates.x.length + this.fulls.x.length);
+    this.accuracyEl.dataset.points = String(n + this.estimates.x.length + this.fulls.x.length + this.validation.x.length);
+    this.lossEl.dataset.valPoints = this.accuracyEl.dataset.valPoints = String(this.validation.x.length);
     if (n) {
       const start = this.firstLosses.reduce((a, b) => a + b, 0) / this.firstLosses.length;
       const latest = this.lossEma.current;
@@ -218,35 +229,6 @@ export class TrainingCharts {
       this.lossEl.dataset.lossLatest = String(latest);
       this.lossSummary.textContent = `${formatLoss(start)} → ${formatLoss(latest)}`;
     }
-  }
-
-  /** uPlot's draw hook: the marks over the plotted area, in canvas pixels; labels at the top or the bottom (away from the curves). */
-  #drawMarks(u, at) {
-    if (!this.marks.length) return;
-    const { ctx } = u;
-    const { left, top, width, height } = u.bbox;
-    const dpr = devicePixelRatio || 1;
-    ctx.save();
-    ctx.strokeStyle = cssVar('--muted');
-    ctx.fillStyle = cssVar('--muted');
-    ctx.lineWidth = dpr;
-    ctx.setLineDash([4 * dpr, 3 * dpr]);
-    ctx.font = `${11 * dpr}px system-ui, sans-serif`;
-    ctx.textAlign = 'left'; // uPlot leaves its axes' alignment on the context
-    ctx.textBaseline = 'alphabetic';
-    const y = at === 'top' ? top + 12 * dpr : top + height - 6 * dpr;
-    for (const mark of this.marks) {
-      const x = Math.round(u.valToPos(mark.step - this.origin, 'x', true));
-      if (!(x >= left && x <= left + width)) continue;
-      ctx.beginPath();
-      ctx.moveTo(x, top);
-      ctx.lineTo(x, top + height);
-      ctx.stroke();
-      const label = markLabel(mark);
-      const w = ctx.measureText(label).width;
-      ctx.fillText(label, x + 4 * dpr + w > left + width ? x - 4 * dpr - w : x + 4 * dpr, y);
-    }
-    ctx.restore();
   }
 
   #resize() {
@@ -282,10 +264,11 @@ export class TrainingCharts {
           { label: 'Batch loss, lowest', stroke: raw, width: 1, value: lossValue, points: { show: false }, spanGaps: true },
           { label: 'Batch loss', stroke: raw, width: 1, value: lossValue, points: { show: false }, spanGaps: true },
           { label: 'Smoothed', stroke: smooth, width: 2, value: lossValue, points: { show: false }, spanGaps: true },
+          validationSeries('Validation (val_loss)', cssVar('--chart-val'), lossValue),
           ...runSeries(this.pastRuns, lossValue),
         ],
         bands: [{ series: [2, 1], fill: cssVar('--chart-band') }],
-        hooks: { draw: [(u) => this.#drawMarks(u, 'top')] }, // the loss falls away from the top
+        hooks: { draw: [(u) => drawMarks(u, this.marks, 'top', cssVar('--muted'), this.origin)] }, // the loss falls away from the top
         scales: { x: { time: false }, y: { range: (u, min, max) => [0, Math.max(max, 0.1)] } },
         axes: [stepAxis(this.origin), { ...axisStyle(), ...titled('Loss (cross-entropy)'), size: 44, values: (u, s) => s.map((v) => +v.toFixed(2)) }],
       },
@@ -317,13 +300,14 @@ export class TrainingCharts {
             value: pct,
             points: { show: true, size: 8, fill: cssVar('--chart-full') },
           },
+          validationSeries('Validation (val_accuracy)', cssVar('--chart-val'), pct),
           ...runSeries(this.pastRuns, pct),
         ],
         scales: {
           x: { time: false },
           y: { range: (u, min, max) => [Math.max(0, Math.floor(((min ?? 0) - 0.02) * 10) / 10), 1] },
         },
-        hooks: { draw: [(u) => this.#drawMarks(u, 'bottom')] }, // accuracy climbs away from the bottom
+        hooks: { draw: [(u) => drawMarks(u, this.marks, 'bottom', cssVar('--muted'), this.origin)] }, // accuracy climbs away from the bottom
         axes: [stepAxis(this.origin), { ...axisStyle(), ...titled('Accuracy'), size: 44, values: (u, s) => s.map((v) => `${Math.round(v * 100)}%`) }],
       },
       this.#accuracyData(),

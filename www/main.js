@@ -30,6 +30,7 @@ import { TeachView } from './views/teach-view.js';
 import { LayerView } from './views/layer-view.js';
 import { RUNS_KEY, parseRuns } from './state/runs.js';
 import { FileResultsView } from './views/file-results-view.js';
+import { HistoryView } from './views/history-view.js';
 import { DrawingsStore, fromIdx, gzip, idbBackend, toIdx } from './drawings-store.js';
 import { classifyFiles, readFileBytes } from './user-files.js';
 
@@ -99,7 +100,7 @@ const evaluation = new EvaluationView({
   galleryNote: byId('gallery-note'),
 });
 const pad = new PadView(dispatch);
-const views = [new NoticesView(dispatch), new TrainView(dispatch), new SettingsView(dispatch), new ModelView(dispatch), new DataView(dispatch), pad, evaluation, new TeachView(dispatch), new LayerView(dispatch), new FileResultsView()];
+const views = [new NoticesView(dispatch), new TrainView(dispatch), new SettingsView(dispatch), new ModelView(dispatch), new DataView(dispatch), pad, evaluation, new TeachView(dispatch), new LayerView(dispatch), new FileResultsView(), new HistoryView(dispatch)];
 const frames = renderLoop((now) => {
   for (const view of views) view.render(state);
   return charts.flush(now);
@@ -137,6 +138,8 @@ function run(effect) {
       return charts.addSteps(effect.firstStep, effect.losses, effect.accuracies, effect.smoothing);
     case Effect.CHARTS_EVALUATION:
       return charts.addEvaluation(effect.kind, effect.step, effect.accuracy);
+    case Effect.CHARTS_VALIDATION:
+      return charts.addValidation(effect.step, effect.loss, effect.accuracy);
     case Effect.CHARTS_RESET:
       return charts.reset();
     case Effect.CHARTS_MARKS:
@@ -148,7 +151,7 @@ function run(effect) {
     case Effect.SAVE_RUNS:
       return storeRuns(effect.text);
     case Effect.CHARTS_KEEP:
-      return saveCharts(effect.tab, effect.totalSteps, charts.snapshot()).catch(() => {});
+      return saveCharts(effect.tab, effect.totalSteps, { ...charts.snapshot(), history: effect.history }).catch(() => {});
     case Effect.CHARTS_LOAD:
       return loadCharts(effect.tab)
         .catch(() => null)

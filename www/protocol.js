@@ -57,6 +57,7 @@ export const FromWorker = Object.freeze({
   CONFIGURED: 'configured', //  { config: trainer.config() }     every setting as applied by CONFIGURE/TRAIN
   PROGRESS: 'progress', //      one time slice of training: see progress() below
   EVALUATION: 'evaluation', //  see evaluation() below
+  EPOCH_END: 'epoch-end', //    an epoch's line of history (validation, early stopping): see epochEnd() below
   PREDICTION: 'prediction', //  { id, probs: Float32Array(classes) }   probs.buffer transferred
   SAMPLE_IMAGE: 'sample-image', // { set, index, label, pixels: Uint8Array(pixels) }
   // ERROR: { where: 'init'|'data'|'train'|'predict'|'storage'|'export'|'import'|'user-data'|'teach'|'layers',
@@ -177,6 +178,17 @@ export const evaluation = ({
 }) => [
   { type: FromWorker.EVALUATION, kind, step, epoch, accuracy, loss, count, predictions, labels, gallery },
   buffersOf(predictions, labels, gallery?.indices, gallery?.pixels, gallery?.confidence),
+];
+/**
+ * An epoch's line of history, as Keras's `fit` logs it: the epoch's mean training `loss` and
+ * `accuracy`, `valLoss`/`valAccuracy` over `valCount` held-out images (null without a
+ * validation split), the `learningRate` at its last step and its `seconds` (training and
+ * validation). With `patience` (early stopping): `bestEpoch` so far, `stop` (the run stops
+ * here) and `restoredEpoch` (the weights were set back to that epoch's), else null / false.
+ */
+export const epochEnd = ({ epoch, step, loss, accuracy, valLoss, valAccuracy, valCount, learningRate, seconds, patience, bestEpoch, stop, restoredEpoch }) => [
+  { type: FromWorker.EPOCH_END, epoch, step, loss, accuracy, valLoss, valAccuracy, valCount, learningRate, seconds, patience, bestEpoch, stop, restoredEpoch },
+  [],
 ];
 export const sampleImage = (set, index, label, pixels) => [
   { type: FromWorker.SAMPLE_IMAGE, set, index, label, pixels },

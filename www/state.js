@@ -14,10 +14,11 @@ import { runHandlers } from './state/run.js';
 import { insideFollow, insideHandlers, insideState } from './state/inside.js';
 import { learningFollow, learningHandlers, learningState } from './state/learning.js';
 import { runsFollow, runsHandlers, runsState } from './state/runs.js';
+import { historyHandlers, historyState } from './state/history.js';
 
 export { Action, Effect } from './state/events.js';
 
-const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers, ...insideHandlers, ...learningHandlers, ...runsHandlers };
+const HANDLERS = { ...runHandlers, ...padHandlers, ...fileHandlers, ...noticeHandlers, ...insideHandlers, ...learningHandlers, ...runsHandlers, ...historyHandlers };
 
 export function initialState() {
   return {
@@ -74,6 +75,7 @@ export function initialState() {
     padSample: null, // { index, label }: the pad shows a test image (not to be taught: state/inside.js)
     ...learningState(), // whether the run learns at all (state/learning.js)
     ...runsState(), // earlier runs kept for comparison, the charts' span (state/runs.js)
+    ...historyState(), // the per-epoch history, as Keras's fit logs it (state/history.js)
     ...insideState(), // Your drawings, teaching, layer views, the pretrained model (state/inside.js)
     effects: [],
   };

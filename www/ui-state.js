@@ -5,6 +5,7 @@
 import { busyRate, emaValue, stepsRemaining, wallRate, windowOf } from './metrics.js';
 import { chartOrigin } from './state/runs.js';
 import { formatBytes, formatDuration, formatInt, formatLoss, formatPercent, formatRate } from './format.js';
+import { validationSentence } from './state/history.js';
 
 /** Error kinds shown in the alert without stopping anything: the status keeps saying what the trainer does. */
 export const NON_BLOCKING = new Set(['import', 'user-data', 'diverged', 'settings', 'storage']);
@@ -166,7 +167,7 @@ export function epochMeter(s) {
   const finished = s.runState === 'done' || (p.epochInRun >= p.epochsInRun && p.stepInEpoch === 0);
   const now = finished ? max : Math.min(p.stepInEpoch, max);
   const text = finished
-    ? `All ${epochs} epoch${epochs === 1 ? '' : 's'} done`
+    ? s.runState === 'done' && s.history.at(-1)?.stop ? `Stopped early after ${p.epochInRun} of ${epochs} epochs` : `All ${epochs} epoch${epochs === 1 ? '' : 's'} done`
     : `Epoch ${Math.min(p.epochInRun + 1, epochs)} of ${epochs} · batch ${formatInt(now)} of ${formatInt(max)}`;
   return { now, max, text };
 }
@@ -293,7 +294,7 @@ export function lossChartText(s) {
   const loss = emaValue(s.smoothed.loss);
   if (s.totalSteps === 0 || !Number.isFinite(loss)) return 'No training yet: the loss appears here, step by step.';
   const lr = Number.isFinite(s.learningRate) ? `, at a learning rate of ${formatRate(s.learningRate)}` : '';
-  return `After ${formatInt(s.totalSteps)} steps the loss is ${formatLoss(loss)} (smoothed)${lr}.${spanSentence(s)}${marksSentence(s)}`;
+  return `After ${formatInt(s.totalSteps)} steps the loss is ${formatLoss(loss)} (smoothed)${lr}.${spanSentence(s)}${validationSentence(s.history, 'loss')}${marksSentence(s)}`;
 }
 
 /** Where the charts start, when not at the model's first step (state/runs.js chartOrigin): its steps are counted from there. */
@@ -313,7 +314,7 @@ export function accuracyChartText(s) {
     parts.push(`Best quick test ${formatPercent(estimate.accuracy)} on 1,000 test images, at step ${formatInt(estimate.step)}.`);
   }
   if (!parts.length) return `No scores yet: training and test accuracy appear here.${pastRunsSentence(s)}`;
-  return `${parts.join(' ')}${marksSentence(s)}${pastRunsSentence(s)}`;
+  return `${parts.join(' ')}${validationSentence(s.history, 'accuracy')}${marksSentence(s)}${pastRunsSentence(s)}`;
 }
 
 /** The note above the charts when earlier runs are kept (state/runs.js): `{ shown, text }`. */

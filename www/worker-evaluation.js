@@ -11,10 +11,12 @@ let msPerEvalImage = 1; // measured; sizes the evaluate calls
 
 /**
  * Scores the first `count` images of a set in slices of about `sliceMs`, awaiting `pause()`
- * between slices. Resolves to `{ count, accuracy, loss, predictions, labels, confidence }`,
+ * between slices. Resolves to `{ count, accuracy, loss, predictions, labels, confidence, sums }`
+ * (`sums`: the facade's running result; `labels` empty when `labels: false`, as for the
+ * 'validation' set, whose images are listed by the core),
  * or null when `stale()` says (after a pause) that the model or the data changed meanwhile.
  */
-export async function evaluateSet(trainer, set, count, { sliceMs, pause, stale }) {
+export async function evaluateSet(trainer, set, count, { sliceMs, pause, stale, labels: withLabels = true }) {
   const predictions = new Uint8Array(count);
   const confidence = new Float32Array(count);
   let sofar;
@@ -34,9 +36,9 @@ export async function evaluateSet(trainer, set, count, { sliceMs, pause, stale }
       if (stale()) return null;
     }
   }
-  const labels = new Uint8Array(count);
-  trainer.labels(set, 0, labels);
-  return { count, accuracy: sofar.accuracy, loss: sofar.loss, predictions, labels, confidence };
+  const labels = new Uint8Array(withLabels ? count : 0);
+  if (withLabels) trainer.labels(set, 0, labels);
+  return { count, accuracy: sofar.accuracy, loss: sofar.loss, predictions, labels, confidence, sums: sofar };
 }
 
 /** The `gallery` of an EVALUATION message: the most confidently misread test digits. */

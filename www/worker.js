@@ -241,6 +241,23 @@ const EXECUTE = {
       dispatch({ type: Internal.FAILED, gen, error });
     }
   },
+  /** The held-out images scored (none without a validation split), the epoch recorded. */
+  async [Effect.EPOCH_END]({ gen, runEnds }) {
+    try {
+      const t0 = performance.now();
+      const count = io.trainer.validationSize();
+      const stop = () => stale(state, gen);
+      const opts = { sliceMs: SLICE_MS, pause: yieldToEvents, stale: stop, labels: false };
+      const scored = count > 0 ? await evaluateSet(io.trainer, 'validation', count, opts) : undefined;
+      if (scored === null) return dispatch({ type: Internal.EPOCH_SCORED, gen, ms: 0, report: null });
+      const report = io.trainer.recordValidation(scored?.sums, runEnds);
+      // Early stopping put the best epoch's weights back: the compute workers load them again.
+      if (report.restoredEpoch != null) io.pool.invalidate();
+      dispatch({ type: Internal.EPOCH_SCORED, gen, ms: performance.now() - t0, report });
+    } catch (error) {
+      dispatch({ type: Internal.FAILED, gen, error });
+    }
+  },
   async [Effect.SAVE](e) {
     try {
       await io.keeper.save(io.trainer, { counters: e.counters, testAccuracy: e.testAccuracy }, () => saveWanted(state, e));

@@ -12,4 +12,4 @@ pub use dataset::{DataSet, DataStatus};
 pub use idx::{IMAGE_PIXELS, IMAGE_SIDE, IdxKind, IdxStream, MAX_LABELS, MAX_RECORDS};
 #[cfg(not(target_arch = "wasm32"))]
 pub use mnist_files::{load_mnist, load_mnist_from, mnist_dir};
-pub use split::Split;
+pub use split::{Split, ValidationSplit};

@@ -50,11 +50,18 @@ impl Trainer {
     /// (the pixels are read as each share is computed).
     pub(super) fn start_batch(&mut self) -> Result<Batch> {
         if self.epoch_size() == 0 {
-            return Err(Error::NoData("no training images are loaded yet".into()));
+            let pool = self.pool_size();
+            return Err(Error::NoData(if pool == 0 {
+                "no training images are loaded yet".into()
+            } else {
+                format!(
+                    "all {pool} training images in use are held out for validation; lower the \
+                     validation split or use more training images"
+                )
+            }));
         }
         if self.order.is_empty() {
-            let n = self.epoch_size() as u32;
-            self.order.extend(0..n);
+            self.validation.kept(self.pool_size(), &mut self.order);
             self.order.shuffle(&mut self.shuffle_rng);
             self.cursor = 0;
         }

@@ -47,6 +47,13 @@ impl EvalSums {
     }
 }
 
+/// Which images an evaluation reads: a data set's, in order, or listed training images.
+#[derive(Clone, Copy)]
+enum Images<'a> {
+    Range(Split),
+    List(&'a [u32]),
+}
+
 /// Evaluation works through the data in slices of this many images.
 pub(super) const EVAL_SLICE: usize = 256;
 
@@ -91,19 +98,43 @@ impl Trainer {
         predictions: &mut [u8],
         confidence: &mut [f32],
     ) -> Result<EvalSums> {
+        self.evaluate_images(Images::Range(split), offset, predictions, confidence)
+    }
+
+    /// [`Trainer::evaluate_into`] over the images `indices[offset..]` of the training set.
+    pub(super) fn evaluate_indices(
+        &mut self,
+        indices: &[u32],
+        offset: usize,
+        predictions: &mut [u8],
+        confidence: &mut [f32],
+    ) -> Result<EvalSums> {
+        self.evaluate_images(Images::List(indices), offset, predictions, confidence)
+    }
+
+    fn evaluate_images(
+        &mut self,
+        images: Images,
+        offset: usize,
+        predictions: &mut [u8],
+        confidence: &mut [f32],
+    ) -> Result<EvalSums> {
         let count = predictions.len();
         if confidence.len() != count {
             return Err(Error::shape("confidence buffer", count, confidence.len()));
         }
-        let set = match split {
-            Split::Train => &self.train,
-            Split::Test => &self.test,
+        let (set, available) = match images {
+            Images::Range(Split::Train) => (&self.train, self.train.len()),
+            Images::Range(Split::Test) => (&self.test, self.test.len()),
+            Images::List(list) => (&self.train, list.len()),
         };
-        if count == 0 || offset + count > set.len() {
+        if count == 0 || offset + count > available {
+            let what = match images {
+                Images::Range(_) => set.name(),
+                Images::List(_) => "validation",
+            };
             return Err(Error::NoData(format!(
-                "{count} {} images from index {offset}: {} are loaded",
-                set.name(),
-                set.len()
+                "{count} {what} images from index {offset}: {available} are loaded",
             )));
         }
         let mut indices = [0u32; EVAL_SLICE];
@@ -111,7 +142,10 @@ impl Trainer {
         for start in (0..count).step_by(EVAL_SLICE) {
             let b = (count - start).min(EVAL_SLICE);
             for (k, idx) in indices[..b].iter_mut().enumerate() {
-                *idx = (offset + start + k) as u32;
+                *idx = match images {
+                    Images::Range(_) => (offset + start + k) as u32,
+                    Images::List(list) => list[offset + start + k],
+                };
             }
             let (x, y) = (&mut self.x[..b * PIXELS], &mut self.y[..b]);
             set.fill_batch(&indices[..b], x, y)?;

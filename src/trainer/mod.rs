@@ -29,6 +29,7 @@ mod classes;
 pub mod eval;
 pub mod step;
 mod teaching;
+mod validation;
 
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -37,10 +38,11 @@ use serde::Serialize;
 pub use crate::config::TrainerConfig;
 pub use eval::{EvalReport, EvalSums};
 pub use step::{ShareStats, share_range};
+pub use validation::ValidationReport;
 
-use crate::data::DataSet;
 pub use crate::data::Split;
 use crate::data::augment::{Augmentations, Augmenter};
+use crate::data::{DataSet, ValidationSplit};
 use crate::error::{Error, Result};
 use crate::model::{MAX_BATCH, Model, PIXELS};
 use crate::optim::Optimizer;
@@ -48,6 +50,7 @@ use crate::teach::{Drawings, TeachConfig, Teacher};
 use crate::weights;
 use eval::EVAL_SLICE;
 use step::Step;
+use validation::EarlyStop;
 
 /// What a call to [`Trainer::train_steps`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -90,8 +93,18 @@ pub struct Trainer {
     /// Draws the distortions when `config.augment`; separate from `shuffle_rng`, so the image
     /// order does not depend on the setting.
     augment_rng: Pcg64Mcg,
-    /// This epoch's image order; empty between epochs.
+    /// This epoch's image order (the pool without the held-out images); empty between epochs.
     order: Vec<u32>,
+    /// Which training images are held out for validation (`config.validation_split`).
+    validation: ValidationSplit,
+    /// The held-out images of the pool, as `validation_size` last listed them.
+    val_indices: Vec<u32>,
+    /// The run's best validation loss and weights, for `config.patience`.
+    early: EarlyStop,
+    /// The training loss and accuracy summed over the epoch under way's steps, and over the
+    /// last completed epoch's (Keras's `loss` and `accuracy` in `fit`'s history).
+    epoch_train: EvalSums,
+    last_epoch_train: EvalSums,
     /// The batch under way, if any, and how far its gradient is summed.
     step: Step,
     cursor: usize,
@@ -144,6 +157,11 @@ impl Trainer {
             shuffle_rng: shuffle_rng(config.seed),
             augment_rng: augment_rng(config.seed),
             order: Vec::new(),
+            validation: ValidationSplit::new(config.validation_split),
+            val_indices: Vec::new(),
+            early: EarlyStop::default(),
+            epoch_train: EvalSums::default(),
+            last_epoch_train: EvalSums::default(),
             step: Step::Idle,
             cursor: 0,
             epoch: 0,
@@ -175,7 +193,12 @@ impl Trainer {
         if !config.schedule {
             self.optimizer.lr = config.learning_rate;
         }
-        if config.train_size != self.config.train_size {
+        if config.validation_split != self.config.validation_split {
+            self.validation = ValidationSplit::new(config.validation_split);
+        }
+        if config.train_size != self.config.train_size
+            || config.validation_split != self.config.validation_split
+        {
             // A different subset: start a new pass over it.
             self.restart_epoch();
         }
@@ -215,6 +238,7 @@ impl Trainer {
     /// Drops the current pass over the training set (and any batch under way): the next step
     /// starts a fresh shuffled epoch over what is loaded then.
     pub fn restart_epoch(&mut self) {
+        self.epoch_train = EvalSums::default();
         self.step = Step::Idle;
         self.order.clear();
         self.cursor = 0;
@@ -256,21 +280,21 @@ impl Trainer {
         self.optimizer.reset();
         self.shuffle_rng = shuffle_rng(seed);
         self.augment_rng = augment_rng(seed);
-        self.step = Step::Idle;
-        self.order.clear();
-        self.cursor = 0;
+        self.restart_epoch();
         self.epoch = 0;
         self.total_steps = 0;
         self.run_start = 0;
         self.run_continues = false;
         self.optimizer.lr = self.config.learning_rate;
         self.teacher.reset(seed);
+        self.forget_best();
     }
 
     /// Starts a planned run (see the module header): the next step is its first.
     pub fn start_run(&mut self) {
         self.run_start = self.total_steps;
         self.run_continues = false;
+        self.forget_best();
     }
 
     /// Starts a run that continues a trained model (the page's "Continue training" and "Train
@@ -280,6 +304,7 @@ impl Trainer {
     pub fn continue_run(&mut self) {
         self.run_start = self.total_steps;
         self.run_continues = true;
+        self.forget_best();
     }
 
     /// Steps the current run is planned to take: `epochs` × steps per epoch now.
@@ -307,8 +332,15 @@ impl Trainer {
         )
     }
 
-    fn epoch_size(&self) -> usize {
+    /// The training pool: the first `train_size` usable training images.
+    fn pool_size(&self) -> usize {
         self.config.train_size.min(self.train.len())
+    }
+
+    /// Images an epoch trains on: the pool without the held-out ones.
+    fn epoch_size(&self) -> usize {
+        let pool = self.pool_size();
+        pool - self.validation.held_below(pool)
     }
 
     fn steps_per_epoch(&self) -> usize {
@@ -467,9 +499,8 @@ impl Trainer {
         self.total_steps = 0;
         self.run_start = 0;
         self.run_continues = false;
-        self.step = Step::Idle;
-        self.order.clear();
-        self.cursor = 0;
+        self.forget_best();
+        self.restart_epoch();
         Ok(())
     }
 
@@ -515,9 +546,8 @@ impl Trainer {
         self.total_steps = ckpt.steps;
         self.run_start = ckpt.steps;
         self.run_continues = false;
-        self.step = Step::Idle;
-        self.order.clear();
-        self.cursor = 0;
+        self.forget_best();
+        self.restart_epoch();
         Ok(())
     }
 }

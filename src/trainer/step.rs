@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::batch::{batch_image, image_rng};
-use super::{StepReport, Trainer};
+use super::{EvalSums, StepReport, Trainer};
 use crate::error::{Error, Result};
 use crate::layers::Pass;
 use crate::model::{MAX_BATCH, MICRO_BATCH, PIXELS};
@@ -306,11 +306,17 @@ impl Trainer {
         self.optimizer.lr = self.next_learning_rate();
         self.model.apply_grads(loss, &mut self.optimizer)?;
         self.total_steps += 1;
+        self.epoch_train.add(EvalSums {
+            count: batch.len,
+            correct: sums.correct,
+            loss_sum: sums.loss_sum,
+        });
         let epoch_done = batch.last;
         if epoch_done {
             self.order.clear();
             self.cursor = 0;
             self.epoch += 1;
+            self.last_epoch_train = std::mem::take(&mut self.epoch_train);
         }
         let accuracy = sums.correct as f32 / batch.len as f32;
         Ok(self.report(loss, accuracy, batch.len, 1, epoch_done))

@@ -140,6 +140,8 @@ impl Trainer {
     /// (the caller's arrays, of equal length), and returns `{ count, correct, lossSum, loss,
     /// accuracy }` over these images plus those of `sofar` (the result of the previous slice
     /// of the same evaluation, or undefined), so a long evaluation runs in short slices.
+    /// `set` is `"train"`, `"test"` or `"validation"`: the held-out training images, `offset`
+    /// counting among them as the last `validationSize()` listed them.
     pub fn evaluate(
         &mut self,
         set: &str,
@@ -149,10 +151,15 @@ impl Trainer {
         sofar: JsValue,
     ) -> Result<JsValue, JsValue> {
         let mut sums = sums_of(&sofar);
-        let slice = self
-            .inner
-            .evaluate_into(split(set)?, offset as usize, predictions, confidence)
-            .map_err(js_err)?;
+        let offset = offset as usize;
+        let slice = if set == "validation" {
+            self.inner
+                .evaluate_validation_into(offset, predictions, confidence)
+        } else {
+            self.inner
+                .evaluate_into(split(set)?, offset, predictions, confidence)
+        }
+        .map_err(js_err)?;
         sums.add(slice);
         to_js(&EvalResult {
             count: sums.count,
@@ -161,6 +168,23 @@ impl Trainer {
             loss: sums.loss(),
             accuracy: sums.accuracy(),
         })
+    }
+
+    /// Lists the training images held out for validation (`validationSplit`) among those in
+    /// use, and returns how many there are: `evaluate("validation", ...)` reads them.
+    #[wasm_bindgen(js_name = validationSize)]
+    pub fn validation_size(&mut self) -> u32 {
+        self.inner.validation_size() as u32
+    }
+
+    /// Records the epoch's validation score (`sums`: `evaluate("validation", ...)`'s result)
+    /// (undefined: no validation images) and returns `{ epoch, trainLoss, trainAccuracy, loss,
+    /// accuracy, count, bestEpoch, wait, stop, restoredEpoch }`, the epoch's line of history:
+    /// with `patience`, whether to stop early, and the epoch whose weights were put back (on a
+    /// stop, or when `runEnds`).
+    #[wasm_bindgen(js_name = recordValidation)]
+    pub fn record_validation(&mut self, sums: JsValue, run_ends: bool) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.record_validation(sums_of(&sums), run_ends))
     }
 
     /// `{epoch, stepInEpoch, stepsPerEpoch, totalSteps}` without training (e.g. after an import).

@@ -79,7 +79,7 @@ test('workers, cross-origin isolated: shared memory', { timeout: 240_000 }, asyn
   await dataComplete(page);
 
   await t.test('one step on 2 workers gives the weights of one step on 1', async () => {
-    await settings(page, { 'train-size': '64', epochs: '1', workers: '1' });
+    await settings(page, { 'train-size': '64', 'validation-split': '0', epochs: '1', workers: '1' });
     assert.equal((await trainToEnd(page, 1)).length, 1);
     const one = await exportedParams(page);
     await reset(page);
@@ -98,7 +98,7 @@ test('workers, cross-origin isolated: shared memory', { timeout: 240_000 }, asyn
 
   await t.test('a run on 2 workers: pause, resume, identical workers, a free main thread, memory', async () => {
     await reset(page);
-    await settings(page, { 'train-size': '2000', epochs: '1', workers: '2' });
+    await settings(page, { 'train-size': '2000', 'validation-split': '0', epochs: '1', workers: '2' });
     await page.evaluate(() => (window.__longTasks = []));
     await page.getByTestId('train').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=workers-training]').textContent.startsWith('2 workers training'), null, {
@@ -126,7 +126,7 @@ test('workers, cross-origin isolated: shared memory', { timeout: 240_000 }, asyn
 
   await t.test('the worker count changes mid-run: 2, 1, then 2 again; the run goes on', async () => {
     await reset(page);
-    await settings(page, { 'train-size': '8000', epochs: '1', workers: '2' });
+    await settings(page, { 'train-size': '8000', 'validation-split': '0', epochs: '1', workers: '2' });
     await page.getByTestId('train').click();
     const stepsAbove = (n) => page.waitForFunction((k) => Number(document.querySelector('#step').textContent.replace(/,/g, '')) >= k, n, { timeout: 60_000 });
     const shows = (text) => page.waitForFunction((w) => document.querySelector('[data-testid=workers-training]').textContent.startsWith(w), text, { timeout: 30_000 });
@@ -155,12 +155,12 @@ test('workers without cross-origin isolation: postMessage, the same model bit fo
   await page.waitForSelector('[data-testid=workers]');
   await dataComplete(page);
   // The isolated test's step on 2 workers, over messages: the same bits.
-  await settings(page, { 'train-size': '64', epochs: '1', workers: '2' });
+  await settings(page, { 'train-size': '64', 'validation-split': '0', epochs: '1', workers: '2' });
   const step = await trainToEnd(page, 2);
   assert.equal(step[0], step[1]);
   if (isolatedChecksum) assert.equal(step[0], isolatedChecksum, 'the same step over shared memory ended with the same bits');
   await reset(page);
-  await settings(page, { 'train-size': '2000', epochs: '1', workers: '2' });
+  await settings(page, { 'train-size': '2000', 'validation-split': '0', epochs: '1', workers: '2' });
   await page.getByTestId('train').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=workers-training]').textContent.startsWith('2 workers training'), null, {
     timeout: 20_000,

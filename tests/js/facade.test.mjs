@@ -10,7 +10,8 @@ const f = await loadFacade();
 
 
 function loaded(settings = {}) {
-  const t = new f.Trainer({ seed: 3, batchSize: 16, augment: false, ...settings });
+  // Every image trains (no validation split): the tests count steps over all 100.
+  const t = new f.Trainer({ seed: 3, batchSize: 16, augment: false, validationSplit: 0, ...settings });
   const { images, labels } = idxFiles(100);
   for (const set of ['train', 'test']) {
     t.pushData(set, 'images', images);
@@ -68,7 +69,7 @@ test('unknown and mistyped settings are refused, naming the field, and change no
 test('the schema gives every setting its type, limits and default; the config follows it', () => {
   const schema = f.settingsSchema();
   const byName = Object.fromEntries(schema.map((field) => [field.name, field]));
-  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'augment', 'dropout', 'workers', 'trainOnDrawings', 'drawingsShare', 'optimizer', 'seed']);
+  assert.deepEqual(Object.keys(byName), ['epochs', 'batchSize', 'learningRate', 'schedule', 'warmupShare', 'finalLrShare', 'trainSize', 'validationSplit', 'patience', 'augment', 'dropout', 'workers', 'trainOnDrawings', 'drawingsShare', 'optimizer', 'seed']);
   // Workers: a whole number where 0 means auto (the form shows a select).
   assert.deepEqual({ ...byName.workers, help: '' }, { name: 'workers', type: 'integer', label: 'Workers', help: '', default: 0, form: true, min: 0, max: 8, zeroMeans: 'auto' });
   assert.equal(thrown(() => new f.Trainer({ workers: 9 })).field, 'workers');
@@ -237,4 +238,26 @@ test('startRun starts a planned run: the rate in each report warms up from its f
   assert.ok(close(rates(), warm));
   t.setConfig({ schedule: false });
   assert.deepEqual(rates(), [peak, peak, peak]);
+});
+
+test('validation: the held-out images, scored in slices through evaluate("validation"), recorded with the epoch', () => {
+  const t = loaded({ validationSplit: 0.2, patience: 1 });
+  const n = t.validationSize();
+  assert.ok(n > 0 && n < 100, `${n} of 100 held out`);
+  assert.equal(t.progress().stepsPerEpoch, Math.ceil((100 - n) / 16), 'the held-out images are not trained on');
+  t.startRun();
+  while (!t.trainSteps(100).epochDone);
+  const p = new Uint8Array(n);
+  const c = new Float32Array(n);
+  const half = t.evaluate('validation', 0, p.subarray(0, 5), c.subarray(0, 5));
+  const sums = t.evaluate('validation', 5, p.subarray(5), c.subarray(5), half);
+  assert.equal(sums.count, n);
+  const r = t.recordValidation(sums, false);
+  assert.deepEqual([r.epoch, r.count, r.patience, r.bestEpoch, r.stop], [1, n, 1, 1, false]);
+  assert.ok(Math.abs(r.loss - sums.loss) < 1e-12 && Number.isFinite(r.trainLoss) && r.trainAccuracy >= 0);
+  assert.equal(r.restoredEpoch ?? null, null);
+  // Without validation images: the epoch's line has no score.
+  const none = t.recordValidation(undefined, false);
+  assert.equal(none.count, 0);
+  assert.equal(thrown(() => t.evaluate('validation', n, new Uint8Array(1), new Float32Array(1))).name, ErrorName.noData);
 });

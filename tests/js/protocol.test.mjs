@@ -32,6 +32,7 @@ test('every constructor builds a message of a known type', () => {
     P.configured({ seed: 42, learningRate: 0.001, batchSize: 64, trainSize: 0, augment: true }),
     P.progress({ losses: new Float32Array(2), accuracies: new Float32Array(2) }),
     P.evaluation({ kind: 'estimate', accuracy: 0.9 }),
+    P.epochEnd({ epoch: 1, step: 100, loss: 0.4, accuracy: 0.9, valLoss: null, valAccuracy: null, valCount: 0, learningRate: 0.006, seconds: 2, patience: 0, bestEpoch: null, stop: false, restoredEpoch: null }),
     P.prediction(1, new Float32Array(10)),
     P.error('data', 'boom', { set: 'train' }),
     P.saved(),

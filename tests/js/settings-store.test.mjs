@@ -22,7 +22,7 @@ const saveSettings = (values, storage) => save(SCHEMA, values, storage);
 const serializeSettings = (values) => serialize(SCHEMA, values);
 const validateSettings = (raw) => validate(SCHEMA, raw);
 
-const MINE = Object.freeze({ epochs: 7, batchSize: 128, learningRate: 0.0005, schedule: false, trainSize: 2000, augment: false, dropout: 0.5, workers: 2, trainOnDrawings: true, drawingsShare: 0.25, optimizer: 'sgd' });
+const MINE = Object.freeze({ epochs: 7, batchSize: 128, learningRate: 0.0005, schedule: false, trainSize: 2000, validationSplit: 0.2, patience: 3, augment: false, dropout: 0.5, workers: 2, trainOnDrawings: true, drawingsShare: 0.25, optimizer: 'sgd' });
 const json = (over) => JSON.stringify({ ...MINE, ...over });
 
 /** Just enough of Web Storage: getItem / setItem over a Map. */
@@ -178,9 +178,11 @@ test('storage that is missing, blocked or full never throws', () => {
 
 test('the key and format are those of the hand-written form before the schema', () => {
   assert.equal(SETTINGS_KEY, 'mnist-trainer.settings');
-  const kept = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"schedule":false,"trainSize":2000,"augment":false,"dropout":0.5,"workers":2,"trainOnDrawings":true,"drawingsShare":0.25,"optimizer":"sgd"}';
+  const kept = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"schedule":false,"trainSize":2000,"validationSplit":0.2,"patience":3,"augment":false,"dropout":0.5,"workers":2,"trainOnDrawings":true,"drawingsShare":0.25,"optimizer":"sgd"}';
   assert.deepEqual(restoreSettings(kept), MINE);
   assert.equal(serializeSettings(MINE), kept);
+  // Kept before the Validation split and Stop early existed: their defaults (0.1, off).
+  assert.deepEqual(restoreSettings(kept.replace(',"validationSplit":0.2,"patience":3', '')), { ...MINE, validationSplit: 0.1, patience: 0 });
   // Kept before the optimizer setting existed: it takes its default (adam).
   assert.deepEqual(restoreSettings(kept.replace(',"optimizer":"sgd"', '')), { ...MINE, optimizer: 'adam' });
   // Kept before the dropout setting existed: it takes its default (0, off).
@@ -189,10 +191,10 @@ test('the key and format are those of the hand-written form before the schema', 
   assert.deepEqual(restoreSettings(kept.replace(',"workers":2', '')), { ...MINE, workers: 0 });
   // Kept before "Train on my drawings too" existed: both take their defaults.
   const beforeDrawings = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"schedule":false,"trainSize":2000,"augment":false,"workers":2}';
-  assert.deepEqual(restoreSettings(beforeDrawings), { ...MINE, dropout: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' });
+  assert.deepEqual(restoreSettings(beforeDrawings), { ...MINE, validationSplit: 0.1, patience: 0, dropout: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' });
   // Kept before the schedule existed: it takes its default (on).
   const older = '{"epochs":7,"batchSize":128,"learningRate":0.0005,"trainSize":2000,"augment":false}';
-  assert.deepEqual(restoreSettings(older), { ...MINE, schedule: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' });
+  assert.deepEqual(restoreSettings(older), { ...MINE, validationSplit: 0.1, patience: 0, schedule: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' });
 });
 
 test('saving as the page does: valid changes are kept, half-typed values are not', () => {

@@ -7,12 +7,12 @@ import { defaultSettings, fieldError, fieldId, formFields, switchValue, validate
 import { SCHEMA } from './core.mjs';
 
 const field = (name) => SCHEMA.find((f) => f.name === name);
-const raw = (over = {}) => ({ epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', dropout: '0', workers: '0', drawingsShare: '0.1', ...over });
-const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+const raw = (over = {}) => ({ epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', validationSplit: '0.1', patience: '0', dropout: '0', workers: '0', drawingsShare: '0.1', ...over });
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, validationSplit: 0.1, patience: 0, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
 
 test('the form shows the form fields of the schema, in its order; ids are kebab case', () => {
-  assert.deepEqual(formFields(SCHEMA).map((f) => f.name), ['epochs', 'batchSize', 'learningRate', 'schedule', 'trainSize', 'augment', 'dropout', 'workers', 'trainOnDrawings', 'drawingsShare', 'optimizer']);
-  assert.deepEqual(formFields(SCHEMA).map((f) => fieldId(f.name)), ['epochs', 'batch-size', 'learning-rate', 'schedule', 'train-size', 'augment', 'dropout', 'workers', 'train-on-drawings', 'drawings-share', 'optimizer']);
+  assert.deepEqual(formFields(SCHEMA).map((f) => f.name), ['epochs', 'batchSize', 'learningRate', 'schedule', 'trainSize', 'validationSplit', 'patience', 'augment', 'dropout', 'workers', 'trainOnDrawings', 'drawingsShare', 'optimizer']);
+  assert.deepEqual(formFields(SCHEMA).map((f) => fieldId(f.name)), ['epochs', 'batch-size', 'learning-rate', 'schedule', 'train-size', 'validation-split', 'patience', 'augment', 'dropout', 'workers', 'train-on-drawings', 'drawings-share', 'optimizer']);
   assert.equal(fieldId('seed'), 'seed');
 });
 
@@ -31,7 +31,7 @@ test('valid text parses to numbers; fields outside the form are ignored', () => 
   const r = validateSettings(SCHEMA, raw({ learningRate: ' 3e-4 ', trainSize: '2000', seed: 'x' }));
   assert.deepEqual(r, {
     ok: true,
-    values: { epochs: 3, batchSize: 64, learningRate: 0.0003, schedule: true, trainSize: 2000, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' },
+    values: { epochs: 3, batchSize: 64, learningRate: 0.0003, schedule: true, trainSize: 2000, validationSplit: 0.1, patience: 0, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' },
     errors: {},
   });
 });
@@ -50,7 +50,7 @@ test('augment: a checkbox value or its text is kept; missing (older saved data) 
   const r = validateSettings(SCHEMA, raw({ augment: false, batchSize: '0' }));
   assert.equal(r.ok, false);
   assert.deepEqual(Object.keys(r.errors), ['batchSize']);
-  assert.deepEqual(r.values, { epochs: 3, learningRate: 0.001, schedule: true, trainSize: 60000, augment: false, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' });
+  assert.deepEqual(r.values, { epochs: 3, learningRate: 0.001, schedule: true, trainSize: 60000, validationSplit: 0.1, patience: 0, augment: false, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' });
   assert.equal(typeof validateSettings(SCHEMA, raw({ augment: 'true' })).values.augment, 'boolean');
 });
 
@@ -74,6 +74,10 @@ test('batch 0, learning rate <= 0 or NaN, epochs 0 are refused with a message', 
     ['workers', '9'],
     ['workers', '-1'],
     ['workers', '1.5'],
+    ['validationSplit', '0.6'],
+    ['validationSplit', '-0.1'],
+    ['patience', '1.5'],
+    ['patience', '-1'],
   ]) {
     const r = validateSettings(SCHEMA, raw({ [name]: value }));
     assert.equal(r.ok, false, `${name}=${value}`);
@@ -86,7 +90,7 @@ test('batch 0, learning rate <= 0 or NaN, epochs 0 are refused with a message', 
 test('the limits themselves are valid; a learning rate of exactly 1 too', () => {
   const r = validateSettings(SCHEMA, raw({ epochs: '100', batchSize: '1', learningRate: '1', trainSize: '1', workers: '8' }));
   assert.equal(r.ok, true);
-  assert.deepEqual(r.values, { epochs: 100, batchSize: 1, learningRate: 1, schedule: true, trainSize: 1, augment: true, dropout: 0, workers: 8, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' });
+  assert.deepEqual(r.values, { epochs: 100, batchSize: 1, learningRate: 1, schedule: true, trainSize: 1, validationSplit: 0.1, patience: 0, augment: true, dropout: 0, workers: 8, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' });
 });
 
 test('messages say what is allowed, from the label and limits', () => {

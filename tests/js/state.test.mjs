@@ -13,8 +13,8 @@ import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 import { NON_BLOCKING } from '../../www/ui-state.js';
 import { RUN_COLOURS, canKeep, parseRuns } from '../../www/state/runs.js';
 
-const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
-const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, augment: false, dropout: 0, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, validationSplit: 0.1, patience: 0, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, validationSplit: 0.1, patience: 0, augment: false, dropout: 0, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
 const PIXELS = new Float32Array(784).fill(0.5);
 
 function deepFreeze(value) {
@@ -109,9 +109,9 @@ test('READY with a restored model: its counters, score, and the chart history of
 
 test('SETTINGS_INPUT: a valid form is kept and configures the trainer; an invalid one neither', () => {
   const s = readyState();
-  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', augment: false, dropout: '0', workers: '2', drawingsShare: '0.1' };
+  const raw = { epochs: '3', batchSize: '32', learningRate: '0.002', trainSize: '2000', validationSplit: '0.1', patience: '0', augment: false, dropout: '0', workers: '2', drawingsShare: '0.1' };
   const good = step(s, { type: Action.SETTINGS_INPUT, raw });
-  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, augment: false, dropout: 0, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+  const values = { epochs: 3, batchSize: 32, learningRate: 0.002, schedule: true, trainSize: 2000, validationSplit: 0.1, patience: 0, augment: false, dropout: 0, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
   assert.deepEqual(good.settings, values);
   assert.equal(good.settingsValid, true);
   assert.deepEqual(effects(good, Effect.SAVE_SETTINGS), [{ type: Effect.SAVE_SETTINGS, schema: SCHEMA, values }]);
@@ -147,7 +147,7 @@ test('STATE: the run state; paused or done keeps the charts and predicts with th
   assert.equal(s.runState, 'training');
   const paused = step(s, P.state('paused')[0]);
   assert.equal(paused.runState, 'paused');
-  assert.deepEqual(effects(paused, Effect.CHARTS_KEEP), [{ type: Effect.CHARTS_KEEP, tab: 'tab-a', totalSteps: 2 }]);
+  assert.deepEqual(effects(paused, Effect.CHARTS_KEEP), [{ type: Effect.CHARTS_KEEP, tab: 'tab-a', totalSteps: 2, history: [] }]);
   assert.deepEqual(sentTypes(paused), [ToWorker.PREDICT]);
   assert.deepEqual(effects(step(readyState(), P.state('done')[0]), Effect.CHARTS_KEEP), [], 'nothing to keep at step 0');
 });
@@ -221,6 +221,11 @@ test('a setting changed mid-run is a mark at its step; edits at one step merge; 
   const restored = step(initialState(), readyMessage({ restored: { savedAt: 1, epochs: 0, totalSteps: 43, testAccuracy: null, tab: 'tab-a' } }));
   const saved = { tab: 'tab-a', totalSteps: 43, charts: { lossEma: null, accEma: null, marks: [{ step: 41, changes: [] }] } };
   assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, tab: 'tab-a', totalSteps: 43, saved }).marks, saved.charts.marks);
+  // The per-epoch history comes back with them (kept by CHARTS_KEEP); one kept before it existed leaves it empty.
+  const history = [{ epoch: 1, step: 40, loss: 0.5, accuracy: 0.8, valLoss: 0.4, valAccuracy: 0.85 }];
+  const withHistory = { ...saved, charts: { ...saved.charts, history } };
+  assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, tab: 'tab-a', totalSteps: 43, saved: withHistory }).history, history);
+  assert.deepEqual(step(restored, { type: Action.CHARTS_LOADED, tab: 'tab-a', totalSteps: 43, saved }).history, []);
 });
 
 /** The charts' smoothed curves, as main.js stamps KEEP_RUN / RESET with them: steps 1..n. */
@@ -561,7 +566,7 @@ test('errors are told apart by name: a diverged run pauses with the advice, neve
   const refused = step(s, workerError('train', 'batchSize 0 must be a whole number from 1 to 1024', { name: ErrorName.settings, field: 'batchSize' }));
   assert.equal(refused.error.kind, 'settings');
   assert.equal(refused.settingsErrors.batchSize, 'batchSize 0 must be a whole number from 1 to 1024');
-  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', augment: true, dropout: '0', workers: '0', drawingsShare: '0.1' } });
+  const edited = step(refused, { type: Action.SETTINGS_INPUT, raw: { epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', validationSplit: '0.1', patience: '0', augment: true, dropout: '0', workers: '0', drawingsShare: '0.1' } });
   assert.deepEqual(edited.settingsErrors, {});
   assert.equal(edited.error, null);
 });
@@ -819,6 +824,25 @@ test('Train on a model that has trained continues it gently; a fresh model or a 
   assert.equal(sent(more)[0][0].continues, true, '"Train more" after a run');
   const resumed = steps(fresh, P.state('training')[0], progress(), P.state('paused')[0], { type: Action.TRAIN });
   assert.deepEqual(sentTypes(resumed), [ToWorker.RESUME]);
+});
+
+test("EPOCH_END: the epoch's line of history, its validation point on the charts; the CSV; Reset forgets the history", () => {
+  let s = readyState();
+  const line = (epoch, over = {}) =>
+    P.epochEnd({ epoch, step: epoch * 10, loss: 0.5, accuracy: 0.8, valLoss: 0.4, valAccuracy: 0.85, valCount: 6000, learningRate: 0.006, seconds: 3, patience: 0, bestEpoch: null, stop: false, restoredEpoch: null, ...over })[0];
+  assert.deepEqual(s.history, []);
+  assert.deepEqual(step(s, { type: Action.HISTORY_CSV }).effects, [], 'no history: no download');
+  s = step(s, line(1));
+  assert.deepEqual(effects(s, Effect.CHARTS_VALIDATION), [{ type: Effect.CHARTS_VALIDATION, step: 10, loss: 0.4, accuracy: 0.85 }]);
+  s = step(s, line(2, { valLoss: null, valAccuracy: null, valCount: 0 }));
+  assert.deepEqual(effects(s, Effect.CHARTS_VALIDATION), [], 'no validation split: no point');
+  assert.deepEqual(s.history.map((l) => [l.epoch, l.valLoss]), [[1, 0.4], [2, null]]);
+  const [save] = effects(step(s, { type: Action.HISTORY_CSV }), Effect.SAVE_FILE);
+  assert.equal(save.name, 'history.csv');
+  assert.match(new TextDecoder().decode(save.bytes), /^epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds\n1,0.5,0.8,0.4,0.85,0.006,3\n2,0.5,0.8,,,0.006,3\n$/);
+  s = step(s, { type: Action.RESET });
+  assert.deepEqual(s.history, []);
+  assert.deepEqual(step(s, line(3)).history, [], "the old run's lines are ignored until the reset is confirmed");
 });
 
 test('Your drawings as files: each export or import result is kept beside its controls, in words', () => {

@@ -125,6 +125,10 @@ test('epochMeter and trainStats follow the run', () => {
   assert.equal(stats.eta, '15 s'); // 296 steps × 32 images at 640 images/s of wall time
   const done = reduce(s, P.state('done')[0]);
   assert.deepEqual(epochMeter(done), { now: 100, max: 100, text: 'All 3 epochs done' });
+  // Early stopping ended the run before its planned epochs: the meter says so.
+  const line = { epoch: 2, step: 200, loss: 0.5, accuracy: 0.8, valLoss: 0.4, valAccuracy: 0.9, valCount: 6000, learningRate: 0.006, seconds: 3, patience: 1, bestEpoch: 1 };
+  const stopped = run(READY, DATA, P.state('training')[0], slice({ epochInRun: 2, stepInEpoch: 0 }), P.epochEnd({ ...line, stop: true, restoredEpoch: 1 })[0], P.state('done')[0]);
+  assert.equal(epochMeter(stopped).text, 'Stopped early after 2 of 3 epochs');
   assert.equal(trainStats(done).imagesPerSec, '–');
 });
 

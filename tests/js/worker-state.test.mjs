@@ -71,6 +71,14 @@ const evaluated = (e, accuracy = 0.9, ms = 100) => ({
   result: { count: e.count, accuracy, loss: 0.3, predictions: null, labels: null, gallery: null },
 });
 const msg = (m) => m[0];
+/** The core's record of an epoch (trainer.recordValidation) as EPOCH_SCORED carries it. */
+const record = (epoch, over = {}) => ({
+  epoch, trainLoss: 0.4, trainAccuracy: 0.88, loss: 0.35, accuracy: 0.9, count: 6000,
+  patience: 0, bestEpoch: null, wait: 0, stop: false, restoredEpoch: null, ...over,
+});
+const scored = (gen, epoch, over = {}, ms = 20) => ({ type: Internal.EPOCH_SCORED, gen, ms, report: record(epoch, over) });
+/** A slice that ends an epoch, and its record: the held-out images scored. */
+const epochEnded = (gen, totalSteps, epoch, over = {}) => [sliced(gen, totalSteps, { epoch, epochDone: true }), scored(gen, epoch, over)];
 
 /** Started, MNIST in, settings applied: ready to train. */
 const readyState = () => steps(initialState(), started(), status(60000, 10000), configured());
@@ -204,14 +212,15 @@ test('a slice: PROGRESS, then the next slice; estimates every ~3 s of training, 
 });
 
 test('an epoch ends: the full score, then the save; the run ends: done, saved, checksums', () => {
-  let s = next(training(), sliced(0, 100, { epoch: 1, epochDone: true }));
+  let s = steps(training(), ...epochEnded(0, 100, 1));
   const [full] = effects(s, Effect.EVALUATE);
   assert.deepEqual({ kind: full.kind, count: full.count, persistAfter: full.persistAfter }, { kind: 'full', count: 10000, persistAfter: true });
   assert.deepEqual(effects(s, Effect.SAVE), [], 'the save waits for the score');
   s = next(s, evaluated(full, 0.95));
   assert.deepEqual(effects(s, Effect.SAVE).map(({ counters, testAccuracy }) => [counters.totalSteps, testAccuracy]), [[100, 0.95]]);
   assert.deepEqual(types(s), ['post:evaluation', Effect.SAVE, Effect.SLICE]);
-  s = next(s, sliced(0, 200, { epoch: 2, epochDone: true }));
+  s = steps(s, ...epochEnded(0, 200, 2));
+  assert.deepEqual(types(s), ['post:epoch-end', Effect.EVALUATE]);
   s = next(s, evaluated(effects(s, Effect.EVALUATE)[0], 0.97));
   assert.deepEqual(types(s), ['post:evaluation', Effect.SAVE, 'post:state', Effect.SAVE, Effect.CHECKSUMS]);
   assert.deepEqual(states(s), ['done']);
@@ -219,13 +228,54 @@ test('an epoch ends: the full score, then the save; the run ends: done, saved, c
   assert.ok(checksumsWanted(s, effects(s, Effect.CHECKSUMS)[0]));
 });
 
+test("an epoch's end: the held-out images scored first, its history line posted, then the test set", () => {
+  let s = steps(training(), sliced(0, 50, { ms: 300 }), sliced(0, 100, { epoch: 1, epochDone: true, ms: 500 }));
+  assert.deepEqual(effects(s, Effect.EPOCH_END), [{ type: Effect.EPOCH_END, gen: 0, runEnds: false }]);
+  assert.deepEqual(effects(s, Effect.EVALUATE), [], 'the test set waits for the validation score');
+  assert.equal(s.busy, 'evaluate');
+  s = next(s, scored(0, 1, {}, 200));
+  const [line] = posted(s, FromWorker.EPOCH_END);
+  assert.deepEqual(line, msg(P.epochEnd({
+    epoch: 1, step: 100, loss: 0.4, accuracy: 0.88, valLoss: 0.35, valAccuracy: 0.9, valCount: 6000,
+    learningRate: 0.006, seconds: 1, patience: 0, bestEpoch: null, stop: false, restoredEpoch: null,
+  })));
+  assert.equal(effects(s, Effect.EVALUATE)[0].kind, 'full');
+  // The run's last epoch tells the core so (it keeps the best weights then).
+  s = steps(s, evaluated(effects(s, Effect.EVALUATE)[0]), sliced(0, 200, { epoch: 2, epochDone: true }));
+  assert.deepEqual(effects(s, Effect.EPOCH_END), [{ type: Effect.EPOCH_END, gen: 0, runEnds: true }]);
+  // No validation split: the line has no val figures.
+  s = next(s, scored(0, 2, { count: 0, loss: NaN, accuracy: NaN }));
+  assert.deepEqual([posted(s)[0].valLoss, posted(s)[0].valAccuracy], [null, null]);
+  // A stale record (a reset came meanwhile) is dropped.
+  const stale = steps(training(), sliced(0, 100, { epoch: 1, epochDone: true }), { type: Internal.EPOCH_SCORED, gen: 0, ms: 0, report: null });
+  assert.deepEqual(posted(stale, FromWorker.EPOCH_END), []);
+  assert.deepEqual(effects(stale, Effect.EVALUATE), []);
+});
+
+test('early stopping: a stop ends the run after its test score, as done, however many epochs were planned', () => {
+  let s = steps(training(), msg(P.train({ epochs: 10 })), configured({ epochs: 10 }, true));
+  s = steps(s, ...epochEnded(0, 100, 1, { patience: 1, bestEpoch: 1 }));
+  s = steps(s, evaluated(effects(s, Effect.EVALUATE)[0]), sliced(0, 200, { epoch: 2, epochDone: true }));
+  s = next(s, scored(0, 2, { patience: 1, bestEpoch: 1, wait: 1, stop: true, restoredEpoch: 1 }));
+  const [line] = posted(s, FromWorker.EPOCH_END);
+  assert.deepEqual([line.stop, line.bestEpoch, line.restoredEpoch, line.patience], [true, 1, 1, 1]);
+  assert.equal(s.run, 'training', 'the test score of the kept weights comes first');
+  s = next(s, evaluated(effects(s, Effect.EVALUATE)[0], 0.97));
+  assert.deepEqual(states(s), ['done']);
+  assert.deepEqual(types(s), ['post:evaluation', Effect.SAVE, 'post:state', Effect.SAVE, Effect.CHECKSUMS]);
+  // The next TRAIN is a new run: it does not stop at once.
+  s = steps(s, msg(P.train({ epochs: 10 })), configured({ epochs: 10 }, true));
+  assert.equal(s.run, 'training');
+  assert.equal(s.busy, 'slice');
+});
+
 test('an epoch that ends before the test set is complete: saved now, scored once it is in, then done', () => {
   let s = training(steps(initialState(), started(), status(60000, 4000, false), configured()));
-  s = next(s, sliced(0, 100, { epoch: 1, epochDone: true }));
+  s = steps(s, ...epochEnded(0, 100, 1));
   assert.equal(s.pendingFull, true);
-  assert.deepEqual(types(s), ['post:progress', Effect.SAVE, Effect.SLICE]);
-  s = next(s, sliced(0, 200, { epoch: 2, epochDone: true }));
-  assert.deepEqual(types(s), ['post:progress', Effect.SAVE], 'the run is over, but "done" waits for its score');
+  assert.deepEqual(types(s), ['post:epoch-end', Effect.SAVE, Effect.SLICE]);
+  s = steps(s, ...epochEnded(0, 200, 2));
+  assert.deepEqual(types(s), ['post:epoch-end', Effect.SAVE], 'the run is over, but "done" waits for its score');
   assert.equal(s.run, 'training');
   s = next(s, status(60000, 8000, false));
   assert.deepEqual(types(s), [Effect.STATUS]);
@@ -236,7 +286,7 @@ test('an epoch that ends before the test set is complete: saved now, scored once
   assert.deepEqual(states(s), ['done']);
   // Paused meanwhile instead: the score comes when the test set does, outside any loop.
   let p = training(steps(initialState(), started(), status(60000, 4000, false), configured()));
-  p = steps(p, sliced(0, 100, { epoch: 1, epochDone: true }), msg(P.pause()), sliced(0, 101));
+  p = steps(p, ...epochEnded(0, 100, 1), msg(P.pause()), sliced(0, 101));
   assert.equal(p.run, 'paused');
   p = next(p, status(60000, 10000, true, 'finish'));
   assert.equal(effects(p, Effect.EVALUATE)[0].kind, 'full');
@@ -272,7 +322,7 @@ test('PAUSE between slices (an estimate under way): told at once; the estimate s
 });
 
 test('RESET: counters 0, a new generation; the slice under way and a save in flight are dropped', () => {
-  let s = steps(training(), sliced(0, 100, { epoch: 1, epochDone: true }));
+  let s = steps(training(), ...epochEnded(0, 100, 1));
   s = next(s, evaluated(effects(s, Effect.EVALUATE)[0]));
   const [save] = effects(s, Effect.SAVE);
   assert.ok(saveWanted(s, save));
@@ -317,7 +367,7 @@ test('IMPORT: a new generation, its counters, saved, and scored; an old evaluati
 });
 
 test('REBUILT: labels of another class count reset the run like RESET, without resetting the core again', () => {
-  let s = steps(training(), sliced(0, 100, { epoch: 1, epochDone: true }));
+  let s = steps(training(), ...epochEnded(0, 100, 1));
   s = next(s, evaluated(effects(s, Effect.EVALUATE)[0]));
   const [save] = effects(s, Effect.SAVE);
   s = next(s, { type: Internal.REBUILT });
@@ -407,7 +457,7 @@ test('PREDICT, SAMPLE, EXPORT, LAYERS, DRAWINGS: one effect each, failing as the
 });
 
 test('a failed save (a full disk): told as a storage ERROR with its name, training goes on; the next good save says SAVED once', () => {
-  let s = steps(training(), sliced(0, 100, { epoch: 1, epochDone: true }));
+  let s = steps(training(), ...epochEnded(0, 100, 1));
   s = next(s, evaluated(effects(s, Effect.EVALUATE)[0]));
   assert.equal(effects(s, Effect.SAVE).length, 1);
   const quota = Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });

@@ -35,6 +35,8 @@ fn defaults_are_the_schemas_and_valid() {
             "warmupShare",
             "finalLrShare",
             "trainSize",
+            "validationSplit",
+            "patience",
             "augment",
             "dropout",
             "workers",
@@ -161,4 +163,28 @@ fn command_line_pairs_use_the_same_names_in_kebab_case() {
         refused(TrainerConfig::default().with_args(["--augment", "yes"].map(String::from)));
     assert_eq!(field, "augment");
     assert!(message.contains("the text \"yes\""), "{message}");
+}
+
+#[test]
+fn the_validation_split_and_patience_have_their_limits() {
+    let c = TrainerConfig::default();
+    assert_eq!((c.validation_split, c.patience), (0.1, 0));
+    for (name, bad) in [
+        ("validationSplit", 0.51),
+        ("validationSplit", -0.1),
+        ("patience", 1.5),
+        ("patience", 101.0),
+    ] {
+        let err = c
+            .patched([(name, Value::Number(bad))])
+            .expect_err("refused");
+        assert!(err.to_string().contains(name), "{err}");
+    }
+    let ok = c
+        .patched([
+            ("validationSplit", Value::Number(0.0)),
+            ("patience", Value::Number(3.0)),
+        ])
+        .expect("accepted");
+    assert_eq!((ok.validation_split, ok.patience), (0.0, 3));
 }

@@ -5,7 +5,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use crate::common;
 
-use mnist_wasm::data::{DataSet, Split};
+use mnist_wasm::data::{DataSet, Split, ValidationSplit};
 use mnist_wasm::optim::lr_at;
 use mnist_wasm::{Trainer, TrainerConfig};
 
@@ -17,6 +17,8 @@ fn trainer(batch_size: usize) -> Trainer {
     let config = TrainerConfig {
         seed: 4,
         batch_size,
+        // Every image trains: these tests count steps over the whole set.
+        validation_split: 0.0,
         ..Default::default()
     };
     let mut t = Trainer::new(config).expect("valid config");
@@ -223,6 +225,205 @@ fn a_continued_run_has_no_warm_up_and_a_lower_peak() {
         t.train_steps(1).expect("trains").learning_rate,
         planned_rate(&t, 0)
     );
+}
+
+// Keras's `validation_split` and `EarlyStopping(restore_best_weights=True)`.
+
+#[test]
+fn the_validation_split_is_fixed_disjoint_and_sized_by_its_share() {
+    let (a, b) = (ValidationSplit::new(0.1), ValidationSplit::new(0.1));
+    let (mut held, mut kept, mut again) = (Vec::new(), Vec::new(), Vec::new());
+    a.held_out(60_000, &mut held);
+    a.kept(60_000, &mut kept);
+    b.held_out(60_000, &mut again);
+    assert_eq!(held, again, "the same images every time");
+    assert_eq!((held.len(), kept.len()), (6_000, 54_000));
+    assert_eq!(a.held_below(60_000), 6_000);
+    let mut all: Vec<u32> = held.iter().chain(&kept).copied().collect();
+    all.sort_unstable();
+    assert!(
+        all.iter().copied().eq(0..60_000),
+        "disjoint, and together every image"
+    );
+    // A seeded shuffle spreads the held-out places over each block, not its first 100.
+    assert!(held.iter().take(100).any(|&i| i >= 100));
+    // A prefix of the data holds out a prefix of the list (images streaming in move nothing).
+    let mut part = Vec::new();
+    a.held_out(1_234, &mut part);
+    assert_eq!(part, held[..part.len()]);
+    assert_eq!(a.held_below(1_234), part.len());
+    assert_eq!(ValidationSplit::new(0.0).held_below(60_000), 0);
+    assert_eq!(ValidationSplit::new(0.25).held_below(60_000), 15_000);
+}
+
+#[test]
+fn the_held_out_images_are_never_trained_on_and_the_seed_does_not_move_them() {
+    let config = |seed| TrainerConfig {
+        seed,
+        batch_size: 10,
+        validation_split: 0.2,
+        ..Default::default()
+    };
+    let mut t = Trainer::new(config(1)).expect("valid config");
+    *t.data_mut(Split::Train) = toy_set(150);
+    assert_eq!(
+        t.validation_size(),
+        ValidationSplit::new(0.2).held_below(150)
+    );
+    let r = t.train_steps(1000).expect("trains");
+    assert!(r.epoch_done);
+    assert_eq!(r.steps_per_epoch, (150 - t.validation_size()).div_ceil(10));
+    let one = t.evaluate_validation().expect("scores");
+    assert_eq!(one.count, t.validation_size());
+
+    // Another seed: other weights and order, the same held-out images.
+    let mut u = Trainer::new(config(2)).expect("valid config");
+    *u.data_mut(Split::Train) = toy_set(150);
+    assert_eq!(u.validation_size(), t.validation_size());
+    // The sliced evaluation adds up to the whole one.
+    let n = t.validation_size();
+    let (mut p, mut c) = (vec![0u8; n], vec![0f32; n]);
+    let mut sums = t
+        .evaluate_validation_into(0, &mut p[..7], &mut c[..7])
+        .expect("scores");
+    sums.add(
+        t.evaluate_validation_into(7, &mut p[7..], &mut c[7..])
+            .expect("scores"),
+    );
+    assert_eq!((sums.count, sums.correct), (one.count, one.correct));
+    assert!((sums.loss() - one.loss()).abs() < 1e-6);
+}
+
+#[test]
+fn all_images_held_out_is_refused_in_words() {
+    let config = TrainerConfig {
+        validation_split: 0.5,
+        train_size: 1,
+        ..Default::default()
+    };
+    let mut t = Trainer::new(config).expect("valid config");
+    *t.data_mut(Split::Train) = toy_set(150);
+    // Image 0 may be kept or held out: find a pool size of 1 where it is held out.
+    if t.validation_size() == 1 {
+        let e = t.train_steps(1).expect_err("nothing left to train on");
+        assert!(e.to_string().contains("held out for validation"), "{e}");
+    }
+    let bad = TrainerConfig::default()
+        .patched([("validationSplit", mnist_wasm::config::Value::Number(0.6))]);
+    assert!(bad.is_err());
+}
+
+/// A trainer whose validation loss rises after its first epochs: a rate far too high.
+fn early_stopper(patience: u32, rate: f32) -> Trainer {
+    let config = TrainerConfig {
+        seed: 3,
+        batch_size: 10,
+        epochs: 8,
+        schedule: false,
+        augment: false,
+        learning_rate: rate,
+        validation_split: 0.2,
+        patience,
+        ..Default::default()
+    };
+    let mut t = Trainer::new(config).expect("valid config");
+    *t.data_mut(Split::Train) = toy_set(200);
+    t.start_run();
+    t
+}
+
+/// Trains the run's epochs, recording each validation score; the reports, with the weights
+/// after each epoch (before any restore) and at the end.
+fn fit(t: &mut Trainer) -> (Vec<mnist_wasm::trainer::ValidationReport>, Vec<Vec<f32>>) {
+    let (mut reports, mut weights) = (Vec::new(), Vec::new());
+    for e in 0..t.config().epochs {
+        while !t.train_steps(1000).expect("trains").epoch_done {}
+        weights.push(t.model().params.clone());
+        let sums = t.evaluate_validation().expect("scores");
+        let r = t.record_validation(sums, e + 1 == t.config().epochs);
+        reports.push(r);
+        if r.stop {
+            break;
+        }
+    }
+    (reports, weights)
+}
+
+#[test]
+fn early_stopping_stops_after_patience_epochs_without_improvement_and_restores_the_best() {
+    let mut t = early_stopper(2, 0.05);
+    let (reports, weights) = fit(&mut t);
+    let losses: Vec<f64> = reports.iter().map(|r| r.loss).collect();
+    let best = reports
+        .iter()
+        .min_by(|a, b| a.loss.total_cmp(&b.loss))
+        .expect("scored");
+    let last = reports.last().expect("scored");
+    assert!(last.stop, "stopped early: {losses:?}");
+    assert!(reports.len() < 8, "{losses:?}");
+    // Stopped `patience` epochs after the best, with the best epoch's weights back.
+    assert_eq!(last.epoch - best.epoch, 2, "{losses:?}");
+    assert_eq!(last.best_epoch, Some(best.epoch));
+    assert_eq!(last.restored_epoch, Some(best.epoch));
+    let best_weights = &weights[(best.epoch - 1) as usize];
+    assert_eq!(&t.model().params, best_weights);
+    // And they score as that epoch did.
+    let again = t.evaluate_validation().expect("scores");
+    assert!((again.loss() - best.loss).abs() < 1e-9);
+}
+
+#[test]
+fn without_patience_nothing_stops_or_is_restored_and_a_run_ending_restores_the_best() {
+    let mut off = early_stopper(0, 0.05);
+    let (reports, weights) = fit(&mut off);
+    assert_eq!(reports.len(), 8);
+    assert!(
+        reports
+            .iter()
+            .all(|r| !r.stop && r.restored_epoch.is_none() && r.best_epoch.is_none())
+    );
+    assert_eq!(&off.model().params, weights.last().expect("trained"));
+
+    // Patience longer than the run: no stop, but the run's end keeps the best weights (Keras
+    // restores them at the end of `fit` too).
+    let mut long = early_stopper(50, 0.05);
+    let (reports, weights) = fit(&mut long);
+    assert_eq!(reports.len(), 8);
+    let last = reports.last().expect("scored");
+    let best = last.best_epoch.expect("a best epoch");
+    let lowest = reports.iter().map(|r| r.loss).fold(f64::INFINITY, f64::min);
+    assert_eq!(reports[(best - 1) as usize].loss, lowest);
+    if best != last.epoch {
+        assert_eq!(last.restored_epoch, Some(best));
+    }
+    assert_eq!(&long.model().params, &weights[(best - 1) as usize]);
+    // A new run forgets the old best.
+    long.start_run();
+    while !long.train_steps(1000).expect("trains").epoch_done {}
+    let sums = long.evaluate_validation().expect("scores");
+    let r = long.record_validation(sums, false);
+    assert_eq!((r.best_epoch, r.wait), (Some(r.epoch), 0));
+}
+
+#[test]
+fn an_epochs_record_carries_its_training_means() {
+    let mut t = early_stopper(0, 0.01);
+    let mut sum = (0.0f64, 0.0f64, 0usize);
+    loop {
+        let r = t.train_steps(1).expect("trains");
+        sum.0 += f64::from(r.loss) * r.images as f64;
+        sum.1 += f64::from(r.accuracy) * r.images as f64;
+        sum.2 += r.images;
+        if r.epoch_done {
+            break;
+        }
+    }
+    let none = mnist_wasm::trainer::EvalSums::default();
+    let r = t.record_validation(none, false);
+    assert_eq!((r.epoch, r.count, r.stop), (1, 0, false));
+    assert!(r.loss.is_nan() && r.accuracy.is_nan());
+    assert!((r.train_loss - sum.0 / sum.2 as f64).abs() < 1e-5);
+    assert!((r.train_accuracy - sum.1 / sum.2 as f64).abs() < 1e-6);
 }
 
 #[test]

@@ -35,9 +35,9 @@ export function pumpPrediction(s) {
   send(s, P.predict(id, Float32Array.from(pad.pending))); // a copy to transfer; the pad keeps its own
 }
 
-/** Saves the chart history beside the saved model (the worker saves the model itself). */
+/** Saves the chart history (and the per-epoch history) beside the saved model (the worker saves the model itself). */
 export function keepCharts(s) {
-  if (s.totalSteps > 0) effect(s, Effect.CHARTS_KEEP, { tab: s.tab, totalSteps: s.totalSteps });
+  if (s.totalSteps > 0) effect(s, Effect.CHARTS_KEEP, { tab: s.tab, totalSteps: s.totalSteps, history: s.history });
 }
 
 /** The charts, scores and counters belonged to the model that was reset or replaced. */
@@ -53,6 +53,7 @@ export function forgetHistory(s) {
   s.bestTest = { full: null, estimate: null };
   s.marks = [];
   s.keptAt = -1; // a new history: its steps are not kept yet (state/runs.js)
+  s.history = [];
 }
 
 /** The user's files were refused: the data already loaded stays in use (said beside the files). */

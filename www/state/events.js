@@ -47,6 +47,7 @@ export const Action = Object.freeze({
   PRETRAINED: 'pretrained-clicked',
   PRETRAINED_READ: 'pretrained-read', // { bytes, info }      fetched
   PRETRAINED_FAILED: 'pretrained-failed', // { message }
+  HISTORY_CSV: 'history-csv-clicked', //  download the per-epoch history (state/history.js)
 });
 
 /** What main.js does for the reducer. */
@@ -56,12 +57,13 @@ export const Effect = Object.freeze({
   SAVE_AUGMENT_CHOICES: 'save-augment-choices', // { choices } augment per own data set (augment-policy.js)
   CHARTS_STEPS: 'charts-steps', //       { firstStep, losses, accuracies, smoothing }
   CHARTS_EVALUATION: 'charts-evaluation', // { kind, step, accuracy }
+  CHARTS_VALIDATION: 'charts-validation', // { step, loss, accuracy }  an epoch's val_loss and val_accuracy
   CHARTS_RESET: 'charts-reset', //       the history belonged to another model
   CHARTS_MARKS: 'charts-marks', //       { marks }            where settings changed mid-run (state.marks)
   CHARTS_RUNS: 'charts-runs', //         { runs }             the earlier runs to draw (state/runs.js)
   CHARTS_ORIGIN: 'charts-origin', //     { step }             the charts' x-axis starts after this step
   SAVE_RUNS: 'save-runs', //             { text }             the kept runs into localStorage (serialiseRuns)
-  CHARTS_KEEP: 'charts-keep', //         { tab, totalSteps }  save the history beside the model
+  CHARTS_KEEP: 'charts-keep', //         { tab, totalSteps, history }  save the history (charts', per-epoch) beside the model
   CHARTS_LOAD: 'charts-load', //         { tab, totalSteps }  read it back (answers CHARTS_LOADED)
   CHARTS_RESTORE: 'charts-restore', //   { charts }           put it back
   LOADER_VERIFIED: 'loader-verified', // { set, file }

@@ -155,6 +155,7 @@ export const runHandlers = {
     if (!saved || (saved.tab ?? null) !== tab || saved.totalSteps !== totalSteps || s.totalSteps !== totalSteps) return;
     s.smoothed = { loss: keptEma(saved.charts.lossEma), accuracy: keptEma(saved.charts.accEma) };
     if (Array.isArray(saved.charts.marks)) s.marks = saved.charts.marks;
+    if (Array.isArray(saved.charts.history)) s.history = saved.charts.history; // the per-epoch table (state/history.js)
     effect(s, Effect.CHARTS_RESTORE, { charts: saved.charts });
   },
 };

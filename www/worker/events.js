@@ -13,6 +13,7 @@ export const Internal = Object.freeze({
   DATA_CHECKED: '@data-checked', // { sets, order, names, trainFiles } the user's files parsed cleanly
   SLICED: '@sliced', // { gen, slice: { partial, ms } | { counters, losses, accuracies, ..., epochDone, failure } }
   EVALUATED: '@evaluated', // { gen, kind, step, epoch, persistAfter, ms, result: worker-evaluation.js's, null if stale }
+  EPOCH_SCORED: '@epoch-scored', // { gen, ms, report: trainer.recordValidation's, null if stale }
   FAILED: '@failed', // { gen, error }: a slice or an evaluation threw
   TAUGHT: '@taught', // { id, result: worker-teach.js fineTune's } or { id, error }
   SAVED: '@saved', // a save finished (or was undone by a Reset)
@@ -40,6 +41,7 @@ export const Effect = Object.freeze({
   CHECKSUMS: 'checksums', // { gen } every worker's model checksum, to the page
   SLICE: 'slice', // { gen } a slice of training → SLICED or FAILED
   EVALUATE: 'evaluate', // { kind, count, gen, step, epoch, persistAfter } → EVALUATED or FAILED
+  EPOCH_END: 'epoch-end', // { gen, runEnds } score the held-out images, record the epoch (early stopping) → EPOCH_SCORED or FAILED
   SAVE: 'save', // { counters, testAccuracy, resets } into IndexedDB → SAVED or SAVE_FAILED
 });
 

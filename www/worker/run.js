@@ -4,7 +4,9 @@
 // Effect.SAVE...), and its outcome comes back as an event (Internal.SLICED, EVALUATED, FAILED).
 //
 // One piece of work at a time (`busy`): a slice ('slice', a PAUSE inside it is deferred until
-// its PROGRESS is out) or an evaluation ('evaluate'). A loop (`looping`) is the run between a
+// its PROGRESS is out) or an evaluation ('evaluate'). An epoch's end scores the held-out
+// validation images and records the epoch in the core (Effect.EPOCH_END: its line of history,
+// early stopping), then the test set (the final score, 'full'). A loop (`looping`) is the run between a
 // TRAIN or RESUME and the state leaving 'training': it starts by reloading the compute workers
 // (Effect.LOOP_START) and ends by asking for every worker's checksum (Effect.CHECKSUMS).
 import * as P from '../protocol.js';
@@ -80,7 +82,7 @@ export function advance(s, fx) {
     s.loopGen = s.generation;
     fx.push({ type: Effect.LOOP_START });
   }
-  if (s.plan && epochInRun(s) >= s.plan.epochs) {
+  if (s.plan && (s.plan.stopped || epochInRun(s) >= s.plan.epochs)) {
     // The last epoch ended before the test set was in: "done" comes with its full score.
     if (s.pendingFull) {
       if (s.data.testComplete) evaluateFull(s, fx);
@@ -118,18 +120,19 @@ export const runHandlers = {
     s.busy = null;
     if (gen !== s.generation) return; // a reset, an import or new test data: the batches are gone
     s.trainMs += slice.ms;
+    s.epochMs += slice.ms;
     if (slice.partial) return tellPause(s, fx); // a large batch spans slices, or nothing trained
     const firstStep = s.counters.totalSteps;
     s.counters = slice.counters;
     const { losses, accuracies, images, ms, batchSize, learningRate, workers } = slice;
+    s.learningRate = learningRate;
     const epochsInRun = s.plan?.epochs ?? 0;
     fx.push(post(P.progress({ losses, accuracies, images, ms, batchSize, learningRate, workers, ...s.counters, firstStep, epochInRun: epochInRun(s), epochsInRun })));
     tellPause(s, fx);
     if (slice.failure) return fail(s, fx, gen, slice.failure);
     if (slice.epochDone) {
-      if (s.data.testComplete) return evaluateFull(s, fx, true);
-      s.pendingFull = true;
-      persist(s, fx);
+      s.busy = 'evaluate';
+      fx.push({ type: Effect.EPOCH_END, gen, runEnds: !!s.plan && epochInRun(s) >= s.plan.epochs });
     } else if (s.trainMs >= s.estimateEveryMs) {
       s.trainMs = 0;
       const count = Math.min(ESTIMATE_IMAGES, s.data.testUsable);
@@ -149,6 +152,33 @@ export const runHandlers = {
       fx.push(post(P.evaluation({ kind: 'estimate', step: e.step, epoch: e.epoch, accuracy: r.accuracy, loss: r.loss, count: r.count })));
     }
     if (e.persistAfter) persist(s, fx);
+  },
+  [Internal.EPOCH_SCORED](s, fx, { gen, ms, report: r }) {
+    s.busy = null;
+    if (gen !== s.generation || !r) return;
+    const seconds = (s.epochMs + ms) / 1000;
+    s.epochMs = 0;
+    const val = r.count > 0;
+    fx.push(post(P.epochEnd({
+      epoch: r.epoch,
+      step: s.counters.totalSteps,
+      loss: r.trainLoss,
+      accuracy: r.trainAccuracy,
+      valLoss: val ? r.loss : null,
+      valAccuracy: val ? r.accuracy : null,
+      valCount: r.count,
+      learningRate: s.learningRate,
+      seconds,
+      patience: r.patience,
+      bestEpoch: r.bestEpoch ?? null,
+      stop: r.stop,
+      restoredEpoch: r.restoredEpoch ?? null,
+    })));
+    if (r.stop && s.plan) s.plan = { ...s.plan, stopped: true };
+    // The test set, the final score (of the restored weights, after a stop).
+    if (s.data.testComplete) return evaluateFull(s, fx, true);
+    s.pendingFull = true;
+    persist(s, fx);
   },
   [Internal.FAILED](s, fx, { gen, error }) {
     s.busy = null;

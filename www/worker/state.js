@@ -35,6 +35,8 @@ export function initialState() {
     loopGen: -1, // the generation the loop started in
     pauseDeferred: false, // a PAUSE came inside a slice: told when the slice is done
     trainMs: 0, // training time since the last test estimate
+    epochMs: 0, // training and validation time in the epoch under way (its history line's seconds)
+    learningRate: null, // the rate at the last step trained (its history line's)
     estimateEveryMs: ESTIMATE_EVERY_MS,
     pendingFull: false, // a full test score is owed once the test set is complete
     lastFullAccuracy: null,
@@ -100,7 +102,7 @@ const messageHandlers = {
 
 /** Fresh weights (`rebuilt`: the core made them already): the run and the kept model start over. */
 function resetModel(s, fx, rebuilt) {
-  Object.assign(s, { generation: s.generation + 1, resets: s.resets + 1, plan: null, pendingFull: false, lastFullAccuracy: null, trainMs: 0, pauseDeferred: false });
+  Object.assign(s, { generation: s.generation + 1, resets: s.resets + 1, plan: null, pendingFull: false, lastFullAccuracy: null, trainMs: 0, epochMs: 0, pauseDeferred: false });
   s.counters = initialState().counters;
   fx.push({ type: Effect.RESET_MODEL, rebuilt });
   setRun(s, fx, 'ready', 'reset');
@@ -155,7 +157,7 @@ const internalHandlers = {
   /** A weights file loaded: a running loop or evaluation of the old model stops. */
   [Internal.IMPORTED](s, fx, { progress, resized, fromKeras = false }) {
     if (resized) fx.push({ type: Effect.MODEL_CHANGED, rebuilt: false });
-    Object.assign(s, { generation: s.generation + 1, pauseDeferred: false, plan: null, trainMs: 0, lastFullAccuracy: null });
+    Object.assign(s, { generation: s.generation + 1, pauseDeferred: false, plan: null, trainMs: 0, epochMs: 0, lastFullAccuracy: null });
     s.counters = { ...progress };
     fx.push(post(P.imported(s.counters, fromKeras)));
     setRun(s, fx, 'ready', 'imported');
