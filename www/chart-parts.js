@@ -1,7 +1,7 @@
 // Parts of the training charts (charts.js) that stand on their own: the validation points
 // (val_loss, val_accuracy after each epoch) and their series, and the settings-change marks drawn
 // over a plot. Kept apart so charts.js stays one screenful per concern.
-import { markLabel } from './ui-state.js';
+import { markLabel } from './chart-text.js';
 
 /** The validation scores, one point per epoch: `{ x: steps, loss, accuracy }`. */
 export const emptyValidation = () => ({ x: [], loss: [], accuracy: [] });

@@ -5,12 +5,7 @@ import assert from 'node:assert/strict';
 import * as P from '../../www/protocol.js';
 import { Action, initialState, reduce } from '../../www/state.js';
 import {
-  accuracyChartText,
   alertText,
-  lossChartText,
-  markLabel,
-  markText,
-  pastRunsNote,
   blockingError,
   buildInfo,
   controlsFor,
@@ -29,6 +24,7 @@ import {
   trainControls,
   trainStats,
 } from '../../www/ui-state.js';
+import { accuracyChartText, lossChartText, markLabel, markText, pastRunsNote } from '../../www/chart-text.js';
 import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 
 const base = { workerReady: true, error: null, runState: 'ready', trainUsable: 60000 };

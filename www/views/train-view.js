@@ -6,19 +6,17 @@
 // The settings fields inside the card are www/views/settings-view.js.
 import { Action } from '../state.js';
 import {
-  accuracyChartText,
   downloadMeter,
   epochMeter,
   focusSuccessor,
   learningRateText,
-  lossChartText,
-  pastRunsNote,
   smoothingText,
   status,
   trainControls,
   trainStats,
   workersInfo,
 } from '../ui-state.js';
+import { accuracyChartText, lossChartText, pastRunsNote } from '../chart-text.js';
 import { notLearningNote } from '../state/learning.js';
 import { canKeep } from '../state/runs.js';
 import { byId, setAttr, setDisabled, setHidden, setProgressBar, setText } from './dom.js';
