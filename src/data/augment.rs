@@ -19,12 +19,14 @@
 //! off draws nothing, so the others see the same random numbers.
 
 pub mod elastic;
+pub mod styles;
 pub mod thickness;
 
 use rand::{Rng, RngExt};
 
 use crate::model::{PIXELS, SIDE};
 use elastic::ElasticField;
+use styles::StyleDraw;
 use thickness::{MAX_THICKER, MAX_THINNER, change_thickness};
 
 /// Largest rotation, in degrees, either way.
@@ -147,6 +149,9 @@ pub struct Augmentations {
     pub thickness: bool,
     /// Simard's elastic distortion ([`elastic`]).
     pub elastic: bool,
+    /// Handwriting styles MNIST lacks drawn onto some 1s, 7s and 0s ([`styles`]); only for
+    /// images distorted with their label ([`Augmenter::distort_labelled`]).
+    pub styles: bool,
 }
 
 impl Augmentations {
@@ -162,11 +167,13 @@ impl Augmentations {
         affine: true,
         thickness: true,
         elastic: true,
+        styles: true,
     };
     pub const NONE: Augmentations = Augmentations {
         affine: false,
         thickness: false,
         elastic: false,
+        styles: false,
     };
     /// The affine distortion alone (the trainer's augmentation before thickness and elastic).
     pub const AFFINE: Augmentations = Augmentations {
@@ -217,16 +224,32 @@ impl Augmenter {
         }
     }
 
-    /// Distorts one `SIDE x SIDE` image in place. Draws, in this order and only for the parts
-    /// that are on: the affine map (4 numbers), the thickness (1), the elastic field (288).
+    /// Distorts one `SIDE x SIDE` image in place, without styles (its label is unknown). Draws,
+    /// in this order and only for the parts that are on: the affine map (4 numbers), the
+    /// thickness (1), the elastic field (288).
     ///
     /// # Panics
     /// If `image` is not `SIDE²` long.
     pub fn distort<R: Rng + ?Sized>(&mut self, rng: &mut R, image: &mut [f32]) {
+        self.distort_as(rng, image, None);
+    }
+
+    /// [`Augmenter::distort`] for an image of class `label`: when `styles` is on, then draws
+    /// the style (6 numbers for a 0, 1 or 7, none otherwise) and draws it onto the image first,
+    /// so the other distortions bend the new strokes with the old.
+    ///
+    /// # Panics
+    /// If `image` is not `SIDE²` long.
+    pub fn distort_labelled<R: Rng + ?Sized>(&mut self, rng: &mut R, image: &mut [f32], label: u8) {
+        self.distort_as(rng, image, Some(label));
+    }
+
+    fn distort_as<R: Rng + ?Sized>(&mut self, rng: &mut R, image: &mut [f32], label: Option<u8>) {
         let Augmentations {
             affine: turn,
             thickness: thicken,
             elastic: wobble,
+            styles,
         } = self.parts;
         let affine = if turn {
             Distortion::random(rng)
@@ -236,6 +259,9 @@ impl Augmenter {
         let amount = if thicken { random_thickness(rng) } else { 0.0 };
         if wobble {
             self.field.redraw(rng, elastic::ALPHA);
+        }
+        if let Some(label) = label.filter(|_| styles) {
+            StyleDraw::random(rng, label).apply(image);
         }
         let geometric = turn || wobble;
         if !geometric && !thicken {
