@@ -13,13 +13,15 @@
 //!
 //! Shapes, after handwriting manuals and national conventions (e.g. the Swiss/German school
 //! scripts, the French "1" and "7", the slashed zero of typewriters and engineering drawings):
-//! - flag on a 1: from the stem's top, down and to the left, 30-60° below horizontal, 25-50%
-//!   of the digit's height long; half of the flagged 1s also get a base, a horizontal bar
+//! - flag on a 1: from the stem's top, down and to the left, 30-70° below horizontal, 25-80%
+//!   of the digit's height long (the continental 1's up-stroke is long and steep); half of the flagged 1s also get a base, a horizontal bar
 //!   across the stem's foot 40-80% of the height wide;
 //! - bar on a 7: across the stem at 45-60% of the height, 35-60% of the height wide, tilted
 //!   by up to ±8°;
 //! - slash in a 0: a diagonal from near the top right to near the bottom left corner of the
-//!   ring (sometimes just past it); one zero in four gets a dot in the middle instead.
+//!   ring (sometimes just past it); one zero in four gets a dot in the middle instead;
+//! - a closed 4: the printed 4's diagonal, from the stem's top down to the crossbar's left end
+//!   (MNIST's 4s are mostly open at the top).
 
 use rand::{Rng, RngExt};
 
@@ -29,6 +31,12 @@ use crate::model::SIDE;
 pub const P_ONE: f32 = 0.5;
 pub const P_SEVEN: f32 = 0.4;
 pub const P_ZERO: f32 = 0.25;
+/// Chance that a 4 is closed at the top (the printed 4's diagonal).
+pub const P_FOUR: f32 = 0.0;
+/// A 1's flag: its length as a share of the digit's height, and its angle below horizontal in
+/// degrees (the continental 1's long up-stroke reaches most of the way down, steeply).
+pub const FLAG_LENGTH: (f32, f32) = (0.25, 0.8);
+pub const FLAG_ANGLE: (f32, f32) = (30.0, 70.0);
 /// Pixels at least this dark count as ink for the bounding box and the stem's column.
 const INK: f32 = 0.3;
 
@@ -54,6 +62,7 @@ impl StyleDraw {
     pub fn random<R: Rng + ?Sized>(rng: &mut R, label: u8) -> Self {
         let p = match label {
             0 => P_ZERO,
+            4 => P_FOUR,
             1 => P_ONE,
             7 => P_SEVEN,
             _ => {
@@ -79,7 +88,7 @@ impl StyleDraw {
 
     /// Whether anything will be drawn.
     pub fn is_on(&self) -> bool {
-        self.on && matches!(self.label, 0 | 1 | 7)
+        self.on && matches!(self.label, 0 | 1 | 4 | 7)
     }
 
     /// Draws the style onto `image` (`SIDE x SIDE`, values in [0, 1]); nothing when off or
@@ -112,8 +121,8 @@ impl StyleDraw {
             1 => {
                 // The stem's top: the ink's column over its first rows, a pen's half below.
                 let (tx, ty) = (row_centre(image, b.y0, b.y0 + 2)?, b.y0 as f32 + 1.2);
-                let len = h * lerp(0.25, 0.5, u[0]);
-                let angle = lerp(30f32, 60.0, u[1]).to_radians();
+                let len = h * lerp(FLAG_LENGTH.0, FLAG_LENGTH.1, u[0]);
+                let angle = lerp(FLAG_ANGLE.0, FLAG_ANGLE.1, u[1]).to_radians();
                 let (s, c) = angle.sin_cos();
                 style.push([tx, ty, tx - len * c, ty + len * s]);
                 if u[2] < 0.5 {
@@ -147,6 +156,33 @@ impl StyleDraw {
                     let (i, j) = (lerp(-0.05, 0.25, u[1]), lerp(-0.05, 0.25, u[2]));
                     style.push([x1 - i * w, y0 + i * h, x0 + j * w, y1 - j * h]);
                 }
+            }
+            4 => {
+                // The stem's top: the rightmost ink in the top quarter; the crossbar: the
+                // inkiest row between 35% and 75% of the height, from its leftmost ink.
+                let quarter = b.y0 + (h as usize / 4).max(1);
+                let (mut sx, mut sy) = (0, b.y0);
+                for (y, row) in image.chunks_exact(SIDE).enumerate().take(quarter + 1).skip(b.y0) {
+                    if let Some(x) = row.iter().rposition(|&v| v >= INK) {
+                        if x > sx {
+                            (sx, sy) = (x, y);
+                        }
+                    }
+                }
+                let (from, to) = (b.y0 + (0.35 * h) as usize, b.y0 + (0.75 * h) as usize);
+                let (mut by, mut best) = (from, -1.0f32);
+                for (y, row) in image.chunks_exact(SIDE).enumerate().take(to + 1).skip(from) {
+                    let s: f32 = row.iter().sum();
+                    if s > best {
+                        (by, best) = (y, s);
+                    }
+                }
+                let bx = image[by * SIDE..(by + 1) * SIDE].iter().position(|&v| v >= INK)?;
+                if bx + 3 > sx {
+                    return None;
+                }
+                let reach = lerp(0.0, 1.5, u[0]);
+                style.push([sx as f32, sy as f32 + 1.0, bx as f32 + 1.0 - reach, by as f32 + 0.5]);
             }
             _ => return None,
         }
