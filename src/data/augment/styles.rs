@@ -162,7 +162,12 @@ impl StyleDraw {
                 // inkiest row between 35% and 75% of the height, from its leftmost ink.
                 let quarter = b.y0 + (h as usize / 4).max(1);
                 let (mut sx, mut sy) = (0, b.y0);
-                for (y, row) in image.chunks_exact(SIDE).enumerate().take(quarter + 1).skip(b.y0) {
+                for (y, row) in image
+                    .chunks_exact(SIDE)
+                    .enumerate()
+                    .take(quarter + 1)
+                    .skip(b.y0)
+                {
                     if let Some(x) = row.iter().rposition(|&v| v >= INK) {
                         if x > sx {
                             (sx, sy) = (x, y);
@@ -177,12 +182,19 @@ impl StyleDraw {
                         (by, best) = (y, s);
                     }
                 }
-                let bx = image[by * SIDE..(by + 1) * SIDE].iter().position(|&v| v >= INK)?;
+                let bx = image[by * SIDE..(by + 1) * SIDE]
+                    .iter()
+                    .position(|&v| v >= INK)?;
                 if bx + 3 > sx {
                     return None;
                 }
                 let reach = lerp(0.0, 1.5, u[0]);
-                style.push([sx as f32, sy as f32 + 1.0, bx as f32 + 1.0 - reach, by as f32 + 0.5]);
+                style.push([
+                    sx as f32,
+                    sy as f32 + 1.0,
+                    bx as f32 + 1.0 - reach,
+                    by as f32 + 0.5,
+                ]);
             }
             _ => return None,
         }
