@@ -32,7 +32,7 @@ pub const P_ONE: f32 = 0.5;
 pub const P_SEVEN: f32 = 0.4;
 pub const P_ZERO: f32 = 0.25;
 /// Chance that a 4 is closed at the top (the printed 4's diagonal).
-pub const P_FOUR: f32 = 0.0;
+pub const P_FOUR: f32 = 0.3;
 /// A 1's flag: its length as a share of the digit's height, and its angle below horizontal in
 /// degrees (the continental 1's long up-stroke reaches most of the way down, steeply).
 pub const FLAG_LENGTH: (f32, f32) = (0.25, 0.8);
