@@ -344,7 +344,7 @@ settings! {
         "Training images",
         "Train on the first this many training images; fewer (say 2,000) make a quick run.";
     /// Distort each training image at random (rotation, scale, shift, elastic, and handwriting
-    /// styles on some 0s, 1s, 4s and 7s: see
+    /// styles on some 0s, 1s, 4s, 5s and 7s: see
     /// [`crate::data::augment`], `Augmentations::SETTING`) so the model reads drawn digits better.
     augment: bool = true, Kind::Boolean, form: true,
         "Augment the training images",

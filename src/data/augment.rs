@@ -14,7 +14,8 @@
 //! Three more ride along ([`Augmenter`], what the trainer runs): strokes made thinner or
 //! thicker ([`thickness`]), an elastic distortion ([`elastic`], Simard et al. 2003), and, for
 //! images distorted with their label, handwriting styles MNIST lacks ([`styles`]: a flag and
-//! base on some 1s, a bar through some 7s, a slash or dot in some 0s, some 4s closed). Per
+//! base on some 1s, a bar through some 7s, a slash or dot in some 0s, some 4s closed, some
+//! 5s' bars lifted). Per
 //! image: the style's strokes drawn first (in place), then thickness (into a scratch image),
 //! then one bilinear resampling that applies the affine map and the elastic field together,
 //! `s = A(p) + d(p)`. Each part can be
@@ -162,7 +163,7 @@ impl Augmentations {
     /// the pad redraws every drawing with MNIST's pen (`www/preprocess.js`), so the network never
     /// meets a drawing's own pen width, and in the ablation (README, "Augmentation, for drawn
     /// digits") thickness cost clean accuracy and gained nothing on drawn digits. Styles took
-    /// real writers' digits from 95.8% to 97.3% after one epoch (bench/README.md, "Handwriting
+    /// real writers' digits from 95.8% to 97.6% after one epoch (bench/README.md, "Handwriting
     /// styles").
     pub const SETTING: Augmentations = Augmentations {
         thickness: false,
@@ -240,7 +241,7 @@ impl Augmenter {
     }
 
     /// [`Augmenter::distort`] for an image of class `label`: when `styles` is on, then draws
-    /// the style (6 numbers for a 0, 1, 4 or 7, none otherwise) and draws it onto the image first,
+    /// the style (6 numbers for a 0, 1, 4, 5 or 7, none otherwise) and draws it onto the image first,
     /// so the other distortions bend the new strokes with the old.
     ///
     /// # Panics

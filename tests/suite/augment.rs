@@ -9,7 +9,7 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use mnist_wasm::data::augment::elastic::{self, ElasticField, STRIDE};
-use mnist_wasm::data::augment::styles::{P_FOUR, P_ONE, P_SEVEN, P_ZERO, StyleDraw};
+use mnist_wasm::data::augment::styles::{P_FIVE, P_FOUR, P_ONE, P_SEVEN, P_ZERO, StyleDraw};
 use mnist_wasm::data::augment::thickness::{MAX_THICKER, MAX_THINNER, change_thickness};
 use mnist_wasm::data::augment::{
     Augmentations, Augmenter, Distortion, MAX_ROTATION_DEG, MAX_SCALE_CHANGE, MAX_SHIFT,
@@ -583,9 +583,37 @@ fn an_open_four_closed_gains_ink_between_its_stem_top_and_its_crossbar() {
 }
 
 #[test]
+fn a_five_given_a_lifted_bar_moves_its_top_up_and_keeps_its_bowl() {
+    let src = drawn(&[
+        [9.0, 5.0, 19.0, 5.0],
+        [9.0, 5.0, 9.0, 12.0],
+        [9.0, 12.0, 16.0, 12.0],
+        [16.0, 12.0, 18.0, 16.0],
+        [18.0, 16.0, 16.0, 21.0],
+        [16.0, 21.0, 8.0, 21.0],
+    ]);
+    let top = |img: &[f32]| (0..SIDE * SIDE).find(|&i| img[i] >= 0.3).map(|i| i / SIDE);
+    for u in U_CORNERS {
+        let mut out = src.clone();
+        StyleDraw::forced(5, u).apply(&mut out);
+        assert!(out.iter().all(|v| (0.0..=1.0).contains(v)));
+        // The bar went up by 1-2 rows; the bowl (rows 10 on) is untouched.
+        let (was, now) = (top(&src).unwrap(), top(&out).unwrap());
+        assert!(
+            (1..=2).contains(&(was - now)),
+            "{u:?}: top row {was} -> {now}"
+        );
+        assert_eq!(out[10 * SIDE..], src[10 * SIDE..], "{u:?}");
+        // About as much ink as before: moved, not drawn.
+        let ratio = ink(&out) / ink(&src);
+        assert!((0.9..=1.0 + 1e-6).contains(&ratio), "{u:?}: ink x{ratio}");
+    }
+}
+
+#[test]
 fn other_classes_get_no_style_and_draw_no_numbers() {
     let src = ring_and_bar();
-    for label in [2u8, 3, 5, 6, 8, 9] {
+    for label in [2u8, 3, 6, 8, 9] {
         let mut r = Pcg64Mcg::seed_from_u64(1);
         let d = StyleDraw::random(&mut r, label);
         assert!(!d.is_on(), "{label}");
@@ -612,7 +640,13 @@ fn other_classes_get_no_style_and_draw_no_numbers() {
 
 #[test]
 fn styles_come_at_their_rates_and_follow_the_seed() {
-    for (label, p) in [(0u8, P_ZERO), (1, P_ONE), (4, P_FOUR), (7, P_SEVEN)] {
+    for (label, p) in [
+        (0u8, P_ZERO),
+        (1, P_ONE),
+        (4, P_FOUR),
+        (5, P_FIVE),
+        (7, P_SEVEN),
+    ] {
         let mut r = Pcg64Mcg::seed_from_u64(9);
         let on = (0..4_000)
             .filter(|_| StyleDraw::random(&mut r, label).is_on())

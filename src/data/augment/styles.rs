@@ -1,6 +1,7 @@
 //! Handwriting styles MNIST's writers rarely used and much of the world writes (issue 18): the
 //! "1" with a flag from the top of its stem (and often a base under it), the continental "7"
-//! with a bar through its stem, the "0" with a slash or a dot inside, the closed (printed) "4". A network trained on
+//! with a bar through its stem, the "0" with a slash or a dot inside, the closed (printed) "4",
+//! the "5" whose top bar is a separate stroke. A network trained on
 //! MNIST alone reads a flagged 1 as a 7 and a barred 7 as a 2; drawing these strokes onto some
 //! training images of those classes (labels kept) teaches it the styles.
 //!
@@ -21,7 +22,9 @@
 //! - slash in a 0: a diagonal from near the top right to near the bottom left corner of the
 //!   ring (sometimes just past it); one zero in four gets a dot in the middle instead;
 //! - a closed 4: the printed 4's diagonal, from the stem's top down to the crossbar's left end
-//!   (MNIST's 4s are mostly open at the top).
+//!   (MNIST's 4s are mostly open at the top);
+//! - a lifted bar on a 5: the two-stroke 5's bar, written last, often sits apart from the stem:
+//!   the top 15-30% of the ink moves up 1-2 px and right 0-2 px (pixels moved, nothing drawn).
 
 use rand::{Rng, RngExt};
 
@@ -31,6 +34,8 @@ use crate::model::SIDE;
 pub const P_ONE: f32 = 0.6;
 pub const P_SEVEN: f32 = 0.4;
 pub const P_ZERO: f32 = 0.25;
+/// Chance that a 5's top bar is lifted off its stem (written as a second stroke).
+pub const P_FIVE: f32 = 0.3;
 /// Chance that a 4 is closed at the top (the printed 4's diagonal).
 pub const P_FOUR: f32 = 0.4;
 /// A 1's flag: its length as a share of the digit's height, and its angle below horizontal in
@@ -49,7 +54,7 @@ pub struct Style {
 }
 
 /// The random numbers a style is placed with, drawn before looking at the image (so the
-/// numbers drawn depend only on the label: 6 for a 0, 1, 4 or 7, none for other classes).
+/// numbers drawn depend only on the label: 6 for a 0, 1, 4, 5 or 7, none for other classes).
 #[derive(Clone, Copy, Debug)]
 pub struct StyleDraw {
     label: u8,
@@ -58,12 +63,13 @@ pub struct StyleDraw {
 }
 
 impl StyleDraw {
-    /// Draws whether and how `label`'s image is styled: 6 numbers for 0, 1, 4 and 7, none
+    /// Draws whether and how `label`'s image is styled: 6 numbers for 0, 1, 4, 5 and 7, none
     /// otherwise.
     pub fn random<R: Rng + ?Sized>(rng: &mut R, label: u8) -> Self {
         let p = match label {
             0 => P_ZERO,
             4 => P_FOUR,
+            5 => P_FIVE,
             1 => P_ONE,
             7 => P_SEVEN,
             _ => {
@@ -89,7 +95,7 @@ impl StyleDraw {
 
     /// Whether anything will be drawn.
     pub fn is_on(&self) -> bool {
-        self.on && matches!(self.label, 0 | 1 | 4 | 7)
+        self.on && matches!(self.label, 0 | 1 | 4 | 5 | 7)
     }
 
     /// Draws the style onto `image` (`SIDE x SIDE`, values in [0, 1]); nothing when off or
@@ -98,10 +104,37 @@ impl StyleDraw {
         if !self.is_on() {
             return;
         }
+        if self.label == 5 {
+            self.lift_bar(image);
+            return;
+        }
         if let Some(style) = self.place(image) {
             let pen = stroke_width(image, if self.label == 0 { 2.0 } else { 1.0 });
             for s in &style.strokes[..style.count] {
                 draw_segment(image, (s[0], s[1]), (s[2], s[3]), pen);
+            }
+        }
+    }
+
+    /// A 5 whose top bar is a stroke of its own: the rows of the top 15-30% of the ink move up
+    /// by 1-2 px and right by 0-2 px, leaving a gap above the stem.
+    fn lift_bar(&self, image: &mut [f32]) {
+        let Some(b) = ink_box(image) else { return };
+        let h = b.y1 - b.y0 + 1;
+        let rows = ((0.15 + 0.15 * self.u[0]) * h as f32) as usize;
+        let up = (1 + (self.u[1] * 2.0) as usize).min(b.y0);
+        let right = ((self.u[2] * 3.0) as usize).min(SIDE - 1 - b.x1);
+        if rows == 0 || up == 0 {
+            return;
+        }
+        for y in b.y0..b.y0 + rows {
+            for x in (0..SIDE).rev() {
+                let v = image[y * SIDE + x];
+                image[y * SIDE + x] = 0.0;
+                if x + right < SIDE {
+                    let p = &mut image[(y - up) * SIDE + x + right];
+                    *p = p.max(v);
+                }
             }
         }
     }
