@@ -30,7 +30,7 @@ use rand::{Rng, RngExt};
 
 use crate::model::SIDE;
 
-/// Chance that a training image of the class gets its style: 1s, 7s, 0s.
+/// Chance that a training image of the class gets its style: 1s, 7s, 0s (then 5s and 4s).
 pub const P_ONE: f32 = 0.6;
 pub const P_SEVEN: f32 = 0.4;
 pub const P_ZERO: f32 = 0.25;
@@ -68,9 +68,9 @@ impl StyleDraw {
     pub fn random<R: Rng + ?Sized>(rng: &mut R, label: u8) -> Self {
         let p = match label {
             0 => P_ZERO,
+            1 => P_ONE,
             4 => P_FOUR,
             5 => P_FIVE,
-            1 => P_ONE,
             7 => P_SEVEN,
             _ => {
                 return StyleDraw {
