@@ -222,6 +222,17 @@ mod augment {
                 })
             });
         }
+        // Styles on a 1 (drawn on half of them: a flag, a base on half of those), the dearest class.
+        let mut augmenter = Augmenter::new(only(|p| p.styles = true));
+        let mut rng = Pcg64Mcg::seed_from_u64(1);
+        let mut img = image.clone();
+        group.bench_function(BenchmarkId::new("distort", "styles on a 1"), |bench| {
+            bench.iter(|| {
+                img.copy_from_slice(&image);
+                augmenter.distort_labelled(&mut rng, &mut img, 1);
+                black_box(&mut img);
+            })
+        });
         group.finish();
     }
 }

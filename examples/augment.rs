@@ -1,6 +1,7 @@
 //! Does augmentation pay, and which part? An ablation: trains the network from the same seed
 //! with no augmentation, the affine distortion alone, affine + stroke thickness, affine +
-//! elastic, and all three (`TrainerConfig::augment` with [`Augmentations`]), and reports test
+//! elastic, all three, and affine + elastic + handwriting styles (the setting;
+//! `TrainerConfig::augment` with [`Augmentations`]), and reports test
 //! accuracy on the clean test set and on two distorted copies of it, each test image distorted
 //! at random from a fixed seed: within the affine ranges (turned, scaled, shifted), and within
 //! the affine and thickness ranges (strokes thinner or thicker too), stand-ins for digits drawn
@@ -42,7 +43,7 @@ mod native {
     use rand_pcg::Pcg64Mcg;
 
     /// The rows of the ablation: a name and the parts (`None`: `augment: false`).
-    const ROWS: [(&str, Option<Augmentations>); 5] = [
+    const ROWS: [(&str, Option<Augmentations>); 6] = [
         ("none", None),
         (
             "affine (before thickness and elastic)",
@@ -56,13 +57,23 @@ mod native {
             }),
         ),
         (
-            "affine + elastic (the `augment` setting)",
+            "affine + elastic (the `augment` setting before styles)",
             Some(Augmentations {
                 elastic: true,
                 ..Augmentations::AFFINE
             }),
         ),
-        ("all three", Some(Augmentations::ALL)),
+        (
+            "affine + thickness + elastic",
+            Some(Augmentations {
+                styles: false,
+                ..Augmentations::ALL
+            }),
+        ),
+        (
+            "affine + elastic + styles (the `augment` setting)",
+            Some(Augmentations::SETTING),
+        ),
     ];
 
     struct Args {

@@ -191,8 +191,10 @@ impl Trainer {
             let pass = self.step_pass(a);
             let x = &mut self.x[a * PIXELS..(a + b) * PIXELS];
             if batch.augment {
-                for (image, &seed) in x.chunks_exact_mut(PIXELS).zip(&self.batch_seeds[a..a + b]) {
-                    self.augmenter.distort(&mut image_rng(seed), image);
+                let seeds = self.batch_seeds[a..a + b].iter().zip(&self.y[a..a + b]);
+                for (image, (&seed, &label)) in x.chunks_exact_mut(PIXELS).zip(seeds) {
+                    self.augmenter
+                        .distort_labelled(&mut image_rng(seed), image, label);
                 }
             }
             let (loss, correct) =
@@ -396,8 +398,10 @@ impl Trainer {
                 *out = f32::from(p) / 255.0;
             }
             if augment {
-                for (image, &seed) in x.chunks_exact_mut(PIXELS).zip(&seeds[a..a + b]) {
-                    self.augmenter.distort(&mut image_rng(seed), image);
+                let seeds = seeds[a..a + b].iter().zip(&labels[a..a + b]);
+                for (image, (&seed, &label)) in x.chunks_exact_mut(PIXELS).zip(seeds) {
+                    self.augmenter
+                        .distort_labelled(&mut image_rng(seed), image, label);
                 }
             }
             let (loss, correct) =

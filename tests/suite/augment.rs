@@ -2,12 +2,14 @@
 //! expectations, the random ranges; stroke thickness (ink up or down, centre of mass kept);
 //! the elastic field (identity at α = 0, smooth, Simard's amplitude, seeded); and a trainer
 //! with `augment` on: reproducible from its seed, different from training without it, and
-//! still learning.
+//! still learning; the handwriting styles (a bar through a 7, a flag and base on a 1, a slash
+//! or dot in a 0) where they belong, nowhere else, seeded and within [0, 1].
 // `#[test]` runs natively and, through this alias, in the browser.
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use mnist_wasm::data::augment::elastic::{self, ElasticField, STRIDE};
+use mnist_wasm::data::augment::styles::{P_FIVE, P_FOUR, P_ONE, P_SEVEN, P_ZERO, StyleDraw};
 use mnist_wasm::data::augment::thickness::{MAX_THICKER, MAX_THINNER, change_thickness};
 use mnist_wasm::data::augment::{
     Augmentations, Augmenter, Distortion, MAX_ROTATION_DEG, MAX_SCALE_CHANGE, MAX_SHIFT,
@@ -426,4 +428,274 @@ fn augmented_training_still_learns() {
         "accuracy {} on undistorted strokes after 40 augmented steps",
         report.accuracy
     );
+}
+
+/// Strokes as a distance field, like the pad's renderer: 2.4 px pen, 1 px soft edge. Segments
+/// `[ax, ay, bx, by]` in pixel coordinates.
+fn drawn(segments: &[[f32; 4]]) -> Vec<f32> {
+    let mut img = vec![0.0; SIDE * SIDE];
+    for y in 0..SIDE {
+        for x in 0..SIDE {
+            let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+            let d = segments
+                .iter()
+                .map(|&[ax, ay, bx, by]| {
+                    let (dx, dy) = (bx - ax, by - ay);
+                    let t =
+                        (((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
+                    ((px - ax - t * dx).powi(2) + (py - ay - t * dy).powi(2)).sqrt()
+                })
+                .fold(f32::MAX, f32::min);
+            img[y * SIDE + x] = (1.7 - d).clamp(0.0, 1.0);
+        }
+    }
+    img
+}
+
+/// MNIST-like plain digits: a 1 (a stem, slightly slanted), a 7 (a top bar and a falling
+/// stem), a 0 (a ring of radius 6, from `ring_and_bar` without the bar).
+fn plain_one() -> Vec<f32> {
+    drawn(&[[15.0, 5.0, 13.0, 23.0]])
+}
+fn plain_seven() -> Vec<f32> {
+    drawn(&[[8.0, 5.0, 19.0, 5.0], [19.0, 5.0, 12.0, 23.0]])
+}
+fn plain_zero() -> Vec<f32> {
+    let mut img = vec![0.0; SIDE * SIDE];
+    for y in 0..SIDE {
+        for x in 0..SIDE {
+            let (u, v) = (x as f32 + 0.5 - 14.0, y as f32 + 0.5 - 14.0);
+            img[y * SIDE + x] = (1.7 - ((u * u + v * v).sqrt() - 7.0).abs()).clamp(0.0, 1.0);
+        }
+    }
+    img
+}
+
+/// Ink the style added in the pixels where `region(x, y)` holds.
+fn added(before: &[f32], after: &[f32], region: impl Fn(usize, usize) -> bool) -> f32 {
+    (0..SIDE * SIDE)
+        .filter(|&i| region(i % SIDE, i / SIDE))
+        .map(|i| after[i] - before[i])
+        .sum()
+}
+
+fn styled(label: u8, src: &[f32], u: [f32; 5]) -> Vec<f32> {
+    let mut img = src.to_vec();
+    StyleDraw::forced(label, u).apply(&mut img);
+    assert!(
+        img.iter().zip(src).all(|(a, b)| a >= b),
+        "a style only adds ink"
+    );
+    assert!(img.iter().all(|v| (0.0..=1.0).contains(v)));
+    img
+}
+
+/// The settings' corners and middle for a forced style's five numbers.
+const U_CORNERS: [[f32; 5]; 4] = [[0.0; 5], [0.5; 5], [0.99; 5], [0.3, 0.9, 0.1, 0.7, 0.2]];
+
+#[test]
+fn a_seven_given_a_bar_gains_ink_across_its_middle_rows() {
+    let src = plain_seven();
+    for u in U_CORNERS {
+        let out = styled(7, &src, u);
+        // The stem crosses rows 11-17 at x ≈ 16.5-14; the bar reaches a few px either side.
+        let middle = |y: usize| (11..=17).contains(&y);
+        let left = added(&src, &out, |x, y| middle(y) && x + 3 <= 14);
+        let right = added(&src, &out, |x, y| middle(y) && x >= 17 + 2);
+        assert!(
+            left > 1.0 && right > 1.0,
+            "{u:?}: left {left}, right {right}"
+        );
+        // Nothing near the top bar or the foot.
+        assert_eq!(
+            added(&src, &out, |_, y| !(9..=19).contains(&y)),
+            0.0,
+            "{u:?}"
+        );
+    }
+}
+
+#[test]
+fn a_one_given_a_flag_gains_ink_up_left_of_its_top() {
+    let src = plain_one();
+    for u in U_CORNERS {
+        let out = styled(1, &src, u);
+        // Left of the stem (x ≤ 11, the stem is at 13-15) in the top half.
+        let flag = added(&src, &out, |x, y| x <= 11 && y <= 14);
+        assert!(flag > 1.0, "{u:?}: flag ink {flag}");
+        // Nothing right of the stem's top or in the middle rows beside the stem.
+        assert_eq!(added(&src, &out, |x, y| x >= 18 && y <= 14), 0.0, "{u:?}");
+        // The base, when drawn (u[2] < 0.5), lies across the foot, on both sides.
+        let foot = |y: usize| y >= 20;
+        let (l, r) = (
+            added(&src, &out, |x, y| foot(y) && x <= 10),
+            added(&src, &out, |x, y| foot(y) && x >= 16),
+        );
+        // (A long flag may reach the foot's left side too; only the base reaches right.)
+        if u[2] < 0.5 {
+            assert!(l > 0.5 && r > 0.5, "{u:?}: base {l} {r}");
+        } else {
+            assert_eq!(r, 0.0, "{u:?}: no base");
+        }
+    }
+}
+
+#[test]
+fn a_zero_given_a_slash_or_dot_gains_ink_inside_its_hole() {
+    let src = plain_zero();
+    let hole = |x: usize, y: usize| {
+        let (u, v) = (x as f32 + 0.5 - 14.0, y as f32 + 0.5 - 14.0);
+        (u * u + v * v).sqrt() < 4.5
+    };
+    assert_eq!(added(&src, &src, hole), 0.0);
+    for u in U_CORNERS {
+        let out = styled(0, &src, u);
+        let inside = added(&src, &out, hole);
+        assert!(inside > 3.0, "{u:?}: ink in the hole {inside}");
+        if u[0] >= 0.25 {
+            // A slash runs from top right to bottom left: none in the other two quadrants.
+            let off = added(&src, &out, |x, y| {
+                hole(x, y) && (x < 12 && y < 12 || x > 16 && y > 16)
+            });
+            assert_eq!(off, 0.0, "{u:?}: slash off its diagonal");
+        }
+    }
+}
+
+#[test]
+fn an_open_four_closed_gains_ink_between_its_stem_top_and_its_crossbar() {
+    // MNIST's usual 4: a left stroke down to the crossbar, the stem on the right.
+    let src = drawn(&[
+        [9.0, 5.0, 7.0, 16.0],
+        [7.0, 16.0, 21.0, 16.0],
+        [17.0, 5.0, 17.0, 24.0],
+    ]);
+    for u in U_CORNERS {
+        let out = styled(4, &src, u);
+        // The diagonal from (17, 6) to (~8, 16) passes (12.5, 11), between the strokes.
+        let mid = added(&src, &out, |x, y| {
+            (11..=14).contains(&x) && (9..=13).contains(&y)
+        });
+        assert!(mid > 2.0, "{u:?}: ink between {mid}");
+        // Nothing right of the stem or under the crossbar.
+        assert_eq!(added(&src, &out, |x, y| x >= 20 || y >= 19), 0.0, "{u:?}");
+    }
+}
+
+#[test]
+fn a_five_given_a_lifted_bar_moves_its_top_up_and_keeps_its_bowl() {
+    let src = drawn(&[
+        [9.0, 5.0, 19.0, 5.0],
+        [9.0, 5.0, 9.0, 12.0],
+        [9.0, 12.0, 16.0, 12.0],
+        [16.0, 12.0, 18.0, 16.0],
+        [18.0, 16.0, 16.0, 21.0],
+        [16.0, 21.0, 8.0, 21.0],
+    ]);
+    let top = |img: &[f32]| (0..SIDE * SIDE).find(|&i| img[i] >= 0.3).map(|i| i / SIDE);
+    for u in U_CORNERS {
+        let mut out = src.clone();
+        StyleDraw::forced(5, u).apply(&mut out);
+        assert!(out.iter().all(|v| (0.0..=1.0).contains(v)));
+        // The bar went up by 1-2 rows; the bowl (rows 10 on) is untouched.
+        let (was, now) = (top(&src).unwrap(), top(&out).unwrap());
+        assert!(
+            (1..=2).contains(&(was - now)),
+            "{u:?}: top row {was} -> {now}"
+        );
+        assert_eq!(out[10 * SIDE..], src[10 * SIDE..], "{u:?}");
+        // About as much ink as before: moved, not drawn.
+        let ratio = ink(&out) / ink(&src);
+        assert!((0.9..=1.0 + 1e-6).contains(&ratio), "{u:?}: ink x{ratio}");
+    }
+}
+
+#[test]
+fn other_classes_get_no_style_and_draw_no_numbers() {
+    let src = ring_and_bar();
+    for label in [2u8, 3, 6, 8, 9] {
+        let mut r = Pcg64Mcg::seed_from_u64(1);
+        let d = StyleDraw::random(&mut r, label);
+        assert!(!d.is_on(), "{label}");
+        assert_eq!(r, Pcg64Mcg::seed_from_u64(1), "{label} drew numbers");
+        let mut img = src.clone();
+        StyleDraw::forced(label, [0.5; 5]).apply(&mut img);
+        assert_eq!(img, src, "{label}");
+        // Through the augmenter, styles alone: untouched.
+        let mut a = Augmenter::new(Augmentations {
+            styles: true,
+            ..Augmentations::NONE
+        });
+        let mut img = src.clone();
+        a.distort_labelled(&mut r, &mut img, label);
+        assert_eq!(img, src, "{label}");
+    }
+    // And a blank image stays blank whatever its class.
+    for label in [0u8, 1, 4, 7] {
+        let mut img = vec![0.0; SIDE * SIDE];
+        StyleDraw::forced(label, [0.5; 5]).apply(&mut img);
+        assert!(img.iter().all(|&v| v == 0.0), "{label}");
+    }
+}
+
+#[test]
+fn styles_come_at_their_rates_and_follow_the_seed() {
+    for (label, p) in [
+        (0u8, P_ZERO),
+        (1, P_ONE),
+        (4, P_FOUR),
+        (5, P_FIVE),
+        (7, P_SEVEN),
+    ] {
+        let mut r = Pcg64Mcg::seed_from_u64(9);
+        let on = (0..4_000)
+            .filter(|_| StyleDraw::random(&mut r, label).is_on())
+            .count() as f32
+            / 4_000.0;
+        assert!(
+            (on - p).abs() < 0.03,
+            "class {label}: {on} styled, want {p}"
+        );
+    }
+    // The whole augmenter with its label: seeded, within [0, 1], the styles taking part.
+    let digits = [(0u8, plain_zero()), (1, plain_one()), (7, plain_seven())];
+    let run = |parts: Augmentations, seed: u64| {
+        let mut a = Augmenter::new(parts);
+        let mut r = Pcg64Mcg::seed_from_u64(seed);
+        let mut out = Vec::new();
+        for _ in 0..20 {
+            for (label, src) in &digits {
+                let mut img = src.clone();
+                a.distort_labelled(&mut r, &mut img, *label);
+                out.extend(img);
+            }
+        }
+        out
+    };
+    let all = run(Augmentations::ALL, 5);
+    assert_eq!(all, run(Augmentations::ALL, 5));
+    assert_ne!(all, run(Augmentations::ALL, 6));
+    assert!(
+        all.iter()
+            .all(|v| v.is_finite() && (0.0..=1.0 + 1e-6).contains(v))
+    );
+    let styles = Augmentations {
+        styles: true,
+        ..Augmentations::NONE
+    };
+    let plain: Vec<f32> = (0..20)
+        .flat_map(|_| digits.iter().flat_map(|(_, s)| s.clone()))
+        .collect();
+    assert_ne!(run(styles, 5), plain, "styles alone change some images");
+    // Styles are drawn last: with them off, the other parts see the same numbers up to there.
+    let no_styles = Augmentations {
+        styles: false,
+        ..Augmentations::ALL
+    };
+    let mut a = Augmenter::new(no_styles);
+    let (mut r1, mut r2) = (Pcg64Mcg::seed_from_u64(3), Pcg64Mcg::seed_from_u64(3));
+    let (mut x1, mut x2) = (plain_one(), plain_one());
+    a.distort_labelled(&mut r1, &mut x1, 1);
+    a.distort(&mut r2, &mut x2);
+    assert_eq!(x1, x2, "no styles: the label changes nothing");
 }
