@@ -7,7 +7,7 @@
 //   node --test tests/e2e/anywhere.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataComplete, startApp, waitForState, watch } from './helpers.mjs';
+import { dataComplete, openReady, startApp, waitForState, watch } from './helpers.mjs';
 
 const activeId = (page) => page.evaluate(() => document.activeElement?.id ?? null);
 const percent = (text) => Number(text.replace('%', '')) / 100;
@@ -17,9 +17,7 @@ test('a short run, by keyboard, then a reload', { timeout: 300_000 }, async (t) 
   t.after(close);
   await page.setViewportSize({ width: 1280, height: 900 });
   const problems = watch(page, port);
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await dataComplete(page);
-  await waitForState(page, 'ready');
+  await openReady(page, `http://127.0.0.1:${port}/`);
 
   await t.test('before any run: every stat shows "–", Import model… stays inside its card', async () => {
     assert.equal(await page.getByTestId('test-accuracy-estimate').textContent(), '–');

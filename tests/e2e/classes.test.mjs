@@ -5,7 +5,7 @@
 // learns it far above chance (1/26).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataComplete, drawStroke, startApp, waitForState, watch } from './helpers.mjs';
+import { drawStroke, openReady, startApp, waitForState, watch } from './helpers.mjs';
 
 const CLASSES = 26;
 const LETTERS = Array.from({ length: CLASSES }, (_, c) => String.fromCharCode(65 + c));
@@ -44,9 +44,7 @@ test('a 26-class data set of ones own trains end to end', { timeout: 120_000 }, 
   const { page } = app;
   try {
     const problems = watch(page, app.port);
-    await page.goto(app.url);
-    await dataComplete(page);
-    await waitForState(page, 'ready');
+    await openReady(page, app.url);
     assert.match(await page.getByTestId('model-classes').textContent(), /28×28 pixels in, 10 classes out/);
 
     const train = blocks(2600, 1);

@@ -8,7 +8,7 @@
 //   node --test tests/e2e/focus.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataComplete, drawStroke, startApp, waitForState, watch } from './helpers.mjs';
+import { drawStroke, openReady, startApp, waitForState, watch } from './helpers.mjs';
 
 /** Where focus is: the element's id, or a description when it has none. */
 const focused = (page) =>
@@ -37,9 +37,7 @@ test('focus lands on the next sensible control after each action, never on the b
   const { port, page, close } = await startApp();
   t.after(close);
   const problems = watch(page, port);
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await dataComplete(page);
-  await waitForState(page, 'ready');
+  await openReady(page, `http://127.0.0.1:${port}/`);
 
   await t.test('an import error: said beside the model card\'s Import, focus stays on Import', async () => {
     // Import is disabled while the worker reads the file; focus comes back to it after.

@@ -170,6 +170,13 @@ export const waitForState = (page, ...states) =>
     timeout: 120_000,
   });
 
+/** Opens `url` in `page` and waits until MNIST is in and the trainer is ready. */
+export async function openReady(page, url) {
+  await page.goto(url);
+  await dataComplete(page);
+  await waitForState(page, 'ready');
+}
+
 /**
  * Draws a polyline on the pad with real mouse events; points are fractions of the pad's side.
  * The pad is scrolled into view first, as a person would: mouse events outside the viewport

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { dataComplete, startApp, waitForState, watch } from './helpers.mjs';
+import { dataComplete, openReady, startApp, waitForState, watch } from './helpers.mjs';
 
 const HEADER = 'epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds';
 
@@ -26,9 +26,7 @@ test('validation split, per-epoch history and its CSV, early stopping', { timeou
   const problems = watch(page, app.port);
 
   await t.test('the settings: Validation split (0.1) and Stop early (off), from the core', async () => {
-    await page.goto(app.url);
-    await dataComplete(page);
-    await waitForState(page, 'ready');
+    await openReady(page, app.url);
     assert.equal(await page.getByTestId('validation-split').inputValue(), '0.1');
     assert.equal(await page.getByTestId('patience').inputValue(), '0');
     assert.match(await page.locator('#eval-title').textContent(), /^Test set \(final score\)/);

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { crc32, gzipSync } from 'node:zlib';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { dataComplete, drawStroke, readPrediction, startApp, waitForState, watch } from './helpers.mjs';
+import { dataComplete, drawStroke, openReady, readPrediction, startApp, waitForState, watch } from './helpers.mjs';
 
 const ONE = [[0.5, 0.18], [0.5, 0.82]];
 const SETTINGS = { epochs: '1', 'batch-size': '32', 'learning-rate': '0.002', 'train-size': '640', 'validation-split': '0' }; // 20 steps, none held out
@@ -104,9 +104,7 @@ test('keep, move and bring models and data', { timeout: 300_000 }, async (t) => 
   const problems = watch(page, app.port);
 
   await t.test('trains a small model', async () => {
-    await page.goto(app.url);
-    await dataComplete(page);
-    await waitForState(page, 'ready');
+    await openReady(page, app.url);
     for (const [id, v] of Object.entries(SETTINGS)) await page.getByTestId(id).fill(v);
     await page.getByTestId('train').click();
     await waitForState(page, 'done');

@@ -7,7 +7,7 @@
 //   node --test tests/e2e/layout.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataComplete, startApp, waitForState, watch } from './helpers.mjs';
+import { openReady, startApp, waitForState, watch } from './helpers.mjs';
 
 const VIEWPORTS = [
   { width: 1366, height: 768 },
@@ -66,9 +66,7 @@ test('desktop: Train or Pause beside the charts', { timeout: 300_000 }, async (t
   const { port, page, close } = await startApp({ viewport: VIEWPORTS[0] });
   t.after(close);
   const problems = watch(page, port);
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await dataComplete(page);
-  await waitForState(page, 'ready');
+  await openReady(page, `http://127.0.0.1:${port}/`);
 
   await t.test('before a run: Train, enabled, wherever a chart is in view', async () => {
     assert.equal(await page.evaluate(() => matchMedia('(pointer: coarse)').matches), false);

@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { ON_DEMAND_PATH } from '../../www/offline-cache.js';
-import { ROOT, dataComplete, drawStroke, launchBrowser, previewBuild, waitForState, watch } from './helpers.mjs';
+import { dataComplete, drawStroke, launchBrowser, openReady, previewBuild, ROOT, waitForState, watch } from './helpers.mjs';
 
 const SHELL_BUDGET = 150_000; // bytes, gzipped: everything the page loads before the data, but the wasm
 
@@ -71,9 +71,7 @@ test('the built app: installable, and offline after one visit it loads, trains, 
 
   await t.test('first visit: the manifest, the service worker, MNIST kept', async () => {
     const problems = watch(page, port);
-    await page.goto(url);
-    await dataComplete(page);
-    await waitForState(page, 'ready');
+    await openReady(page, url);
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
     const manifest = await page.evaluate(async () => {
       const href = document.querySelector('link[rel=manifest]').href;

@@ -8,7 +8,7 @@
 //   node --test tests/e2e/phone.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataComplete, startApp, waitForState, watch } from './helpers.mjs';
+import { openReady, startApp, waitForState, watch } from './helpers.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 
@@ -48,9 +48,7 @@ test('on a phone with touch', { timeout: 300_000 }, async (t) => {
   const { port, page, close } = await startApp(PHONE);
   t.after(close);
   const problems = watch(page, port);
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await dataComplete(page);
-  await waitForState(page, 'ready');
+  await openReady(page, `http://127.0.0.1:${port}/`);
   const bar = page.getByTestId('run-bar');
   const inView = (locator) =>
     locator.evaluate((el) => {

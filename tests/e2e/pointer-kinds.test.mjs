@@ -4,7 +4,7 @@
 // same 28x28 input and a prediction, and a finger drawing does not scroll the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataComplete, readPreview, startApp, waitForState, watch } from './helpers.mjs';
+import { openReady, readPreview, startApp, watch } from './helpers.mjs';
 
 // A "7" (fractions of the pad's side), densified to one event every ~2 % of the side.
 const SEVEN = [
@@ -51,9 +51,7 @@ test('a finger or a pen draws like a mouse, and a finger does not scroll the pag
   try {
     const { page } = app;
     const problems = watch(page, app.port);
-    await page.goto(app.url);
-    await dataComplete(page);
-    await waitForState(page, 'ready');
+    await openReady(page, app.url);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
 

@@ -7,7 +7,7 @@
 //   node --test tests/e2e/runs.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataComplete, readPrediction, readPreview, startApp, waitForState, watch } from './helpers.mjs';
+import { dataComplete, openReady, readPrediction, readPreview, startApp, waitForState, watch } from './helpers.mjs';
 
 const FIRST_COLOUR = 'rgb(213, 94, 0)'; // RUN_COLOURS[0] (www/state/runs.js)
 
@@ -24,9 +24,7 @@ test('runs you can compare; drawing without a mouse; test digits stay out of You
   const { port, page, close } = await startApp();
   t.after(close);
   const problems = watch(page, port);
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await dataComplete(page);
-  await waitForState(page, 'ready');
+  await openReady(page, `http://127.0.0.1:${port}/`);
   let label = '';
 
   await t.test('"Keep this run" keeps it without Reset, in its own colour; focus moves on to Train', async () => {

@@ -6,7 +6,7 @@
 // corrupt or out-of-range stored settings fall back to the defaults field by field, silently.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataComplete, startApp, waitForState, watch } from './helpers.mjs';
+import { dataComplete, openReady, startApp, waitForState, watch } from './helpers.mjs';
 
 const KEY = 'mnist-trainer.settings'; // SETTINGS_KEY in www/settings.js
 const DEFAULTS = { epochs: '3', 'batch-size': '64', 'learning-rate': '0.006', 'train-size': '60000' };
@@ -66,9 +66,7 @@ test('the settings survive a reload and reach the worker', { timeout: 180_000 },
   const problems = watch(page, app.port);
 
   await t.test('a fresh browser starts from the defaults', async () => {
-    await page.goto(app.url);
-    await dataComplete(page);
-    await waitForState(page, 'ready');
+    await openReady(page, app.url);
     assert.deepEqual(await shown(page), { ...DEFAULTS, augment: true });
     await applied(page, { batchSize: 64, learningRate: 0.006, trainSize: 60000, augment: true });
     assert.equal(await page.evaluate((k) => localStorage.getItem(k), KEY), null, 'nothing is written until the user changes something');
