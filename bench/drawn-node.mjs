@@ -47,12 +47,12 @@ export async function nodeModel({ weights, settings, log }) {
   return { trainer, model: { how, test_accuracy: eval_.accuracy, seconds: Math.round((Date.now() - t0) / 1000) } };
 }
 
-/** Reads each digit of `set` with `trainer`: `[{ label, index, size, predicted }]`. */
+/** Reads each digit of `set` with `trainer`: each digit's fields but its strokes, and `predicted`. */
 export function readDigitsInNode(trainer, set) {
-  return set.map(({ label, index, size, strokes }) => {
+  return set.map(({ strokes, ...digit }) => {
     // Strokes are in 0..1 of the pad's side; the pad passes its pen width, in the same units.
     const input = renderStrokes(strokes, { minSpan: PEN_WIDTH });
-    return { label, index, size, predicted: argmax(trainer.predict(input.pixels)) };
+    return { ...digit, predicted: argmax(trainer.predict(input.pixels)) };
   });
 }
 

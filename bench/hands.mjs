@@ -20,12 +20,9 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { elapsedSeconds, log, readOptions, runBench } from './bench-app.mjs';
 import { DEFAULT_FILE, handsSet, SIZE_BUCKETS } from './hands-set.mjs';
-import { nodeModel } from './drawn-node.mjs';
+import { nodeModel, readDigitsInNode } from './drawn-node.mjs';
 import { toBytes } from './teach-set.mjs';
 import { mulberry32 } from './prng.mjs';
-import { renderStrokes } from '../www/preprocess.js';
-import { PEN_WIDTH } from '../www/draw-pad.js';
-import { argmax } from '../www/metrics.js';
 
 const ratio = (a, b) => (b ? Math.round((1e4 * a) / b) / 1e4 : null);
 const right = (rows) => rows.filter((r) => r.predicted === r.label).length;
@@ -67,10 +64,6 @@ function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function read(trainer, set) {
-  return set.map((d) => ({ ...d, strokes: undefined, predicted: argmax(trainer.predict(renderStrokes(d.strokes, { minSpan: PEN_WIDTH }).pixels)) }));
 }
 
 function testAccuracy(trainer) {
@@ -134,9 +127,9 @@ async function personalisation(trainer, set, { k, writers, seed }) {
   for (const [writer, digits] of teachableWriters(set, writers, seed)) {
     const taught = pickTaught(digits, k);
     const others = digits.filter((d) => !taught.includes(d));
-    const plain = ratio(right(read(trainer, others)), others.length);
+    const plain = ratio(right(readDigitsInNode(trainer, others)), others.length);
     teach(trainer, taught);
-    const after = ratio(right(read(trainer, others)), others.length);
+    const after = ratio(right(readDigitsInNode(trainer, others)), others.length);
     const mnist = testAccuracy(trainer);
     rows.push({ writer, taught: taught.length, read: others.length, before: plain, after, mnist_test_after: mnist });
     log(`${writer}: ${plain} -> ${after} on ${others.length} other digits; MNIST test ${mnist}`);
@@ -168,7 +161,7 @@ async function main() {
     command: `npm run bench:hands -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
     set: { file: 'real-digits-dev.json (../shared/data, never shipped)', seed: Number(opts.seed), read: 'in Node: www/preprocess.js and pkg/' },
     model,
-    ...score(read(trainer, set)),
+    ...score(readDigitsInNode(trainer, set)),
   };
   if (opts.teach) out.personalisation = await personalisation(trainer, set, { k: Number(opts.teach), writers: Number(opts.writers), seed: Number(opts.seed) });
   out.seconds = elapsedSeconds();
