@@ -28,7 +28,7 @@ import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
-import { FLOPS, OURS_EXECUTED } from './flops.mjs';
+import { FLOPS, OURS_EXECUTED, oursExecutedPerLayer } from './flops.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -82,6 +82,11 @@ const CONFIGS = [
   {
     id: 'ours-simd', kind: 'ours', label: 'mnist-wasm, SIMD128 build (pkg/), in a worker',
     page: 'bench/pages/ours.html', q: ours('simd'), timeout: 240,
+  },
+  {
+    // The build the app loads where the engine has relaxed SIMD (www/wasm.js): fused multiply-adds.
+    id: 'ours-relaxed', kind: 'ours', label: 'mnist-wasm, relaxed-SIMD build (pkg-relaxed/: f32x4.relaxed_madd), in a worker',
+    page: 'bench/pages/ours.html', q: ours('relaxed'), timeout: 240,
   },
   {
     // The app's WorkerPool (www/worker-pool.js): batch 64 cut over N workers, for each N in turn.
@@ -176,6 +181,35 @@ function fileInfo(rel) {
   return { path: rel, bytes: b.length, sha256: crypto.createHash('sha256').update(b).digest('hex').slice(0, 16), mtime: fs.statSync(f).mtime.toISOString() };
 }
 
+// ---------- per-layer profile (Trainer.profilePass in the ours-simd worker)
+// Each layer's ms per pass of 64 with the multiply-adds it executes (bench/flops.mjs: Winograd
+// forwards for conv2 and conv3) as GFLOP/s and as a fraction of the one-thread SIMD ceiling.
+function layerTable(lp, ceiling) {
+  if (!lp) return null;
+  const flops = oursExecutedPerLayer();
+  let k = 0; // FLOPS.per_layer has no Flatten or Dropout
+  const gflops = (f, ms) => (ms > 0 && f > 0 ? (lp.images * f) / (ms * 1e6) : null);
+  const layers = lp.layers.map((l) => {
+    const f = /^(flatten|dropout)/.test(l.name) ? { forward_flops: 0, backward_flops: 0 } : flops[k++];
+    const fg = gflops(f.forward_flops, l.forward_ms), bg = gflops(f.backward_flops, l.backward_ms);
+    return {
+      ...l,
+      forward_mflop_per_image: f.forward_flops / 1e6, backward_mflop_per_image: f.backward_flops / 1e6,
+      forward_gflops: fg, backward_gflops: bg,
+      forward_fraction_of_ceiling: fg && ceiling ? fg / ceiling : null, backward_fraction_of_ceiling: bg && ceiling ? bg / ceiling : null,
+      share: (l.forward_ms + l.backward_ms) / lp.pass_ms,
+    };
+  });
+  const executed = lp.images * OURS_EXECUTED.train_flops_per_image;
+  return {
+    note: 'Trainer.profilePass: performance.now() after each layer of each micro-batch, in the ours-simd worker, one pass (forward, loss, backward; no optimizer, no batch assembly) of 64 training images, averaged over the passes; GFLOP/s from the multiply-adds executed (bench/flops.mjs oursExecutedPerLayer)',
+    passes: lp.passes, pass_ms: lp.pass_ms, loss_ms: lp.loss_ms,
+    pass_gflops_executed: executed / (lp.pass_ms * 1e6),
+    pass_fraction_of_ceiling: ceiling ? executed / (lp.pass_ms * 1e6) / ceiling : null,
+    layers,
+  };
+}
+
 // ---------- profile aggregation (CDP Profiler output)
 function demangle(raw) {
   let s = String(raw || '').replace(/^\$/, '');
@@ -268,7 +302,7 @@ function summarizeProfile(profile, wall, gemmFlopsPerStep, flopNote) {
 }
 
 async function main() {
-  const pkgs = { simd: fileInfo('pkg/mnist_wasm_bg.wasm'), scalar: fileInfo('pkg-scalar/mnist_wasm_bg.wasm'), profile: fileInfo('target/bench-profile/pkg/mnist_wasm_bg.wasm') };
+  const pkgs = { simd: fileInfo('pkg/mnist_wasm_bg.wasm'), relaxed: fileInfo('pkg-relaxed/mnist_wasm_bg.wasm'), scalar: fileInfo('pkg-scalar/mnist_wasm_bg.wasm'), profile: fileInfo('target/bench-profile/pkg/mnist_wasm_bg.wasm') };
   if (!pkgs.simd || !pkgs.scalar) {
     err('pkg/ or pkg-scalar/ missing: run `npm run bench` (builds them) or `bash scripts/build-wasm.sh all`');
     process.exit(2);
@@ -345,7 +379,8 @@ async function main() {
   }
 
   const results = {};
-  const selected = CONFIGS.filter((c) => !c.skip && (!ONLY || ONLY.includes(c.id)) && !(c.kind === 'profile' && !pkgs.profile));
+  if (!pkgs.relaxed) err('pkg-relaxed/ missing (`bash scripts/build-wasm.sh relaxed`); skipping ours-relaxed');
+  const selected = CONFIGS.filter((c) => !c.skip && (!ONLY || ONLY.includes(c.id)) && !(c.kind === 'profile' && !pkgs.profile) && !(c.id === 'ours-relaxed' && !pkgs.relaxed));
   for (const c of selected) results[c.id] = await runPage(c);
 
   // Re-run (once) configurations that saw foreign load, while the run fits in the budget; keep the quieter.
@@ -372,13 +407,14 @@ async function main() {
   // ---------- assemble
   const peak = results.peak && !results.peak.error ? results.peak.summary : null;
   const summary = {};
-  for (const id of ['ours-simd', 'ours-simd-augment', 'ours-scalar', 'tfjs-wasm-simd-1thread', 'tfjs-wasm-simd-threaded']) {
+  for (const id of ['ours-simd', 'ours-relaxed', 'ours-simd-augment', 'ours-scalar', 'tfjs-wasm-simd-1thread', 'tfjs-wasm-simd-threaded']) {
     const r = results[id];
     if (!r) continue;
     summary[id] = {
       train_img_per_s: r.train?.images_per_sec ?? null,
       train_gflops: r.train?.gflops ?? null,
       train_fraction_of_1thread_simd_peak: r.train?.gflops && peak?.simd_gflops_1thread ? +(r.train.gflops / peak.simd_gflops_1thread).toFixed(4) : null,
+      train_fraction_of_1thread_relaxed_fma_peak: r.train?.gflops && peak?.relaxed_fma_gflops_1thread ? +(r.train.gflops / peak.relaxed_fma_gflops_1thread).toFixed(4) : null,
       train_ms_per_batch_median: r.train?.batch_ms?.median ?? null,
       // Indicative only (for runs disturbed by other processes): img/s if every batch had taken
       // the 10th-percentile batch time of this run. The figure of record is train_img_per_s.
@@ -439,6 +475,8 @@ async function main() {
     latency_tfjs_1thread_over_ours_simd: ratio(S('tfjs-wasm-simd-1thread', 'single_image_latency_ms_median'), S('ours-simd', 'single_image_latency_ms_median')),
     train_simd_over_scalar: ratio(S('ours-simd', 'train_img_per_s'), S('ours-scalar', 'train_img_per_s')),
     train_augment_over_plain: ratio(S('ours-simd-augment', 'train_img_per_s'), S('ours-simd', 'train_img_per_s')),
+    train_relaxed_over_simd: ratio(S('ours-relaxed', 'train_img_per_s'), S('ours-simd', 'train_img_per_s')),
+    batched_inference_relaxed_over_simd: ratio(S('ours-relaxed', 'batched_inference_img_per_s'), S('ours-simd', 'batched_inference_img_per_s')),
     batched_inference_simd_over_scalar: ratio(S('ours-simd', 'batched_inference_img_per_s'), S('ours-scalar', 'batched_inference_img_per_s')),
     latency_scalar_over_simd: ratio(S('ours-scalar', 'single_image_latency_ms_median'), S('ours-simd', 'single_image_latency_ms_median')),
   };
@@ -450,10 +488,14 @@ async function main() {
     target('single-image inference latency, ours SIMD, median ms', '<= 0.25 ms', S('ours-simd', 'single_image_latency_ms_median'), (v) => v <= 0.25),
     target('batched inference img/s, ours SIMD / TF.js wasm 1 thread', '>= 1.5x', ratios.batched_inference_ours_simd_over_tfjs_1thread, (v) => v >= 1.5),
     target('training img/s with augmentation / without (SIMD)', '>= 0.9 (<= 10% slower)', ratios.train_augment_over_plain, (v) => v >= 0.9),
-    target('training img/s, 2 workers / 1 worker (data parallel, batch 64)', '>= 1.8x', dataParallel?.by_workers?.[2]?.speedup_over_1 ?? null, (v) => v >= 1.8),
+    target('training img/s, 2 workers / 1 worker (data parallel, batch 64)', '>= 1.9x', dataParallel?.by_workers?.[2]?.speedup_over_1 ?? null, (v) => v >= 1.9),
+    target('training GFLOP/s, ours SIMD (pkg/) / one-thread SIMD128 ceiling', '>= 0.8', S('ours-simd', 'train_fraction_of_1thread_simd_peak'), (v) => v >= 0.8),
+    target('training GFLOP/s, ours relaxed (pkg-relaxed/, what Chromium loads) / one-thread SIMD128 ceiling', '>= 0.8', S('ours-relaxed', 'train_fraction_of_1thread_simd_peak'), (v) => v >= 0.8),
+    target('training img/s, relaxed SIMD / SIMD128 (kept if >= 1.1)', '>= 1.1', ratios.train_relaxed_over_simd, (v) => v >= 1.1),
   ];
 
   const prof = results['ours-simd-profile'];
+  const byLayer = layerTable(results['ours-simd']?.layer_profile, peak?.simd_gflops_1thread);
   const out = {
     benchmark: 'mnist-wasm vs TensorFlow.js 4.22 wasm: MNIST convnet (93,322 params), batch 64, Adam, headless Chromium',
     date_utc: new Date().toISOString(),
@@ -490,6 +532,7 @@ async function main() {
     ratios,
     targets,
     ceiling_1thread: peak ? { ...peak, foreign_cpu_cores_during_run: results.peak.cpu_load?.foreign_cores } : null,
+    profile_by_layer: byLayer,
     profile: prof && !prof.error ? {
       measured_in: prof.measured_in,
       foreign_cpu_cores_during_run: prof.cpu_load?.foreign_cores,
@@ -520,7 +563,15 @@ async function main() {
   }
   md.push('');
   for (const t of targets) md.push(`- ${t.figure}: ${t.value == null ? '-' : fmt(t.value, 3)} (target ${t.target}) ${t.met == null ? 'n/a' : t.met ? 'MET' : 'not met'}`);
-  if (peak) md.push(`- one-thread ceiling: SIMD ${fmt(peak.simd_gflops_1thread, 2)} GFLOP/s, scalar ${fmt(peak.scalar_gflops_1thread, 2)} GFLOP/s`);
+  if (peak) md.push(`- one-thread ceiling: SIMD ${fmt(peak.simd_gflops_1thread, 2)} GFLOP/s (relaxed FMA ${fmt(peak.relaxed_fma_gflops_1thread, 2)}), scalar ${fmt(peak.scalar_gflops_1thread, 2)} GFLOP/s`);
+  if (byLayer) {
+    md.push('');
+    md.push(`| layer (ours-simd, pass of 64: ${fmt(byLayer.pass_ms, 2)} ms) | forward ms | GFLOP/s | backward ms | GFLOP/s | share of pass |`);
+    md.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const l of byLayer.layers) {
+      md.push(`| ${l.name} ${l.label} | ${fmt(l.forward_ms, 2)} | ${fmt(l.forward_gflops, 1)} | ${fmt(l.backward_ms, 2)} | ${fmt(l.backward_gflops, 1)} | ${fmt(l.share * 100, 0)}% |`);
+    }
+  }
   if (out.profile?.by_phase) {
     md.push(`- profile of one training step (${fmt(out.profile.wall.ms_per_step, 2)} ms/step under the profiler): ` +
       out.profile.by_phase.slice(0, 8).map((p) => `${p.name} ${fmt(p.ms_per_step, 2)} ms (${fmt(p.share * 100, 0)}%)`).join(', '));

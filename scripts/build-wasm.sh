@@ -3,8 +3,12 @@
 #
 #   bash scripts/build-wasm.sh           SIMD128 build  -> pkg/         (target/)
 #   bash scripts/build-wasm.sh scalar    no-SIMD build  -> pkg-scalar/  (target/scalar/)
-#   bash scripts/build-wasm.sh all       both
+#   bash scripts/build-wasm.sh relaxed   SIMD128 + relaxed SIMD -> pkg-relaxed/ (target/relaxed/)
+#   bash scripts/build-wasm.sh all       all three
 #
+# The relaxed build's micro-kernels multiply-add with `f32x4.relaxed_madd` (a fused multiply-add
+# where the CPU has one); www/wasm.js loads it where `WebAssembly.validate` says the engine
+# has relaxed SIMD, and pkg/ stays the reference build everywhere else.
 # The SIMD build takes its rustflags (+simd128, getrandom's wasm_js backend) from
 # .cargo/config.toml. The scalar build replaces them through RUSTFLAGS (which overrides the
 # config's rustflags entirely) with only the getrandom cfg, and uses its own target dir so the
@@ -18,6 +22,12 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+RELAXED_RUSTFLAGS='-C target-feature=+simd128,+relaxed-simd --cfg getrandom_backend="wasm_js"'
+if [[ "${1:-}" == --relaxed-rustflags ]]; then # for scripts/test.sh's relaxed suite
+  echo "$RELAXED_RUSTFLAGS"
+  exit 0
+fi
+
 CARGO_BIN="${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin"
 case ":$PATH:" in *":$CARGO_BIN:"*) ;; *) export PATH="$CARGO_BIN:$PATH" ;; esac
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -48,15 +58,27 @@ build_scalar() {
   )
 }
 
+build_relaxed() {
+  echo "build-wasm: SIMD128 + relaxed SIMD build -> pkg-relaxed/"
+  (
+    unset CARGO_ENCODED_RUSTFLAGS
+    export RUSTFLAGS="$RELAXED_RUSTFLAGS"
+    export CARGO_TARGET_DIR="$PWD/target/relaxed"
+    wasm-pack build --mode no-install --target web --release --out-dir pkg-relaxed
+  )
+}
+
 case "${1:-simd}" in
   simd) build_simd ;;
   scalar) build_scalar ;;
+  relaxed) build_relaxed ;;
   all)
     build_simd
     build_scalar
+    build_relaxed
     ;;
   *)
-    echo "usage: $0 [simd|scalar|all]" >&2
+    echo "usage: $0 [simd|scalar|relaxed|all]" >&2
     exit 2
     ;;
 esac

@@ -4,7 +4,7 @@
 #   bash scripts/test.sh                 all suites (what `npm test` and CI run)
 #   bash scripts/test.sh rust js         only the named suites (setup still runs first)
 #
-# Suites: fmt clippy clippy-wasm rust safetensors keras wasm-chrome wasm-firefox build-wasm vite-build js e2e engines
+# Suites: fmt clippy clippy-wasm rust safetensors keras wasm-chrome wasm-chrome-relaxed wasm-firefox build-wasm vite-build js e2e engines
 # Knobs:  SKIP_SETUP=1   do not run scripts/setup.sh first
 #         WASM_BINDGEN_TEST_TIMEOUT=900   seconds per wasm test binary in a browser (most tests are one binary)
 set -euo pipefail
@@ -17,7 +17,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # training tests on a loaded 2-core machine.
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-900}"
 
-ALL_SUITES=(fmt clippy clippy-wasm rust safetensors keras wasm-chrome wasm-firefox build-wasm vite-build js e2e engines)
+ALL_SUITES=(fmt clippy clippy-wasm rust safetensors keras wasm-chrome wasm-chrome-relaxed wasm-firefox build-wasm vite-build js e2e engines)
 if (($#)); then
   SUITES=("$@")
   for s in "${SUITES[@]}"; do
@@ -109,6 +109,9 @@ check_keras() {
     node scripts/keras-files.mjs refuse "$out/dense128.keras" "^Layer 7, dense\\w*, is Dense 128, relu in the file; this page's network has Dense 64, relu there\\.$"
 }
 
+# The relaxed-SIMD build's flags, shared with scripts/build-wasm.sh.
+RELAXED_RUSTFLAGS="$(bash scripts/build-wasm.sh --relaxed-rustflags)"
+
 if [[ -z "${SKIP_SETUP:-}" ]]; then
   run_suite setup bash scripts/setup.sh
 fi
@@ -123,6 +126,12 @@ for suite in "${SUITES[@]}"; do
     rust) run_suite rust cargo test --release ;;
     wasm-chrome)
       run_suite wasm-chrome wasm-pack test --mode no-install --headless --chrome --release
+      ;;
+    wasm-chrome-relaxed)
+      # The relaxed-SIMD build (pkg-relaxed/: fused multiply-adds) through the same tests: the
+      # kernel tests' error bounds hold for any rounding of the products (see their headers).
+      run_suite wasm-chrome-relaxed env RUSTFLAGS="$RELAXED_RUSTFLAGS" CARGO_TARGET_DIR="$PWD/target/relaxed" \
+        wasm-pack test --mode no-install --headless --chrome --release
       ;;
     wasm-firefox)
       run_suite wasm-firefox wasm-pack test --mode no-install --headless --firefox --release

@@ -21,6 +21,8 @@ use crate::optim::Update;
 
 pub use crate::network::{Architecture, LayerInfo, ModelDescription};
 
+pub mod profile;
+
 /// Input image side; images are `SIDE x SIDE x 1`.
 pub const SIDE: usize = INPUT.dims()[0];
 /// Values per input image.
@@ -200,18 +202,26 @@ impl Model {
     /// Forward pass of `b ≤ MICRO_BATCH` images in `pass`: each layer from the previous one's
     /// output (the first from `x`) into its own; the logits land in the last layer's output.
     fn forward_micro(&mut self, pass: Pass, b: usize, x: &[f32]) {
+        self.forward_layers(pass, b, x, |_| ());
+    }
+
+    /// [`Model::forward_micro`], calling `after(i)` once layer `i` is done (the profile's
+    /// clock; a no-op closure costs nothing).
+    fn forward_layers(&mut self, pass: Pass, b: usize, x: &[f32], mut after: impl FnMut(usize)) {
         let buf = &mut self.buf;
         for (i, layer) in self.arch.layers().iter().enumerate() {
             let (before, rest) = buf.out.split_at_mut(i);
             let input = before.last().map_or(x, |prev| &prev[..]);
             let params = &self.params[self.arch.layer_params(i)];
             layer.forward(pass, b, input, params, &mut rest[0], &mut buf.ws[i]);
+            after(i);
         }
     }
 
     /// Backward pass of the last `forward_micro`, from the gradient at the logits to
-    /// `self.micro_grads`. Each ReLU layer masks its output gradient in place.
-    fn backward_micro(&mut self, pass: Pass, b: usize, x: &[f32]) {
+    /// `self.micro_grads`, calling `after(i)` once layer `i` is done. Each ReLU layer masks its
+    /// output gradient in place.
+    fn backward_layers(&mut self, pass: Pass, b: usize, x: &[f32], mut after: impl FnMut(usize)) {
         let buf = &mut self.buf;
         for (i, layer) in self.arch.layers().iter().enumerate().rev() {
             let (before, rest) = buf.out.split_at(i);
@@ -231,6 +241,7 @@ impl Model {
                 dx,
                 &mut buf.ws[i],
             );
+            after(i);
         }
     }
 
@@ -281,8 +292,22 @@ impl Model {
         batch: usize,
         first: bool,
     ) -> (f64, usize) {
+        self.accumulate_micro_with(pass, x, labels, batch, first, |_| ())
+    }
+
+    /// [`Model::accumulate_micro`], calling `done(phase)` as each phase ends (the per-layer
+    /// profile's clock, [`profile`]; a no-op closure costs nothing).
+    fn accumulate_micro_with(
+        &mut self,
+        pass: Pass,
+        x: &[f32],
+        labels: &[u8],
+        batch: usize,
+        first: bool,
+        mut done: impl FnMut(profile::Phase),
+    ) -> (f64, usize) {
         let (b, classes, last) = (labels.len(), self.classes(), self.last());
-        self.forward_micro(pass, b, x);
+        self.forward_layers(pass, b, x, |i| done(profile::Phase::Forward(i)));
         let z = &self.buf.out[last][..b * classes];
         let dz = &mut self.buf.grad[last][..b * classes];
         let stats = loss::forward_backward(classes, z, labels, Some(dz));
@@ -291,7 +316,8 @@ impl Model {
             let scale = b as f32 / batch as f32;
             dz.iter_mut().for_each(|g| *g *= scale);
         }
-        self.backward_micro(pass, b, x);
+        done(profile::Phase::Loss);
+        self.backward_layers(pass, b, x, |i| done(profile::Phase::Backward(i)));
         if first {
             self.grads.copy_from_slice(&self.micro_grads);
         } else {

@@ -15,6 +15,37 @@ export function simdSupported(wasm = globalThis.WebAssembly) {
   }
 }
 
+/**
+ * A minimal module using relaxed SIMD's `f32x4.relaxed_madd` (three `f32x4.splat(0)`s, then the
+ * multiply-add): valid only where the engine has relaxed SIMD (Chrome 114+, Firefox; not Node 20
+ * without --experimental-wasm-relaxed-simd).
+ */
+export const RELAXED_SIMD_PROBE = Uint8Array.from([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 28, 1, 26, 0,
+  ...[0, 1, 2].flatMap(() => [67, 0, 0, 0, 0, 253, 19]),
+  253, 133, 2, 11,
+]);
+
+export function relaxedSimdSupported(wasm = globalThis.WebAssembly) {
+  try {
+    return Boolean(wasm && wasm.validate(RELAXED_SIMD_PROBE));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which wasm build to load (www/wasm.js): `'relaxed' | 'simd' | 'scalar'`, or null when none this
+ * engine can run was built. `simd` and `relaxed` say what the engine validates, `present(build)`
+ * whether that build is in the bundle. The relaxed build needs SIMD128 as well.
+ */
+export function chooseBuild({ simd, relaxed }, present) {
+  if (simd && relaxed && present('relaxed')) return 'relaxed';
+  if (simd && present('simd')) return 'simd';
+  if (present('scalar')) return 'scalar';
+  return null;
+}
+
 /** True when `new Worker(url, { type: 'module' })` is honoured (reading `type` is the tell). */
 export function moduleWorkersSupported(WorkerCtor = globalThis.Worker) {
   if (typeof WorkerCtor !== 'function') return false;

@@ -259,10 +259,17 @@ export function fileControls(s) {
 /** "Try a test digit" needs the worker and at least one test image. */
 export const sampleEnabled = (s) => s.workerReady && (s.dataStatus?.test.usable ?? 0) > 0;
 
+/** The footer's words for each wasm build (www/wasm.js chooses one). */
+const BUILD_TEXT = {
+  relaxed: 'WebAssembly SIMD with fused multiply-add (relaxed SIMD)',
+  simd: 'WebAssembly SIMD',
+  scalar: 'WebAssembly (scalar: this browser lacks SIMD, so training is slower)',
+};
+
 /** The footer's build line, or null before the worker is ready. */
 export function buildInfo(s) {
   if (!s.workerReady) return null;
-  const build = s.build === 'simd' ? 'WebAssembly SIMD' : 'WebAssembly (scalar: this browser lacks SIMD, so training is slower)';
+  const build = BUILD_TEXT[s.build] ?? BUILD_TEXT.scalar;
   return `${build} · ${formatInt(s.parameterCount)} parameters`;
 }
 

@@ -41,7 +41,7 @@ export function wantedWorkers(setting, cores = navigator.hardwareConcurrency ?? 
 export class WorkerPool {
   /**
    * @param {object} o
-   * @param {string} o.build  'simd' | 'scalar' (the compute workers load the same glue)
+   * @param {string} o.build  'relaxed' | 'simd' | 'scalar' (the compute workers load the same glue)
    * @param {WebAssembly.Module} o.module  compiled once, by the coordinator
    * @param {number} o.params  parameters of the model (parameterCount())
    * @param {number} o.pixels  pixels of one image (the product of the model's input shape)

@@ -22,6 +22,7 @@ import { FLOPS } from '../flops.mjs';
 export const BATCH = 64;
 export const BUILDS = {
   simd: 'pkg/mnist_wasm.js',
+  relaxed: 'pkg-relaxed/mnist_wasm.js',
   scalar: 'pkg-scalar/mnist_wasm.js',
   // The SIMD build's cargo artifact through wasm-bindgen + wasm-opt -g (names kept) for the
   // profiler; made by scripts/bench.sh. Same code as pkg/ (same wasm-opt flags) plus a name section.
@@ -31,7 +32,7 @@ export const BUILDS = {
 const PUSH_CHUNK = 1 << 22; // bytes per pushData call (the app streams chunks too)
 
 export async function loadBuild(build) {
-  if (!BUILDS[build]) throw new Error(`unknown build '${build}' (simd | scalar | profile)`);
+  if (!BUILDS[build]) throw new Error(`unknown build '${build}' (simd | relaxed | scalar | profile)`);
   const t0 = now();
   const wasm = await import(rootUrl(BUILDS[build]));
   await wasm.default();
@@ -189,6 +190,36 @@ export function evaluateSpeed(trainer, limit = 10000) {
   };
 }
 
+// Per-layer profile (issue 21): trainer.profilePass times each layer's forward and backward with
+// performance.now() inside one pass over a batch of 64 training images (the training step's
+// forward, loss and backward; no optimizer step, no batch assembly). Sums over >= `seconds` of
+// passes, reported per pass (ms), after one warm-up pass. The runner adds FLOP and GFLOP/s.
+export function layerProfile(trainer, data, { seconds = 3 } = {}) {
+  if (typeof trainer.profilePass !== 'function') return null;
+  const xs = new Float32Array(BATCH * 784);
+  for (let i = 0; i < xs.length; i++) xs[i] = data.trainX[i] / 255;
+  const ys = data.trainY.slice(0, BATCH);
+  trainer.profilePass(xs, ys);
+  const sum = trainer.profilePass(xs, ys);
+  let passes = 1;
+  const t0 = now();
+  while ((now() - t0) / 1000 < seconds) {
+    const p = trainer.profilePass(xs, ys);
+    p.layers.forEach((l, i) => { sum.layers[i].forward += l.forward; sum.layers[i].backward += l.backward; });
+    sum.loss += p.loss;
+    sum.total += p.total;
+    passes++;
+  }
+  const per = (v) => v / passes;
+  return {
+    images: BATCH,
+    passes,
+    layers: sum.layers.map((l) => ({ name: l.name, label: l.label, forward_ms: per(l.forward), backward_ms: per(l.backward) })),
+    loss_ms: per(sum.loss),
+    pass_ms: per(sum.total),
+  };
+}
+
 function baseInfo(wasm, loaded, where) {
   const info = {
     env: envInfo(),
@@ -228,8 +259,10 @@ export async function runBench(q, log, where) {
 
   const evaluate = evaluateSpeed(trainer, q.evaluateLimit ?? 10000);
   log(`evaluate('test'): ${evaluate.images_per_sec.toFixed(1)} img/s, acc ${evaluate.accuracy.toFixed(4)}`);
+  const layers = q.layerProfileSeconds === 0 ? null : layerProfile(trainer, data, { seconds: q.layerProfileSeconds ?? 3 });
+  if (layers) log(`layer profile: ${layers.passes} passes, ${layers.pass_ms.toFixed(2)} ms a pass of ${BATCH}`);
   trainer.free();
-  return { ...info, mode: 'bench', train, latency: lat, inference, evaluate };
+  return { ...info, mode: 'bench', train, latency: lat, inference, evaluate, layer_profile: layers };
 }
 
 // Profile preparation (main thread): warm up, a short timed run without the profiler, a batch

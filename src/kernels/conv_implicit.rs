@@ -79,8 +79,9 @@ simd128! {
         c: &mut [f32],
         ldc: usize,
     ) {
+        use super::simd128::madd;
         use core::arch::wasm32::{
-            f32x4_add, f32x4_mul, f32x4_pmax, f32x4_splat, v128, v128_load, v128_load32_splat,
+            f32x4_add, f32x4_pmax, f32x4_splat, v128, v128_load, v128_load32_splat,
         };
         a.check();
         let b = &b[..a.runs * a.run * NR];
@@ -107,14 +108,14 @@ simd128! {
                     bp = bp.add(NR);
                     g
                 };
-                c00 = f32x4_add(c00, f32x4_mul(a0, b0));
-                c01 = f32x4_add(c01, f32x4_mul(a0, b1));
-                c10 = f32x4_add(c10, f32x4_mul(a1, b0));
-                c11 = f32x4_add(c11, f32x4_mul(a1, b1));
-                c20 = f32x4_add(c20, f32x4_mul(a2, b0));
-                c21 = f32x4_add(c21, f32x4_mul(a2, b1));
-                c30 = f32x4_add(c30, f32x4_mul(a3, b0));
-                c31 = f32x4_add(c31, f32x4_mul(a3, b1));
+                c00 = madd(a0, b0, c00);
+                c01 = madd(a0, b1, c01);
+                c10 = madd(a1, b0, c10);
+                c11 = madd(a1, b1, c11);
+                c20 = madd(a2, b0, c20);
+                c21 = madd(a2, b1, c21);
+                c30 = madd(a3, b0, c30);
+                c31 = madd(a3, b1, c31);
             }
         }
         // SAFETY: `bias` is NR = 8 floats; the two loads read exactly those.

@@ -45,7 +45,7 @@ simd128! {
 pub mod winograd;
 
 pub use gemm_ref::gemm_ref;
-pub use isa::SIMD128;
+pub use isa::{RELAXED_SIMD, SIMD128};
 
 simd128! {
     /// The kernels this build runs, named once per instruction set; the kernel files call these
@@ -53,6 +53,9 @@ simd128! {
     pub mod isa {
         /// Whether the kernels use WebAssembly SIMD128 (the facade's `simdEnabled`).
         pub const SIMD128: bool = true;
+        /// Whether the multiply-adds are relaxed SIMD's fused ones (the facade's
+        /// `relaxedSimdEnabled`), see [`super::simd128::madd`].
+        pub const RELAXED_SIMD: bool = super::simd128::RELAXED;
         /// Convolution micro-kernel over patch rows, see [`super::conv_implicit`].
         pub use super::conv_implicit::kernel_4x8_patches_simd128 as kernel_4x8_patches;
         /// Max-pool backward routing of one window, see [`super::maxpool`].
@@ -70,6 +73,9 @@ scalar! {
     pub mod isa {
         /// Whether the kernels use WebAssembly SIMD128 (the facade's `simdEnabled`).
         pub const SIMD128: bool = false;
+        /// Whether the multiply-adds are relaxed SIMD's fused ones (the facade's
+        /// `relaxedSimdEnabled`).
+        pub const RELAXED_SIMD: bool = false;
         /// Convolution micro-kernel over patch rows, see [`super::conv_implicit`].
         pub use super::conv_implicit::kernel_4x8_patches_scalar as kernel_4x8_patches;
         /// Max-pool backward routing of one window, see [`super::maxpool`].

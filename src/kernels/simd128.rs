@@ -2,15 +2,32 @@
 //!
 //! `C[4,8] (+)= Σ_p Apanel[p,0..4]ᵀ · Bpanel[p,0..8]` over packed panels (layout in
 //! [`super::gemm_packed`]). Shape chosen by measurement: 4 rows × two `f32x4` columns = 8
-//! accumulators, A broadcast with `v128.load32_splat`, `f32x4.mul` then `f32x4.add` (no FMA in
-//! SIMD128), k not unrolled. Larger tiles or k-unrolling spill in V8 and run slower; the
+//! accumulators, A broadcast with `v128.load32_splat`, [`madd`] (`f32x4.mul` then `f32x4.add`: no
+//! FMA in SIMD128; `f32x4.relaxed_madd` in the relaxed-SIMD build), k not unrolled. Larger tiles or k-unrolling spill in V8 and run slower; the
 //! variants, re-measured by tests/suite/kernels_gemm_bench.rs, are in bench/README.md.
 
-use core::arch::wasm32::{
-    f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_load32_splat, v128_store,
-};
+use core::arch::wasm32::{f32x4_add, f32x4_splat, v128, v128_load, v128_load32_splat, v128_store};
 
 use super::gemm_packed::{MR, NR};
+
+/// `c + a·b` lane-wise: the micro-kernels' one multiply-add. In the relaxed-SIMD build
+/// (`+relaxed-simd`, `scripts/build-wasm.sh relaxed`) it is `f32x4.relaxed_madd`, which engines
+/// run as a fused multiply-add where the CPU has one (rounded once, so results differ from the
+/// strict build's in the last bits); otherwise `f32x4.mul` then `f32x4.add`, rounded twice.
+#[inline(always)]
+pub fn madd(a: v128, b: v128, c: v128) -> v128 {
+    #[cfg(target_feature = "relaxed-simd")]
+    {
+        core::arch::wasm32::f32x4_relaxed_madd(a, b, c)
+    }
+    #[cfg(not(target_feature = "relaxed-simd"))]
+    {
+        f32x4_add(c, core::arch::wasm32::f32x4_mul(a, b))
+    }
+}
+
+/// Whether this build's multiply-add is relaxed SIMD's ([`madd`]).
+pub const RELAXED: bool = cfg!(target_feature = "relaxed-simd");
 
 /// 4x8 micro-kernel on packed panels; same contract as [`super::scalar::kernel_4x8_scalar`].
 ///
@@ -45,14 +62,14 @@ pub fn kernel_4x8_simd128(
                 v128_load32_splat(ap.add(3).cast::<u32>()),
             )
         };
-        c00 = f32x4_add(c00, f32x4_mul(a0, b0));
-        c01 = f32x4_add(c01, f32x4_mul(a0, b1));
-        c10 = f32x4_add(c10, f32x4_mul(a1, b0));
-        c11 = f32x4_add(c11, f32x4_mul(a1, b1));
-        c20 = f32x4_add(c20, f32x4_mul(a2, b0));
-        c21 = f32x4_add(c21, f32x4_mul(a2, b1));
-        c30 = f32x4_add(c30, f32x4_mul(a3, b0));
-        c31 = f32x4_add(c31, f32x4_mul(a3, b1));
+        c00 = madd(a0, b0, c00);
+        c01 = madd(a0, b1, c01);
+        c10 = madd(a1, b0, c10);
+        c11 = madd(a1, b1, c11);
+        c20 = madd(a2, b0, c20);
+        c21 = madd(a2, b1, c21);
+        c30 = madd(a3, b0, c30);
+        c31 = madd(a3, b1, c31);
     }
     store_tile_4x8(
         [(c00, c01), (c10, c11), (c20, c21), (c30, c31)],

@@ -14,6 +14,13 @@ pub fn simd_enabled() -> bool {
     crate::kernels::SIMD128
 }
 
+/// Whether this build's kernels multiply-add with relaxed SIMD's `f32x4.relaxed_madd` (the
+/// `pkg-relaxed/` build, loaded where the engine validates it).
+#[wasm_bindgen(js_name = relaxedSimdEnabled)]
+pub fn relaxed_simd_enabled() -> bool {
+    crate::kernels::RELAXED_SIMD
+}
+
 /// Number of trainable parameters of the ten-class MNIST network (93,322); a trainer's own
 /// model: `trainer.parameterCount()`.
 #[wasm_bindgen(js_name = parameterCount)]

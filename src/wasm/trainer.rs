@@ -29,6 +29,13 @@ struct EvalResult {
     accuracy: f64,
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The page's or worker's clock (5 µs steps when cross-origin isolated).
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
 /// A training session: model, optimizer, the train and test sets, and progress.
 #[wasm_bindgen]
 pub struct Trainer {
@@ -204,6 +211,20 @@ impl Trainer {
     #[wasm_bindgen(js_name = predictBatch)]
     pub fn predict_batch(&mut self, pixels: &[f32]) -> Result<Vec<f32>, JsValue> {
         self.inner.predict(pixels).map_err(js_err)
+    }
+
+    /// Where a training pass over `pixels` (`n·784` in [0, 1]) and `labels` (`n`) spends its
+    /// time, in ms by `performance.now()`: `{ images, layers: [{ name, label, forward,
+    /// backward }], loss, total }` (the bench's per-layer profile). The same forward, loss and
+    /// backward as a training step's, in evaluation mode; the weights do not change.
+    #[wasm_bindgen(js_name = profilePass)]
+    pub fn profile_pass(&mut self, pixels: &[f32], labels: &[u8]) -> Result<JsValue, JsValue> {
+        let profile = self
+            .inner
+            .model_mut()
+            .profile_pass(pixels, labels, performance_now)
+            .map_err(js_err)?;
+        to_js(&profile)
     }
 
     /// Every layer's output for one image (784 pixels in [0, 1]) written into `out`, the

@@ -46,7 +46,8 @@ test('the production build works under its Content-Security-Policy', { timeout: 
   await page.goto(`http://127.0.0.1:${port}/`);
   await dataComplete(page);
   await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'ready');
-  assert.match(await page.locator('#build-info').textContent(), /WebAssembly/);
+  // Chromium has relaxed SIMD: the built app loads pkg-relaxed/ (fused multiply-adds).
+  assert.match(await page.locator('#build-info').textContent(), /^WebAssembly SIMD with fused multiply-add/);
   // `vite preview` sends COOP/COEP and the bundle holds the compute worker: two workers start.
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   await page.selectOption('[data-testid=workers]', '2');

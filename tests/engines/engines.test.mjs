@@ -14,6 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp, freePort, servePreview, startDevServer } from '../e2e/helpers.mjs';
+import { RELAXED_SIMD_PROBE } from '../../www/browser-support.js';
 import { ENGINES, Session, missingTools, startDriver } from './webdriver.mjs';
 
 const chosen = (process.env.ENGINES || Object.keys(ENGINES).join(',')).split(',').map((e) => e.trim()).filter(Boolean);
@@ -38,7 +39,10 @@ const READ = `
     sharedMemory: typeof SharedArrayBuffer === 'function',
     serviceWorker: 'serviceWorker' in navigator,
     controlled: Boolean(navigator.serviceWorker?.controller),
+    build: text('build-info'),
   };`;
+// Whether this engine validates relaxed SIMD's f32x4.relaxed_madd (www/browser-support.js's probe).
+const RELAXED = `return WebAssembly.validate(new Uint8Array(arguments[0]));`;
 
 /** Waits for one of `states` of the status; fails at once, with the page's words, on 'error'. */
 async function waitForState(s, states, timeout) {
@@ -148,8 +152,11 @@ async function runEngine(t, engine, outDir, devUrl) {
     await s.go(url);
     const ready = await waitForState(s, ['ready'], READY_WITHIN);
     phase('ready');
-    t.diagnostic(`${engine}: ready; cross-origin isolated ${ready.isolated}, SharedArrayBuffer ${ready.sharedMemory}`);
+    t.diagnostic(`${engine}: ready; cross-origin isolated ${ready.isolated}, SharedArrayBuffer ${ready.sharedMemory}; ${ready.build}`);
     assert.equal(ready.error, '');
+    // The relaxed-SIMD build where the engine has relaxed SIMD, the SIMD128 one elsewhere.
+    const relaxed = await s.exec(RELAXED, [[...RELAXED_SIMD_PROBE]]);
+    assert.match(ready.build, relaxed ? /^WebAssembly SIMD with fused multiply-add/ : /^WebAssembly SIMD ·/);
 
     await setFields(s, { 'train-size': '6000', epochs: '1' });
     await s.exec(`document.querySelector('[data-testid=train]').click();`);

@@ -1,7 +1,8 @@
 // Feature detection (www/browser-support.js) with fake environments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { missingFeatures, moduleWorkersSupported, simdSupported } from '../../www/browser-support.js';
+import { execFileSync } from 'node:child_process';
+import { chooseBuild, missingFeatures, moduleWorkersSupported, relaxedSimdSupported, simdSupported } from '../../www/browser-support.js';
 
 class ModuleWorker {
   constructor(url, options) {
@@ -26,6 +27,25 @@ test('SIMD is detected with a real validator', () => {
   assert.equal(simdSupported(WebAssembly), true); // node 20 has SIMD
   assert.equal(simdSupported({ validate: () => false }), false);
   assert.equal(simdSupported(null), false);
+});
+
+test('relaxed SIMD is detected with a real validator: off in Node 20, on behind its flag', () => {
+  assert.equal(relaxedSimdSupported(WebAssembly), false);
+  const url = new URL('../../www/browser-support.js', import.meta.url).href;
+  const script = `import(${JSON.stringify(url)}).then((m) => console.log(m.relaxedSimdSupported()))`;
+  const flagged = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(flagged.trim(), 'true');
+  assert.equal(relaxedSimdSupported({ validate: () => { throw new Error('no'); } }), false);
+});
+
+test('chooseBuild: relaxed where the engine has it and it was built, else SIMD128, else scalar', () => {
+  const all = () => true;
+  const only = (...builds) => (b) => builds.includes(b);
+  assert.equal(chooseBuild({ simd: true, relaxed: true }, all), 'relaxed');
+  assert.equal(chooseBuild({ simd: true, relaxed: false }, all), 'simd');
+  assert.equal(chooseBuild({ simd: true, relaxed: true }, only('simd', 'scalar')), 'simd');
+  assert.equal(chooseBuild({ simd: false, relaxed: true }, all), 'scalar');
+  assert.equal(chooseBuild({ simd: false, relaxed: false }, only('simd', 'relaxed')), null);
 });
 
 test('module workers are detected by the options they read', () => {

@@ -153,6 +153,7 @@ test('fileControls, sampleEnabled, buildInfo, shapeText', () => {
   assert.equal(buildInfo(initialState()), null);
   assert.equal(buildInfo(loaded), 'WebAssembly SIMD · 93,322 parameters');
   assert.match(buildInfo(run({ ...READY, build: 'scalar' })), /^WebAssembly \(scalar/);
+  assert.match(buildInfo(run({ ...READY, build: 'relaxed' })), /^WebAssembly SIMD with fused multiply-add/);
   assert.equal(shapeText([26, 26, 32]), '26×26×32');
   assert.equal(shapeText([10]), '10');
 });

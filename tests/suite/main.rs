@@ -26,5 +26,6 @@ mod learning;
 mod model;
 mod network;
 mod optimizers;
+mod profile;
 mod teach;
 mod trainer;

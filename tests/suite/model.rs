@@ -1,7 +1,6 @@
 //! The model's initialisation, passes over batches, input validation and the weights file
 //! (the architecture itself: tests/suite/network.rs).
 #[cfg(target_arch = "wasm32")]
-#[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use mnist_wasm::Architecture;
