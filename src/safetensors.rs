@@ -7,6 +7,8 @@
 //! (padded with spaces to a multiple of 8), then the tensors' little-endian bytes back to back.
 //! Kernels are `[KH, KW, IN, OUT]` and `[IN, OUT]`, exactly as Keras stores them.
 
+use serde_json::Value;
+
 use crate::error::{Error, Result};
 use crate::network::{Architecture, MAX_CLASSES, MIN_CLASSES};
 
@@ -75,21 +77,19 @@ pub fn decode(bytes: &[u8]) -> Result<(Architecture, Vec<f32>)> {
         .filter(|&end| end <= bytes.len())
         .ok_or_else(|| bad("its header is longer than the file"))?;
     let text = std::str::from_utf8(&bytes[8..end]).map_err(|_| bad("its header is not text"))?;
-    let header = json::parse(text).ok_or_else(|| bad("its header is not valid JSON"))?;
-    let json::Value::Object(entries) = header else {
+    let header: Value =
+        serde_json::from_str(text).map_err(|_| bad("its header is not valid JSON"))?;
+    let Value::Object(entries) = header else {
         return Err(bad("its header is not a JSON object"));
     };
     let tensors: Vec<_> = entries
         .iter()
-        .filter(|(k, _)| k != "__metadata__")
+        .filter(|(k, _)| *k != "__metadata__")
         .collect();
+    let as_usize = |v: &Value| v.as_u64().and_then(|n| usize::try_from(n).ok());
     let shape_of = |name: &str| -> Option<Vec<usize>> {
-        let (_, v) = tensors.iter().find(|(k, _)| k == name)?;
-        v.get("shape")?
-            .as_array()?
-            .iter()
-            .map(json::Value::as_usize)
-            .collect()
+        let (_, v) = tensors.iter().find(|(k, _)| *k == name)?;
+        v.get("shape")?.as_array()?.iter().map(as_usize).collect()
     };
     let arch = (MIN_CLASSES..=MAX_CLASSES)
         .filter_map(|classes| Architecture::new(classes).ok())
@@ -112,15 +112,15 @@ pub fn decode(bytes: &[u8]) -> Result<(Architecture, Vec<f32>)> {
     for t in arch.param_tensors() {
         let (_, v) = tensors
             .iter()
-            .find(|(k, _)| *k == t.name)
+            .find(|(k, _)| **k == t.name)
             .expect("matched above");
-        if v.get("dtype").and_then(json::Value::as_str) != Some("F32") {
+        if v.get("dtype").and_then(Value::as_str) != Some("F32") {
             return Err(bad(&format!("{} is not F32", t.name)));
         }
         let offsets: Option<Vec<usize>> = v
             .get("data_offsets")
-            .and_then(json::Value::as_array)
-            .and_then(|a| a.iter().map(json::Value::as_usize).collect());
+            .and_then(Value::as_array)
+            .and_then(|a| a.iter().map(as_usize).collect());
         let range = match offsets.as_deref() {
             Some(&[a, b]) if b >= a && b - a == 4 * t.shape.elements() && b <= data.len() => a..b,
             _ => {
@@ -141,166 +141,4 @@ pub fn decode(bytes: &[u8]) -> Result<(Architecture, Vec<f32>)> {
         return Err(Error::Weights(format!("parameter value {i} is not finite")));
     }
     Ok((arch, params))
-}
-
-/// Just enough JSON for a safetensors header: objects, arrays, strings, numbers, literals.
-mod json {
-    pub enum Value {
-        Object(Vec<(String, Value)>),
-        Array(Vec<Value>),
-        Str(String),
-        Num(f64),
-        Literal,
-    }
-
-    impl Value {
-        pub fn get(&self, key: &str) -> Option<&Value> {
-            match self {
-                Value::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-                _ => None,
-            }
-        }
-        pub fn as_array(&self) -> Option<&[Value]> {
-            match self {
-                Value::Array(items) => Some(items),
-                _ => None,
-            }
-        }
-        pub fn as_str(&self) -> Option<&str> {
-            match self {
-                Value::Str(s) => Some(s),
-                _ => None,
-            }
-        }
-        pub fn as_usize(&self) -> Option<usize> {
-            match *self {
-                Value::Num(x) if x >= 0.0 && x.fract() == 0.0 && x < 9.0e15 => Some(x as usize),
-                _ => None,
-            }
-        }
-    }
-
-    /// The value `text` holds, or `None` if it is not one JSON value (nesting at most 8 deep).
-    pub fn parse(text: &str) -> Option<Value> {
-        let mut p = Parser {
-            s: text.as_bytes(),
-            i: 0,
-        };
-        let v = p.value(0)?;
-        p.ws();
-        (p.i == p.s.len()).then_some(v)
-    }
-
-    struct Parser<'a> {
-        s: &'a [u8],
-        i: usize,
-    }
-
-    impl Parser<'_> {
-        fn ws(&mut self) {
-            while self.s.get(self.i).is_some_and(u8::is_ascii_whitespace) {
-                self.i += 1;
-            }
-        }
-        fn eat(&mut self, c: u8) -> bool {
-            self.ws();
-            let hit = self.s.get(self.i) == Some(&c);
-            self.i += usize::from(hit);
-            hit
-        }
-        fn value(&mut self, depth: usize) -> Option<Value> {
-            if depth > 8 {
-                return None;
-            }
-            self.ws();
-            match *self.s.get(self.i)? {
-                b'{' => {
-                    self.i += 1;
-                    let mut out = Vec::new();
-                    if self.eat(b'}') {
-                        return Some(Value::Object(out));
-                    }
-                    loop {
-                        self.ws();
-                        let Value::Str(k) = self.string()? else {
-                            return None;
-                        };
-                        if !self.eat(b':') {
-                            return None;
-                        }
-                        out.push((k, self.value(depth + 1)?));
-                        if self.eat(b'}') {
-                            return Some(Value::Object(out));
-                        }
-                        if !self.eat(b',') {
-                            return None;
-                        }
-                    }
-                }
-                b'[' => {
-                    self.i += 1;
-                    let mut out = Vec::new();
-                    if self.eat(b']') {
-                        return Some(Value::Array(out));
-                    }
-                    loop {
-                        out.push(self.value(depth + 1)?);
-                        if self.eat(b']') {
-                            return Some(Value::Array(out));
-                        }
-                        if !self.eat(b',') {
-                            return None;
-                        }
-                    }
-                }
-                b'"' => self.string(),
-                b't' | b'f' | b'n' => {
-                    let rest = &self.s[self.i..];
-                    let word = [&b"true"[..], b"false", b"null"]
-                        .into_iter()
-                        .find(|w| rest.starts_with(w))?;
-                    self.i += word.len();
-                    Some(Value::Literal)
-                }
-                _ => {
-                    let start = self.i;
-                    while self
-                        .s
-                        .get(self.i)
-                        .is_some_and(|c| b"+-.eE0123456789".contains(c))
-                    {
-                        self.i += 1;
-                    }
-                    let text = std::str::from_utf8(&self.s[start..self.i]).ok()?;
-                    text.parse().ok().map(Value::Num)
-                }
-            }
-        }
-        /// A string without escapes other than `\"` and `\\` (tensor names need no more).
-        fn string(&mut self) -> Option<Value> {
-            if self.s.get(self.i) != Some(&b'"') {
-                return None;
-            }
-            self.i += 1;
-            let mut out = Vec::new();
-            loop {
-                match *self.s.get(self.i)? {
-                    b'"' => break,
-                    b'\\' => {
-                        self.i += 1;
-                        out.push(
-                            *self
-                                .s
-                                .get(self.i)
-                                .filter(|c| matches!(c, b'"' | b'\\' | b'/'))?,
-                        );
-                    }
-                    c => out.push(c),
-                }
-                self.i += 1;
-            }
-            self.i += 1;
-            String::from_utf8(out).ok().map(Value::Str)
-        }
-    }
 }

@@ -313,6 +313,11 @@ fn safetensors_refusals_change_nothing() {
         (good[..good.len() - 4].to_vec(), "not where its header says"),
         (long, "longer than the file"),
         (with_header("{\"a\": [1, 2"), "not valid JSON"),
+        // Nesting deep enough to overflow a naive recursive reader's stack.
+        (
+            with_header(&format!("{{\"a\": {}", "[".repeat(100_000))),
+            "not valid JSON",
+        ),
         (with_header("{}"), "another network"),
         (
             with_header(&header.replace("\"dense_1/bias\"", "\"dense_9/bias\"")),
