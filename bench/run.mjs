@@ -475,6 +475,7 @@ async function main() {
     latency_tfjs_1thread_over_ours_simd: ratio(S('tfjs-wasm-simd-1thread', 'single_image_latency_ms_median'), S('ours-simd', 'single_image_latency_ms_median')),
     train_simd_over_scalar: ratio(S('ours-simd', 'train_img_per_s'), S('ours-scalar', 'train_img_per_s')),
     train_augment_over_plain: ratio(S('ours-simd-augment', 'train_img_per_s'), S('ours-simd', 'train_img_per_s')),
+    train_ours_relaxed_over_tfjs_1thread: ratio(S('ours-relaxed', 'train_img_per_s'), S('tfjs-wasm-simd-1thread', 'train_img_per_s')),
     train_relaxed_over_simd: ratio(S('ours-relaxed', 'train_img_per_s'), S('ours-simd', 'train_img_per_s')),
     batched_inference_relaxed_over_simd: ratio(S('ours-relaxed', 'batched_inference_img_per_s'), S('ours-simd', 'batched_inference_img_per_s')),
     batched_inference_simd_over_scalar: ratio(S('ours-simd', 'batched_inference_img_per_s'), S('ours-scalar', 'batched_inference_img_per_s')),

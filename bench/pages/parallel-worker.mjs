@@ -58,6 +58,8 @@ self.onmessage = async ({ data: q }) => {
       build,
       module,
       params: wasm.parameterCount(),
+      // One image's pixels, from the model's input shape, as the app's worker passes them.
+      pixels: trainer.modelDescription().input.reduce((a, b) => a * b),
       shared: self.crossOriginIsolated === true,
       onNote: (t) => notes.push(t),
       onChange: () => {},
