@@ -11,11 +11,11 @@ export const log = (...a) => process.stderr.write(`${((Date.now() - T_START) / 1
 /** Seconds since the bench started. */
 export const elapsedSeconds = () => Math.round((Date.now() - T_START) / 1000);
 
-/** The dev server on `port` (a free one if null) and Chromium: `{ port, browser, close }`. */
-export async function startBenchApp(port = null) {
+/** The dev server on `port` (a free one if null) and Chromium (more context options: `browserOptions`): `{ port, browser, close }`. */
+export async function startBenchApp(port = null, browserOptions = {}) {
   const p = port ?? (await freePort());
   const server = await startDevServer(p);
-  const browser = await launchBrowser();
+  const browser = await launchBrowser(browserOptions);
   const close = async () => {
     await browser.close();
     await server.close().catch(() => {});
@@ -39,8 +39,11 @@ export function runBench(main) {
   });
 }
 
-/** `--name value` or `--name=value` options over `known` (name -> default text); an unknown one exits 2. */
-export function readOptions(argv, known) {
+/**
+ * `--name value` or `--name=value` options over `known` (name -> default text); an unknown one exits 2.
+ * Names in `flags` take no value: `--name` alone sets them to true.
+ */
+export function readOptions(argv, known, flags = []) {
   const opts = { ...known };
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([^=]+)(?:=(.*))?$/.exec(argv[i]);
@@ -48,7 +51,7 @@ export function readOptions(argv, known) {
       process.stderr.write(`unknown option ${argv[i]}; known: ${Object.keys(known).map((k) => '--' + k).join(' ')}\n`);
       process.exit(2);
     }
-    opts[m[1]] = m[2] ?? argv[++i];
+    opts[m[1]] = flags.includes(m[1]) ? true : (m[2] ?? argv[++i]);
   }
   return opts;
 }

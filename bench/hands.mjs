@@ -16,10 +16,26 @@
 //                    per correction, then "Learn them for good"), read their other digits; the
 //                    median over writers and the MNIST test accuracy before and after
 //   --writers N      writers for --teach (default 8, drawn by --seed among those with every class twice)
+//   --count N        a sample of N digits, stratified by class and seeded (default all 5,013)
+//   --heights LO,HI  digits drawn LO-HI of the pad tall (default 0.30,0.45, the hidden real set's)
+//   --page           draw them as real mouse events on the real pad in headless Chromium (Vite's
+//                    dev server) and read the page's prediction; the model is --weights imported
+//                    through the page, or one epoch trained there (exported to --save-weights or a
+//                    temporary file); the same digits are then read in Node with the same weights
+//                    and every digit read differently is listed (node_vs_page)
+//   --viewport WxH   the page's window in CSS px (default the e2e tests' 1360x1000; Playwright's own
+//                    default is 1280x720)
+//   --port P         the dev server's port for --page (default: a free one)
+//   --settings JSON  settings over the defaults for the one epoch trained in Node, e.g.
+//                    '{"learningRate":0.008,"seed":1}' (for tuning; the page trains with its own)
+//
+// Writers are split in two halves by their id (hands-set.mjs writerHalves): `halves.tune` is what
+// tuning looks at, `halves.held_out` is reported beside it.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { elapsedSeconds, log, readOptions, runBench } from './bench-app.mjs';
-import { DEFAULT_FILE, handsSet, SIZE_BUCKETS } from './hands-set.mjs';
+import { DEFAULT_FILE, handsSet, HEIGHTS, SIZE_BUCKETS } from './hands-set.mjs';
+import { compareWithNode, parseViewport, readInPage } from './hands-page.mjs';
 import { nodeModel, readDigitsInNode } from './drawn-node.mjs';
 import { toBytes } from './teach-set.mjs';
 import { mulberry32 } from './prng.mjs';
@@ -37,8 +53,18 @@ function group(rows, keyOf, keys = [...new Set(rows.map(keyOf))].sort()) {
   );
 }
 
-/** The JSON's scores from `[{ label, source, writer, size, predicted }]`. */
+/** The JSON's scores from `[{ label, source, writer, half, size, predicted }]`, and the same for each half of the writers. */
 export function score(results) {
+  const halves = Object.fromEntries(
+    ['tune', 'held_out'].map((h) => {
+      const { by_writer, confusions, ...rest } = scoreRows(results.filter((r) => r.half === h));
+      return [h, { ...rest, confusions: confusions.slice(0, 5) }];
+    }),
+  );
+  return { ...scoreRows(results), halves };
+}
+
+function scoreRows(results) {
   const pairs = new Map();
   for (const r of results) {
     if (r.predicted === r.label) continue;
@@ -51,7 +77,7 @@ export function score(results) {
     count: results.length,
     accuracy: ratio(right(results), results.length),
     by_source: group(results, (r) => r.source),
-    by_size: group(results, (r) => r.size, Object.keys(SIZE_BUCKETS)),
+    by_size: group(results, (r) => r.size, Object.keys(SIZE_BUCKETS).filter((b) => results.some((r) => r.size === b))),
     by_class: group(results, (r) => String(r.label), Array.from({ length: 10 }, (_, d) => String(d))),
     writers: { count: Object.keys(byWriter).length, with_20_or_more: writerAcc.length, worst: writerAcc[0] ?? null, median: median(writerAcc) },
     by_writer: byWriter,
@@ -147,22 +173,50 @@ async function personalisation(trainer, set, { k, writers, seed }) {
   };
 }
 
+function parseHeights(text) {
+  const h = text.split(',').map(Number);
+  if (h.length !== 2 || !h.every((x) => x > 0 && x < 1) || !(h[0] <= h[1])) throw new Error(`--heights wants LO,HI, fractions of the pad with LO <= HI, not ${text}`);
+  return h;
+}
+
+function readSettings(text) {
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`--settings wants a JSON object such as '{"learningRate":0.008}': ${e.message}`);
+  }
+}
+
 async function main() {
-  const opts = readOptions(process.argv.slice(2), { data: DEFAULT_FILE, seed: '1', weights: '', 'save-weights': '', teach: '', writers: '8' });
-  const set = handsSet({ file: resolve(opts.data), seed: Number(opts.seed) });
-  log(`${set.length} digits by ${new Set(set.map((d) => d.writer)).size} writers`);
+  const known = { data: DEFAULT_FILE, seed: '1', weights: '', 'save-weights': '', teach: '', writers: '8', count: '0', heights: HEIGHTS.join(','), page: false, viewport: '', port: '', settings: '' };
+  const opts = readOptions(process.argv.slice(2), known, ['page']);
+  const heights = parseHeights(opts.heights);
+  const viewport = parseViewport(opts.viewport);
+  const set = handsSet({ file: resolve(opts.data), seed: Number(opts.seed), heights, count: Number(opts.count) });
+  log(`${set.length} digits by ${new Set(set.map((d) => d.writer)).size} writers, ${heights.join('-')} of the pad tall`);
   const weights = opts.weights ? resolve(opts.weights) : null;
-  log(weights ? `importing ${weights}` : 'training one epoch with the defaults, in Node');
-  const { trainer, model } = await nodeModel({ weights, settings: weights ? undefined : { epochs: 1 }, log });
-  log(`model: test accuracy ${model.test_accuracy}`);
-  if (opts['save-weights']) writeFileSync(resolve(opts['save-weights']), trainer.exportWeights());
-  const out = {
+  const head = {
     date_utc: new Date().toISOString(),
     command: `npm run bench:hands -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
-    set: { file: 'real-digits-dev.json (../shared/data, never shipped)', seed: Number(opts.seed), read: 'in Node: www/preprocess.js and pkg/' },
-    model,
-    ...score(readDigitsInNode(trainer, set)),
   };
+  const setInfo = { file: 'real-digits-dev.json (../shared/data, never shipped)', seed: Number(opts.seed), heights, sample: Number(opts.count) || 'all' };
+  if (opts.page) {
+    if (opts.teach || opts.settings) throw new Error('--teach and --settings run in Node only: leave out --page');
+    const saveWeights = opts['save-weights'] ? resolve(opts['save-weights']) : null;
+    const run = await readInPage(set, { weights, saveWeights, port: opts.port ? Number(opts.port) : null, viewport });
+    const read = `in the page: mouse events on the pad (${run.pad_css_px} CSS px, window ${run.viewport.width}x${run.viewport.height}), headless Chromium`;
+    const out = { ...head, set: { ...setInfo, read }, model: run.model, ...score(run.rows) };
+    out.node_vs_page = await compareWithNode(set, run.rows, run.weights);
+    out.seconds = elapsedSeconds();
+    return process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  }
+  const settings = { epochs: 1, ...readSettings(opts.settings) };
+  log(weights ? `importing ${weights}` : `training in Node: ${JSON.stringify(settings)} over the defaults`);
+  const { trainer, model } = await nodeModel({ weights, settings: weights ? undefined : settings, log });
+  log(`model: test accuracy ${model.test_accuracy}`);
+  if (opts['save-weights']) writeFileSync(resolve(opts['save-weights']), trainer.exportWeights());
+  const out = { ...head, set: { ...setInfo, read: 'in Node: www/preprocess.js and pkg/' }, model, ...score(readDigitsInNode(trainer, set)) };
   if (opts.teach) out.personalisation = await personalisation(trainer, set, { k: Number(opts.teach), writers: Number(opts.writers), seed: Number(opts.seed) });
   out.seconds = elapsedSeconds();
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
