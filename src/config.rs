@@ -318,7 +318,7 @@ settings! {
     batch_size: usize = 64, Kind::Integer { min: 1.0, max: MAX_BATCH as f64 }, form: true,
         "Batch size", "Images per step of the optimizer; each step averages their gradients.";
     /// The optimizer's step size; with `schedule`, its peak.
-    learning_rate: f32 = 0.006,
+    learning_rate: f32 = 0.008,
         Kind::Number { min: 0.0, max: 1.0, exclusive_min: true }, form: true,
         "Learning rate",
         "Adam's step size (its peak, with warm-up and decay). Lower it (a tenth, say) if \

@@ -171,7 +171,7 @@ impl Default for TeachConfig {
     }
 }
 
-/// The peak learning rate of "Learn them for good": a third of training's from scratch (0.006),
+/// The peak learning rate of "Learn them for good": a quarter of training's from scratch (0.008),
 /// since the weights are already trained; the schedule warms up and anneals it to zero. Of 3e-4,
 /// 5e-4, 1e-3, 2e-3 and 3e-3, 2e-3 cost MNIST least (`bench/README.md`, at a share of 0.1).
 pub const LEARN_DRAWINGS_RATE: f32 = 2e-3;

@@ -108,7 +108,7 @@ test('focus lands on the next sensible control after each action, never on the b
     assert.ok(await notice.isVisible());
     assert.match(await notice.textContent(), /The likely cause is the learning rate \(1\.0\)/);
     await pressAndExpect(page, page.getByTestId('restart-default-rate'), 'pause', () => waitForState(page, 'training'));
-    assert.equal(await page.getByTestId('learning-rate').inputValue(), '0.006');
+    assert.equal(await page.getByTestId('learning-rate').inputValue(), '0.008');
     assert.ok(await notice.isHidden());
     await waitForState(page, 'done');
     assert.match(await page.locator('#status-text').textContent(), /^Done · /);

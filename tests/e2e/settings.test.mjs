@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { dataComplete, openReady, startApp, waitForState, watch } from './helpers.mjs';
 
 const KEY = 'mnist-trainer.settings'; // SETTINGS_KEY in www/settings.js
-const DEFAULTS = { epochs: '3', 'batch-size': '64', 'learning-rate': '0.006', 'train-size': '60000' };
+const DEFAULTS = { epochs: '3', 'batch-size': '64', 'learning-rate': '0.008', 'train-size': '60000' };
 
 /** The form's number inputs and the augment checkbox, as shown. */
 const shown = (page) =>
@@ -68,7 +68,7 @@ test('the settings survive a reload and reach the worker', { timeout: 180_000 },
   await t.test('a fresh browser starts from the defaults', async () => {
     await openReady(page, app.url);
     assert.deepEqual(await shown(page), { ...DEFAULTS, augment: true });
-    await applied(page, { batchSize: 64, learningRate: 0.006, trainSize: 60000, augment: true });
+    await applied(page, { batchSize: 64, learningRate: 0.008, trainSize: 60000, augment: true });
     assert.equal(await page.evaluate((k) => localStorage.getItem(k), KEY), null, 'nothing is written until the user changes something');
   });
 
@@ -136,7 +136,7 @@ test('the settings survive a reload and reach the worker', { timeout: 180_000 },
     await page.evaluate((k) => localStorage.setItem(k, '{"batchSize": 128, "learningRate": 0.0005, "augm'), KEY);
     await reload(page);
     assert.deepEqual(await shown(page), { ...DEFAULTS, augment: true }, 'corrupt JSON: the defaults');
-    await applied(page, { batchSize: 64, learningRate: 0.006, trainSize: 60000, augment: true });
+    await applied(page, { batchSize: 64, learningRate: 0.008, trainSize: 60000, augment: true });
 
     // Saved before augment existed, with a batch size out of range and a text where a number goes.
     await page.evaluate((k) => localStorage.setItem(k, JSON.stringify({ epochs: 5, batchSize: 4096, learningRate: 0.01, trainSize: '2000' })), KEY);

@@ -75,7 +75,7 @@ test('the schema gives every setting its type, limits and default; the config fo
   assert.equal(thrown(() => new f.Trainer({ workers: 9 })).field, 'workers');
   assert.deepEqual(
     { ...byName.learningRate, help: '' },
-    { name: 'learningRate', type: 'number', label: 'Learning rate', help: '', default: 0.006, form: true, min: 0, max: 1, exclusiveMin: true },
+    { name: 'learningRate', type: 'number', label: 'Learning rate', help: '', default: 0.008, form: true, min: 0, max: 1, exclusiveMin: true },
   );
   assert.equal(byName.augment.type, 'boolean');
   assert.equal('min' in byName.augment, false);

@@ -8,7 +8,7 @@ import { SCHEMA } from './core.mjs';
 
 const field = (name) => SCHEMA.find((f) => f.name === name);
 const raw = (over = {}) => ({ epochs: '3', batchSize: '64', learningRate: '0.001', trainSize: '60000', validationSplit: '0.1', patience: '0', dropout: '0', workers: '0', drawingsShare: '0.1', ...over });
-const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, validationSplit: 0.1, patience: 0, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.008, schedule: true, trainSize: 60000, validationSplit: 0.1, patience: 0, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
 
 test('the form shows the form fields of the schema, in its order; ids are kebab case', () => {
   assert.deepEqual(formFields(SCHEMA).map((f) => f.name), ['epochs', 'batchSize', 'learningRate', 'schedule', 'trainSize', 'validationSplit', 'patience', 'augment', 'dropout', 'workers', 'trainOnDrawings', 'drawingsShare', 'optimizer']);

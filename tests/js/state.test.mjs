@@ -13,7 +13,7 @@ import { MODEL, SCHEMA, progressMessage } from './core.mjs';
 import { NON_BLOCKING } from '../../www/ui-state.js';
 import { RUN_COLOURS, canKeep, parseRuns } from '../../www/state/runs.js';
 
-const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.006, schedule: true, trainSize: 60000, validationSplit: 0.1, patience: 0, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
+const DEFAULTS = { epochs: 3, batchSize: 64, learningRate: 0.008, schedule: true, trainSize: 60000, validationSplit: 0.1, patience: 0, augment: true, dropout: 0, workers: 0, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
 const KEPT = { epochs: 7, batchSize: 128, learningRate: 0.0005, trainSize: 2000, validationSplit: 0.1, patience: 0, augment: false, dropout: 0, workers: 2, trainOnDrawings: false, drawingsShare: 0.1, optimizer: 'adam' };
 const PIXELS = new Float32Array(784).fill(0.5);
 
@@ -237,7 +237,7 @@ const curves = (n) => {
 test('Reset keeps the run as an earlier one (named, coloured, the last six); Clear forgets them', () => {
   let s = steps(readyState(), P.state('training')[0], progress({ firstStep: 98 }));
   s = step(s, { type: Action.RESET, curves: curves(100) });
-  const label = 'Run 1 · lr 0.006 · batch 64 · 100 steps';
+  const label = 'Run 1 · lr 0.008 · batch 64 · 100 steps';
   assert.equal(s.pastRuns.length, 1);
   assert.deepEqual({ ...s.pastRuns[0], loss: undefined, accuracy: undefined }, { n: 1, label, colour: RUN_COLOURS[0], steps: 100, bestTest: { full: null, estimate: null }, loss: undefined, accuracy: undefined });
   assert.equal(s.pastRuns[0].loss.x.length, 100);
@@ -266,7 +266,7 @@ test('Keep this run works without Reset, once per step; a continued run is kept 
   let s = steps(readyState(), { type: Action.TRAIN }, P.state('training')[0], progress({ firstStep: 98 }), evaluation, P.state('done')[0]);
   assert.ok(canKeep(s));
   s = step(s, { type: Action.KEEP_RUN, curves: curves(100) });
-  assert.equal(s.pastRuns[0].label, 'Run 1 · lr 0.006 · batch 64 · 98.7%');
+  assert.equal(s.pastRuns[0].label, 'Run 1 · lr 0.008 · batch 64 · 98.7%');
   assert.equal(sent(s).length, 0, 'the model is untouched: no Reset');
   assert.equal(s.totalSteps, 100);
   assert.ok(!canKeep(s), 'kept: nothing new to keep');
@@ -295,7 +295,7 @@ test('runs kept in an earlier visit come back at start, numbered on from theirs'
   let s = steps(readyState(), P.state('training')[0], progress({ firstStep: 8 }), { type: Action.KEEP_RUN, curves: curves(10) });
   const text = effects(s, Effect.SAVE_RUNS)[0].text;
   const back = step(readyState(), { type: Action.RUNS_LOADED, runs: parseRuns(text) });
-  assert.deepEqual(back.pastRuns.map((r) => [r.label, r.colour]), [['Run 1 · lr 0.006 · batch 64 · 10 steps', RUN_COLOURS[0]]]);
+  assert.deepEqual(back.pastRuns.map((r) => [r.label, r.colour]), [['Run 1 · lr 0.008 · batch 64 · 10 steps', RUN_COLOURS[0]]]);
   assert.deepEqual(effects(back, Effect.CHARTS_RUNS)[0].runs, back.pastRuns);
   s = steps(back, P.state('training')[0], progress({ firstStep: 8 }), { type: Action.KEEP_RUN, curves: curves(10) });
   assert.deepEqual(s.pastRuns.map((r) => r.label.split(' · ')[0]), ['Run 1', 'Run 2']);
@@ -785,16 +785,16 @@ test('a run whose loss stays at chance is marked not learning, with the cause an
   const note = notLearningNote(done);
   assert.ok(note.shown);
   assert.match(note.text, /learning rate \(0\.030\)/);
-  assert.equal(note.fix, 'Restart at learning rate 0.0060');
+  assert.equal(note.fix, `Restart at learning rate ${DEFAULTS.learningRate.toFixed(4)}`);
 
   // The fix: the run kept faded as a Reset keeps it, the default rate (shown and kept), a fresh run.
   const fixed = step(done, { type: Action.RESTART_DEFAULT_RATE, curves: curves(51) });
   assert.deepEqual(sentTypes(fixed), [ToWorker.RESET, ToWorker.TRAIN]);
-  assert.equal(sent(fixed)[1][0].settings.learningRate, 0.006);
+  assert.equal(sent(fixed)[1][0].settings.learningRate, DEFAULTS.learningRate);
   assert.equal(sent(fixed)[1][0].continues, false, 'fresh weights: not a continued run');
-  assert.equal(fixed.settings.learningRate, 0.006);
+  assert.equal(fixed.settings.learningRate, DEFAULTS.learningRate);
   assert.equal(fixed.settingsRevision, done.settingsRevision + 1);
-  assert.equal(effects(fixed, Effect.SAVE_SETTINGS)[0].values.learningRate, 0.006);
+  assert.equal(effects(fixed, Effect.SAVE_SETTINGS)[0].values.learningRate, DEFAULTS.learningRate);
   assert.match(fixed.pastRuns.at(-1).label, /lr 0\.03/);
   assert.equal(fixed.notLearning, null);
   assert.equal(notLearningNote(fixed).shown, false);

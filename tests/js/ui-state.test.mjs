@@ -256,9 +256,9 @@ test('the charts in words: latest loss and learning rate, best test score and it
   assert.equal(
     accuracyChartText(s),
     'Train accuracy 50.0% (smoothed) after 42 steps. Best test accuracy 91.0% on all 10,000 test images, at step 42. ' +
-      'Settings changed mid-run: at step 42, Learning rate 0.006 → 0.02.',
+      'Settings changed mid-run: at step 42, Learning rate 0.008 → 0.02.',
   );
-  assert.match(lossChartText(s), /Settings changed mid-run: at step 42, Learning rate 0\.006 → 0\.02\.$/);
+  assert.match(lossChartText(s), /Settings changed mid-run: at step 42, Learning rate 0\.008 → 0\.02\.$/);
   const mark = { step: 5, changes: [{ label: 'Learning rate', from: 0.006, to: 0.02 }, { label: 'Augment the training images', from: true, to: false }] };
   assert.equal(markText(mark), 'Learning rate 0.006 → 0.02; Augment the training images on → off');
   assert.equal(markLabel(mark), 'learning rate → 0.02, …');
@@ -280,8 +280,8 @@ test('earlier runs: a note above the charts, and their best test scores in the a
   const s = run(READY, DATA, P.state('training')[0], slice({ firstStep: 40 }), evaluation, { type: Action.RESET, curves });
   assert.deepEqual(pastRunsNote(s), {
     shown: true,
-    text: 'Run 1 · lr 0.006 · batch 64 · 90.0% is kept for comparison: dashed, in its own colour, from its own start; kept in this browser.',
+    text: 'Run 1 · lr 0.008 · batch 64 · 90.0% is kept for comparison: dashed, in its own colour, from its own start; kept in this browser.',
   });
-  assert.equal(accuracyChartText(s), 'No scores yet: training and test accuracy appear here. Earlier runs: Run 1 · lr 0.006 · batch 64 · 90.0% (best test 90.0% at step 42 of 42).');
+  assert.equal(accuracyChartText(s), 'No scores yet: training and test accuracy appear here. Earlier runs: Run 1 · lr 0.008 · batch 64 · 90.0% (best test 90.0% at step 42 of 42).');
   assert.equal(pastRunsNote(reduce(s, { type: Action.CLEAR_RUNS })).shown, false);
 });

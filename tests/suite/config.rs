@@ -46,7 +46,7 @@ fn defaults_are_the_schemas_and_valid() {
             "seed"
         ]
     );
-    assert_eq!(defaults[2].1, Value::Number(0.006), "exact decimal");
+    assert_eq!(defaults[2].1, Value::Number(0.008), "exact decimal");
     assert_eq!(defaults[4].1, Value::Number(0.05), "exact decimal");
 }
 
