@@ -4,7 +4,8 @@
 // once, for the user's actions, whose result may be read right after (a field's aria-invalid,
 // a dismissed alert).
 // `draw(now)` returns true when it still owes a redraw (the charts' own pace): it comes back later.
-// `env` gives the clock, timers and frames (the browser's by default; tests pass a fake one).
+// `everyMs`: a number, or a function read at each routine request (the pace may change: ui-state.js
+// drawEveryMs). `env` gives the clock, timers and frames (the browser's by default; tests pass a fake one).
 
 const BROWSER = {
   now: () => performance.now(),
@@ -26,7 +27,8 @@ export function renderLoop(draw, everyMs, env = BROWSER) {
   function schedule(urgent) {
     if (frame || (timer && !urgent)) return;
     env.clearTimeout(timer);
-    const wait = urgent ? 0 : Math.max(0, last + everyMs - env.now());
+    const period = typeof everyMs === 'function' ? everyMs() : everyMs;
+    const wait = urgent ? 0 : Math.max(0, last + period - env.now());
     timer = env.setTimeout(() => {
       timer = 0;
       frame = env.requestAnimationFrame(() => {
