@@ -17,7 +17,7 @@ import { drawMarks, emptyValidation, keptValidation, pushValidation, validationS
 import { fromOrigin, runSeries, sparseFromOrigin, stepTitle } from './chart-runs.js';
 
 const CAPACITY = 1024; // buckets per series
-const RENDER_EVERY_MS = 200; // = ui-state.js DRAW_EVERY_MS: charts redraw in every page frame
+const RENDER_EVERY_MS = 200; // = the page's DRAW_EVERY_MS: charts redraw in every page frame
 /** Plot height in CSS px: taller on wide screens, where the charts column has room. */
 const chartHeight = () => (matchMedia('(max-width: 720px)').matches ? 200 : 262);
 

@@ -7,7 +7,6 @@
 // layout and message names: www/exchange.js.
 import * as X from './exchange.js';
 import { yieldToEvents } from './worker-slices.js';
-import { loadTestSet, scoreRange } from './pool-evaluation.js';
 
 let instantiate = null; // (build, module) => { wasm, memory }
 
@@ -32,13 +31,6 @@ function compute(count, batch, augment, lr, pass, sum, pixels, labels, seeds, gr
   const stats = trainer.shareGradient(count, batch, augment, pass);
   gradOut.set(trainer.exchangeGradient());
   return stats;
-}
-
-/** CHECKSUM and EVALUATE: first the summed gradient owed (lr not NaN; `sum` on the messages transport). */
-function applyOwed(m) {
-  if (Number.isNaN(m.lr)) return;
-  trainer.exchangeGradient().set(m.sum ?? shared.sum);
-  trainer.applyGradient(m.lr);
 }
 
 function fail(err) {
@@ -88,20 +80,12 @@ async function handle(m) {
       post({ type: X.Msg.ANSWER, id: m.id, checksum: trainer.stateChecksum(), memoryBytes: memory.buffer.byteLength });
       break;
     case X.Msg.CHECKSUM:
-      applyOwed(m);
+      if (!Number.isNaN(m.lr)) {
+        trainer.exchangeGradient().set(m.sum ?? shared.sum);
+        trainer.applyGradient(m.lr);
+      }
       post({ type: X.Msg.ANSWER, id: m.id, checksum: trainer.stateChecksum(), memoryBytes: memory.buffer.byteLength });
       break;
-    case X.Msg.TEST_SET:
-      loadTestSet(trainer, m);
-      post({ type: X.Msg.ANSWER, id: m.id, memoryBytes: memory.buffer.byteLength });
-      break;
-    case X.Msg.EVALUATE: {
-      applyOwed(m);
-      const scored = scoreRange(trainer, m.offset, m.count);
-      const answer = { type: X.Msg.ANSWER, id: m.id, checksum: trainer.stateChecksum(), memoryBytes: memory.buffer.byteLength, ...scored };
-      post(answer, [scored.predictions.buffer, scored.confidence.buffer]);
-      break;
-    }
     case X.Msg.STEP: {
       const b = { pixels: m.pixels, labels: m.labels, seeds: m.seeds, grad: m.grad, sum: m.sum };
       let stats = { lossSum: NaN, correct: 0, images: 0 };

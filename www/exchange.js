@@ -13,9 +13,7 @@ export const Msg = Object.freeze({
   READY: 'ready', //       ← { memoryBytes }
   LOAD: 'load', //         → { id, weights: Uint8Array }  the coordinator's model and Adam state
   CHECKSUM: 'checksum', // → { id, lr, sum? }  apply the owed gradient (lr not NaN), then answer
-  ANSWER: 'answer', //     ← { id, checksum, memoryBytes }  (LOAD, CHECKSUM, TEST_SET; EVALUATE: + sums, predictions, confidence)
-  TEST_SET: 'test-set', // → { id, images, labels }  the test set's IDX files (pool-evaluation.js)
-  EVALUATE: 'evaluate', // → { id, lr, sum?, offset, count }  apply the owed gradient, then score test images
+  ANSWER: 'answer', //     ← { id, checksum, memoryBytes }  (LOAD and CHECKSUM)
   STEP: 'step', //         → { seq, count, batch, augment, lr, pass, sum, pixels, labels, seeds, grad } (postMessage only)
   DONE: 'done', //         ← { seq, lossSum, correct, images, failed?, and the buffers back } (postMessage only)
   FAILED: 'failed', //     ← { message }  the worker cannot go on

@@ -19,7 +19,6 @@ import { loadCharts, saveCharts } from './model-store.js';
 import { loadSettings, saveSettings } from './settings.js';
 import { loadChoices, saveChoices } from './augment-policy.js';
 import { renderLoop } from './render-loop.js';
-import { drawEveryMs } from './ui-state.js';
 import { byId } from './views/dom.js';
 import { NoticesView, showUnsupported } from './views/notices-view.js';
 import { TrainView } from './views/train-view.js';
@@ -36,6 +35,7 @@ import { DrawingsStore, fromIdx, gzip, idbBackend, toIdx } from './drawings-stor
 import { classifyFiles, readFileBytes } from './user-files.js';
 
 const REPREDICT_EVERY_MS = 600; // refresh the pad's prediction while the weights change
+const DRAW_EVERY_MS = 200; // progress comes ~25 times a second; 5 frames a second show it
 /** Events that only move numbers along: drawn at the throttled pace. */
 const ROUTINE = new Set([FromWorker.PROGRESS, FromWorker.DATA_STATUS, Action.DOWNLOAD_PROGRESS]);
 /** Events that change nothing shown (a prediction request): its answer draws. */
@@ -104,7 +104,7 @@ const views = [new NoticesView(dispatch), new TrainView(dispatch), new SettingsV
 const frames = renderLoop((now) => {
   for (const view of views) view.render(state);
   return charts.flush(now);
-}, () => drawEveryMs(state, navigator.hardwareConcurrency ?? 1));
+}, DRAW_EVERY_MS);
 
 // ---- the data --------------------------------------------------------------------------------------
 const loader = new DataLoader({

@@ -1,11 +1,10 @@
 // When the page draws: at most every `everyMs`, in an animation frame, so that while the worker
-// trains the main thread stays nearly idle (progress arrives ~15-25 times a second; 5 frames a
-// second show it, 2 while the workers train on every core: ui-state.js drawEveryMs). `urgent()`
-// (state changes, worker answers) skips the wait; `now()` draws at once, for the user's actions,
-// whose result may be read right after (a field's aria-invalid, a dismissed alert).
+// trains the main thread stays nearly idle (progress arrives ~25 times a second; 5 frames a
+// second show it). `urgent()` (state changes, worker answers) skips the wait; `now()` draws at
+// once, for the user's actions, whose result may be read right after (a field's aria-invalid,
+// a dismissed alert).
 // `draw(now)` returns true when it still owes a redraw (the charts' own pace): it comes back later.
-// `everyMs`: a number, or a function read at each routine request (the pace may change: ui-state.js
-// drawEveryMs). `env` gives the clock, timers and frames (the browser's by default; tests pass a fake one).
+// `env` gives the clock, timers and frames (the browser's by default; tests pass a fake one).
 
 const BROWSER = {
   now: () => performance.now(),
@@ -27,8 +26,7 @@ export function renderLoop(draw, everyMs, env = BROWSER) {
   function schedule(urgent) {
     if (frame || (timer && !urgent)) return;
     env.clearTimeout(timer);
-    const period = typeof everyMs === 'function' ? everyMs() : everyMs;
-    const wait = urgent ? 0 : Math.max(0, last + period - env.now());
+    const wait = urgent ? 0 : Math.max(0, last + everyMs - env.now());
     timer = env.setTimeout(() => {
       timer = 0;
       frame = env.requestAnimationFrame(() => {

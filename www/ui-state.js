@@ -177,18 +177,6 @@ function earlierTraining(s) {
   return epochs > 0 ? `${formatInt(epochs)} epoch${epochs === 1 ? '' : 's'} trained · ${steps}` : `${steps} trained`;
 }
 
-export const DRAW_EVERY_MS = 200; // progress comes ~15-25 times a second; 5 frames a second show it
-// Each frame costs ~30-40 ms of CPU over the page's threads (script, layout, paint, commit,
-// compositing: measured with a software compositor, bench/README.md "The page's speed"): 0.2 of
-// a core at 5 frames a second, taken from the workers when they train on every core.
-export const BUSY_DRAW_EVERY_MS = 500;
-
-/** The page's drawing pace: slower while the workers train on every one of the `cores`. */
-export function drawEveryMs(s, cores) {
-  const allCores = (s.workers?.training ?? 1) >= cores;
-  return s.runState === 'training' && allCores ? BUSY_DRAW_EVERY_MS : DRAW_EVERY_MS;
-}
-
 /** The stats grid's texts: `{ imagesPerSec, eta, steps, loss, trainAccuracy }`. */
 export function trainStats(s) {
   const running = s.runState === 'training';

@@ -1,10 +1,8 @@
 // The worker's test-set evaluations, cut into time slices. Owns nothing but the measured speed
 // that sizes the slices: every score comes from the facade's `trainer.evaluate`, which writes
 // each image's predicted class and confidence into our buffers and adds the slice's loss and
-// accuracy to the previous slice's result. So the worker does no loss or accuracy arithmetic
-// (parts scored by compute workers: their counts and loss sums are added, the facade divides).
+// accuracy to the previous slice's result. So the worker does no loss or accuracy arithmetic.
 import { topMisclassified } from './metrics.js';
-import { mergeSums } from './pool-evaluation.js';
 
 const MAX_EVAL_BATCH = 512; // images per evaluate call, sized to fit in one slice
 export const GALLERY_SIZE = 30; // misclassified digits sent after each full evaluation
@@ -17,51 +15,27 @@ let msPerEvalImage = 1; // measured; sizes the evaluate calls
  * (`sums`: the facade's running result; `labels` empty when `labels: false`, as for the
  * 'validation' set, whose images are listed by the core),
  * or null when `stale()` says (after a pause) that the model or the data changed meanwhile.
- * `shared` (pool-evaluation.js SharedScoring.take's): the compute workers score the images
- * from `shared.own` on; this worker scores the rest, and all of them if a part failed.
  */
-export async function evaluateSet(trainer, set, count, { sliceMs, pause, stale, labels: withLabels = true, shared = null }) {
+export async function evaluateSet(trainer, set, count, { sliceMs, pause, stale, labels: withLabels = true }) {
   const predictions = new Uint8Array(count);
   const confidence = new Float32Array(count);
-  // Scores images [i, end) from the running result `sofar`; false if stale.
   let sofar;
   let i = 0;
-  const scoreTo = async (end) => {
-    while (i < end) {
-      const t0 = performance.now();
-      do {
-        const fit = Math.floor(sliceMs / msPerEvalImage);
-        const n = Math.min(Math.max(1, Math.min(fit, MAX_EVAL_BATCH)), end - i);
-        const tc = performance.now();
-        sofar = trainer.evaluate(set, i, predictions.subarray(i, i + n), confidence.subarray(i, i + n), sofar);
-        msPerEvalImage = 0.5 * msPerEvalImage + (0.5 * (performance.now() - tc)) / n;
-        i += n;
-      } while (i < end && performance.now() - t0 < sliceMs);
-      if (i < end) {
-        await pause();
-        if (stale()) return false;
-      }
-    }
-    return true;
-  };
-  if (shared) {
-    // The own part but its last image, which then carries every part's sums through the facade.
-    if (!(await scoreTo(shared.own - 1))) return null;
-    const parts = await shared.answers;
-    if (stale()) return null;
-    if (parts) {
-      for (const p of parts) {
-        predictions.set(p.predictions, p.offset);
-        confidence.set(p.confidence, p.offset);
-      }
-      sofar = mergeSums(sofar, ...parts.map((p) => p.sums));
-      // The last own image, with every part's sums: the facade's totals (the parts' images are done).
-      const last = i;
-      sofar = trainer.evaluate(set, last, predictions.subarray(last, last + 1), confidence.subarray(last, last + 1), sofar);
-      i = count;
+  while (i < count) {
+    const t0 = performance.now();
+    do {
+      const fit = Math.floor(sliceMs / msPerEvalImage);
+      const n = Math.min(Math.max(1, Math.min(fit, MAX_EVAL_BATCH)), count - i);
+      const tc = performance.now();
+      sofar = trainer.evaluate(set, i, predictions.subarray(i, i + n), confidence.subarray(i, i + n), sofar);
+      msPerEvalImage = 0.5 * msPerEvalImage + (0.5 * (performance.now() - tc)) / n;
+      i += n;
+    } while (i < count && performance.now() - t0 < sliceMs);
+    if (i < count) {
+      await pause();
+      if (stale()) return null;
     }
   }
-  if (!(await scoreTo(count))) return null;
   const labels = new Uint8Array(withLabels ? count : 0);
   if (withLabels) trainer.labels(set, 0, labels);
   return { count, accuracy: sofar.accuracy, loss: sofar.loss, predictions, labels, confidence, sums: sofar };

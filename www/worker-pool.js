@@ -135,8 +135,13 @@ export class WorkerPool {
       this.helpers
         .filter((h) => h.ready && !h.dead && h.synced)
         .map(async (h) => {
+          // Cleared before the answer: a loop that starts meanwhile loads the model anew (LOAD
+          // is queued behind this message) and must not apply this gradient a second time.
+          const lr = h.owes ? this.lr : NaN;
+          const sum = this.shared || !h.owes ? null : h.buffers.sum.slice();
+          h.owes = false;
           try {
-            const a = await this.#ask(h, { type: X.Msg.CHECKSUM, ...this.#owed(h) });
+            const a = await this.#ask(h, { type: X.Msg.CHECKSUM, lr, sum });
             h.memoryBytes = a.memoryBytes;
             return a.checksum;
           } catch (err) {
@@ -146,37 +151,6 @@ export class WorkerPool {
         }),
     );
     return [own, ...answers.filter((c) => c !== null)];
-  }
-
-  /**
-   * The summed gradient `h` owes (`{ lr, sum }`, lr NaN: none) for a message that applies it
-   * first. Cleared before the answer: a loop that starts meanwhile loads the model anew (LOAD
-   * is queued behind the message) and must not apply this gradient a second time.
-   */
-  #owed(h) {
-    const lr = h.owes ? this.lr : NaN;
-    const sum = this.shared || !h.owes ? null : h.buffers.sum.slice();
-    h.owes = false;
-    return { lr, sum };
-  }
-
-  /**
-   * The compute workers that can score test images now, between steps (pool-evaluation.js);
-   * `score` sends the gradient owed with the message: the worker holds the coordinator's model.
-   */
-  scorers() {
-    if (this.stepping) return [];
-    return this.helpers
-      .filter((h) => h.ready && !h.dead && h.synced)
-      .map((h) => ({
-        testVersion: h.testVersion,
-        setTestVersion: (v) => (h.testVersion = v),
-        ask: (m, ms) => this.#ask(h, m, ms),
-        score: (m, ms) => {
-          h.scoring = true; // until it answers, a step must not reach it before this message
-          return this.#ask(h, { ...m, ...this.#owed(h) }, ms).finally(() => (h.scoring = false));
-        },
-      }));
   }
 
   /** Memory of each compute worker's wasm instance, in bytes (as last reported). */
@@ -201,9 +175,6 @@ export class WorkerPool {
   }
 
   async #step(trainer, sliceMs, pause, keepGoing) {
-    // One still scoring (an evaluation that was dropped) could see this step before the owed
-    // gradient its scoring applies: it sits this step out, and is loaded with the model again.
-    for (const h of this.helpers) if (h.scoring) h.synced = false;
     const ready = this.helpers.filter((h) => h.ready && !h.dead && h.synced);
     const parts = trainer.beginStep(1 + ready.length);
     const used = ready.slice(0, parts - 1);
@@ -329,10 +300,10 @@ export class WorkerPool {
     h.worker.postMessage(init);
   }
 
-  #ask(h, message, timeoutMs = ANSWER_TIMEOUT_MS) {
+  #ask(h, message) {
     const id = (h.askId = (h.askId ?? 0) + 1);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no answer in time')), timeoutMs);
+      const timer = setTimeout(() => reject(new Error('no answer in time')), ANSWER_TIMEOUT_MS);
       h.answers.set(id, {
         resolve: (m) => {
           clearTimeout(timer);

@@ -26,7 +26,6 @@ import { checkUserSets, loadUserSets } from './worker-data.js';
 import { fineTune, layerViews } from './worker-teach.js';
 import { trainSlice, yieldToEvents } from './worker-slices.js';
 import { WorkerPool, wantedWorkers } from './worker-pool.js';
-import { SharedScoring } from './pool-evaluation.js';
 import { ModelKeeper } from './worker-store.js';
 import { exportFile, importKeras, isKerasFile } from './worker-files.js';
 import { loadWasm } from './wasm.js';
@@ -90,7 +89,6 @@ self.onmessage = (event) => dispatch(event.data);
       },
       onChange: () => postWorkers(),
     });
-    io.scoring = new SharedScoring(io.pool);
     const restored = await io.keeper.restore(io.trainer);
     const t = io.trainer;
     const info = { simd: wasm.simdEnabled(), build: loaded.build, parameterCount: t.parameterCount(), schema: wasm.settingsSchema(), model: t.modelDescription(), tab: io.keeper.tab };
@@ -126,7 +124,6 @@ const EXECUTE = {
   [Effect.POST]: (e) => post(e.message),
   [Effect.DATA](e) {
     const rebuilt = DATA_OPS[e.op](io.trainer, e) === true; // finishData: the labels named another class count
-    if (e.set === 'test') io.scoring.testChanged();
     dataStatus(e);
     if (rebuilt) dispatch({ type: Internal.REBUILT });
   },
@@ -186,7 +183,6 @@ const EXECUTE = {
   },
   [Effect.LOAD_DATA](e) {
     const rebuilt = loadUserSets(io.trainer, e.sets, e.order);
-    if (e.order.includes('test')) io.scoring.testChanged();
     dataStatus({ op: 'replace' }, { order: e.order, names: e.names, trainFiles: e.trainFiles });
     if (rebuilt) dispatch({ type: Internal.REBUILT });
   },
@@ -237,13 +233,7 @@ const EXECUTE = {
     try {
       const t0 = performance.now();
       const stop = () => stale(state, gen);
-      // The compute workers score part of it: begun at the epoch's end (EPOCH_END), else now.
-      let shared = io.scoring.take(io.trainer, count);
-      if (!shared) {
-        io.scoring.start(io.trainer, count);
-        shared = io.scoring.take(io.trainer, count);
-      }
-      const result = await evaluateSet(io.trainer, 'test', count, { sliceMs: SLICE_MS, pause: yieldToEvents, stale: stop, shared });
+      const result = await evaluateSet(io.trainer, 'test', count, { sliceMs: SLICE_MS, pause: yieldToEvents, stale: stop });
       const ms = performance.now() - t0;
       if (result && kind === 'full') result.gallery = misreadGallery(io.trainer, result);
       dispatch({ type: Internal.EVALUATED, gen, kind, step: at, epoch, persistAfter, ms, result });
@@ -256,10 +246,6 @@ const EXECUTE = {
     try {
       const t0 = performance.now();
       const count = io.trainer.validationSize();
-      // The test set's score follows unless early stopping puts other weights back: the compute
-      // workers begin their part of it now, while this worker scores the validation images.
-      const test = io.trainer.dataStatus().test;
-      io.scoring.start(io.trainer, test.complete ? test.usable : 0, count);
       const stop = () => stale(state, gen);
       const opts = { sliceMs: SLICE_MS, pause: yieldToEvents, stale: stop, labels: false };
       const scored = count > 0 ? await evaluateSet(io.trainer, 'validation', count, opts) : undefined;

@@ -73,17 +73,3 @@ test('a draw that owes a redraw is called again after the period, then stops', (
   assert.equal(draws.length, 3, 'and no more once nothing is owed');
   assert.ok(draws[1] - draws[0] >= 40 && draws[2] - draws[1] >= 40, `spaced by the period: ${draws}`);
 });
-
-test('the period may be a function, read at each routine request', () => {
-  const env = fakeEnv();
-  const draws = [];
-  let period = 200;
-  const frames = renderLoop((now) => draws.push(now) && false, () => period, env);
-  frames.urgent();
-  env.advance(20);
-  period = 500;
-  frames.routine();
-  env.advance(1000);
-  assert.equal(draws.length, 2);
-  assert.ok(draws[1] - draws[0] >= 500, `waits for the new period: ${draws}`);
-});

@@ -7,13 +7,10 @@ import { Action, initialState, reduce } from '../../www/state.js';
 import {
   alertText,
   blockingError,
-  BUSY_DRAW_EVERY_MS,
-  DRAW_EVERY_MS,
   buildInfo,
   controlsFor,
   displayState,
   downloadMeter,
-  drawEveryMs,
   epochMeter,
   fileControls,
   focusSuccessor,
@@ -286,14 +283,4 @@ test('earlier runs: a note above the charts, and their best test scores in the a
   });
   assert.equal(accuracyChartText(s), 'No scores yet: training and test accuracy appear here. Earlier runs: Run 1 · lr 0.006 · batch 64 · 90.0% (best test 90.0% at step 42 of 42).');
   assert.equal(pastRunsNote(reduce(s, { type: Action.CLEAR_RUNS })).shown, false);
-});
-
-test('drawEveryMs: slower while the workers train on every core', () => {
-  const s = (runState, training) => ({ ...initialState(), runState, workers: training ? { training } : null });
-  assert.equal(drawEveryMs(s('training', 2), 2), BUSY_DRAW_EVERY_MS);
-  assert.equal(drawEveryMs(s('training', 1), 2), DRAW_EVERY_MS, 'a core is free for the page');
-  assert.equal(drawEveryMs(s('training', null), 1), BUSY_DRAW_EVERY_MS, 'one worker on one core');
-  assert.equal(drawEveryMs(s('paused', 2), 2), DRAW_EVERY_MS);
-  assert.equal(drawEveryMs(s('ready', null), 2), DRAW_EVERY_MS);
-  assert.ok(BUSY_DRAW_EVERY_MS > DRAW_EVERY_MS);
 });
