@@ -40,32 +40,30 @@ if [[ -z "$wasm_opt_version" || "$wasm_opt_version" -lt "$MIN_WASM_OPT" ]]; then
   exit 1
 fi
 
-build_simd() {
-  echo "build-wasm: SIMD128 build -> pkg/"
+# build OUT_DIR TARGET_DIR RUSTFLAGS: one package; an empty TARGET_DIR/RUSTFLAGS keeps the defaults
+# (target/ and .cargo/config.toml's rustflags).
+build() {
   (
     unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_TARGET_DIR
-    wasm-pack build --mode no-install --target web --release --out-dir pkg
+    [[ -n "$2" ]] && export CARGO_TARGET_DIR="$PWD/$2"
+    [[ -n "$3" ]] && export RUSTFLAGS="$3"
+    wasm-pack build --mode no-install --target web --release --out-dir "$1"
   )
+}
+
+build_simd() {
+  echo "build-wasm: SIMD128 build -> pkg/"
+  build pkg "" ""
 }
 
 build_scalar() {
   echo "build-wasm: scalar (no SIMD) build -> pkg-scalar/"
-  (
-    unset CARGO_ENCODED_RUSTFLAGS
-    export RUSTFLAGS='--cfg getrandom_backend="wasm_js"'
-    export CARGO_TARGET_DIR="$PWD/target/scalar"
-    wasm-pack build --mode no-install --target web --release --out-dir pkg-scalar
-  )
+  build pkg-scalar target/scalar '--cfg getrandom_backend="wasm_js"'
 }
 
 build_relaxed() {
   echo "build-wasm: SIMD128 + relaxed SIMD build -> pkg-relaxed/"
-  (
-    unset CARGO_ENCODED_RUSTFLAGS
-    export RUSTFLAGS="$RELAXED_RUSTFLAGS"
-    export CARGO_TARGET_DIR="$PWD/target/relaxed"
-    wasm-pack build --mode no-install --target web --release --out-dir pkg-relaxed
-  )
+  build pkg-relaxed target/relaxed "$RELAXED_RUSTFLAGS"
 }
 
 case "${1:-simd}" in

@@ -113,7 +113,7 @@ test('a short run, by keyboard, then a reload', { timeout: 300_000 }, async (t) 
     t.diagnostic(lossText);
     t.diagnostic(accText);
     assert.match(lossText, /^After 1(8[0-9]|9[0-9]) steps the loss is \d\.\d+ \(smoothed\), at a learning rate of /);
-    const at = Number(lossText.match(/at step (\d+), Learning rate 0\.006 → 0\.0007\.$/)?.[1]);
+    const at = Number(lossText.match(/at step (\d+), Learning rate 0\.008 → 0\.0007\.$/)?.[1]);
     assert.ok(at >= 60 && at < 188, `the mark's step: ${lossText}`);
     assert.match(accText, /Best test accuracy \d+\.\d% on all 10,000 test images, at step \d+\./);
     // The summaries describe the plots for screen readers.

@@ -48,8 +48,8 @@ test('runs you can compare; drawing without a mouse; test digits stay out of You
       assert.ok(!others.includes(FIRST_COLOUR), `${id}: not a colour of the current run: ${others}`);
       label = kept[0];
     }
-    assert.match(label, /^Run 1 · lr 0\.006 · batch 64 · \d+\.\d%$/);
-    assert.match(await page.getByTestId('past-runs').textContent(), /Run 1 · lr 0\.006 · batch 64 · \d+\.\d% is kept for comparison:/);
+    assert.match(label, /^Run 1 · lr 0\.008 · batch 64 · \d+\.\d%$/);
+    assert.match(await page.getByTestId('past-runs').textContent(), /Run 1 · lr 0\.008 · batch 64 · \d+\.\d% is kept for comparison:/);
   });
 
   await t.test('after a reload the kept run is still listed, in its colour; a continued run gets its own axis span', async () => {

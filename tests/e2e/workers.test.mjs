@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { NOT_ISOLATED, dataComplete, pause, startApp, waitForState, watch } from './helpers.mjs';
+import { FREEZE_MS, NOT_ISOLATED, dataComplete, pause, startApp, waitForState, watch } from './helpers.mjs';
 
 const PARAMS = 93_322;
 const HEADER = 40; // src/weights.rs: the parameters follow a 40-byte header
@@ -116,7 +116,7 @@ test('workers, cross-origin isolated: shared memory', { timeout: 240_000 }, asyn
     assert.equal(new Set(sums).size, 1, `every worker holds the same model: ${sums}`);
     const longTasks = await page.evaluate(() => window.__longTasks);
     t.diagnostic(`main-thread long tasks while training: ${JSON.stringify(longTasks)}`);
-    assert.deepEqual(longTasks.filter((d) => d > 50), [], 'no main-thread task over 50 ms');
+    assert.deepEqual(longTasks.filter((d) => d > FREEZE_MS), [], `no main-thread task over ${FREEZE_MS} ms`);
     const memory = (await workersEl(page).getAttribute('data-memory')).split(' ').map(Number);
     t.diagnostic(`wasm memory per worker: ${memory.map((b) => `${(b / 1e6).toFixed(1)} MB`).join(', ')}`);
     assert.equal(memory.length, 2);
